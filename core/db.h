@@ -1,0 +1,143 @@
+/* db.h - the object store: every object of every stored class, in memory
+ * for reads and in sqlite3 (WAL) for durability.
+ *
+ * Owns: the in-memory index (class -> ref -> record, uuid -> ref), the
+ * sqlite connection, the single writer thread, the generation counter and
+ * the change log that events are computed from. Its own locking: every
+ * function here is thread safe. Callbacks run under the db read lock and
+ * must not call back into the db.
+ *
+ * Writes: applied to memory under the write lock (each write gets the next
+ * generation number), then queued to the writer thread, which commits all
+ * queued writes in one sqlite transaction (group commit). A write call returns
+ * only after its write is committed. Relations (dm.h xd_relation) are kept
+ * consistent here: setting VBD.VM to x adds the VBD to x's VBDs and removes it
+ * from the old VM's, in the same generation, and both objects get a change.
+ *
+ * This is the only module that knows about sqlite: a pool will later replace
+ * it with a replicated store behind the same interface.
+ */
+#ifndef XD_DB_H
+#define XD_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dm.h"
+#include "error.h"
+#include "value.h"
+
+#define XD_DB_SCHEMA_VERSION 1
+
+/* Opens (creating if needed) the database at path, checks the schema
+ * version (a different version: -1 with INTERNAL_ERROR explaining it, and
+ * the file is left untouched), loads every object into memory and starts the
+ * writer thread. ":memory:" gives a throwaway db for tests. */
+int xd_db_open(const char *path, xd_error *err);
+/* Flushes, stops the writer thread, closes. Safe to call twice. */
+void xd_db_close(void);
+
+/* ---- reads (memory only) ---- */
+
+bool xd_db_exists(const xd_class *c, const char *ref);
+/* The class of any ref we store, or NULL. */
+const xd_class *xd_db_class_of(const char *ref);
+/* Copies of stored values; NULL if the object does not exist. */
+xd_value *xd_db_get_field(const xd_class *c, const char *ref, int field_idx);
+/* The full record as an XD_V_STRUCT with every field, in declaration order. */
+xd_value *xd_db_get_record(const xd_class *c, const char *ref);
+/* Array of ref strings, in creation order. */
+xd_value *xd_db_get_all(const xd_class *c);
+size_t xd_db_count(const xd_class *c);
+/* Heap copy of the ref whose uuid field is uuid, or NULL. */
+char *xd_db_ref_by_uuid(const xd_class *c, const char *uuid);
+/* Calls fn for each object of the class, under the read lock, in creation
+ * order; fields[i] is the value of field i. Stops early when fn returns
+ * non-zero and returns that value. */
+typedef int (*xd_db_visit_fn)(const char *ref, const xd_value *const *fields, void *ud);
+int xd_db_foreach(const xd_class *c, xd_db_visit_fn fn, void *ud);
+
+/* ---- writes (committed on return) ---- */
+
+/* record: an XD_V_STRUCT holding every field of the class by name (the caller
+ * fills defaults; see xd_dm_default_value). Taken in all cases. ref must be
+ * new. Relation fields update the other side. */
+int xd_db_create(const xd_class *c, const char *ref, xd_value *record, xd_error *err);
+/* Removes the object; removes it from relation sets on the other side. */
+int xd_db_destroy(const xd_class *c, const char *ref, xd_error *err);
+/* Replaces one field (value borrowed, copied in). */
+int xd_db_set_field(const xd_class *c, const char *ref, int field_idx, const xd_value *v,
+		    xd_error *err);
+/* Map fields: add fails with MAP_DUPLICATE_KEY [class, field, uuid, key] if the
+ * key exists; remove of an absent key is a no-op (as xapi). */
+int xd_db_map_add(const xd_class *c, const char *ref, int field_idx, const char *key,
+		  const xd_value *val, xd_error *err);
+int xd_db_map_remove(const xd_class *c, const char *ref, int field_idx, const char *key,
+		     xd_error *err);
+/* Set fields: add of a present member and remove of an absent one are no-ops. */
+int xd_db_set_add(const xd_class *c, const char *ref, int field_idx, const xd_value *item,
+		  xd_error *err);
+int xd_db_set_remove(const xd_class *c, const char *ref, int field_idx, const xd_value *item,
+		     xd_error *err);
+/* Bumps the object's generation without changing it (event.inject). */
+int xd_db_touch(const xd_class *c, const char *ref, xd_error *err);
+
+/* Writes that are not worth a commit of their own (session last_active):
+ * memory only, persisted with the next commit or at close; no event. */
+int xd_db_set_field_quiet(const xd_class *c, const char *ref, int field_idx,
+			  const xd_value *v);
+
+/* Several writes applied atomically and committed together: they get one
+ * generation. Between begin and commit the calling thread holds the write
+ * lock: no other db call from that thread except the _txn writes. */
+typedef struct xd_db_txn xd_db_txn;
+xd_db_txn *xd_db_begin(void);
+int xd_db_txn_create(xd_db_txn *t, const xd_class *c, const char *ref, xd_value *record, xd_error *err);
+int xd_db_txn_destroy(xd_db_txn *t, const xd_class *c, const char *ref, xd_error *err);
+int xd_db_txn_set_field(xd_db_txn *t, const xd_class *c, const char *ref, int field_idx,
+			const xd_value *v, xd_error *err);
+/* Commits (or, if any write in it failed, rolls the memory state back) and
+ * frees t. Returns 0 or -1 with err from the first failure. */
+int xd_db_commit(xd_db_txn *t, xd_error *err);
+
+/* ---- generations and changes (events) ---- */
+
+typedef enum { XD_CHANGE_ADD, XD_CHANGE_MOD, XD_CHANGE_DEL } xd_change_op;
+
+typedef struct xd_change {
+	uint64_t gen;            /* generation of the latest change to this object */
+	const xd_class *cls;
+	char *ref;
+	xd_change_op op;         /* ADD if created after `since` and still alive,
+	                            MOD if it existed at `since` and is alive,
+	                            DEL if it is gone */
+	xd_value *snapshot;      /* full record for ADD/MOD, NULL for DEL */
+} xd_change;
+
+/* The current generation (the last one committed). Persisted: it never goes
+ * back across restarts. */
+uint64_t xd_db_generation(void);
+
+/* Every object changed after generation `since`, one entry per object
+ * (several changes collapse into the latest), in generation order, for the
+ * objects `want` accepts (NULL: all). *upto is set to the generation the
+ * answer is complete up to. Changes older than the retained history (see
+ * xd_db_set_history_limit) make the call return 1 with *lost set (the caller
+ * decides: event.next says EVENTS_LOST). Caller frees with xd_db_changes_free. */
+typedef bool (*xd_db_want_fn)(const xd_class *c, const char *ref, void *ud);
+int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out, size_t *n,
+		  uint64_t *upto, bool *lost);
+void xd_db_changes_free(xd_change *ch, size_t n);
+/* Deletions are remembered for this many generations (default 100000). */
+void xd_db_set_history_limit(uint64_t gens);
+/* The oldest generation whose changes are still fully known. */
+uint64_t xd_db_history_start(void);
+
+/* Blocks until the generation is greater than `since` or timeout_s passes
+ * (a negative timeout waits forever). Returns true if there is something new. */
+bool xd_db_wait(uint64_t since, double timeout_s);
+/* Wakes every waiter (used at shutdown and when sessions die). */
+void xd_db_wake_all(void);
+
+#endif

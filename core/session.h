@@ -1,0 +1,42 @@
+/* session.h - logins and session validity.
+ *
+ * Sessions are objects of the "session" class in the db (so they survive a
+ * restart, as xapi's do). Validity checks are memory reads; last_active is
+ * refreshed without a commit of its own. Idle sessions are reaped after
+ * session_idle_timeout seconds (xapi: 24 h).
+ * Owns: the authenticators (PAM, or a users file) and the reaper thread.
+ */
+#ifndef XD_SESSION_H
+#define XD_SESSION_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "rpc.h"
+
+typedef struct xd_session_config {
+	const char *users_file;       /* NULL: PAM */
+	const char *pam_service;      /* default "xapi-c"; falls back to "login" */
+	double idle_timeout_s;        /* default 86400 */
+	unsigned max_per_originator;  /* default 500 */
+} xd_session_config;
+
+int xd_session_init(const xd_session_config *cfg);
+void xd_session_shutdown(void);
+
+/* 0 if ref names a live session (refreshing last_active), else -1 with
+ * SESSION_INVALID [ref]. */
+int xd_session_check(const char *ref, xd_error *err);
+/* Registers the session.* handlers. */
+void xd_session_register_api(void);
+
+/* Per-session hook for modules that keep state per session (event.register):
+ * called when a session is destroyed (logout, reaped). */
+typedef void (*xd_session_gone_fn)(const char *session_ref);
+void xd_session_on_gone(xd_session_gone_fn fn);
+
+/* The host ref this daemon is (set by firstboot). */
+const char *xd_this_host(void);
+void xd_set_this_host(const char *ref);
+
+#endif

@@ -1,0 +1,42 @@
+/* tasks.h - task objects and the worker pool that runs Async.* calls.
+ *
+ * Owns: the fixed pool of worker threads and the queue of pending async
+ * calls. Task records live in the db ("task" class); this module is the only
+ * writer of their status/progress/result/error_info.
+ */
+#ifndef XD_TASKS_H
+#define XD_TASKS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "rpc.h"
+
+/* Starts nworkers threads; marks tasks left pending by a previous run as
+ * failed (INTERNAL_ERROR "xapid restarted"). */
+int xd_tasks_init(unsigned nworkers);
+/* Stops taking work, lets running calls finish, joins the workers. */
+void xd_tasks_shutdown(void);
+
+/* Creates a task for an Async call (name_label "Async.<class>.<message>",
+ * session = call->session) and queues the call, with the handler and its
+ * args (copied). Returns the task ref (new string) or NULL with err set. */
+char *xd_tasks_submit_async(const xd_call *call, xd_handler_fn fn, xd_error *err);
+
+/* Creates a pending task not tied to a worker (task.create, HTTP transfers,
+ * internal work). Returns the ref (new string). */
+char *xd_task_create(const char *session, const char *label, const char *description,
+		     xd_error *err);
+/* For the code running a task: progress in [0,1]; true if a cancel was
+ * requested (the caller then fails with TASK_CANCELLED [task]). */
+void xd_task_set_progress(const char *task, double progress);
+bool xd_task_cancelling(const char *task);
+/* Completion: success with a result value (encoded into the XML-RPC value
+ * string xapi stores in task.result) or failure with err. */
+void xd_task_complete(const char *task, const xd_value *result);
+void xd_task_fail(const char *task, const xd_error *err);
+
+/* Registers the task.* handlers (create, destroy, cancel, set_status ...). */
+void xd_tasks_register_api(void);
+
+#endif
