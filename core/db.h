@@ -100,6 +100,8 @@ int xd_db_txn_set_field(xd_db_txn *t, const xd_class *c, const char *ref, int fi
 /* Commits (or, if any write in it failed, rolls the memory state back) and
  * frees t. Returns 0 or -1 with err from the first failure. */
 int xd_db_commit(xd_db_txn *t, xd_error *err);
+/* Undoes every write of t in memory, releases the lock and frees t. */
+void xd_db_rollback(xd_db_txn *t);
 
 /* ---- generations and changes (events) ---- */
 
