@@ -1,0 +1,158 @@
+/* log.c - the one logger (see log.h).
+ *
+ * Each line is built completely in the calling thread and written with one
+ * locked fwrite, so lines from different threads never interleave. The
+ * request id and task ref live in thread-local storage set by the rpc layer.
+ * Control characters in messages are escaped so one entry stays one line
+ * (messages often quote client input). */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "strbuf.h"
+
+static atomic_int log_level = XD_LOG_INFO;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *log_file; /* NULL: stderr; guarded by log_lock */
+
+static _Thread_local uint64_t tl_request;
+/* "OpaqueRef:" + uuid is 46 bytes; longer refs are cut for the log only. */
+static _Thread_local char tl_task[80];
+
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+int xd_log_level_parse(const char *s, xd_log_level *out)
+{
+	int i;
+
+	if (!s)
+		return -1;
+	for (i = XD_LOG_DEBUG; i <= XD_LOG_ERROR; i++) {
+		if (strcmp(s, level_names[i]) == 0) {
+			if (out)
+				*out = (xd_log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void xd_log_set_level(xd_log_level lvl)
+{
+	atomic_store(&log_level, (int)lvl);
+}
+
+int xd_log_set_file(const char *path)
+{
+	FILE *f = NULL;
+
+	if (path) {
+		f = fopen(path, "a");
+		if (!f)
+			return -1;
+	}
+	pthread_mutex_lock(&log_lock);
+	if (log_file)
+		fclose(log_file);
+	log_file = f;
+	pthread_mutex_unlock(&log_lock);
+	return 0;
+}
+
+void xd_log_set_request(uint64_t request_id)
+{
+	tl_request = request_id;
+}
+
+void xd_log_set_task(const char *task_ref)
+{
+	if (!task_ref) {
+		tl_task[0] = '\0';
+		return;
+	}
+	snprintf(tl_task, sizeof(tl_task), "%s", task_ref);
+}
+
+static void put_sanitized(xd_strbuf *sb, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 || c == '\t')
+			continue;
+		xd_strbuf_append(sb, run, (size_t)(s - run));
+		if (c == '\n')
+			xd_strbuf_puts(sb, "\\n");
+		else if (c == '\r')
+			xd_strbuf_puts(sb, "\\r");
+		else
+			xd_strbuf_printf(sb, "\\x%02x", c);
+		run = s + 1;
+	}
+	xd_strbuf_append(sb, run, (size_t)(s - run));
+}
+
+void xd_log(xd_log_level lvl, const char *fmt, ...)
+{
+	xd_strbuf line = XD_STRBUF_INIT;
+	char stackmsg[512];
+	char *msg = stackmsg;
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	int n;
+
+	if ((int)lvl < atomic_load(&log_level) || lvl > XD_LOG_ERROR)
+		return;
+
+	va_start(ap, fmt);
+	n = vsnprintf(stackmsg, sizeof(stackmsg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		goto out;
+	if ((size_t)n >= sizeof(stackmsg)) {
+		msg = malloc((size_t)n + 1);
+		if (!msg)
+			goto out;
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	/* Drop one trailing newline: callers sometimes add it, we always do. */
+	if (n > 0 && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	xd_strbuf_printf(&line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, ts.tv_nsec / 1000000L, level_names[lvl]);
+	if (tl_request)
+		xd_strbuf_printf(&line, " [req %llu]", (unsigned long long)tl_request);
+	if (tl_task[0])
+		xd_strbuf_printf(&line, " [task %s]", tl_task);
+	xd_strbuf_putc(&line, ' ');
+	put_sanitized(&line, msg);
+	xd_strbuf_putc(&line, '\n');
+
+	pthread_mutex_lock(&log_lock);
+	{
+		FILE *f = log_file ? log_file : stderr;
+
+		fwrite(line.data, 1, line.len, f);
+		fflush(f);
+	}
+	pthread_mutex_unlock(&log_lock);
+out:
+	if (msg != stackmsg)
+		free(msg);
+	xd_strbuf_free(&line);
+}

@@ -1,0 +1,166 @@
+/* strbuf.c - growable byte buffer (see strbuf.h).
+ *
+ * The encoders append thousands of small pieces per response, so growth is
+ * geometric and the escaping helpers copy runs of plain bytes in one go
+ * instead of byte by byte. Allocation failure aborts, like the value
+ * constructors: the daemon cannot answer anything without memory. */
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Makes room for `extra` more bytes plus the terminating NUL. */
+static void strbuf_reserve(xd_strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	size_t ncap;
+	char *p;
+
+	if (need <= sb->cap)
+		return;
+	ncap = sb->cap ? sb->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(sb->data, ncap);
+	if (!p)
+		abort();
+	sb->data = p;
+	sb->cap = ncap;
+}
+
+void xd_strbuf_append(xd_strbuf *sb, const char *s, size_t n)
+{
+	strbuf_reserve(sb, n);
+	if (n)
+		memcpy(sb->data + sb->len, s, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
+
+void xd_strbuf_puts(xd_strbuf *sb, const char *s)
+{
+	xd_strbuf_append(sb, s, strlen(s));
+}
+
+void xd_strbuf_putc(xd_strbuf *sb, char c)
+{
+	strbuf_reserve(sb, 1);
+	sb->data[sb->len++] = c;
+	sb->data[sb->len] = '\0';
+}
+
+void xd_strbuf_printf(xd_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	size_t room;
+
+	/* Try in the space we already have; grow once if that was short. */
+	strbuf_reserve(sb, 64);
+	room = sb->cap - sb->len;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->data + sb->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		sb->data[sb->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
+		strbuf_reserve(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
+}
+
+void xd_strbuf_put_xml_escaped(xd_strbuf *sb, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		default: continue;
+		}
+		xd_strbuf_append(sb, run, (size_t)(s - run));
+		xd_strbuf_puts(sb, rep);
+		run = s + 1;
+	}
+	xd_strbuf_append(sb, run, (size_t)(s - run));
+}
+
+void xd_strbuf_put_json_string(xd_strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	xd_strbuf_putc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7];
+		size_t elen = 2;
+
+		/* Bytes >= 0x80 pass through untouched: the text is UTF-8 and
+		 * JSON allows it raw. Only quote, backslash and C0 controls
+		 * must be escaped. */
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			elen = 6;
+			break;
+		}
+		xd_strbuf_append(sb, run, (size_t)(s - run));
+		xd_strbuf_append(sb, esc, elen);
+		run = s + 1;
+	}
+	xd_strbuf_append(sb, run, (size_t)(s - run));
+	xd_strbuf_putc(sb, '"');
+}
+
+void xd_strbuf_reset(xd_strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->data)
+		sb->data[0] = '\0';
+}
+
+char *xd_strbuf_steal(xd_strbuf *sb)
+{
+	char *p;
+
+	/* Always hand over a terminated string, even for an unused buffer. */
+	strbuf_reserve(sb, 0);
+	sb->data[sb->len] = '\0';
+	p = sb->data;
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void xd_strbuf_free(xd_strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+}
