@@ -60,6 +60,10 @@ xd_value *xd_rpc_dispatch(const char *method, xd_value *params, const xd_peer *p
 /* All registered wire names (sync), for system.listMethods: a new array. */
 xd_value *xd_rpc_list_methods(void);
 
+/* Set once at shutdown: long waits (event.from, event.next) return early. */
+void xd_rpc_set_stopping(void);
+bool xd_rpc_stopping(void);
+
 /* Fills the generic (table-driven) handlers; registers every api/ module. */
 void xd_rpc_init(void);
 

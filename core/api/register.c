@@ -1,0 +1,10 @@
+/* register.c - every api/ module's handlers, installed at start-up. */
+#include "api.h"
+
+void xd_api_register_all(void)
+{
+	xd_api_message_register();
+	xd_api_pool_register();
+	xd_api_host_register();
+	xd_api_vm_register();
+}

@@ -1,0 +1,112 @@
+/* auth.c - user name + password checks (see auth.h). */
+#define _GNU_SOURCE
+#include "auth.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <pthread.h>
+#include <security/pam_appl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static char *users_path;
+static char *pam_service;
+
+int xd_auth_init(const char *users_file, const char *service)
+{
+	free(users_path);
+	free(pam_service);
+	users_path = users_file ? strdup(users_file) : NULL;
+	if (service)
+		pam_service = strdup(service);
+	else
+		/* our own PAM service if the operator installed one, else the
+		 * system's ordinary login stack */
+		pam_service = strdup(access("/etc/pam.d/xapi-c", F_OK) == 0 ? "xapi-c" : "login");
+	if (users_path && access(users_path, R_OK) != 0) {
+		xd_err("users file %s cannot be read: %s", users_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void xd_auth_shutdown(void)
+{
+	free(users_path);
+	free(pam_service);
+	users_path = pam_service = NULL;
+}
+
+/* The file is read on every login: logins are rare and an operator's edit
+ * takes effect at once. */
+static int check_users_file(const char *user, const char *password, const char **why)
+{
+	FILE *f = fopen(users_path, "r");
+	if (!f) {
+		*why = "the users file cannot be read";
+		return -1;
+	}
+	char line[1024];
+	int rc = -1;
+	*why = "Authentication failure";
+	size_t ul = strlen(user);
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (line[0] == '#' || strncmp(line, user, ul) != 0 || line[ul] != ':')
+			continue;
+		const char *hash = line + ul + 1;
+		struct crypt_data cd;
+		memset(&cd, 0, sizeof cd);
+		const char *got = crypt_r(password, hash, &cd);
+		if (got && got[0] != '*' && strcmp(got, hash) == 0)
+			rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* PAM conversation: answers every password prompt with the password. */
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *ud)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+	if (!r)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+			r[i].resp = strdup((const char *)ud);
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static int check_pam(const char *user, const char *password, const char **why)
+{
+	struct pam_conv pc = { conv, (void *)password };
+	pam_handle_t *ph = NULL;
+	int rc = pam_start(pam_service, user, &pc, &ph);
+	if (rc == PAM_SUCCESS)
+		rc = pam_authenticate(ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+	if (rc == PAM_SUCCESS)
+		rc = pam_acct_mgmt(ph, PAM_SILENT);
+	if (ph)
+		pam_end(ph, rc);
+	if (rc != PAM_SUCCESS) {
+		*why = "Authentication failure";
+		return -1;
+	}
+	return 0;
+}
+
+int xd_auth_check(const char *user, const char *password, const char **why)
+{
+	if (!user || !*user) {
+		*why = "Authentication failure";
+		return -1;
+	}
+	return users_path ? check_users_file(user, password, why) : check_pam(user, password, why);
+}

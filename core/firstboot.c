@@ -1,0 +1,378 @@
+/* firstboot.c - the objects of a fresh host (see firstboot.h). */
+#define _GNU_SOURCE
+#include "firstboot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "generic.h"
+#include "ids.h"
+#include "log.h"
+#include "session.h"
+
+#define MiB (1024LL * 1024LL)
+
+/* Facts read from /proc: what xapi's host record reports about the machine. */
+typedef struct host_facts {
+	char hostname[256];
+	long ncpus;
+	char vendor[64], modelname[256], flags[4096], stepping[16];
+	long family, model;
+	long speed_mhz;
+	int64_t mem_total, mem_free;   /* bytes */
+} host_facts;
+
+static void read_cpuinfo(host_facts *h)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192];
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		char *val = colon + 1;
+		while (*val == ' ')
+			val++;
+		val[strcspn(val, "\n")] = 0;
+		/* only the first CPU's block: they are alike on a host */
+		if (strncmp(line, "vendor_id", 9) == 0 && !h->vendor[0])
+			snprintf(h->vendor, sizeof h->vendor, "%s", val);
+		else if (strncmp(line, "model name", 10) == 0 && !h->modelname[0])
+			snprintf(h->modelname, sizeof h->modelname, "%s", val);
+		else if (strncmp(line, "flags", 5) == 0 && !h->flags[0])
+			snprintf(h->flags, sizeof h->flags, "%s", val);
+		else if (strncmp(line, "stepping", 8) == 0 && !h->stepping[0])
+			snprintf(h->stepping, sizeof h->stepping, "%s", val);
+		else if (strncmp(line, "cpu family", 10) == 0 && !h->family)
+			h->family = atol(val);
+		else if (strncmp(line, "model\t", 6) == 0 && !h->model)
+			h->model = atol(val);
+		else if (strncmp(line, "cpu MHz", 7) == 0 && !h->speed_mhz)
+			h->speed_mhz = (long)atof(val);
+	}
+	fclose(f);
+}
+
+static void read_meminfo(host_facts *h)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long long kib;
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "MemTotal: %lld kB", &kib) == 1)
+			h->mem_total = kib * 1024;
+		else if (sscanf(line, "MemAvailable: %lld kB", &kib) == 1)
+			h->mem_free = kib * 1024;
+	}
+	fclose(f);
+}
+
+static void gather_facts(host_facts *h)
+{
+	memset(h, 0, sizeof *h);
+	if (gethostname(h->hostname, sizeof h->hostname - 1) != 0)
+		snprintf(h->hostname, sizeof h->hostname, "localhost");
+	h->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (h->ncpus < 1)
+		h->ncpus = 1;
+	read_cpuinfo(h);
+	read_meminfo(h);
+}
+
+static xd_value *smap(const char *const *kv)
+{
+	xd_value *m = xd_struct();
+	for (; kv[0]; kv += 2)
+		xd_struct_set_take(m, kv[0], xd_string(kv[1]));
+	return m;
+}
+
+static xd_value *software_version(void)
+{
+	struct utsname u;
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof u.release, "unknown");
+	char dbv[16];
+	snprintf(dbv, sizeof dbv, "%d", XD_DB_SCHEMA_VERSION);
+	const char *kv[] = {
+		"product_brand", "xapi-c",
+		"product_version", PACKAGE_VERSION,
+		"platform_name", "XCP",
+		"platform_version", "3.4.0",
+		"xapi", "23.0",
+		"xapi_build", PACKAGE_VERSION,
+		"xen", "4.17",
+		"linux", u.release,
+		"network_backend", "bridge",
+		"db_schema", dbv,
+		NULL,
+	};
+	return smap(kv);
+}
+
+static xd_value *cpu_info_map(const host_facts *h)
+{
+	char count[32], speed[32], family[32], model[32];
+	snprintf(count, sizeof count, "%ld", h->ncpus);
+	snprintf(speed, sizeof speed, "%ld", h->speed_mhz);
+	snprintf(family, sizeof family, "%ld", h->family);
+	snprintf(model, sizeof model, "%ld", h->model);
+	const char *kv[] = {
+		"cpu_count", count, "socket_count", "1", "vendor", h->vendor,
+		"speed", speed, "modelname", h->modelname, "family", family,
+		"model", model, "stepping", h->stepping, "flags", h->flags,
+		"features", "", NULL,
+	};
+	return smap(kv);
+}
+
+/* The listen address clients can use to reach this host. */
+static char *address_of(const char *listen)
+{
+	char *a = strdup(listen ? listen : "127.0.0.1");
+	char *colon = strrchr(a, ':');
+	if (colon && a[0] != '[')
+		*colon = 0;
+	if (strcmp(a, "0.0.0.0") == 0 || !a[0]) {
+		free(a);
+		a = strdup("127.0.0.1");
+	}
+	return a;
+}
+
+static int create(xd_db_txn *t, const char *cls, const char *ref, xd_value *rec, xd_error *err)
+{
+	const xd_class *c = xd_dm_class(cls);
+	xd_generic_fill_defaults(c, rec);
+	return xd_db_txn_create(t, c, ref, rec, err);
+}
+
+static xd_value *vm_metrics_record(int64_t memory, int64_t vcpus)
+{
+	xd_value *m = xd_struct();
+	xd_struct_set_take(m, "memory_actual", xd_int(memory));
+	xd_struct_set_take(m, "VCPUs_number", xd_int(vcpus));
+	xd_struct_set_take(m, "last_updated", xd_datetime(time(NULL)));
+	return m;
+}
+
+/* A template for generic installs, as a fresh xapi has them. */
+static int create_template(xd_db_txn *t, const char *label, const char *description,
+			   bool hvm, xd_error *err)
+{
+	xd_value *vm = xd_struct();
+	char *ref = xd_ref_new(), *mref = xd_ref_new();
+	xd_struct_set_take(vm, "name_label", xd_string(label));
+	xd_struct_set_take(vm, "name_description", xd_string(description));
+	xd_struct_set_take(vm, "is_a_template", xd_bool(true));
+	xd_struct_set_take(vm, "is_default_template", xd_bool(true));
+	xd_struct_set_take(vm, "user_version", xd_int(1));
+	xd_struct_set_take(vm, "memory_static_max", xd_int(256 * MiB));
+	xd_struct_set_take(vm, "memory_dynamic_max", xd_int(256 * MiB));
+	xd_struct_set_take(vm, "memory_dynamic_min", xd_int(256 * MiB));
+	xd_struct_set_take(vm, "memory_static_min", xd_int(128 * MiB));
+	xd_struct_set_take(vm, "VCPUs_max", xd_int(1));
+	xd_struct_set_take(vm, "VCPUs_at_startup", xd_int(1));
+	xd_struct_set_take(vm, "actions_after_shutdown", xd_string("destroy"));
+	xd_struct_set_take(vm, "actions_after_reboot", xd_string("restart"));
+	xd_struct_set_take(vm, "actions_after_crash", xd_string("restart"));
+	xd_struct_set_take(vm, "HVM_boot_policy", xd_string(hvm ? "BIOS order" : ""));
+	const char *order[] = { "order", "cdn", NULL };
+	xd_struct_set_take(vm, "HVM_boot_params", hvm ? smap(order) : xd_struct());
+	const char *platform[] = { "nx", "true", "acpi", "1", "apic", "true", "pae", "true",
+				   "viridian", "false", "device-model", "qemu-upstream-compat",
+				   NULL };
+	xd_struct_set_take(vm, "platform", smap(platform));
+	const char *oc[] = { "install-methods", "cdrom", "default_template", "true", NULL };
+	xd_struct_set_take(vm, "other_config", smap(oc));
+	xd_struct_set_take(vm, "domain_type", xd_string(hvm ? "hvm" : "pv"));
+	xd_struct_set_take(vm, "recommendations",
+			   xd_string("<restrictions><restriction field=\"memory-static-max\" "
+				     "max=\"137438953472\"/><restriction field=\"vcpus-max\" "
+				     "max=\"32\"/></restrictions>"));
+	xd_struct_set_take(vm, "metrics", xd_string(mref));
+	xd_struct_set_take(vm, "domid", xd_int(-1));
+	int rc = create(t, "VM_metrics", mref, vm_metrics_record(0, 0), err);
+	if (rc == 0)
+		rc = create(t, "VM", ref, vm, err);
+	else
+		xd_value_free(vm);
+	free(ref);
+	free(mref);
+	return rc;
+}
+
+static int first_boot(const host_facts *h, const char *address, xd_error *err)
+{
+	char *host = xd_ref_new(), *hm = xd_ref_new(), *pool = xd_ref_new();
+	char *dom0 = xd_ref_new(), *dom0m = xd_ref_new();
+	xd_db_txn *t = xd_db_begin();
+	int rc = 0;
+
+	xd_value *r = xd_struct();
+	xd_struct_set_take(r, "memory_total", xd_int(h->mem_total));
+	xd_struct_set_take(r, "live", xd_bool(true));
+	xd_struct_set_take(r, "last_updated", xd_datetime(time(NULL)));
+	rc |= create(t, "host_metrics", hm, r, err);
+
+	r = xd_struct();
+	xd_struct_set_take(r, "name_label", xd_string(h->hostname));
+	xd_struct_set_take(r, "name_description", xd_string("Default install"));
+	xd_struct_set_take(r, "hostname", xd_string(h->hostname));
+	xd_struct_set_take(r, "address", xd_string(address));
+	xd_struct_set_take(r, "API_version_major", xd_int(XAPI_API_VERSION_MAJOR));
+	xd_struct_set_take(r, "API_version_minor", xd_int(XAPI_API_VERSION_MINOR));
+	xd_struct_set_take(r, "API_version_vendor", xd_string("XenSource"));
+	xd_struct_set_take(r, "enabled", xd_bool(true));
+	xd_struct_set_take(r, "software_version", software_version());
+	xd_struct_set_take(r, "cpu_info", cpu_info_map(h));
+	xd_struct_set_take(r, "sched_policy", xd_string("credit"));
+	xd_value *caps = xd_array();
+	const char *cap_names[] = { "xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_32p",
+				    "hvm-3.0-x86_64", NULL };
+	for (const char **c = cap_names; *c; c++)
+		xd_array_append_take(caps, xd_string(*c));
+	xd_struct_set_take(r, "capabilities", caps);
+	xd_value *bl = xd_array();
+	xd_array_append_take(bl, xd_string("pygrub"));
+	xd_array_append_take(bl, xd_string("eliloader"));
+	xd_struct_set_take(r, "supported_bootloaders", bl);
+	xd_struct_set_take(r, "metrics", xd_string(hm));
+	xd_struct_set_take(r, "control_domain", xd_string(dom0));
+	xd_struct_set_take(r, "edition", xd_string("free"));
+	const char *lp[] = { "sku_type", "free", "restrict_vswitch_controller", "false", NULL };
+	xd_struct_set_take(r, "license_params", smap(lp));
+	rc |= create(t, "host", host, r, err);
+
+	for (long i = 0; i < h->ncpus && rc == 0; i++) {
+		char *cpu = xd_ref_new();
+		r = xd_struct();
+		xd_struct_set_take(r, "host", xd_string(host));
+		xd_struct_set_take(r, "number", xd_int(i));
+		xd_struct_set_take(r, "vendor", xd_string(h->vendor));
+		xd_struct_set_take(r, "speed", xd_int(h->speed_mhz));
+		xd_struct_set_take(r, "modelname", xd_string(h->modelname));
+		xd_struct_set_take(r, "family", xd_int(h->family));
+		xd_struct_set_take(r, "model", xd_int(h->model));
+		xd_struct_set_take(r, "stepping", xd_string(h->stepping));
+		xd_struct_set_take(r, "flags", xd_string(h->flags));
+		rc |= create(t, "host_cpu", cpu, r, err);
+		free(cpu);
+	}
+
+	/* The control domain: what xapi shows as dom0. */
+	rc |= create(t, "VM_metrics", dom0m, vm_metrics_record(h->mem_total / 8, h->ncpus), err);
+	r = xd_struct();
+	char label[320];
+	snprintf(label, sizeof label, "Control domain on host: %s", h->hostname);
+	xd_struct_set_take(r, "name_label", xd_string(label));
+	xd_struct_set_take(r, "name_description", xd_string("The domain which manages physical devices and manages other domains"));
+	xd_struct_set_take(r, "power_state", xd_string("Running"));
+	xd_struct_set_take(r, "is_control_domain", xd_bool(true));
+	xd_struct_set_take(r, "resident_on", xd_string(host));
+	xd_struct_set_take(r, "domid", xd_int(0));
+	xd_struct_set_take(r, "user_version", xd_int(1));
+	xd_struct_set_take(r, "memory_static_max", xd_int(h->mem_total / 8));
+	xd_struct_set_take(r, "memory_dynamic_max", xd_int(h->mem_total / 8));
+	xd_struct_set_take(r, "memory_dynamic_min", xd_int(h->mem_total / 8));
+	xd_struct_set_take(r, "memory_static_min", xd_int(h->mem_total / 8));
+	xd_struct_set_take(r, "memory_target", xd_int(h->mem_total / 8));
+	xd_struct_set_take(r, "VCPUs_max", xd_int(h->ncpus));
+	xd_struct_set_take(r, "VCPUs_at_startup", xd_int(h->ncpus));
+	xd_struct_set_take(r, "actions_after_shutdown", xd_string("destroy"));
+	xd_struct_set_take(r, "actions_after_reboot", xd_string("destroy"));
+	xd_struct_set_take(r, "actions_after_crash", xd_string("destroy"));
+	xd_struct_set_take(r, "domain_type", xd_string("pv"));
+	xd_struct_set_take(r, "metrics", xd_string(dom0m));
+	rc |= create(t, "VM", dom0, r, err);
+
+	r = xd_struct();
+	xd_struct_set_take(r, "master", xd_string(host));
+	const char *restr[] = { "restrict_vswitch_controller", "false", "restrict_lab", "false",
+				"restrict_pool_size", "false", NULL };
+	xd_struct_set_take(r, "restrictions", smap(restr));
+	rc |= create(t, "pool", pool, r, err);
+
+	if (rc == 0)
+		rc = create_template(t, "Other install media",
+				     "Template which allows VM installation from install media", true, err);
+	if (rc == 0)
+		rc = create_template(t, "Generic Linux UEFI", "Generic template for UEFI Linux guests",
+				     true, err);
+	if (rc == 0)
+		rc = create_template(t, "Generic Linux BIOS", "Generic template for BIOS Linux guests",
+				     true, err);
+	if (rc != 0) {
+		xd_db_rollback(t);
+		rc = -1;
+	} else {
+		rc = xd_db_commit(t, err);
+	}
+	if (rc == 0) {
+		xd_set_this_host(host);
+		xd_info("first boot: created pool, host %s with %ld CPUs, control domain and templates",
+			h->hostname, h->ncpus);
+	}
+	free(host);
+	free(hm);
+	free(pool);
+	free(dom0);
+	free(dom0m);
+	return rc;
+}
+
+static int first_ref(const char *ref, const xd_value *const *fields, void *ud)
+{
+	*(char **)ud = strdup(ref);
+	return 1;
+}
+
+/* Every start: the facts that may have changed since the last one. */
+static int refresh(const char *host, const host_facts *h, const char *address, xd_error *err)
+{
+	const xd_class *hc = xd_dm_class("host"), *hmc = xd_dm_class("host_metrics");
+	xd_set_this_host(host);
+	xd_value *sv = software_version();
+	xd_value *addr = xd_string(address);
+	int rc = xd_db_set_field(hc, host, xd_dm_field_index(hc, "software_version"), sv, err);
+	if (rc == 0)
+		rc = xd_db_set_field(hc, host, xd_dm_field_index(hc, "address"), addr, err);
+	xd_value_free(sv);
+	xd_value_free(addr);
+	xd_value *hm = xd_db_get_field(hc, host, xd_dm_field_index(hc, "metrics"));
+	if (rc == 0 && hm && xd_db_exists(hmc, hm->u.s)) {
+		xd_value *live = xd_bool(true), *mem = xd_int(h->mem_total), *now = xd_datetime(time(NULL));
+		rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "live"), live, err);
+		if (rc == 0)
+			rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "memory_total"), mem, err);
+		if (rc == 0)
+			rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "last_updated"), now, err);
+		xd_value_free(live);
+		xd_value_free(mem);
+		xd_value_free(now);
+	}
+	xd_value_free(hm);
+	return rc;
+}
+
+int xd_firstboot(const char *listen_addr, xd_error *err)
+{
+	host_facts h;
+	gather_facts(&h);
+	char *address = address_of(listen_addr);
+	char *host = NULL;
+	xd_db_foreach(xd_dm_class("host"), first_ref, &host);
+	int rc = host ? refresh(host, &h, address, err) : first_boot(&h, address, err);
+	free(host);
+	free(address);
+	return rc;
+}

@@ -1,0 +1,230 @@
+/* main.c - xapid: configuration, start-up in dependency order, the signal
+ * loop, and a clean shutdown in the reverse order. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "coverage.h"
+#include "db.h"
+#include "dm.h"
+#include "firstboot.h"
+#include "http.h"
+#include "log.h"
+#include "rpc.h"
+#include "session.h"
+#include "tasks.h"
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static const char *choose_backend(void)
+{
+	if (xd_cfg.backend)
+		return xd_cfg.backend;
+	/* as DESIGN §9: the real hypervisor when there is one */
+	if (access("/dev/xen", F_OK) == 0 || access("/proc/xen/xenbus", F_OK) == 0)
+		return "xen";
+	return "sim";
+}
+
+/* Daemon mode: the parent waits until the child is ready (or failed) so that
+ * "xapid ready on" and the exit status mean the same in both modes. */
+static int daemonize(int *ready_fd)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		char buf[256];
+		ssize_t n = read(p[0], buf, sizeof buf - 1);
+		if (n <= 0)
+			_exit(1);
+		buf[n] = 0;
+		fputs(buf, stderr);
+		_exit(strncmp(buf, "xapid ready", 11) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	int devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		close(devnull);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void say_ready(int ready_fd, const char *msg)
+{
+	if (ready_fd >= 0) {
+		ssize_t n = write(ready_fd, msg, strlen(msg));
+		(void)n;
+		close(ready_fd);
+	} else {
+		fputs(msg, stderr);
+		fflush(stderr);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int rc = xd_config_load(argc, argv);
+	if (rc != 0) {
+		xd_config_free();
+		return rc > 0 ? 0 : 2;
+	}
+	xd_log_level lvl;
+	xd_log_level_parse(xd_cfg.log_level, &lvl);
+	xd_log_set_level(lvl);
+
+	if (xd_dm_init() != 0) {
+		fprintf(stderr, "xapid: the datamodel declaration is broken\n");
+		return 1;
+	}
+	if (getenv("XAPID_API_COVERAGE")) {
+		/* used by `make doc/api-coverage.md`: no daemon, just the table */
+		xd_rpc_init();
+		xd_coverage_print(stdout);
+		return 0;
+	}
+	if (mkdir_p(xd_cfg.state_dir) != 0) {
+		fprintf(stderr, "xapid: cannot create state dir %s: %s\n", xd_cfg.state_dir,
+			strerror(errno));
+		return 1;
+	}
+	int ready_fd = -1;
+	if (!xd_cfg.foreground) {
+		char deflog[4096];
+		snprintf(deflog, sizeof deflog, "%s/xapid.log", xd_cfg.state_dir);
+		if (xd_log_set_file(xd_cfg.log_file ? xd_cfg.log_file : deflog) != 0) {
+			fprintf(stderr, "xapid: cannot open log file\n");
+			return 1;
+		}
+		if (daemonize(&ready_fd) != 0) {
+			fprintf(stderr, "xapid: cannot daemonize: %s\n", strerror(errno));
+			return 1;
+		}
+	} else if (xd_cfg.log_file && xd_log_set_file(xd_cfg.log_file) != 0) {
+		fprintf(stderr, "xapid: cannot open log file %s\n", xd_cfg.log_file);
+		return 1;
+	}
+
+	/* Signals are taken synchronously by the main thread only. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	const char *backend = choose_backend();
+	xd_info("xapid %s starting: state dir %s, backend %s", PACKAGE_VERSION, xd_cfg.state_dir,
+		backend);
+	char dbpath[4096];
+	snprintf(dbpath, sizeof dbpath, "%s/xapi.db", xd_cfg.state_dir);
+	xd_error err = XD_ERROR_INIT;
+	int exit_code = 1;
+	bool db_open = false, sessions = false, tasks = false, http = false;
+
+	if (xd_db_open(dbpath, &err) != 0) {
+		xd_err("cannot open the database %s: %s %s", dbpath, err.code,
+		       err.nparams ? err.params[0] : "");
+		goto out;
+	}
+	db_open = true;
+	xd_db_set_history_limit(xd_cfg.event_history);
+	if (xd_firstboot(xd_cfg.listen, &err) != 0) {
+		xd_err("first boot failed: %s %s", err.code, err.nparams ? err.params[0] : "");
+		goto out;
+	}
+	xd_session_config scfg = {
+		.users_file = xd_cfg.users_file,
+		.pam_service = xd_cfg.pam_service,
+		.idle_timeout_s = xd_cfg.session_idle_timeout,
+		.max_per_originator = xd_cfg.session_max_per_originator,
+	};
+	if (xd_session_init(&scfg) != 0)
+		goto out;
+	sessions = true;
+	xd_rpc_init();
+	if (xd_tasks_init(xd_cfg.task_workers) != 0)
+		goto out;
+	xd_tasks_set_gc(xd_cfg.task_gc_age, xd_cfg.task_gc_max);
+	tasks = true;
+	xd_http_config hcfg = {
+		.listen = xd_cfg.listen,
+		.socket_path = xd_cfg.socket_path,
+		.max_body = xd_cfg.max_body,
+		.max_connections = xd_cfg.max_connections,
+	};
+	if (xd_http_start(&hcfg) != 0)
+		goto out;
+	http = true;
+
+	char ready[512], hostpart[256];
+	snprintf(hostpart, sizeof hostpart, "%s", xd_cfg.listen);
+	char *colon = strrchr(hostpart, ':');
+	if (colon)
+		*colon = 0;
+	snprintf(ready, sizeof ready, "xapid ready on %s:%d\n", hostpart, xd_http_port());
+	xd_info("ready on %s:%d and %s", hostpart, xd_http_port(), xd_cfg.socket_path);
+	say_ready(ready_fd, ready);
+	ready_fd = -1;
+
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			xd_info("SIGHUP: nothing to reload yet");
+			continue;
+		}
+		xd_info("signal %d: shutting down", sig);
+		break;
+	}
+	exit_code = 0;
+out:
+	if (ready_fd >= 0)
+		say_ready(ready_fd, "xapid failed to start (see the log)\n");
+	xd_rpc_set_stopping();
+	if (db_open)
+		xd_db_wake_all();
+	if (http)
+		xd_http_stop();
+	if (tasks)
+		xd_tasks_shutdown();
+	if (sessions)
+		xd_session_shutdown();
+	if (db_open)
+		xd_db_close();
+	xd_error_clear(&err);
+	xd_info("xapid stopped");
+	xd_config_free();
+	return exit_code;
+}
