@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""dmgen.py - writes core/dm_decl.c and core/dm_decl.h, xapi-c's own
+declaration of the XenAPI classes it serves, from upstream's machine-readable
+datamodel (reference/xenapi-datamodel.json).
+
+    python3 tools/dmgen.py /path/to/xenapi-datamodel.json [OUTDIR]
+
+OUTDIR defaults to the core/ directory next to this script.  Only names,
+types, qualifiers, defaults and flags are taken over: no description texts,
+no lifecycle texts.  The output depends only on the input (stable order, no
+timestamps), so regenerating from the same JSON gives identical files.
+Use --stats to print the per-class field and message counts instead.
+"""
+
+import json
+import os
+import re
+import sys
+
+# The classes we serve, in the order of our class table.
+CLASSES = [
+    "session", "pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
+    "VM_guest_metrics", "VBD", "VBD_metrics", "VDI", "SR", "PBD", "SM",
+    "network", "PIF", "PIF_metrics", "VIF", "VLAN", "Bond", "tunnel", "task",
+    "event", "message", "console", "blob", "secret",
+]
+
+# Classes whose explicit messages have no Async.<class>.<name> form.
+NO_ASYNC_CLASSES = {"session", "event", "task", "blob", "message"}
+
+# Parameter defaults.  The JSON does not carry them; these are upstream's
+# (param_default in ocaml/idl/datamodel*.ml) for messages of our classes, in
+# the same literal syntax as field defaults.  Each must name an existing
+# trailing parameter, or generation fails.
+PARAM_DEFAULTS = {
+    ("session", "login_with_password"): {"version": '"1.1"', "originator": '""'},
+    ("pool", "create_new_blob"): {"public": "false"},
+    ("host", "create_new_blob"): {"public": "false"},
+    ("VM", "create_new_blob"): {"public": "false"},
+    ("SR", "create_new_blob"): {"public": "false"},
+    ("network", "create_new_blob"): {"public": "false"},
+    ("blob", "create"): {"public": "false"},
+    ("Bond", "create"): {"mode": "balance-slb", "properties": "{}"},
+    ("tunnel", "create"): {"protocol": "gre"},
+    ("VIF", "configure_ipv4"): {"address": '""', "gateway": '""'},
+    ("VIF", "configure_ipv6"): {"address": '""', "gateway": '""'},
+    ("VDI", "snapshot"): {"driver_params": "{}"},
+    ("VDI", "clone"): {"driver_params": "{}"},
+    ("VDI", "copy"): {"sr": "OpaqueRef:NULL", "base_vdi": "OpaqueRef:NULL",
+                      "into_vdi": "OpaqueRef:NULL"},
+    ("host", "evacuate"): {"network": "OpaqueRef:NULL", "evacuate_batch_size": "0"},
+    ("host", "install_server_certificate"): {"certificate_chain": '""'},
+    ("host", "disable_external_auth"): {"config": "{}"},
+    ("pool", "disable_external_auth"): {"config": "{}"},
+    ("host", "apply_edition"): {"force": "false"},
+    ("host", "emergency_ha_disable"): {"soft": "false"},
+    ("pool", "sync_updates"): {"token": '""', "token_id": '""'},
+    ("VM", "snapshot"): {"ignore_vdis": "{}"},
+    ("VM", "migrate_send"): {"vgpu_map": "{}"},
+    ("VM", "assert_can_migrate"): {"vgpu_map": "{}"},
+}
+
+QUALIFIERS = {
+    "RW": "XD_Q_RW",
+    "RO/constructor": "XD_Q_RO_CTOR",
+    "RO/runtime": "XD_Q_RO_RUNTIME",
+}
+
+# Implicit messages that take no field: never field accessors, never async.
+IMPLICIT_CTOR_DTOR = {"create", "destroy"}
+
+
+class GenError(Exception):
+    pass
+
+
+def state(item):
+    return item["lifecycle"]["state"]
+
+
+def removed(item):
+    return state(item) == "Removed_s"
+
+
+def deprecated(item):
+    return state(item) == "Deprecated_s"
+
+
+def c_str(s):
+    """A C string literal (or NULL)."""
+    if s is None:
+        return "NULL"
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ord(ch) < 0x20 or ord(ch) > 0x7e:
+            raise GenError("unexpected character %r in %r" % (ch, s))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def enums_in(type_text):
+    return re.findall(r"\benum (\w+)", type_text)
+
+
+def build(model):
+    by_name = {c["name"]: c for c in model}
+    all_enums = {}
+    for c in model:
+        for e in c["enums"]:
+            vals = [v["name"] for v in e["values"]]
+            if e["name"] in all_enums and all_enums[e["name"]] != vals:
+                raise GenError("enum %s declared twice differently" % e["name"])
+            all_enums[e["name"]] = vals
+
+    classes = []
+    used_enums = set()
+    for cname in CLASSES:
+        if cname not in by_name:
+            raise GenError("class %s not in the datamodel" % cname)
+        src = by_name[cname]
+        fields = []
+        for f in src["fields"]:
+            if removed(f):
+                continue
+            if f["qualifier"] not in QUALIFIERS:
+                raise GenError("%s.%s: qualifier %s" % (cname, f["name"], f["qualifier"]))
+            fields.append({
+                "name": f["name"],
+                "type": f["type"],
+                "qual": QUALIFIERS[f["qualifier"]],
+                "default": f.get("default"),
+                "deprecated": deprecated(f),
+            })
+            used_enums.update(enums_in(f["type"]))
+
+        messages = []
+        defaults_used = set()
+        for m in src["messages"]:
+            if removed(m):
+                continue
+            params = list(m["params"])
+            flags = []
+            if params and params[0]["type"] == "session ref":
+                params = params[1:]
+            else:
+                flags.append("XD_MSG_NO_SESSION")
+            implicit = bool(m["implicit"])
+            if implicit:
+                flags.insert(0, "XD_MSG_IMPLICIT")
+            if (implicit and m["name"] in IMPLICIT_CTOR_DTOR) or \
+               (not implicit and cname not in NO_ASYNC_CLASSES):
+                flags.append("XD_MSG_ASYNC")
+            if deprecated(m):
+                flags.append("XD_MSG_DEPRECATED")
+            known = PARAM_DEFAULTS.get((cname, m["name"]), {})
+            plist = []
+            for p in params:
+                dflt = p.get("default", known.get(p["name"]))
+                plist.append({"name": p["name"], "type": p["type"], "default": dflt})
+                used_enums.update(enums_in(p["type"]))
+            missing = set(known) - {p["name"] for p in plist}
+            if missing:
+                raise GenError("%s.%s: no parameter %s" % (cname, m["name"], sorted(missing)))
+            if known:
+                defaults_used.add(m["name"])
+            # Defaults must be a suffix: clients may omit trailing ones only.
+            seen_default = False
+            for p in plist:
+                if p["default"] is not None:
+                    seen_default = True
+                elif seen_default:
+                    raise GenError("%s.%s: default before mandatory %s" % (cname, m["name"], p["name"]))
+            result = m["result"][0] if m["result"] else "void"
+            used_enums.update(enums_in(result))
+            messages.append({"name": m["name"], "params": plist, "result": result,
+                             "flags": flags})
+
+        names = {m["name"] for m in messages}
+        for (kc, km) in PARAM_DEFAULTS:
+            if kc == cname and km not in names:
+                raise GenError("param default for unknown message %s.%s" % (kc, km))
+        # Hidden filtered listings, as upstream generates them next to
+        # get_all_records (xapi's expression language).
+        if "get_all_records" in names:
+            if "get_all_records_where" not in names:
+                messages.append({
+                    "name": "get_all_records_where",
+                    "params": [{"name": "expr", "type": "string", "default": None}],
+                    "result": "(%s ref -> %s record) map" % (cname, cname),
+                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"]})
+            if "get_all_where" not in names:
+                messages.append({
+                    "name": "get_all_where",
+                    "params": [{"name": "expr", "type": "string", "default": None}],
+                    "result": "%s ref set" % cname,
+                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"]})
+        classes.append({"name": cname, "fields": fields, "messages": messages})
+
+    for e in used_enums:
+        if e not in all_enums:
+            raise GenError("enum %s referenced but not declared" % e)
+    enums = [(e, all_enums[e]) for e in sorted(used_enums)]
+    return classes, enums
+
+
+def header_comment(fname, what):
+    return (
+        "/* %s - %s\n"
+        " *\n"
+        " * GENERATED FILE, do not edit. Regenerate with\n"
+        " *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json core\n"
+        " * (tools/dmgen.py reads upstream's machine-readable datamodel and keeps\n"
+        " * only names, types, qualifiers, defaults and flags, in our own format).\n"
+        " */\n" % (fname, what))
+
+
+def write_header():
+    return header_comment(
+        "dm_decl.h",
+        "the declaration of the XenAPI classes xapi-c serves, as plain data.\n"
+        " * dm.c builds the typed runtime tables of dm.h from it; dm_relations.c\n"
+        " * (hand-written) declares the one-to-many relations by name.") + """\
+#ifndef XD_DM_DECL_H
+#define XD_DM_DECL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dm.h" /* xd_qual, xd_enum, XD_MSG_* */
+
+typedef struct xd_decl_field {
+	const char *name;
+	const char *type;          /* type text, e.g. "(string -> string) map" */
+	xd_qual qual;
+	const char *default_text;  /* as declared, NULL = none */
+	bool deprecated;
+} xd_decl_field;
+
+typedef struct xd_decl_param {
+	const char *name;
+	const char *type;
+	const char *default_text;  /* NULL = mandatory */
+} xd_decl_param;
+
+typedef struct xd_decl_message {
+	const char *name;
+	const char *result;        /* type text */
+	unsigned flags;            /* XD_MSG_* */
+	const xd_decl_param *params; /* without the session parameter */
+	size_t nparams;
+} xd_decl_message;
+
+typedef struct xd_decl_class {
+	const char *name;
+	const xd_decl_field *fields;
+	size_t nfields;
+	const xd_decl_message *messages;
+	size_t nmessages;
+} xd_decl_class;
+
+/* "The one side's ref field" <-> "the many side's ref set", by name. */
+typedef struct xd_decl_relation {
+	const char *one_cls, *one_field;
+	const char *many_cls, *many_field;
+} xd_decl_relation;
+
+extern const xd_decl_class xd_decl_classes[];
+extern const size_t xd_decl_nclasses;
+extern const xd_enum xd_decl_enums[];   /* sorted by name */
+extern const size_t xd_decl_nenums;
+
+/* dm_relations.c */
+extern const xd_decl_relation xd_decl_relations[];
+extern const size_t xd_decl_nrelations;
+
+#endif
+"""
+
+
+def write_source(classes, enums):
+    out = [header_comment("dm_decl.c", "the XenAPI classes, fields, messages and enums we serve.")]
+    out.append('#include "dm_decl.h"\n\n')
+
+    out.append("/* ---- enums ---- */\n\n")
+    for i, (name, vals) in enumerate(enums):
+        out.append("static const char *const e%d[] = { %s, NULL };\n"
+                   % (i, ", ".join(c_str(v) for v in vals)))
+    out.append("\nconst xd_enum xd_decl_enums[] = {\n")
+    for i, (name, vals) in enumerate(enums):
+        out.append("\t{ %s, e%d, %d },\n" % (c_str(name), i, len(vals)))
+    out.append("};\nconst size_t xd_decl_nenums = %d;\n" % len(enums))
+
+    # Parameter lists are shared between messages with identical ones.
+    plists = {}
+    plist_order = []
+
+    def plist_id(params):
+        key = tuple((p["name"], p["type"], p["default"]) for p in params)
+        if key not in plists:
+            plists[key] = "p%d" % len(plists)
+            plist_order.append(key)
+        return plists[key]
+
+    body = []
+    for c in classes:
+        cid = c["name"]
+        body.append("\n/* ---- %s ---- */\n\n" % c["name"])
+        body.append("static const xd_decl_field f_%s[] = {\n" % cid)
+        for f in c["fields"]:
+            body.append("\t{ %s, %s, %s, %s, %s },\n" % (
+                c_str(f["name"]), c_str(f["type"]), f["qual"], c_str(f["default"]),
+                "true" if f["deprecated"] else "false"))
+        body.append("};\n\n")
+        body.append("static const xd_decl_message m_%s[] = {\n" % cid)
+        for m in c["messages"]:
+            if m["params"]:
+                pid = plist_id(m["params"])
+                pref = "%s, %d" % (pid, len(m["params"]))
+            else:
+                pref = "NULL, 0"
+            body.append("\t{ %s, %s, %s, %s },\n" % (
+                c_str(m["name"]), c_str(m["result"]),
+                " | ".join(m["flags"]) if m["flags"] else "0", pref))
+        body.append("};\n")
+
+    out.append("\n/* ---- parameter lists (shared) ---- */\n\n")
+    for key in plist_order:
+        items = ", ".join("{ %s, %s, %s }" % (c_str(n), c_str(t), c_str(d)) for (n, t, d) in key)
+        out.append("static const xd_decl_param %s[] = { %s };\n" % (plists[key], items))
+    out.extend(body)
+
+    out.append("\n/* ---- classes ---- */\n\n")
+    out.append("#define N(a) (sizeof(a) / sizeof((a)[0]))\n")
+    out.append("const xd_decl_class xd_decl_classes[] = {\n")
+    for c in classes:
+        out.append("\t{ %s, f_%s, N(f_%s), m_%s, N(m_%s) },\n"
+                   % (c_str(c["name"]), c["name"], c["name"], c["name"], c["name"]))
+    out.append("};\n#undef N\nconst size_t xd_decl_nclasses = %d;\n" % len(classes))
+    return "".join(out)
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    stats = "--stats" in argv[1:]
+    if not args or len(args) > 2:
+        sys.stderr.write("usage: dmgen.py [--stats] xenapi-datamodel.json [OUTDIR]\n")
+        return 2
+    outdir = args[1] if len(args) == 2 else \
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core")
+    with open(args[0], encoding="utf-8") as fh:
+        model = json.load(fh)
+    try:
+        classes, enums = build(model)
+    except GenError as e:
+        sys.stderr.write("dmgen: %s\n" % e)
+        return 1
+    if stats:
+        for c in classes:
+            print("%-18s fields %3d messages %3d" % (c["name"], len(c["fields"]), len(c["messages"])))
+        print("enums %d" % len(enums))
+        return 0
+    for fname, text in (("dm_decl.h", write_header()),
+                        ("dm_decl.c", write_source(classes, enums))):
+        path = os.path.join(outdir, fname)
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
