@@ -36,6 +36,12 @@ bool xd_task_cancelling(const char *task);
 void xd_task_complete(const char *task, const xd_value *result);
 void xd_task_fail(const char *task, const xd_error *err);
 
+/* Garbage collection of finished tasks, as xapi's: completed tasks older
+ * than max_age_s (default 3900 s = 65 min) are destroyed, and beyond
+ * max_tasks (default 200) the oldest completed ones go first; pending ones
+ * are kept unless older than a day with no progress. Callable at any time. */
+void xd_tasks_set_gc(double max_age_s, unsigned max_tasks);
+
 /* Registers the task.* handlers (create, destroy, cancel, set_status ...). */
 void xd_tasks_register_api(void);
 
