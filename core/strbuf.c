@@ -81,13 +81,21 @@ void xd_strbuf_put_xml_escaped(xd_strbuf *sb, const char *s)
 	const char *run = s;
 
 	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
 		const char *rep;
 
-		switch (*s) {
+		switch (c) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
-		default: continue;
+		default:
+			/* XML 1.0 cannot carry C0 controls other than tab, LF
+			 * and CR; like xapi, drop them rather than emit a
+			 * document no client can parse. */
+			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+				continue;
+			rep = "";
+			break;
 		}
 		xd_strbuf_append(sb, run, (size_t)(s - run));
 		xd_strbuf_puts(sb, rep);
