@@ -69,6 +69,14 @@ xd_value *xd_int(int64_t i)
 	return v;
 }
 
+xd_value *xd_int_i4(int32_t i)
+{
+	xd_value *v = xd_int(i);
+
+	v->i4 = true;
+	return v;
+}
+
 xd_value *xd_float(double f)
 {
 	xd_value *v = value_new(XD_V_FLOAT);
@@ -182,6 +190,7 @@ xd_value *xd_value_copy(const xd_value *v)
 	default:
 		c = value_new(v->t);
 		c->u = v->u;
+		c->i4 = v->i4;
 		return c;
 	}
 }

@@ -32,6 +32,9 @@ typedef struct xd_member {
 
 struct xd_value {
 	xd_vtype t;
+	/* XD_V_INT only: send as XML-RPC <i4> instead of xapi's usual decimal
+	 * string (event.from's valid_ref_counts are the one place xapi does). */
+	bool i4;
 	union {
 		bool b;
 		int64_t i;      /* XD_V_INT and XD_V_DATETIME */
@@ -53,6 +56,7 @@ struct xd_value {
 xd_value *xd_nil(void);
 xd_value *xd_bool(bool b);
 xd_value *xd_int(int64_t i);
+xd_value *xd_int_i4(int32_t i); /* an XD_V_INT marked i4 (see struct xd_value) */
 xd_value *xd_float(double f);
 xd_value *xd_string(const char *s);         /* copies s; NULL becomes "" */
 xd_value *xd_string_take(char *s);          /* takes ownership of s */

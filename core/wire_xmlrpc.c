@@ -764,6 +764,12 @@ void xd_xmlrpc_encode_value(xd_strbuf *sb, const xd_value *v)
 			PUTS_LIT(sb, "<value><boolean>0</boolean></value>");
 		break;
 	case XD_V_INT:
+		if (v->i4) {
+			PUTS_LIT(sb, "<value><i4>");
+			put_int64(sb, v->u.i);
+			PUTS_LIT(sb, "</i4></value>");
+			break;
+		}
 		PUTS_LIT(sb, "<value>");
 		put_int64(sb, v->u.i);
 		PUTS_LIT(sb, "</value>");
