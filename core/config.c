@@ -31,7 +31,7 @@ static const xd_option options[] = {
 	{ "plugin_dir", NULL, 0, "DIR", XD_PLUGINDIR, "where plugin .so files are looked up" },
 	{ "log_level", NULL, 0, "LEVEL", "info", "debug, info, warn or error" },
 	{ "log_file", NULL, 0, "FILE", "<state-dir>/xapid.log when daemonized, stderr in the foreground", "where the log goes" },
-	{ "max_body", NULL, 0, "BYTES", "67108864", "largest RPC request accepted (larger: HTTP 413)" },
+	{ "max_body", NULL, 0, "BYTES", "307200 (300 KiB, as xapi)", "largest RPC request accepted (larger: HTTP 413)" },
 	{ "max_connections", NULL, 0, "N", "1024", "concurrent client connections" },
 	{ "task_workers", NULL, 0, "N", "8", "threads running Async.* calls" },
 	{ "session_idle_timeout", NULL, 0, "SECONDS", "86400", "idle sessions are logged out after this long" },
@@ -204,7 +204,7 @@ static void set_defaults(void)
 	set_str(&xd_cfg.state_dir, "/var/lib/xapi-c");
 	set_str(&xd_cfg.plugin_dir, XD_PLUGINDIR);
 	set_str(&xd_cfg.log_level, "info");
-	xd_cfg.max_body = 64u << 20;
+	xd_cfg.max_body = 300u * 1024; /* xapi's http_limit_max_rpc_size */
 	xd_cfg.max_connections = 1024;
 	xd_cfg.task_workers = 8;
 	xd_cfg.session_idle_timeout = 86400;

@@ -65,6 +65,11 @@ int xd_log_set_file(const char *path)
 	return 0;
 }
 
+uint64_t xd_log_get_request(void)
+{
+	return tl_request;
+}
+
 void xd_log_set_request(uint64_t request_id)
 {
 	tl_request = request_id;

@@ -19,6 +19,7 @@ int xd_log_set_file(const char *path);
 
 /* Per-thread context added to every line; 0 / NULL clears it. */
 void xd_log_set_request(uint64_t request_id);
+uint64_t xd_log_get_request(void);
 void xd_log_set_task(const char *task_ref);
 
 void xd_log(xd_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -207,7 +207,6 @@ static void free_args(xd_value **args, size_t n)
 xd_value *xd_rpc_dispatch(const char *method, xd_value *params, const xd_peer *peer,
 			  xd_result_kind *kind, xd_error *err)
 {
-	static uint64_t request_counter;
 	xd_value *result = NULL;
 	xd_value **args = NULL;
 	size_t nargs = 0;
@@ -273,7 +272,7 @@ xd_value *xd_rpc_dispatch(const char *method, xd_value *params, const xd_peer *p
 		.args = args,
 		.nargs = nargs,
 		.peer = peer,
-		.request_id = __atomic_add_fetch(&request_counter, 1, __ATOMIC_RELAXED),
+		.request_id = xd_log_get_request(),
 		.task = NULL,
 	};
 	if (async) {
