@@ -97,6 +97,8 @@ int xd_db_txn_create(xd_db_txn *t, const xd_class *c, const char *ref, xd_value 
 int xd_db_txn_destroy(xd_db_txn *t, const xd_class *c, const char *ref, xd_error *err);
 int xd_db_txn_set_field(xd_db_txn *t, const xd_class *c, const char *ref, int field_idx,
 			const xd_value *v, xd_error *err);
+/* Reads inside a transaction (the caller already holds the lock). */
+bool xd_db_txn_exists(xd_db_txn *t, const xd_class *c, const char *ref);
 /* Commits (or, if any write in it failed, rolls the memory state back) and
  * frees t. Returns 0 or -1 with err from the first failure. */
 int xd_db_commit(xd_db_txn *t, xd_error *err);

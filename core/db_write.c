@@ -315,6 +315,12 @@ int xd_db_txn_destroy(xd_db_txn *t, const xd_class *c, const char *ref, xd_error
 	TXN_OP(t, err, op_destroy(t, c, ref));
 }
 
+bool xd_db_txn_exists(xd_db_txn *t, const xd_class *c, const char *ref)
+{
+	const db_obj *o = (t && ref) ? db_hash_get(&db.refs, ref) : NULL;
+	return o && o->cls == c;
+}
+
 int xd_db_txn_set_field(xd_db_txn *t, const xd_class *c, const char *ref, int field_idx,
 			const xd_value *v, xd_error *err)
 {

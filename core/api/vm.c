@@ -49,7 +49,7 @@ static int destroy_ref_field(xd_db_txn *txn, const xd_value *record, const char 
 {
 	const xd_value *v = xd_struct_get(record, field);
 	const xd_class *c = xd_dm_class(cls);
-	if (!v || v->t != XD_V_STRING || xd_ref_is_null(v->u.s) || !xd_db_exists(c, v->u.s))
+	if (!v || v->t != XD_V_STRING || xd_ref_is_null(v->u.s) || !xd_db_txn_exists(txn, c, v->u.s))
 		return 0;
 	return xd_db_txn_destroy(txn, c, v->u.s, err);
 }
@@ -61,9 +61,12 @@ static int destroy_ref_set(xd_db_txn *txn, const xd_value *record, const char *f
 	const xd_class *c = xd_dm_class(cls);
 	if (!v || v->t != XD_V_ARRAY)
 		return 0;
-	for (size_t i = 0; i < v->u.arr.n; i++)
-		if (xd_db_txn_destroy(txn, c, v->u.arr.items[i]->u.s, err) < 0)
+	for (size_t i = 0; i < v->u.arr.n; i++) {
+		const char *r = v->u.arr.items[i]->u.s;
+		/* another client may have destroyed it since the record was read */
+		if (xd_db_txn_exists(txn, c, r) && xd_db_txn_destroy(txn, c, r, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 
