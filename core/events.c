@@ -16,6 +16,7 @@
 #include "events.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,8 @@ static bool waiter_gone(waiter *w)
 	return gone;
 }
 
-/* Waits until the db moves past `since` or the deadline passes. -1 with
+/* Waits until the db moves past `since` or the deadline passes: 0; 1 if the
+ * daemon is stopping (the caller answers with what it has); -1 with
  * SESSION_INVALID if the session ended. The session is checked before each
  * wait: a logout that happened after `since` was read bumps the generation
  * (the session object goes), so it cannot be missed between check and wait. */
@@ -111,6 +113,8 @@ static int wait_for_change(waiter *w, const char *session, uint64_t since, doubl
 			   xd_error *err)
 {
 	for (;;) {
+		if (xd_rpc_stopping())
+			return 1;
 		if (waiter_gone(w))
 			return xd_error_set(err, "SESSION_INVALID", session, NULL);
 		if (xd_session_check(session, err) < 0)
@@ -197,8 +201,11 @@ static xd_value *valid_ref_counts(void)
 	xd_value *counts = xd_struct();
 	for (size_t i = 0; i < xd_dm_nclasses(); i++) {
 		const xd_class *c = xd_dm_class_at(i);
-		if (c->stored)
-			xd_struct_set_take(counts, c->lname, xd_int((int64_t)xd_db_count(c)));
+		if (!c->stored)
+			continue;
+		size_t n = xd_db_count(c);
+		/* xapi sends these as <i4> (int32 in its event_from type) */
+		xd_struct_set_take(counts, c->lname, xd_int_i4(n > INT32_MAX ? INT32_MAX : (int32_t)n));
 	}
 	return counts;
 }
@@ -231,8 +238,11 @@ static xd_value *h_from(const xd_call *call, xd_error *err)
 			break;
 		if (upto > since)
 			since = upto;
-		if (wait_for_change(&w, call->session, since, deadline, err) < 0)
+		int rc = wait_for_change(&w, call->session, since, deadline, err);
+		if (rc < 0)
 			goto out_waiter;
+		if (rc > 0)
+			break;
 	}
 	char token[XD_EVENT_TOKEN_LEN];
 	/* messages are db objects here: the second half has nothing to count */
@@ -365,8 +375,11 @@ static xd_value *h_next(const xd_call *call, xd_error *err)
 		}
 		if (events->u.arr.n > 0)
 			break;
-		if (wait_for_change(&w, call->session, upto, deadline, err) < 0)
+		int rc = wait_for_change(&w, call->session, upto, deadline, err);
+		if (rc < 0)
 			goto fail;
+		if (rc > 0)
+			break; /* shutting down: an empty answer, the connection goes anyway */
 	}
 	goto out;
 fail:

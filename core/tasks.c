@@ -8,8 +8,8 @@
  *    (xd_task_cancelling) and fails with TASK_CANCELLED, which ends the task
  *    `cancelled`. Clients treat any status other than pending as finished,
  *    so status must not change before the work has really stopped.
- *  - task.destroy of a task still running only marks it ({"task": destroy});
- *    the collector removes it once it has finished.
+ *  - task.destroy of a task a worker is running only marks it ({"task":
+ *    destroy}); it goes when the call ends. Other tasks go at once.
  *  - completion writes all fields of the outcome in one transaction, so a
  *    watcher never sees `success` without the result.
  * session.tasks is kept here (the published datamodel has no task.session
@@ -343,6 +343,7 @@ typedef struct job {
 static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
 static job *q_head, *q_tail;
+static job *r_head;     /* jobs a worker is running */
 static bool q_stopping;
 static pthread_t *workers;
 static unsigned nworkers;
@@ -370,11 +371,26 @@ static void job_free(job *j)
 	free(j);
 }
 
+/* Whether the task is still pending (or being cancelled); false if it is
+ * gone or already ended. */
+static bool task_running(const char *task)
+{
+	xd_value *st = xd_db_get_field(task_cls, task, F.status);
+	bool yes = status_running(st);
+	xd_value_free(st);
+	return yes;
+}
+
 static void job_run(job *j)
 {
 	xd_error err = XD_ERROR_INIT;
 	xd_log_set_request(j->request_id);
 	xd_log_set_task(j->task);
+	if (!task_running(j->task)) {
+		/* ended while queued (a client set its status, or it is gone) */
+		xd_info("%s not run: its task ended before it started", j->wire_name);
+		goto out;
+	}
 	if (xd_task_cancelling(j->task)) {
 		/* cancelled while queued: the handler never runs */
 		xd_info("%s cancelled before it started", j->wire_name);
@@ -410,6 +426,21 @@ out:
 	xd_log_set_request(0);
 }
 
+/* A task.destroy that came while the call ran takes effect once it ended.
+ * A mark that lands just after this check is left to the collector, which
+ * removes finished marked tasks on its next pass. */
+static void destroy_if_marked(const char *task)
+{
+	xd_value *ops = xd_db_get_field(task_cls, task, F.current_operations);
+	bool marked = map_has_value(ops, "destroy");
+	xd_value_free(ops);
+	if (marked) {
+		xd_error err = XD_ERROR_INIT;
+		task_destroy(task, &err);
+		xd_error_clear(&err);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
@@ -427,11 +458,52 @@ static void *worker_main(void *arg)
 		q_head = j->next;
 		if (!q_head)
 			q_tail = NULL;
+		/* moved to the running list in the same critical section, so a
+		 * task.cancel always finds the job in one list or the other */
+		j->next = r_head;
+		r_head = j;
 		pthread_mutex_unlock(&q_mu);
 		job_run(j);
+		pthread_mutex_lock(&q_mu);
+		for (job **p = &r_head; *p; p = &(*p)->next) {
+			if (*p == j) {
+				*p = j->next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&q_mu);
+		destroy_if_marked(j->task);
 		job_free(j);
 	}
 	return NULL;
+}
+
+/* Under q_mu: removes and returns the queued job of task, or NULL. */
+static job *queue_take(const char *task)
+{
+	job *prev = NULL;
+	for (job *j = q_head; j; prev = j, j = j->next) {
+		if (strcmp(j->task, task) != 0)
+			continue;
+		if (prev)
+			prev->next = j->next;
+		else
+			q_head = j->next;
+		if (q_tail == j)
+			q_tail = prev;
+		j->next = NULL;
+		return j;
+	}
+	return NULL;
+}
+
+/* Under q_mu: whether a worker is running task. */
+static bool running_has(const char *task)
+{
+	for (job *j = r_head; j; j = j->next)
+		if (strcmp(j->task, task) == 0)
+			return true;
+	return false;
 }
 
 char *xd_tasks_submit_async(const xd_call *call, xd_handler_fn fn, xd_error *err)
@@ -788,61 +860,116 @@ static xd_value *h_create(const xd_call *call, xd_error *err)
 	return ref ? xd_string_take(ref) : NULL;
 }
 
+/* task.destroy. A task a worker is running is only marked, as xapi does
+ * ({"task": destroy} in current_operations): it goes when its call ends.
+ * Any other task goes now, a queued Async call with it (it will not run):
+ * nothing here would ever end a pending task.create'd one, and the client
+ * asked for it to go. */
 static xd_value *h_destroy(const xd_call *call, xd_error *err)
 {
 	const char *self = xd_arg_str(call, 0);
-	xd_value *st = xd_db_get_field(task_cls, self, F.status);
-	xd_value *out = NULL;
-	if (!st) {
-		xd_error_set(err, "HANDLE_INVALID", "task", self, NULL);
+	if (xd_check_ref(task_cls, self, err) < 0)
 		return NULL;
+	pthread_mutex_lock(&q_mu);
+	job *queued = queue_take(self);
+	bool running = !queued && running_has(self);
+	pthread_mutex_unlock(&q_mu);
+	if (queued) {
+		xd_info("%s dropped: its task was destroyed while queued", queued->wire_name);
+		job_free(queued);
 	}
-	if (!status_running(st)) {
-		if (task_destroy(self, err) == 0)
-			out = xd_void();
-		goto done;
-	}
-	/* still running: mark it; the collector removes it once it ends */
+	if (!running)
+		return task_destroy(self, err) == 0 ? xd_void() : NULL;
+
 	xd_value *ops = xd_db_get_field(task_cls, self, F.current_operations);
-	bool marked = ops && ops->t == XD_V_STRUCT && xd_struct_get(ops, "task");
+	bool marked = map_has_value(ops, "destroy");
 	xd_value_free(ops);
-	xd_value *v = xd_string("destroy");
-	if (marked || xd_db_map_add(task_cls, self, F.current_operations, "task", v, err) == 0)
-		out = xd_void();
-	xd_value_free(v);
-done:
-	xd_value_free(st);
-	return out;
+	if (!marked) {
+		xd_value *v = xd_string("destroy");
+		int rc = xd_db_map_add(task_cls, self, F.current_operations, "task", v, err);
+		xd_value_free(v);
+		if (rc < 0)
+			return NULL;
+	}
+	return xd_void();
 }
 
+static bool set_has(const xd_value *set, const char *s)
+{
+	if (!set || set->t != XD_V_ARRAY)
+		return false;
+	for (size_t i = 0; i < set->u.arr.n; i++)
+		if (status_is(set->u.arr.items[i], s))
+			return true;
+	return false;
+}
+
+/* task.cancel. A queued Async call is dropped and its task ends cancelled
+ * at once. A running one gets xapi's request ({key: cancel} in
+ * current_operations) and stays pending until its handler notices (clients
+ * read any other status as "finished"). A task no worker runs (task.create,
+ * HTTP transfers) also shows status cancelling: whoever drives it ends it. */
 static xd_value *h_cancel(const xd_call *call, xd_error *err)
 {
 	const char *self = xd_arg_str(call, 0);
 	xd_value *st = xd_db_get_field(task_cls, self, F.status);
 	xd_value *ops = st ? xd_db_get_field(task_cls, self, F.current_operations) : NULL;
+	xd_value *allowed = st ? xd_db_get_field(task_cls, self, F.allowed_operations) : NULL;
 	xd_value *out = NULL;
+	char *key = NULL;
 	if (!st) {
 		xd_error_set(err, "HANDLE_INVALID", "task", self, NULL);
 		goto done;
 	}
-	/* xapi accepts a cancel of a finished task and of one already being
-	 * cancelled: nothing left to do */
-	if (!status_running(st) || map_has_value(ops, "cancel")) {
+	if (!status_running(st)) {
+		char why[96];
+		snprintf(why, sizeof why, "the task has already finished (status %s)",
+			 st->t == XD_V_STRING ? st->u.s : "?");
+		xd_error_set(err, "OPERATION_NOT_ALLOWED", why, NULL);
+		goto done;
+	}
+	if (!set_has(allowed, "cancel")) {
+		xd_error_set(err, "OPERATION_NOT_ALLOWED", "the task cannot be cancelled", NULL);
+		goto done;
+	}
+
+	pthread_mutex_lock(&q_mu);
+	job *queued = queue_take(self);
+	bool running = !queued && running_has(self);
+	pthread_mutex_unlock(&q_mu);
+	if (queued) {
+		xd_error cancelled = XD_ERROR_INIT;
+		xd_info("%s cancelled while queued (task %s)", queued->wire_name, self);
+		xd_error_set(&cancelled, "TASK_CANCELLED", self, NULL);
+		xd_task_fail(self, &cancelled);
+		xd_error_clear(&cancelled);
+		job_free(queued);
 		out = xd_void();
 		goto done;
 	}
-	/* xapi keys the request by the cancelling call's own task */
-	char *key = call->task ? xstrdup(call->task) : xd_ref_new();
-	xd_value *v = xd_string("cancel");
-	if (xd_db_map_add(task_cls, self, F.current_operations, key, v, err) == 0) {
-		xd_info("cancel requested for task %s", self);
-		out = xd_void();
+	if (!map_has_value(ops, "cancel")) {
+		/* xapi keys the request by the cancelling call's own task */
+		key = call->task ? xstrdup(call->task) : xd_ref_new();
+		xd_value *v = xd_string("cancel");
+		int rc = xd_db_map_add(task_cls, self, F.current_operations, key, v, err);
+		xd_value_free(v);
+		if (rc < 0)
+			goto done;
 	}
-	xd_value_free(v);
-	free(key);
+	if (!running && status_is(st, "pending")) {
+		xd_value *v = xd_string("cancelling");
+		int rc = xd_db_set_field(task_cls, self, F.status, v, err);
+		xd_value_free(v);
+		if (rc < 0)
+			goto done;
+	}
+	xd_info("cancel requested for task %s", self);
+	out = xd_void();
 done:
+	free(key);
 	xd_value_free(st);
 	xd_value_free(ops);
+	xd_value_free(allowed);
 	return out;
 }
 
