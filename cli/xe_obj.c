@@ -25,7 +25,7 @@ static const xe_classinfo classes[] = {
 	  "is-a-snapshot=true", "snapshots" },
 	{ "host", "host", "uuid,name-label,name-description", NULL, "hosts" },
 	{ "host-cpu", "host_cpu", "uuid,number,vendor,speed,utilisation", NULL, "host CPUs" },
-	{ "host-metrics", "host_metrics", "uuid,memory-total,memory-free,live,last-updated", NULL,
+	{ "host-metrics", "host_metrics", "uuid,memory-total,live,last-updated", NULL,
 	  "host metrics objects" },
 	{ "pool", "pool", "uuid,name-label,name-description,master,default-SR", NULL, "pools" },
 	{ "sr", "SR", "uuid,name-label,name-description,host,type,content-type", NULL, "SRs" },
