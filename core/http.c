@@ -617,6 +617,10 @@ static int handle_request(conn *c, const xd_http_head *h, bool *keep)
 		return st;
 	}
 
+	/* read_body may have grown (moved) the buffer: method and path are
+	 * offsets into it, so take them again */
+	method = c->buf + h->method;
+	path = c->buf + h->path;
 	if (strcmp(method, "POST") == 0) {
 		json = strcmp(path, "/jsonrpc") == 0;
 		if (run_rpc(c, json, c->buf + h->len, blen) < 0) {

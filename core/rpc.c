@@ -243,7 +243,8 @@ xd_value *xd_rpc_dispatch(const char *method, xd_value *params, const xd_peer *p
 	size_t first = takes_session ? 1 : 0;
 	long received = (long)params->u.arr.n - (long)first;
 	if (received < (long)m->nrequired || received > (long)m->nparams) {
-		count_mismatch(method, m->nrequired, received, err);
+		/* xapi names the synchronous message, also for an Async. call */
+		count_mismatch(name, m->nrequired, received, err);
 		goto out;
 	}
 	nargs = m->nparams;

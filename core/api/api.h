@@ -8,6 +8,8 @@ void xd_api_message_register(void);
 void xd_api_pool_register(void);
 void xd_api_host_register(void);
 void xd_api_vm_register(void);
+void xd_api_sr_register(void);
+void xd_api_devices_register(void);
 
 /* Calls every register function above. */
 void xd_api_register_all(void);

@@ -7,4 +7,6 @@ void xd_api_register_all(void)
 	xd_api_pool_register();
 	xd_api_host_register();
 	xd_api_vm_register();
+	xd_api_sr_register();
+	xd_api_devices_register();
 }

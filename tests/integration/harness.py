@@ -47,6 +47,11 @@ SANITIZER_RE = re.compile(r"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
 
 _live = set()          # daemons to clean up at exit, whatever happened
 
+# Client socket timeout in the tests: long enough for every blocking call a
+# test makes (event.from waits of up to 30 s), short enough that a hung
+# daemon fails a test instead of stalling the suite.
+CALL_TIMEOUT = float(os.environ.get("XAPID_CALL_TIMEOUT", "60"))
+
 
 def xapid_binary():
     return Path(os.environ.get("XAPID") or (REPO / "xapid"))
@@ -90,6 +95,7 @@ class Xapid:
         self.proc = None
         self.port = None
         self.starts = 0
+        self.wedged = None     # why the daemon is considered hung, once it is
         self._reader = None
         self._ready = threading.Event()
         _live.add(self)
@@ -138,6 +144,7 @@ class Xapid:
         self._write_files()
         self.starts += 1
         self.port = None
+        self.wedged = None
         self._ready.clear()
         with open(self.log_file, "ab") as log:
             log.write(b"==== harness: start #%d: %s\n" % (self.starts, " ".join(self.command()).encode()))
@@ -265,23 +272,42 @@ class Xapid:
             raise XapidError("sanitizer report in the xapid log (%r)\n%s"
                              % (m.group(0), self.log_tail(120)))
 
+    def check_alive(self, timeout=5.0):
+        """Raises XapidError if the daemon is gone or does not answer a
+        database read within timeout (a deadlock, say). Once it has not
+        answered, it is "wedged" and later checks fail at once."""
+        if self.wedged:
+            raise XapidError("xapid stopped answering earlier (%s)" % self.wedged)
+        if not self.running:
+            raise XapidError("xapid is not running (exit status %s)\n%s"
+                             % (self.proc.returncode if self.proc else None, self.log_tail()))
+        try:
+            p = server_proxy(self.url, timeout=timeout)
+            r = p.session.login_with_password(ROOT_USER, self.users.get(ROOT_USER, ""))
+            if r.get("Status") == "Success":
+                p.pool.get_all(r["Value"])
+                p.session.logout(r["Value"])
+        except (OSError, xmlrpc.client.ProtocolError) as e:
+            self.wedged = "no answer within %.0f s: %s" % (timeout, e)
+            raise XapidError("xapid does not answer: %s\n%s" % (e, self.log_tail()))
+
     # ---- clients ----
 
     def session(self, user=ROOT_USER, password=ROOT_PASSWORD, **kw):
-        s = Session(self.url)
+        s = Session(self.url, timeout=CALL_TIMEOUT)
         s.login_with_password(user, password, **kw)
         return s
 
     def unix_session(self, user=ROOT_USER, password=ROOT_PASSWORD):
-        s = Session(socket_path=self.socket_path)
+        s = Session(socket_path=self.socket_path, timeout=CALL_TIMEOUT)
         s.login_with_password(user, password)
         return s
 
-    def proxy(self, timeout=xenapi_client.DEFAULT_TIMEOUT):
-        return server_proxy(self.url, timeout=timeout)
+    def proxy(self, timeout=None):
+        return server_proxy(self.url, timeout=CALL_TIMEOUT if timeout is None else timeout)
 
     def json_session(self, version=2):
-        s = JsonRpcSession("127.0.0.1", self.port, version=version)
+        s = JsonRpcSession("127.0.0.1", self.port, version=version, timeout=CALL_TIMEOUT)
         s.login_with_password(ROOT_USER, ROOT_PASSWORD)
         return s
 
@@ -377,13 +403,20 @@ class DaemonTestCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.session.logout()
-        except Exception:
-            pass
+        if not cls.daemon.wedged:
+            try:
+                cls.session.logout()
+            except Exception:
+                pass
         cls.session.close()
         cls.daemon.stop()
         super().tearDownClass()
+
+    def setUp(self):
+        # A daemon that died or hung in an earlier test fails this one at
+        # once, with the reason, instead of after a long socket timeout.
+        super().setUp()
+        self.daemon.check_alive()
 
     # ---- restarts ----
 
@@ -403,7 +436,7 @@ class DaemonTestCase(unittest.TestCase):
     @classmethod
     def rebind(cls, session):
         """The same session ref, talking to the daemon's current port."""
-        fresh = Session(cls.daemon.url)
+        fresh = Session(cls.daemon.url, timeout=CALL_TIMEOUT)
         fresh.handle = session.handle
         return fresh
 
@@ -500,7 +533,11 @@ def usable_sr(x):
     for ref, rec in x.SR.get_all_records().items():
         if rec["PBDs"]:
             return ref
-    raise AssertionError("no SR to create VDIs on: pool.default_SR is NULL and no SR has a PBD")
+    # No storage driver made one: introduce a record (SR.introduce is a pure
+    # database operation in xapi too) and plug it into this host with a PBD.
+    sr = x.SR.introduce("", "it-sr", "introduced by the tests", "dummy", "user", False, {})
+    x.PBD.create({"host": x.pool.get_master(pool), "SR": sr, "device_config": {}})
+    return sr
 
 
 def vdi_record(sr, name_label="it-vdi", size="1048576", **extra):

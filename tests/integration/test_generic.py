@@ -405,9 +405,15 @@ class GenericTest(DaemonTestCase):
         self.assertEqual(sorted(q('field "name__label" = "where-x"')), sorted([a, b]))
         self.assertEqual(sorted(q('field "name__label" = "where-x" or field "name__label" = "where-y"')),
                          sorted([a, b, c]))
-        self.assertEqual(sorted(q('not (field "is_a_template" = "true") and '
+        # xapi's grammar gives "not" the lowest precedence (db_filter_parse.mly:
+        # %right LNOT before %left LAND LOR), so the negation is parenthesised
+        self.assertEqual(sorted(q('(not (field "is_a_template" = "true")) and '
                                   '(field "name__label" = "where-x" or field "name__label" = "where-y")')),
                          sorted([a, c]))
+        # ...and without the parentheses it covers the whole rest of the
+        # expression: not (template and where-x) leaves out b only
+        self.assertEqual(sorted(q('not field "is_a_template" = "true" and field "name__label" = "where-x"')),
+                         sorted(r for r in self.x.VM.get_all() if r != b))
         self.assertEqual(sorted(q('field "uuid" = "%s"' % self.x.VM.get_uuid(c))), [c])
         self.assertEqual(q('field "name__label" = "no-such-vm"'), {})
         self.assertEqual(sorted(q("true")), sorted(self.x.VM.get_all()))
