@@ -226,9 +226,9 @@ static ssize_t fill(xe_conn *c)
 static char *read_line(xe_conn *c)
 {
 	for (;;) {
-		char *nl = memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos);
+		char *nl = c->rbuf ? memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos) : NULL;
 
-		if (c->rbuf && nl) {
+		if (nl) {
 			size_t n = (size_t)(nl - (c->rbuf + c->rpos));
 			char *line = xe_strndup(c->rbuf + c->rpos, n);
 
