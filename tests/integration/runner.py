@@ -13,6 +13,7 @@ nothing ran.
 import argparse
 import io
 import os
+import signal
 import sys
 import time
 import traceback
@@ -101,6 +102,9 @@ class CountingResult(unittest.TestResult):
 
 
 def main():
+    # Killed from outside: exit through atexit, which stops every xapid the
+    # harness started and removes their temp dirs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="*", help="test files (default: every test_*.py here)")
     ap.add_argument("-k", dest="pattern", help="only tests whose id contains this")

@@ -129,7 +129,9 @@ class ErrorsTest(DaemonTestCase):
                                    self.raw("VM.get_name_label", bad))
 
     def test_async_count_mismatch_is_immediate(self):
-        # a failure before the task exists is answered directly
+        # A failure before the task exists is answered directly. The name is
+        # the synchronous one: xapi strips "Async." before dispatching
+        # (Server_helpers.sync_ty_and_maybe_remove_prefix) and reports that.
         self.assertEnvelopeFailure(["MESSAGE_PARAMETER_COUNT_MISMATCH", "VM.create", "1", "0"],
                                    self.raw("Async.VM.create", self.s()))
 

@@ -63,7 +63,10 @@ class MessageTest(DaemonTestCase):
         self.assertNotIn(other, got)
         self.assertEqual(got[m]["name"], "IT_GET")
         self.assertNotIn(m, self.x.message.get("VM", self.vm_uuid, FUTURE))
-        self.assertNotIn(m, self.x.message.get("Host", self.vm_uuid, EPOCH))
+        host_uuid = self.x.host.get_uuid(self.x.host.get_all()[0])
+        self.assertNotIn(m, self.x.message.get("Host", host_uuid, EPOCH))
+        # xapi looks the object up: a uuid that is not of that class is refused
+        self.assertFailure("UUID_INVALID", self.x.message.get, "Host", self.vm_uuid, EPOCH)
         for ref in (m, other):
             self.x.message.destroy(ref)
 

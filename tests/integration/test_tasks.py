@@ -18,6 +18,7 @@ TERMINAL = ("success", "failure", "cancelled")
 class TaskTest(DaemonTestCase):
 
     def setUp(self):
+        super().setUp()
         self.host = self.x.session.get_this_host(self.session.handle)
 
     # ---- task.create & co ----
@@ -160,10 +161,12 @@ class TaskTest(DaemonTestCase):
         finally:
             js.logout()
 
-    def test_cancel_queued_async_calls(self):
+    def test_cancel_racing_async_calls(self):
         # Many async calls at once, cancelled newest first: those still
         # queued end "cancelled" with TASK_CANCELLED [task] and did nothing;
         # the others finished normally. Every task ends in a final state.
+        # (Whether any is still queued depends on speed: TaskCancelTest
+        # below makes sure some are.)
         n = 60
         tasks = [self.x.Async.VM.create(vm_record("cancel-burst")) for _ in range(n)]
         for t in reversed(tasks):
@@ -177,7 +180,6 @@ class TaskTest(DaemonTestCase):
         succeeded = [t for t, r in recs.items() if r["status"] == "success"]
         self.assertEqual(len(cancelled) + len(succeeded), n,
                          {t: (r["status"], r["error_info"]) for t, r in recs.items()})
-        self.assertGreater(len(cancelled), 0, "no queued task was cancelled")
         for t in cancelled:
             self.assertEqual(recs[t]["error_info"], ["TASK_CANCELLED", t])
             self.assertEqual(recs[t]["result"], "")
@@ -207,6 +209,47 @@ class TaskTest(DaemonTestCase):
         self.x.task.destroy(t)
         evs, _ = self.events_until(["task"], token, lambda seen: by_ref(seen, t))
         self.assertEqual(by_ref(evs, t)[-1]["operation"], "del")
+
+
+class TaskCancelTest(DaemonTestCase):
+    """Cancellation made deterministic: one worker (task_workers) that waits
+    task_start_delay seconds before it starts each Async call -- a test hook
+    in the spirit of xapi's fist points; while waiting, and while queued, a
+    call can be cancelled before it does anything."""
+
+    daemon_config = {"task_workers": 1, "task_start_delay": 0.5}
+
+    def test_cancel_before_work_starts(self):
+        first = self.x.Async.VM.create(vm_record("cancel-first"))
+        queued = [self.x.Async.VM.create(vm_record("cancel-queued")) for _ in range(3)]
+        last = self.x.Async.VM.create(vm_record("cancel-last"))
+        rec = self.x.task.get_record(queued[0])
+        self.assertEqual((rec["status"], rec["progress"]), ("pending", 0.0))
+        for t in [first] + queued:
+            self.x.task.cancel(t)
+        for t in [first] + queued:
+            r = self.wait_task(t)
+            self.assertEqual(r["status"], "cancelled", r)
+            self.assertEqual(r["error_info"], ["TASK_CANCELLED", t])
+            self.assertEqual(r["result"], "")
+        self.assertEqual(self.x.VM.get_by_name_label("cancel-first"), [])
+        self.assertEqual(self.x.VM.get_by_name_label("cancel-queued"), [])
+        # the one nobody cancelled runs as usual
+        r = self.wait_task(last)
+        self.assertEqual(r["status"], "success", r)
+        self.assertEqual(self.x.VM.get_by_name_label("cancel-last"),
+                         [RESULT_REF_RE.match(r["result"]).group(1)])
+        for t in [first] + queued + [last]:
+            self.x.task.destroy(t)
+
+    def test_cancelled_task_seen_through_events(self):
+        t = self.x.Async.VM.create(vm_record("cancel-watched"))
+        self.x.task.cancel(t)
+        events, _ = self.events_until(
+            ["task/" + t], "",
+            lambda seen: any(e.get("snapshot", {}).get("status") == "cancelled" for e in by_ref(seen, t)))
+        self.x.task.destroy(t)
+
 
 if __name__ == "__main__":
     unittest.main()
