@@ -124,10 +124,12 @@ static xd_value *from_json(struct json_object *o, char **why)
 		const char *s = json_object_get_string(o);
 		int len = json_object_get_string_len(o);
 
-		if ((size_t)len != strlen(s)) {
-			set_why(why, xstrdup_printf("string contains a NUL character"));
-			return NULL;
-		}
+		/* Our strings are C strings: one with a NUL in it cannot be
+		 * taken whole. It becomes null, which the parameter checks then
+		 * refuse with FIELD_TYPE_ERROR [param]: a clean API error instead
+		 * of cutting the string or failing the whole request. */
+		if ((size_t)len != strlen(s))
+			return xd_nil();
 		return xd_string_n(s, (size_t)len);
 	}
 	case json_type_array:
