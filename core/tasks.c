@@ -344,6 +344,8 @@ static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
 static job *q_head, *q_tail;
 static job *r_head;     /* jobs a worker is running */
+static double start_delay; /* test hook: seconds a worker waits before each call */
+static pthread_cond_t delay_cv = PTHREAD_COND_INITIALIZER; /* wakes that wait at shutdown */
 static bool q_stopping;
 static pthread_t *workers;
 static unsigned nworkers;
@@ -426,6 +428,26 @@ out:
 	xd_log_set_request(0);
 }
 
+/* Under q_mu: waits s seconds or until shutdown (the start-delay hook:
+ * meanwhile the call can be cancelled before it does anything). */
+static void delay_locked(double s)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	double t = (double)until.tv_sec + (double)until.tv_nsec / 1e9 + s;
+	until.tv_sec = (time_t)t;
+	until.tv_nsec = (long)((t - (double)until.tv_sec) * 1e9);
+	while (!q_stopping && pthread_cond_timedwait(&delay_cv, &q_mu, &until) == 0)
+		;
+}
+
+void xd_tasks_set_start_delay(double seconds)
+{
+	pthread_mutex_lock(&q_mu);
+	start_delay = seconds > 0 && seconds < 3600 ? seconds : 0;
+	pthread_mutex_unlock(&q_mu);
+}
+
 /* A task.destroy that came while the call ran takes effect once it ended.
  * A mark that lands just after this check is left to the collector, which
  * removes finished marked tasks on its next pass. */
@@ -462,6 +484,8 @@ static void *worker_main(void *arg)
 		 * task.cancel always finds the job in one list or the other */
 		j->next = r_head;
 		r_head = j;
+		if (start_delay > 0)
+			delay_locked(start_delay);
 		pthread_mutex_unlock(&q_mu);
 		job_run(j);
 		pthread_mutex_lock(&q_mu);
@@ -831,6 +855,7 @@ void xd_tasks_shutdown(void)
 	pthread_mutex_lock(&q_mu);
 	q_stopping = true;
 	pthread_cond_broadcast(&q_cv);
+	pthread_cond_broadcast(&delay_cv);
 	unsigned n = nworkers;
 	pthread_mutex_unlock(&q_mu);
 	for (unsigned i = 0; i < n; i++)

@@ -42,6 +42,11 @@ void xd_task_fail(const char *task, const xd_error *err);
  * are kept unless older than a day with no progress. Callable at any time. */
 void xd_tasks_set_gc(double max_age_s, unsigned max_tasks);
 
+/* Test hook (config task_start_delay, in the spirit of xapi's fist points):
+ * a worker waits this long before it starts each Async call, so tests can
+ * cancel calls deterministically before they do anything. 0 (default): off. */
+void xd_tasks_set_start_delay(double seconds);
+
 /* Registers the task.* handlers (create, destroy, cancel, set_status ...). */
 void xd_tasks_register_api(void);
 
