@@ -39,6 +39,7 @@ static const xd_option options[] = {
 	{ "event_history", NULL, 0, "GENERATIONS", "100000", "how far back deletions are remembered for events; older tokens get EVENTS_LOST" },
 	{ "task_gc_age", NULL, 0, "SECONDS", "3900", "finished tasks are destroyed this long after they finish" },
 	{ "task_gc_max", NULL, 0, "N", "200", "beyond this many tasks the oldest finished ones go first" },
+	{ "task_start_delay", NULL, 0, "SECONDS", "0", "for tests: wait this long before each queued Async call starts, so that it can be cancelled while queued" },
 	{ "help", NULL, 'h', NULL, NULL, "show this help and exit" },
 	{ "version", NULL, 'V', NULL, NULL, "show the version and exit" },
 };
@@ -134,6 +135,8 @@ static int apply(const char *key, const char *v)
 		xd_cfg.event_history = n ? n : 1;
 	} else if (strcmp(key, "task_gc_age") == 0)
 		return parse_double(key, v, &xd_cfg.task_gc_age);
+	else if (strcmp(key, "task_start_delay") == 0)
+		return parse_double(key, v, &xd_cfg.task_start_delay);
 	else if (strcmp(key, "task_gc_max") == 0) {
 		if (parse_ulong(key, v, &n) < 0)
 			return -1;

@@ -29,6 +29,7 @@ typedef struct xd_config {
 	unsigned long event_history;  /* generations of deletions remembered */
 	double task_gc_age;           /* seconds after which finished tasks go */
 	unsigned task_gc_max;
+	double task_start_delay;      /* tests: wait before each queued Async call runs */
 } xd_config;
 
 /* The options table drives the parser, --help and doc generation. */

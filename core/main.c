@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 	if (xd_tasks_init(xd_cfg.task_workers) != 0)
 		goto out;
 	xd_tasks_set_gc(xd_cfg.task_gc_age, xd_cfg.task_gc_max);
+	xd_tasks_set_start_delay(xd_cfg.task_start_delay);
 	tasks = true;
 	xd_http_config hcfg = {
 		.listen = xd_cfg.listen,
