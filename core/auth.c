@@ -21,12 +21,9 @@ int xd_auth_init(const char *users_file, const char *service)
 	free(users_path);
 	free(pam_service);
 	users_path = users_file ? strdup(users_file) : NULL;
-	if (service)
-		pam_service = strdup(service);
-	else
-		/* our own PAM service if the operator installed one, else the
-		 * system's ordinary login stack */
-		pam_service = strdup(access("/etc/pam.d/xapi-c", F_OK) == 0 ? "xapi-c" : "login");
+	/* Without /etc/pam.d/xapi-c, PAM itself falls back to the system's
+	 * "other" stack (common-auth and common-account on Debian). */
+	pam_service = strdup(service ? service : "xapi-c");
 	if (users_path && access(users_path, R_OK) != 0) {
 		xd_err("users file %s cannot be read: %s", users_path, strerror(errno));
 		return -1;

@@ -26,7 +26,7 @@ static const xd_option options[] = {
 	{ "socket", NULL, 0, "PATH", "<state-dir>/xapi.sock", "local unix socket (uid-0 peers may log in as root without a password)" },
 	{ "state_dir", NULL, 0, "DIR", "/var/lib/xapi-c", "database, socket, default SR storage: everything xapid writes" },
 	{ "users_file", "users", 0, "FILE", "unset (PAM)", "user:crypt-hash lines used instead of PAM" },
-	{ "pam_service", NULL, 0, "NAME", "xapi-c if /etc/pam.d/xapi-c exists, else login", "PAM service for logins" },
+	{ "pam_service", NULL, 0, "NAME", "xapi-c (PAM uses /etc/pam.d/other if there is no such file)", "PAM service for logins" },
 	{ "backend", NULL, 0, "sim|xen", "xen if /dev/xen or xenstore exists, else sim", "hypervisor backend" },
 	{ "plugin_dir", NULL, 0, "DIR", XD_PLUGINDIR, "where plugin .so files are looked up" },
 	{ "log_level", NULL, 0, "LEVEL", "info", "debug, info, warn or error" },
