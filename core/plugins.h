@@ -1,0 +1,116 @@
+/* plugins.h - the core's side of the plugin ABI (sdk/include/xapi/).
+ *
+ * Owns: the set of loaded plugins, and for each one its worker process: a
+ * separate program (xapid-plugin-worker, installed in libexec) that dlopens
+ * the plugin, calls xapi_plugin_init and serves the core's calls over a
+ * socketpair. A plugin that crashes, calls exit or hangs (past
+ * plugin_timeout) fails the call it was making with an error, its worker is
+ * restarted, and the daemon goes on. Calls to a plugin without
+ * XAPI_PLUGIN_THREADSAFE are serialised here.
+ *
+ * Which plugins load: the files <plugins_conf_dir>/<name>.conf with
+ * `enabled = true` (see doc/plugins.md). Every refusal (no such .so, missing
+ * xapi_plugin_init, another ABI major, a NULL mandatory op, a capability
+ * without its op, a duplicate name, init failing) is one log line naming the
+ * plugin and the reason; the daemon goes on without it.
+ *
+ * Every storage plugin that loads gets an SM object (type = its name).
+ */
+#ifndef XD_PLUGINS_H
+#define XD_PLUGINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "value.h"
+
+typedef struct xd_plugins_config {
+	const char *plugin_dir;        /* where <name>.so files are */
+	const char *conf_dir;          /* plugins.d */
+	const char *worker_path;       /* the xapid-plugin-worker program */
+	double timeout_s;              /* one op may take this long (default 3600) */
+} xd_plugins_config;
+
+/* Loads every enabled plugin (refusals are logged, not fatal). Creates or
+ * refreshes the SM objects of storage plugins and destroys those of drivers
+ * no longer loaded. Returns 0, or -1 only if the directories are unusable. */
+int xd_plugins_init(const xd_plugins_config *cfg);
+/* Loads plugins enabled since the last scan (SIGHUP, host.call_plugin). */
+int xd_plugins_rescan(void);
+void xd_plugins_shutdown(void);
+
+/* Names of the loaded storage drivers (SR types): a new XD_V_ARRAY. */
+xd_value *xd_plugins_sr_types(void);
+bool xd_plugins_has_sr_type(const char *type);
+
+/* ---- storage calls ------------------------------------------------------ */
+
+/* The SR a call is about. device_config and sm_config: XD_V_STRUCT string
+ * maps (borrowed). */
+typedef struct xd_sr_ref {
+	const char *type;
+	const char *uuid;
+	const char *name_label;
+	const xd_value *device_config;
+	const xd_value *sm_config;
+} xd_sr_ref;
+
+/* What drivers report about SRs and VDIs (owned by the result arrays). */
+typedef struct xd_sr_info {
+	char *uuid, *name_label, *name_description;  /* may be NULL */
+	int64_t physical_size, physical_utilisation, virtual_allocation; /* -1 unknown */
+	xd_value *sm_config;                          /* struct or NULL */
+} xd_sr_info;
+
+typedef struct xd_vdi_info {
+	char *location, *uuid, *name_label, *name_description;  /* may be NULL */
+	int64_t virtual_size, physical_utilisation;
+	bool read_only, is_a_snapshot;
+	char *snapshot_of, *parent, *datapath;                   /* may be NULL */
+	xd_value *sm_config;                                      /* struct or NULL */
+} xd_vdi_info;
+
+/* The results of one call: what the driver emitted. */
+typedef struct xd_sr_result {
+	xd_sr_info *srs;
+	size_t nsrs;
+	xd_vdi_info *vdis;
+	size_t nvdis;
+} xd_sr_result;
+void xd_sr_result_clear(xd_sr_result *r);
+
+/* The operations (names as in struct xapi_sr_ops). */
+typedef enum {
+	XD_SR_PROBE, XD_SR_CREATE, XD_SR_DELETE, XD_SR_ATTACH, XD_SR_DETACH, XD_SR_SCAN,
+	XD_SR_UPDATE, XD_VDI_CREATE, XD_VDI_DELETE, XD_VDI_SNAPSHOT, XD_VDI_CLONE,
+	XD_VDI_RESIZE, XD_VDI_ATTACH, XD_VDI_DETACH, XD_VDI_INTRODUCE, XD_VDI_UPDATE,
+	XD_SR_NOPS
+} xd_sr_op;
+
+/* Does the driver of this type implement op (its capability)? */
+bool xd_plugins_sr_can(const char *type, xd_sr_op op);
+
+/* Arguments of one storage call; unused ones stay 0/NULL. */
+typedef struct xd_sr_args {
+	const xd_sr_ref *sr;           /* all but PROBE */
+	const xd_value *device_config; /* PROBE */
+	const xd_value *sm_config;     /* PROBE */
+	const char *location;          /* VDI_* except CREATE */
+	const xd_vdi_info *want;       /* VDI_CREATE */
+	int64_t size;                  /* SR_CREATE, VDI_RESIZE */
+	bool writable;                 /* VDI_ATTACH */
+	const char *task;              /* progress and cancel go to this task; may be NULL */
+} xd_sr_args;
+
+/* Runs op in the driver's worker and collects what it emitted. Errors:
+ * SR_UNKNOWN_DRIVER [type] if no such driver is loaded;
+ * SR_OPERATION_NOT_SUPPORTED [sr uuid] if the op is NULL;
+ * the driver's own error (SR_BACKEND_FAILURE_<code> [code, message, ""] or
+ * the XenAPI code it named); SR_BACKEND_FAILURE [“”, "the <type> driver
+ * crashed (signal N) during <op>", ""] or ["", "... exited", ""] or
+ * ["", "... did not answer within N s", ""] when the worker died or hung. */
+int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
+		       xd_sr_result *out, xd_error *err);
+
+#endif

@@ -1,0 +1,31 @@
+/* xapi/metrics.h - metric collectors (XAPI_KIND_METRICS).
+ *
+ * A collector declares its data sources (host->ds_declare) in init or on
+ * its first collect, then xapid calls collect every interval_ms; collect
+ * reports values with host->ds_sample(call, name, owner_uuid, value). A
+ * failing collect is retried with a growing delay; it never stops xapid.
+ */
+#ifndef XAPI_METRICS_H
+#define XAPI_METRICS_H 1
+
+#include <stdint.h>
+
+#include <xapi/plugin.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xapi_metrics_ops {
+	size_t size;                   /* sizeof(struct xapi_metrics_ops) */
+	uint32_t interval_ms;          /* how often collect runs (e.g. 5000) */
+	/* Samples every declared data source. Mandatory. */
+	int (*collect)(void *st, xapi_call_t *call, unsigned flags);
+	/* since 1.1: append here, never above */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XAPI_METRICS_H */

@@ -1,0 +1,243 @@
+/* xapi/plugin.h - the ABI between xapid and its plugins.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * xapi_plugin_init (use XAPI_PLUGIN_DEFINE). xapid loads it into a worker
+ * process of its own (a crash or a hang there fails the call it was making,
+ * never the daemon), hands it the table of host services below, and gets back
+ * a descriptor: what the plugin is, and the ops table of its kind
+ * (xapi/storage.h, xapi/network.h, xapi/metrics.h).
+ *
+ * Rules that hold for every member of every table:
+ *
+ *  - Versions. XAPI_ABI_MAJOR changes only with a breaking change: the core
+ *    refuses a plugin built for another major. XAPI_ABI_MINOR grows when
+ *    members are appended to the end of a table; nothing is ever removed,
+ *    reordered or retyped within a major. Every table starts with its own
+ *    `size` (sizeof on the side that made it), so an older plugin works with
+ *    a newer core and the other way round: read a member only if XAPI_HAS()
+ *    says the other side's table is long enough, and call an op only if
+ *    XAPI_CAN() says it is there and not NULL.
+ *  - Ownership. Everything the core passes to the plugin (strings, key/value
+ *    maps, structs) is borrowed for the duration of that call only: copy what
+ *    you keep. Everything the plugin reports leaves through a host->emit_*()
+ *    service, which copies it: the plugin never frees core memory and the
+ *    core never frees plugin memory. The descriptor and the ops table are the
+ *    plugin's, static and const, valid until fini returns.
+ *  - Errors. Ops return XAPI_OK or a negative enum xapi_status. Before
+ *    returning XAPI_E_FAILED, say what went wrong with xapi_fail() (an error
+ *    code plus a message). Never exit(), abort() or return a bare errno; the
+ *    core maps errors to XenAPI ones (SR_BACKEND_FAILURE_<code> [code,
+ *    message, ""] or a named XenAPI code you give).
+ *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
+ *    bits with XAPI_CHECK_FLAGS.
+ *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
+ *    makes one call at a time to a plugin.
+ */
+#ifndef XAPI_PLUGIN_H
+#define XAPI_PLUGIN_H 1
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XAPI_ABI_MAJOR 1
+#define XAPI_ABI_MINOR 0
+#define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
+#define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
+#define XAPI_ABI_MINOR_OF(v) ((uint32_t)(v) & 0xffffu)
+
+/* Is member m inside table t (whose type is TYPE), as the other side built it? */
+#define XAPI_HAS(t, TYPE, m) ((t)->size >= offsetof(TYPE, m) + sizeof(((TYPE *)0)->m))
+/* ... and is that function pointer set? */
+#define XAPI_CAN(t, TYPE, m) (XAPI_HAS(t, TYPE, m) && (t)->m != NULL)
+
+/* Opaque handles owned by the core. */
+typedef struct xapi_plugin xapi_plugin_t; /* one loaded plugin */
+typedef struct xapi_call xapi_call_t;     /* one operation in progress */
+typedef struct xapi_kv xapi_kv_t;         /* a read-only string -> string map */
+
+enum xapi_status {
+	XAPI_OK = 0,
+	XAPI_E_FAILED = -1,      /* details were given with xapi_fail() */
+	XAPI_E_UNSUPPORTED = -2, /* op, flag or argument not supported */
+	XAPI_E_INVALID = -3,     /* bad argument (device_config key missing...) */
+	XAPI_E_NOT_FOUND = -4,   /* the object is gone (VDI_MISSING, SR missing...) */
+	XAPI_E_BUSY = -5,        /* in use (VDI_IN_USE, SR_NOT_EMPTY...) */
+	XAPI_E_CANCELLED = -6,   /* host->cancelled() said stop */
+	XAPI_E_NO_SPACE = -7,    /* out of space (SR_FULL) */
+};
+
+/* Result records, defined in the per-kind headers. */
+struct xapi_sr_info;
+struct xapi_vdi_info;
+struct xapi_pif_info;
+
+enum xapi_kind { XAPI_KIND_STORAGE = 1, XAPI_KIND_NETWORK = 2, XAPI_KIND_METRICS = 3 };
+
+enum xapi_log_level { XAPI_LOG_ERROR = 0, XAPI_LOG_WARN = 1, XAPI_LOG_INFO = 2, XAPI_LOG_DEBUG = 3 };
+
+enum xapi_ds_type { XAPI_DS_GAUGE = 0, XAPI_DS_DERIVE = 1, XAPI_DS_ABSOLUTE = 2 };
+
+/* A data source a plugin (usually a metrics collector) declares once at
+ * init and then samples (xapi's rrdd data sources). */
+struct xapi_ds_desc {
+	size_t size;
+	const char *name;          /* e.g. "cpu0", "memory_free_kib" */
+	const char *description;
+	const char *units;         /* e.g. "(fraction)", "KiB" */
+	const char *owner_class;   /* "host", "VM", "PIF", "SR", "VDI" */
+	uint32_t type;             /* enum xapi_ds_type */
+	double min, max;
+	uint8_t enabled_by_default;
+};
+
+/* Host services: the core's table, valid until fini returns. The first two
+ * members keep their place in every major. */
+struct xapi_host {
+	size_t size;               /* sizeof(struct xapi_host) in the core */
+	uint32_t abi_version;      /* the XAPI_ABI_VERSION the core speaks */
+
+	/* Logging into the daemon's log, tagged with the plugin name and the
+	 * request and task of `call` (call may be NULL outside an op). */
+	void (*logv)(xapi_plugin_t *self, xapi_call_t *call, enum xapi_log_level level,
+		     const char *fmt, va_list ap);
+	/* This plugin's settings from its plugins.d file; NULL if unset. The
+	 * string stays valid until fini returns. */
+	const char *(*config_get)(xapi_plugin_t *self, const char *key);
+
+	/* Read-only maps (device_config, sm_config...). */
+	const char *(*kv_get)(const xapi_kv_t *kv, const char *key);
+	size_t (*kv_count)(const xapi_kv_t *kv);
+	const char *(*kv_key)(const xapi_kv_t *kv, size_t i);
+	const char *(*kv_value)(const xapi_kv_t *kv, size_t i);
+
+	/* Records the error of this call. xenapi_code: a XenAPI error code
+	 * (e.g. "SR_FULL", "VDI_IN_USE") or NULL for SR_BACKEND_FAILURE_<code>
+	 * with parameters [code, message, ""]. Returns XAPI_E_FAILED. */
+	int (*failv)(xapi_call_t *call, const char *xenapi_code, int code, const char *fmt,
+		     va_list ap);
+	/* Progress of a long operation, 0.0 .. 1.0 (shown on its task). */
+	void (*progress)(xapi_call_t *call, double fraction);
+	/* Non-zero once the client cancelled the task: stop and return
+	 * XAPI_E_CANCELLED. */
+	int (*cancelled)(xapi_call_t *call);
+
+	/* Runs a helper program (no shell; argv[0] is looked up in PATH) with
+	 * a timeout; returns its exit status (or -1 if it could not run or was
+	 * killed). *output, if not NULL, gets its stdout and stderr, core
+	 * memory valid until the op returns. */
+	int (*run)(xapi_call_t *call, const char *const argv[], int timeout_ms,
+		   const char **output);
+
+	/* Results, copied by the core (see the per-kind headers). */
+	int (*emit_sr)(xapi_call_t *call, const struct xapi_sr_info *sr);
+	int (*emit_vdi)(xapi_call_t *call, const struct xapi_vdi_info *vdi);
+	int (*emit_pif)(xapi_call_t *call, const struct xapi_pif_info *pif);
+
+	/* Metrics: declare a data source (at init or later) and sample it. */
+	int (*ds_declare)(xapi_plugin_t *self, const struct xapi_ds_desc *ds);
+	int (*ds_sample)(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
+			 double value);
+	/* since 1.1: append here, never above */
+};
+
+/* A configuration key the plugin understands (becomes SM.configuration
+ * for storage drivers). The array ends with { NULL }. */
+struct xapi_config_key {
+	const char *key;
+	const char *description;
+	int required;
+};
+
+#define XAPI_PLUGIN_THREADSAFE (1u << 0) /* ops may run concurrently */
+
+/* What a plugin is. Plugin-owned, static const. */
+struct xapi_plugin_desc {
+	size_t size;                   /* sizeof(struct xapi_plugin_desc) */
+	uint32_t abi_version;          /* XAPI_ABI_VERSION it was built against */
+	uint32_t kind;                 /* enum xapi_kind */
+	const char *name;              /* [a-z0-9_]+: the SR type, backend or collector name */
+	const char *description;
+	const char *vendor;
+	const char *copyright;
+	const char *version;
+	/* Storage: xapi's capability strings ("SR_PROBE", "VDI_CREATE",
+	 * "VDI_SNAPSHOT", "VDI_RESIZE/2"...), NULL terminated. The loader
+	 * refuses a plugin that claims a capability whose op is NULL. */
+	const char *const *capabilities;
+	/* Keys of device_config (storage) or of the plugin's settings. */
+	const struct xapi_config_key *config;
+	uint32_t flags;                /* XAPI_PLUGIN_* */
+	/* Releases what init made; st is what init returned. May be NULL. */
+	void (*fini)(void *st);
+	/* The kind's ops table: const struct xapi_sr_ops * for storage... */
+	const void *ops;
+};
+
+/* The one exported symbol. Set *desc and *st, return XAPI_OK; or log why
+ * (host->logv) and return a negative status. `self` identifies the plugin in
+ * later host calls. */
+typedef int xapi_plugin_init_fn(const struct xapi_host *host, xapi_plugin_t *self,
+				const struct xapi_plugin_desc **desc, void **st);
+
+#define XAPI_PLUGIN_SYMBOL "xapi_plugin_init"
+
+/* Defines xapi_plugin_init around init_fn, refusing a core of another
+ * major before init_fn runs. */
+#define XAPI_PLUGIN_DEFINE(init_fn)                                                  \
+	__attribute__((visibility("default"))) xapi_plugin_init_fn xapi_plugin_init; \
+	int xapi_plugin_init(const struct xapi_host *host, xapi_plugin_t *self,       \
+			     const struct xapi_plugin_desc **desc, void **st)        \
+	{                                                                            \
+		if (!host || XAPI_ABI_MAJOR_OF(host->abi_version) != XAPI_ABI_MAJOR) \
+			return XAPI_E_UNSUPPORTED;                                   \
+		return (init_fn)(host, self, desc, st);                              \
+	}
+
+/* ---- convenience wrappers ---- */
+
+static inline void xapi_log(const struct xapi_host *h, xapi_plugin_t *self, xapi_call_t *call,
+			    enum xapi_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static inline void xapi_log(const struct xapi_host *h, xapi_plugin_t *self, xapi_call_t *call,
+			    enum xapi_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	h->logv(self, call, level, fmt, ap);
+	va_end(ap);
+}
+
+static inline int xapi_fail(const struct xapi_host *h, xapi_call_t *call, const char *xenapi_code,
+			    int code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static inline int xapi_fail(const struct xapi_host *h, xapi_call_t *call, const char *xenapi_code,
+			    int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = h->failv(call, xenapi_code, code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Refuses flag bits the op does not know. */
+#define XAPI_CHECK_FLAGS(h, call, flags, supported)                                   \
+	do {                                                                          \
+		if ((flags) & ~(unsigned)(supported))                                 \
+			return xapi_fail((h), (call), NULL, 1, "unsupported flags 0x%x",   \
+					 (unsigned)((flags) & ~(unsigned)(supported)));       \
+	} while (0)
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <xapi/storage.h>
+#include <xapi/network.h>
+#include <xapi/metrics.h>
+
+#endif /* XAPI_PLUGIN_H */
