@@ -126,6 +126,75 @@ xd_value *xd_struct(void)
 	return value_new(XD_V_STRUCT);
 }
 
+xd_value *xd_raw_take(char *text, size_t len)
+{
+	xd_value *v = value_new(XD_V_RAW);
+
+	if (!text) {
+		text = xstrdup("");
+		len = 0;
+	}
+	v->u.raw.s = text;
+	v->u.raw.len = len;
+	return v;
+}
+
+xd_shared_text *xd_shared_text_wrap(void *block, size_t len)
+{
+	xd_shared_text *t = block;
+
+	t->refs = 1;
+	t->len = len;
+	t->text[len] = '\0';
+	return t;
+}
+
+xd_shared_text *xd_shared_text_new(const char *s, size_t len)
+{
+	xd_shared_text *t = xmalloc(sizeof(*t) + len + 1);
+
+	if (len)
+		memcpy(t->text, s, len);
+	return xd_shared_text_wrap(t, len);
+}
+
+void xd_shared_text_hold(xd_shared_text *t)
+{
+	if (t)
+		__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void xd_shared_text_release(xd_shared_text *t)
+{
+	/* acq_rel: the last holder must see every other holder's reads done */
+	if (t && __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(t);
+}
+
+xd_value *xd_raw_shared(xd_shared_text *t)
+{
+	xd_value *v;
+
+	if (!t)
+		return xd_raw("", 0);
+	v = value_new(XD_V_RAW);
+	xd_shared_text_hold(t);
+	v->u.raw.shared = t;
+	v->u.raw.s = t->text;
+	v->u.raw.len = t->len;
+	return v;
+}
+
+xd_value *xd_raw(const char *text, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	if (len)
+		memcpy(p, text, len);
+	p[len] = '\0';
+	return xd_raw_take(p, len);
+}
+
 void xd_value_free(xd_value *v)
 {
 	size_t i;
@@ -135,6 +204,12 @@ void xd_value_free(xd_value *v)
 	switch (v->t) {
 	case XD_V_STRING:
 		free(v->u.s);
+		break;
+	case XD_V_RAW:
+		if (v->u.raw.shared)
+			xd_shared_text_release(v->u.raw.shared);
+		else
+			free(v->u.raw.s);
 		break;
 	case XD_V_ARRAY:
 		for (i = 0; i < v->u.arr.n; i++)
@@ -164,6 +239,10 @@ xd_value *xd_value_copy(const xd_value *v)
 	switch (v->t) {
 	case XD_V_STRING:
 		return xd_string(v->u.s);
+	case XD_V_RAW:
+		if (v->u.raw.shared)
+			return xd_raw_shared(v->u.raw.shared);
+		return xd_raw(v->u.raw.s, v->u.raw.len);
 	case XD_V_ARRAY:
 		c = xd_array();
 		/* Exact-size copy: copies are rarely appended to. */
@@ -216,6 +295,11 @@ bool xd_value_equal(const xd_value *a, const xd_value *b)
 		return a->u.f == b->u.f || (isnan(a->u.f) && isnan(b->u.f));
 	case XD_V_STRING:
 		return strcmp(a->u.s, b->u.s) == 0;
+	case XD_V_RAW:
+		/* Same bytes: two encodings of one value may differ, but raw
+		 * text is only ever compared in tests. */
+		return a->u.raw.len == b->u.raw.len &&
+		       memcmp(a->u.raw.s, b->u.raw.s, a->u.raw.len) == 0;
 	case XD_V_ARRAY:
 		if (a->u.arr.n != b->u.arr.n)
 			return false;
@@ -295,6 +379,37 @@ void xd_struct_set_take(xd_value *st, const char *name, xd_value *v)
 	st->u.st.m[st->u.st.n].name = xstrdup(name);
 	st->u.st.m[st->u.st.n].v = v;
 	st->u.st.n++;
+}
+
+void xd_struct_reserve(xd_value *st, size_t n)
+{
+	if (!st || st->t != XD_V_STRUCT || n <= st->u.st.cap)
+		return;
+	st->u.st.cap = n;
+	st->u.st.m = xrealloc(st->u.st.m, n * sizeof(*st->u.st.m));
+}
+
+void xd_struct_append_take(xd_value *st, char *name, xd_value *v)
+{
+	if (!st || st->t != XD_V_STRUCT || !name) {
+		free(name);
+		xd_value_free(v);
+		return;
+	}
+	if (st->u.st.n == st->u.st.cap)
+		xd_struct_reserve(st, st->u.st.cap ? st->u.st.cap * 2 : 8);
+	st->u.st.m[st->u.st.n].name = name;
+	st->u.st.m[st->u.st.n].v = v;
+	st->u.st.n++;
+}
+
+void xd_struct_append(xd_value *st, const char *name, xd_value *v)
+{
+	if (!st || st->t != XD_V_STRUCT || !name) {
+		xd_value_free(v);
+		return;
+	}
+	xd_struct_append_take(st, xstrdup(name), v);
 }
 
 xd_value *xd_struct_get(const xd_value *st, const char *name)
@@ -510,6 +625,11 @@ static void debug_render(xd_strbuf *sb, const xd_value *v)
 		break;
 	case XD_V_STRING:
 		xd_strbuf_put_json_string(sb, v->u.s);
+		break;
+	case XD_V_RAW:
+		xd_strbuf_puts(sb, "raw(");
+		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
+		xd_strbuf_putc(sb, ')');
 		break;
 	case XD_V_DATETIME:
 		xd_datetime_format(v->u.i, dt);

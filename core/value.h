@@ -21,9 +21,23 @@ typedef enum {
 	XD_V_DATETIME, /* seconds since the epoch, UTC (u.i) */
 	XD_V_ARRAY,
 	XD_V_STRUCT,   /* ordered members; names are unique */
+	XD_V_RAW,      /* text already encoded for the wire format of the
+	                  connection it is sent on (u.raw: a whole encoded value,
+	                  e.g. "<value>...</value>" or a JSON value), appended
+	                  verbatim by the encoders. Built only for results that
+	                  go straight to an encoder; never stored, never parsed. */
 } xd_vtype;
 
 typedef struct xd_value xd_value;
+
+/* Immutable text shared without copying by XD_V_RAW values and whoever made
+ * it (the db keeps its memos of records in these). Reference counted with
+ * atomics: any thread may hold and release. */
+typedef struct xd_shared_text {
+	unsigned refs;
+	size_t len;
+	char text[]; /* len bytes and a NUL */
+} xd_shared_text;
 
 typedef struct xd_member {
 	char *name;
@@ -48,6 +62,11 @@ struct xd_value {
 			xd_member *m;
 			size_t n, cap;
 		} st;
+		struct {
+			char *s;        /* NUL terminated too */
+			size_t len;
+			xd_shared_text *shared; /* s is shared->text, held; else s is owned */
+		} raw;
 	} u;
 };
 
@@ -64,6 +83,21 @@ xd_value *xd_string_n(const char *s, size_t n);
 xd_value *xd_datetime(int64_t t);
 xd_value *xd_array(void);
 xd_value *xd_struct(void);
+/* Pre-encoded text (XD_V_RAW): _take takes text (NUL terminated, len bytes
+ * before the NUL), xd_raw copies len bytes. */
+xd_value *xd_raw_take(char *text, size_t len);
+xd_value *xd_raw(const char *text, size_t len);
+/* XD_V_RAW showing t's text without copying it: takes a hold of its own. */
+xd_value *xd_raw_shared(xd_shared_text *t);
+
+/* Shared text. _new copies len bytes of s, with one hold for the caller;
+ * _wrap turns a malloc'd block whose first sizeof(xd_shared_text) bytes are
+ * left for the header and whose text (len bytes, then a NUL) follows into
+ * shared text (refs 1), for makers that write the text in place. */
+xd_shared_text *xd_shared_text_new(const char *s, size_t len);
+xd_shared_text *xd_shared_text_wrap(void *block, size_t len);
+void xd_shared_text_hold(xd_shared_text *t);
+void xd_shared_text_release(xd_shared_text *t); /* frees it with the last hold */
 
 void xd_value_free(xd_value *v);
 xd_value *xd_value_copy(const xd_value *v);
@@ -76,6 +110,15 @@ void xd_array_remove(xd_value *arr, size_t i);
 
 /* Structs. set_take replaces an existing member of the same name. */
 void xd_struct_set_take(xd_value *st, const char *name, xd_value *v);
+/* Appends without looking for a member of the same name, for builders whose
+ * names are unique by construction (the fields of a class, the refs of a
+ * result map): set_take's scan makes building an n-member struct O(n^2).
+ * Appending a name that is already there breaks the struct's invariant.
+ * xd_struct_append copies name; _append_take takes it (heap). */
+void xd_struct_append(xd_value *st, const char *name, xd_value *v);
+void xd_struct_append_take(xd_value *st, char *name, xd_value *v);
+/* Makes room for n members in all, so that appending them does not realloc. */
+void xd_struct_reserve(xd_value *st, size_t n);
 xd_value *xd_struct_get(const xd_value *st, const char *name); /* borrowed or NULL */
 /* Removes and frees member name; returns 0 if removed, -1 if absent. */
 int xd_struct_remove(xd_value *st, const char *name);

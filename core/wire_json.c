@@ -263,6 +263,10 @@ void xd_json_encode_value(xd_strbuf *sb, const xd_value *v)
 		}
 		xd_strbuf_putc(sb, ']');
 		break;
+	case XD_V_RAW:
+		/* Already JSON text (see value.h). */
+		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
+		break;
 	case XD_V_STRUCT:
 		xd_strbuf_putc(sb, '{');
 		for (i = 0; i < v->u.st.n; i++) {

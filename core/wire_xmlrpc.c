@@ -803,6 +803,10 @@ void xd_xmlrpc_encode_value(xd_strbuf *sb, const xd_value *v)
 			xd_xmlrpc_encode_value(sb, v->u.arr.items[i]);
 		PUTS_LIT(sb, "</data></array></value>");
 		break;
+	case XD_V_RAW:
+		/* Already <value>...</value> text (see value.h). */
+		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
+		break;
 	case XD_V_STRUCT:
 		PUTS_LIT(sb, "<value><struct>");
 		for (i = 0; i < v->u.st.n; i++) {

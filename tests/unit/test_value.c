@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,6 +127,46 @@ static void test_tree(void)
 	xd_value_free(c);
 	xd_value_free(st);
 	xd_value_free(NULL);
+}
+
+/* Appending without the duplicate scan, for names unique by construction. */
+static void test_struct_append(void)
+{
+	xd_value *st = xd_struct(), *arr = xd_array();
+	char name[32];
+
+	xd_struct_reserve(st, 3);
+	is_int(st->u.st.cap, 3, "reserve makes room");
+	xd_struct_append(st, "a", xd_int(1));
+	xd_struct_append_take(st, strdup("b"), xd_string("two"));
+	xd_struct_append(st, "c", xd_bool(true));
+	is_int(st->u.st.cap, 3, "appending within the reserve does not grow");
+	xd_struct_reserve(st, 2);
+	is_int(st->u.st.cap, 3, "reserve never shrinks");
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		xd_struct_append(st, name, xd_int(i));
+	}
+	is_int(st->u.st.n, 1003, "1003 members appended");
+	is_str(st->u.st.m[0].name, "a", "order kept (first)");
+	is_str(st->u.st.m[1002].name, "k999", "order kept (last)");
+	is_str(xd_struct_get(st, "b")->u.s, "two", "append_take keeps the name it was given");
+	is_int(xd_struct_get(st, "k500")->u.i, 500, "found by struct_get");
+	/* set_take still finds appended members */
+	xd_struct_set_take(st, "k0", xd_int(-1));
+	is_int(st->u.st.n, 1003, "set_take replaces an appended member");
+	is_int(xd_struct_get(st, "k0")->u.i, -1, "with the new value");
+
+	/* Misuse frees what was given (valgrind/ASan see no leak). */
+	xd_struct_append(arr, "x", xd_int(1));
+	xd_struct_append_take(arr, strdup("y"), xd_string("leak?"));
+	xd_struct_append(st, NULL, xd_int(1));
+	xd_struct_append_take(NULL, strdup("z"), xd_int(1));
+	xd_struct_reserve(arr, 10);
+	is_int(arr->u.arr.n, 0, "append to an array does nothing");
+	is_int(st->u.st.n, 1003, "append without a name does nothing");
+	xd_value_free(arr);
+	xd_value_free(st);
 }
 
 static void test_datetime(void)
@@ -425,6 +466,7 @@ static void test_log(void)
 int main(void)
 {
 	test_tree();
+	test_struct_append();
 	test_datetime();
 	test_error();
 	test_ids();

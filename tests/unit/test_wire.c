@@ -1,8 +1,10 @@
 /* test_wire.c - unit tests of the XML-RPC and JSON-RPC codecs: byte-exact
  * encoder output, requests as the real clients send them, malformed input
- * with its exact message, a 5 MB request, concurrent parsing. */
+ * with its exact message, a 5 MB request, concurrent parsing, pre-encoded
+ * text (XD_V_RAW) appended verbatim. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -775,6 +777,109 @@ static void test_jsonrpc(void)
 	xd_strbuf_free(&sb);
 }
 
+/* ---- pre-encoded text (XD_V_RAW) ---- */
+
+/* Encodes v both ways and returns the pair of texts joined by '|' (static). */
+static const char *both(const xd_value *v)
+{
+	static char out[1024];
+	xd_strbuf x = XD_STRBUF_INIT, j = XD_STRBUF_INIT;
+
+	xd_xmlrpc_encode_value(&x, v);
+	xd_json_encode_value(&j, v);
+	snprintf(out, sizeof(out), "%s|%s", x.data, j.data);
+	xd_strbuf_free(&x);
+	xd_strbuf_free(&j);
+	return out;
+}
+
+static void test_raw(void)
+{
+	xd_strbuf sb = XD_STRBUF_INIT;
+	xd_value *v, *c, *st, *arr;
+	char *dbg;
+
+	/* Verbatim: no escaping, no wrapping, in either encoder. */
+	v = xd_raw("<value>a & b</value>", 20);
+	xml_is(v, "<value>a & b</value>", "raw text as given");
+	json_is(xd_raw("{\"k\":\"<&>\"}", 11), "{\"k\":\"<&>\"}", "raw text as given");
+	/* len, not the NUL, bounds the text. */
+	json_is(xd_raw("[1,2]garbage", 5), "[1,2]", "raw copies len bytes");
+	json_is(xd_raw_take(NULL, 3), "", "raw of no text is empty");
+
+	/* Inside structs and arrays, in place of a member's or item's value:
+	 * the same bytes as the value it stands for. */
+	st = xd_struct();
+	const char *rec = "<value><struct><member><name>x</name><value>1</value></member>"
+			  "</struct></value>";
+	xd_struct_append(st, "OpaqueRef:1", xd_raw(rec, strlen(rec)));
+	xd_struct_append(st, "OpaqueRef:2", xd_string("plain"));
+	xml_is(st,
+	       "<value><struct><member><name>OpaqueRef:1</name><value><struct><member><name>x"
+	       "</name><value>1</value></member></struct></value></member><member><name>"
+	       "OpaqueRef:2</name><value>plain</value></member></struct></value>",
+	       "raw member of a struct");
+	arr = xd_array();
+	xd_array_append_take(arr, xd_raw("{\"x\":1}", 7));
+	xd_array_append_take(arr, xd_int(2));
+	json_is(arr, "[{\"x\":1},2]", "raw item of an array");
+
+	/* In a whole response envelope. */
+	v = xd_raw("<value>OpaqueRef:x</value>", 26);
+	xd_xmlrpc_encode_success(&sb, v);
+	is_str(sb.data,
+	       HEAD "<value><struct><member><name>Status</name><value>Success</value></member>"
+		    "<member><name>Value</name><value>OpaqueRef:x</value></member></struct></value>" TAIL,
+	       "raw value in a success envelope");
+	xd_strbuf_free(&sb);
+	xd_value_free(v);
+
+	/* Shared text: values show it without copying and keep it alive. */
+	xd_shared_text *t = xd_shared_text_new("<value>7</value>", 16);
+	v = xd_raw_shared(t);
+	ok(v->t == XD_V_RAW && v->u.raw.s == t->text && v->u.raw.len == 16,
+	   "raw_shared shows the shared text itself");
+	c = xd_value_copy(v);
+	ok(c->u.raw.s == t->text, "a copy of a shared raw shares it too");
+	is_int(t->refs, 3, "the maker and two values hold it");
+	xd_shared_text_release(t); /* the maker lets go first */
+	xd_value_free(v);
+	is_str(both(c), "<value>7</value>|<value>7</value>", "text alive while a value holds it");
+	ok(xd_value_equal(c, c), "raw equals itself");
+	v = xd_raw("<value>7</value>", 16);
+	ok(xd_value_equal(c, v), "shared and owned raw with the same bytes are equal");
+	xd_value_free(v);
+	v = xd_raw("<value>8</value>", 16);
+	ok(!xd_value_equal(c, v), "different bytes are not equal");
+	ok(!xd_value_equal(c, xd_struct_get(NULL, "x")), "raw is not equal to NULL");
+	xd_value_free(v);
+	v = xd_string("<value>7</value>");
+	ok(!xd_value_equal(c, v), "raw is not equal to a string of the same text");
+	xd_value_free(v);
+	dbg = xd_value_to_debug_string(c);
+	is_str(dbg, "raw(<value>7</value>)", "debug rendering");
+	free(dbg);
+	xd_value_free(c); /* the last hold: ASan/valgrind see it freed */
+
+	/* An owned raw copies its text. */
+	v = xd_raw("{}", 2);
+	c = xd_value_copy(v);
+	ok(c->u.raw.s != v->u.raw.s && c->u.raw.shared == NULL, "an owned raw copies its text");
+	is_str(both(c), "{}|{}", "copy encodes the same");
+	xd_value_free(v);
+	xd_value_free(c);
+
+	/* wrap: a block written in place after a reserved header. */
+	char *block = malloc(sizeof(xd_shared_text) + 4);
+	memcpy(block + sizeof(xd_shared_text), "abc", 3);
+	t = xd_shared_text_wrap(block, 3);
+	is_str(t->text, "abc", "wrap NUL-terminates the text");
+	is_int(t->refs, 1, "wrap gives one hold");
+	xd_shared_text_hold(NULL);
+	xd_shared_text_release(NULL);
+	xd_shared_text_release(t);
+}
+
 int main(void)
 {
 	test_xml_encode();
@@ -785,5 +890,6 @@ int main(void)
 	test_json_encode();
 	test_json_parse();
 	test_jsonrpc();
+	test_raw();
 	return tap_done();
 }
