@@ -26,6 +26,7 @@
 
 #include "dm.h"
 #include "error.h"
+#include "strbuf.h"
 #include "value.h"
 
 #define XD_DB_SCHEMA_VERSION 1
@@ -57,6 +58,51 @@ char *xd_db_ref_by_uuid(const xd_class *c, const char *uuid);
  * non-zero and returns that value. */
 typedef int (*xd_db_visit_fn)(const char *ref, const xd_value *const *fields, void *ud);
 int xd_db_foreach(const xd_class *c, xd_db_visit_fn fn, void *ud);
+
+/* ---- memos: each object's record kept encoded for the wire ----
+ *
+ * A memo is the text of an object's whole record in one wire encoding, kept
+ * in the object until the object changes (any write to it, also a quiet
+ * one, a relation change on the other side, a rollback, its destruction).
+ * It is made lazily, by the first read that asks for it, under the read lock
+ * (readers racing to fill one memo each encode it; one copy wins, the others
+ * are freed). A slot is one encoding, and every caller must give the same
+ * encode function for a slot: XD_DB_MEMO_XMLRPC is xd_xmlrpc_encode_value's
+ * "<value><struct>...</struct></value>" text of the record, XD_DB_MEMO_JSON
+ * xd_json_encode_value's. encode writes the record of fields (in field
+ * order, as xd_db_get_record) to out; it runs under the read lock.
+ *
+ * Memos cost about the size of the answer: they are only made for callers
+ * that ask (get_all_records), and once all memos together reach the limit
+ * (xd_db_set_memo_limit) new ones are encoded for the call and not kept. */
+#define XD_DB_MEMO_XMLRPC 0
+#define XD_DB_MEMO_JSON 1
+#define XD_DB_MEMO_SLOTS 2
+#define XD_DB_MEMO_LIMIT_DEFAULT ((size_t)128 << 20)
+
+typedef void (*xd_db_encode_fn)(xd_strbuf *out, const xd_class *c,
+				const xd_value *const *fields);
+/* Decides which objects a foreach_memo visits (true: visit); NULL: all. */
+typedef bool (*xd_db_filter_fn)(const char *ref, const xd_value *const *fields, void *ud);
+/* memo: the text, valid during the call; to keep it, hold it
+ * (xd_shared_text_hold, or xd_raw_shared for a value that shows it). */
+typedef int (*xd_db_memo_fn)(const char *ref, const xd_value *const *fields,
+			     xd_shared_text *memo, void *ud);
+/* Like xd_db_foreach, with the memo of each object that filter accepts (no
+ * memo is made for the others). Returns -1 for a bad slot or a missing
+ * encode, else as xd_db_foreach. */
+int xd_db_foreach_memo(const xd_class *c, int slot, xd_db_filter_fn filter, xd_db_memo_fn fn,
+		       void *ud, xd_db_encode_fn encode);
+/* One object's memo, held for the caller (xd_shared_text_release it), or
+ * NULL if the object does not exist. */
+xd_shared_text *xd_db_get_memo(const xd_class *c, const char *ref, int slot,
+			       xd_db_encode_fn encode);
+/* The most bytes all memos together may hold (default
+ * XD_DB_MEMO_LIMIT_DEFAULT; 0: none are kept). Lowering it frees nothing:
+ * memos go as their objects change. */
+void xd_db_set_memo_limit(size_t bytes);
+/* Bytes held by memos now (for tests and the debug log). */
+size_t xd_db_memo_bytes(void);
 
 /* ---- writes (committed on return) ---- */
 

@@ -51,6 +51,9 @@ typedef struct db_obj {
 	uint8_t tx;                /* DB_TX_* */
 	bool live;                 /* in the indexes */
 	bool quiet;                /* has a quiet write waiting (guarded by db.qmu) */
+	/* Filled under the read lock by compare-and-swap (db_memo.c), so read
+	 * and set with atomics; dropped under the write lock by every change. */
+	xd_shared_text *memo[XD_DB_MEMO_SLOTS]; /* the db's hold on each memo */
 	/* Followed in the same allocation by two bits per field saying who owns
 	 * the value (db_fkind) and by the ref string. */
 	xd_value *fields[];
@@ -123,6 +126,7 @@ struct db_state {
 	size_t nrels;
 	db_hash refs;     /* ref -> db_obj */
 	db_hash dangling; /* ref of a missing object -> db_dangle (who points at it) */
+	size_t memo_bytes; /* held by all memos (atomic: readers add) */
 
 	/* Shared immutable values (db_values.c): fields point at one copy
 	 * instead of holding their own; db_fkind says which. */
@@ -235,6 +239,9 @@ void db_rel_orphan(xd_db_txn *t, db_obj *o);     /* o destroyed: its members now
 int db_obj_index_loaded(db_obj *o);
 /* Load support: fills the many sides of relations from every object's one sides. */
 void db_link_all_loaded(void);
+
+/* db_memo.c: o changed (write lock held, or no other thread): its memos go. */
+void db_memo_drop(db_obj *o);
 
 /* db_codec.c */
 unsigned char *db_encode(const db_obj *o, size_t *len);

@@ -27,6 +27,7 @@ static void push_undo(xd_db_txn *t, db_undo u)
 
 void db_mark_dirty(xd_db_txn *t, db_obj *o)
 {
+	db_memo_drop(o); /* also done by each change below; touch changes nothing */
 	if (!t || (o->tx & DB_TX_DIRTY))
 		return;
 	o->tx |= DB_TX_DIRTY;
@@ -133,6 +134,9 @@ static void put_field(db_obj *o, int idx, xd_value *v, unsigned kind)
 	bool is_uuid = o->live && idx == dc->cls->uuid_field;
 	if (is_uuid)
 		uuid_unindex(dc, o);
+	/* Every field change, done, undone or quiet, comes through here or
+	 * through the in-place array changes below: each drops the memos. */
+	db_memo_drop(o);
 	o->fields[idx] = v;
 	db_set_fkind(o, idx, kind);
 	if (is_uuid)
@@ -162,6 +166,7 @@ static void arr_append(xd_db_txn *t, db_obj *o, int idx, xd_value *item)
 {
 	if (db_fkind(o, idx) != DB_OWNED)
 		db_slot_set(t, o, idx, xd_array(), DB_OWNED);
+	db_memo_drop(o);
 	xd_array_append_take(o->fields[idx], item);
 	if (t)
 		push_undo(t, (db_undo){ .k = U_APPEND, .o = o, .idx = idx });
@@ -171,6 +176,7 @@ static void arr_del(xd_db_txn *t, db_obj *o, int idx, size_t pos)
 {
 	xd_value *arr = o->fields[idx];
 	xd_value *item = arr->u.arr.items[pos];
+	db_memo_drop(o);
 	memmove(&arr->u.arr.items[pos], &arr->u.arr.items[pos + 1],
 		(arr->u.arr.n - pos - 1) * sizeof(xd_value *));
 	arr->u.arr.n--;
@@ -279,10 +285,12 @@ static void undo_one(db_undo *u)
 		break;
 	case U_APPEND: {
 		xd_value *arr = o->fields[u->idx];
+		db_memo_drop(o);
 		xd_value_free(arr->u.arr.items[--arr->u.arr.n]);
 		break;
 	}
 	case U_ARR_DEL:
+		db_memo_drop(o);
 		arr_insert_at(o->fields[u->idx], u->pos, u->v);
 		break;
 	case U_DANG_ADD: {

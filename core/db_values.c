@@ -477,6 +477,7 @@ void db_obj_free(db_obj *o)
 {
 	if (!o)
 		return;
+	db_memo_drop(o);
 	for (size_t i = 0; i < o->cls->nfields; i++)
 		db_release(o->fields[i], db_fkind(o, (int)i));
 	free(o);
