@@ -7,6 +7,7 @@
 #include "ids.h"
 #include "log.h"
 #include "where.h"
+#include "wire.h"
 
 #define MAX_CLASSES 128
 static const xd_class_hooks *class_hooks[MAX_CLASSES];
@@ -75,13 +76,50 @@ void xd_generic_fill_defaults(const xd_class *c, xd_value *record)
 	}
 }
 
-/* A record struct from the db's field array (under the db read lock). */
-static xd_value *record_of_fields(const xd_class *c, const xd_value *const *fields)
+/* ---- records pre-encoded for the wire (db memos) -------------------------
+ *
+ * Whole-record reads answer with XD_V_RAW text taken from the db's memo of
+ * each object: encoding the record once and copying it afterwards is what
+ * makes a large get_all_records cheap. The text must be byte for byte what
+ * the encoders make of xd_db_get_record's tree: struct members in field
+ * order, each value encoded by the wire encoder itself. */
+
+static void encode_record_xml(xd_strbuf *sb, const xd_class *c, const xd_value *const *fields)
 {
-	xd_value *rec = xd_struct();
-	for (size_t i = 0; i < c->nfields; i++)
-		xd_struct_set_take(rec, c->fields[i].name, xd_value_copy(fields[i]));
-	return rec;
+	xd_strbuf_puts(sb, "<value><struct>");
+	for (size_t i = 0; i < c->nfields; i++) {
+		xd_strbuf_puts(sb, "<member><name>");
+		xd_strbuf_put_xml_escaped(sb, c->fields[i].name);
+		xd_strbuf_puts(sb, "</name>");
+		xd_xmlrpc_encode_value(sb, fields[i]);
+		xd_strbuf_puts(sb, "</member>");
+	}
+	xd_strbuf_puts(sb, "</struct></value>");
+}
+
+static void encode_record_json(xd_strbuf *sb, const xd_class *c, const xd_value *const *fields)
+{
+	xd_strbuf_putc(sb, '{');
+	for (size_t i = 0; i < c->nfields; i++) {
+		if (i)
+			xd_strbuf_putc(sb, ',');
+		xd_strbuf_put_json_string(sb, c->fields[i].name);
+		xd_strbuf_putc(sb, ':');
+		xd_json_encode_value(sb, fields[i]);
+	}
+	xd_strbuf_putc(sb, '}');
+}
+
+/* The memo slot for the wire the result goes out on. An Async call's result
+ * is stored by the task as XML-RPC text whatever the caller speaks. */
+static int memo_slot(const xd_call *call)
+{
+	return call->peer && call->peer->json && !call->task ? XD_DB_MEMO_JSON : XD_DB_MEMO_XMLRPC;
+}
+
+static xd_db_encode_fn memo_encoder(int slot)
+{
+	return slot == XD_DB_MEMO_JSON ? encode_record_json : encode_record_xml;
 }
 
 /* Ref-typed values (plain refs only) must name live objects of classes we
@@ -186,9 +224,14 @@ static xd_value *h_set_remove(const xd_call *call, xd_error *err)
 static xd_value *h_get_record(const xd_call *call, xd_error *err)
 {
 	const char *self = xd_arg_str(call, 0);
-	xd_value *rec = xd_db_get_record(call->cls, self);
-	if (!rec)
+	int slot = memo_slot(call);
+	xd_shared_text *memo = xd_db_get_memo(call->cls, self, slot, memo_encoder(slot));
+	if (!memo) {
 		xd_error_set(err, "HANDLE_INVALID", call->cls->name, self, NULL);
+		return NULL;
+	}
+	xd_value *rec = xd_raw_shared(memo);
+	xd_shared_text_release(memo);
 	return rec;
 }
 
@@ -203,37 +246,57 @@ typedef struct collect_ctx {
 	int name_label_idx;        /* >= 0: match name_label against label */
 	const char *label;
 	xd_value *out;             /* array of refs or struct ref -> record */
-	bool records;
 } collect_ctx;
+
+static bool collect_wanted(const char *ref, const xd_value *const *fields, void *ud)
+{
+	collect_ctx *cx = ud;
+	if (cx->where && !xd_where_eval(cx->where, cx->cls, fields))
+		return false;
+	if (cx->name_label_idx >= 0) {
+		const xd_value *nl = fields[cx->name_label_idx];
+		if (nl->t != XD_V_STRING || strcmp(nl->u.s, cx->label) != 0)
+			return false;
+	}
+	return true;
+}
 
 static int collect_one(const char *ref, const xd_value *const *fields, void *ud)
 {
 	collect_ctx *cx = ud;
-	if (cx->where && !xd_where_eval(cx->where, cx->cls, fields))
-		return 0;
-	if (cx->name_label_idx >= 0) {
-		const xd_value *nl = fields[cx->name_label_idx];
-		if (nl->t != XD_V_STRING || strcmp(nl->u.s, cx->label) != 0)
-			return 0;
-	}
-	if (cx->records)
-		xd_struct_set_take(cx->out, ref, record_of_fields(cx->cls, fields));
-	else
+	if (collect_wanted(ref, fields, ud))
 		xd_array_append_take(cx->out, xd_string(ref));
 	return 0;
 }
 
-static xd_value *collect(const xd_class *c, const xd_where *w, bool records)
+static int collect_record(const char *ref, const xd_value *const *fields, xd_shared_text *memo,
+			  void *ud)
 {
-	collect_ctx cx = { .cls = c, .where = w, .name_label_idx = -1, .records = records };
-	cx.out = records ? xd_struct() : xd_array();
-	xd_db_foreach(c, collect_one, &cx);
+	collect_ctx *cx = ud;
+	xd_struct_append(cx->out, ref, xd_raw_shared(memo)); /* refs are unique */
+	return 0;
+}
+
+/* Refs (an array) or records (a struct ref -> XD_V_RAW record text for the
+ * caller's wire) of the objects w accepts (NULL: all). */
+static xd_value *collect(const xd_call *call, const xd_where *w, bool records)
+{
+	collect_ctx cx = { .cls = call->cls, .where = w, .name_label_idx = -1 };
+	if (!records) {
+		cx.out = xd_array();
+		xd_db_foreach(call->cls, collect_one, &cx);
+		return cx.out;
+	}
+	int slot = memo_slot(call);
+	cx.out = xd_struct();
+	xd_struct_reserve(cx.out, xd_db_count(call->cls)); /* a hint: objects may come and go */
+	xd_db_foreach_memo(call->cls, slot, collect_wanted, collect_record, &cx, memo_encoder(slot));
 	return cx.out;
 }
 
 static xd_value *h_get_all_records(const xd_call *call, xd_error *err)
 {
-	return collect(call->cls, NULL, true);
+	return collect(call, NULL, true);
 }
 
 static xd_value *h_where(const xd_call *call, bool records, xd_error *err)
@@ -241,7 +304,7 @@ static xd_value *h_where(const xd_call *call, bool records, xd_error *err)
 	xd_where *w = xd_where_parse(xd_arg_str(call, 0), err);
 	if (!w)
 		return NULL;
-	xd_value *out = collect(call->cls, w, records);
+	xd_value *out = collect(call, w, records);
 	xd_where_free(w);
 	return out;
 }

@@ -517,6 +517,7 @@ static int run_rpc(conn *c, bool json, const char *body, size_t blen)
 
 	memset(&jreq, 0, sizeof(jreq));
 	xd_strbuf_reset(&c->out);
+	c->peer.json = json; /* handlers may answer pre-encoded text (XD_V_RAW) */
 	if (json) {
 		if (xd_jsonrpc_parse_request(body, blen, &jreq, &why) < 0)
 			goto out;

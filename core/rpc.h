@@ -21,6 +21,9 @@ typedef struct xd_peer {
 	bool is_unix;            /* came over the local unix socket */
 	uid_t uid;               /* SO_PEERCRED uid when is_unix, else (uid_t)-1 */
 	char addr[64];           /* printable peer address for logs */
+	bool json;               /* the result is encoded as JSON (JSON-RPC), else
+	                            XML-RPC: handlers returning XD_V_RAW text
+	                            (value.h) pick the encoding from it */
 } xd_peer;
 
 /* One call as a handler sees it. Everything is borrowed for the call. */
