@@ -7,9 +7,34 @@
 #include "strbuf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* From this size on a buffer is given huge pages where the kernel offers
+ * them on request (THP "madvise" mode). */
+#define HUGE_FROM ((size_t)8 << 20)
+
+/* A buffer this large is a whole answer of tens of MB (get_all_records),
+ * written once front to back, then sent and freed: with 4 KiB pages,
+ * faulting its fresh pages in costs more than copying the bytes. */
+static void advise_huge(char *p, size_t cap)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + cap) & ~(page - 1);
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
+#else
+	(void)p;
+	(void)cap;
+#endif
+}
 
 /* Makes room for `extra` more bytes plus the terminating NUL. */
 static void strbuf_reserve(xd_strbuf *sb, size_t extra)
@@ -23,9 +48,22 @@ static void strbuf_reserve(xd_strbuf *sb, size_t extra)
 	ncap = sb->cap ? sb->cap : 256;
 	while (ncap < need)
 		ncap *= 2;
-	p = realloc(sb->data, ncap);
-	if (!p)
-		abort();
+	if (ncap >= HUGE_FROM) {
+		/* By hand rather than realloc, so that the copy of the old
+		 * bytes already lands in huge pages. */
+		p = malloc(ncap);
+		if (!p)
+			abort();
+		advise_huge(p, ncap);
+		if (sb->len)
+			memcpy(p, sb->data, sb->len);
+		p[sb->len] = '\0';
+		free(sb->data);
+	} else {
+		p = realloc(sb->data, ncap);
+		if (!p)
+			abort();
+	}
 	sb->data = p;
 	sb->cap = ncap;
 }

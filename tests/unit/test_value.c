@@ -380,6 +380,27 @@ static void test_strbuf(void)
 	is_str(s, "", "steal of an empty buffer gives \"\"");
 	free(s);
 	xd_strbuf_free(&sb);
+
+	/* Growing past the size where buffers get huge pages (8 MB) keeps
+	 * every byte: 40 MB of numbered 64-byte lines. */
+	{
+		char line[65];
+		bool same = true;
+
+		for (int k = 0; k < 655360; k++) {
+			snprintf(line, sizeof(line), "%063d", k);
+			line[63] = '\n';
+			xd_strbuf_append(&sb, line, 64);
+		}
+		is_int(sb.len, 655360 * 64, "40 MB appended");
+		for (int k = 0; k < 655360 && same; k += 4099) {
+			snprintf(line, sizeof(line), "%063d", k);
+			same = memcmp(sb.data + (size_t)k * 64, line, 63) == 0 &&
+			       sb.data[(size_t)k * 64 + 63] == '\n';
+		}
+		ok(same && sb.data[sb.len] == '\0', "large buffer keeps its bytes, terminated");
+		xd_strbuf_free(&sb);
+	}
 }
 
 static void *log_thread(void *arg)
