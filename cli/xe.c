@@ -1,8 +1,8 @@
 /* xe.c - the xe command-line client: reads the command line, connects
  * (local unix socket by default, TCP with -s), logs in, runs one command,
  * logs out. Commands: <class>-list and <class>-param-* (xe_obj.c),
- * event-wait (xe_event.c), call (here: any XenAPI method, JSON in and out),
- * help.
+ * the storage commands (xe_storage.c), event-wait (xe_event.c), call (here:
+ * any XenAPI method, JSON in and out), help.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +117,11 @@ static int help_one(const char *cmd)
 			       "Lists the commands, or describes one.");
 		return 0;
 	}
+	const xe_named_cmd *nc = xe_named_cmd_find(cmd);
+	if (nc) {
+		print_cmd_help(nc->name, nc->required, nc->optional, nc->help);
+		return 0;
+	}
 	op = xe_class_op_match(cmd, &c, &ci);
 	if (op) {
 		char *optn = class_op_params(op, c);
@@ -152,7 +157,18 @@ static void help_all(void)
 	}
 	printf("\n  (and every other class the server stores, by its name in lower case, "
 	       "'-' for '_')\n");
-	printf("\nOther commands:\n  event-wait  call  help\n");
+	printf("\nStorage commands:\n ");
+	for (size_t i = 0, col = 1; i < xe_named_cmd_count(); i++) {
+		const char *name = xe_named_cmd_at(i)->name;
+
+		if (col + strlen(name) + 1 > 78) {
+			printf("\n ");
+			col = 1;
+		}
+		printf(" %s", name);
+		col += strlen(name) + 1;
+	}
+	printf("\n\nOther commands:\n  event-wait  call  help\n");
 }
 
 /* ---- call ---- */
@@ -263,7 +279,7 @@ out:
 	return rc;
 }
 
-typedef enum { K_CLASS, K_EVENT_WAIT, K_CALL } cmd_kind;
+typedef enum { K_CLASS, K_NAMED, K_EVENT_WAIT, K_CALL } cmd_kind;
 
 int main(int argc, char **argv)
 {
@@ -272,6 +288,7 @@ int main(int argc, char **argv)
 	xe_conn *conn;
 	char *why = NULL;
 	const xe_class_op *op = NULL;
+	const xe_named_cmd *named = NULL;
 	const xd_class *c = NULL;
 	const xe_classinfo *ci = NULL;
 	cmd_kind kind;
@@ -315,6 +332,8 @@ int main(int argc, char **argv)
 		kind = K_EVENT_WAIT;
 	} else if (strcmp(o.command, "call") == 0) {
 		kind = K_CALL;
+	} else if ((named = xe_named_cmd_find(o.command))) {
+		kind = K_NAMED;
 	} else {
 		op = xe_class_op_match(o.command, &c, &ci);
 		if (!op) {
@@ -349,6 +368,9 @@ int main(int argc, char **argv)
 	switch (kind) {
 	case K_CLASS:
 		rc = op->fn(&x, &o, c, ci);
+		break;
+	case K_NAMED:
+		rc = named->fn(&x, &o);
 		break;
 	case K_EVENT_WAIT:
 		rc = xe_cmd_event_wait(&x, &o);

@@ -1,12 +1,15 @@
 /* xe_cmds.h - the xe commands: the per-class ones (<class>-list,
  * -param-list, -param-get, -param-set, -param-add, -param-remove,
- * -param-clear), event-wait, and the table of classes xe knows by name.
+ * -param-clear), event-wait, the table of classes xe knows by name, and
+ * the commands with names of their own (xe_storage.c).
  *
  * Every command returns the process exit code (0 or 1) and has printed its
  * output (stdout) or its error (stderr).
  */
 #ifndef XE_CMDS_H
 #define XE_CMDS_H
+
+#include <stdint.h>
 
 #include "dm.h"
 #include "xe_args.h"
@@ -45,5 +48,23 @@ const xe_class_op *xe_class_op_match(const char *command, const xd_class **c,
 				     const xe_classinfo **ci);
 
 int xe_cmd_event_wait(xe_client *x, const xe_opts *o);
+
+/* Commands with a name of their own rather than <class>-<op> (the storage
+ * commands of xe_storage.c: sr-create, vdi-snapshot...). */
+typedef int (*xe_named_cmd_fn)(xe_client *x, const xe_opts *o);
+typedef struct xe_named_cmd {
+	const char *name;
+	xe_named_cmd_fn fn;
+	const char *required;  /* for help */
+	const char *optional;
+	const char *help;
+} xe_named_cmd;
+size_t xe_named_cmd_count(void);
+const xe_named_cmd *xe_named_cmd_at(size_t i);
+const xe_named_cmd *xe_named_cmd_find(const char *name);
+
+/* A size as xe reads it: bytes, or with a suffix KiB/MiB/GiB/TiB (also
+ * K/M/G/T, B; any case). 0, or -1 if it is not one. */
+int xe_parse_size(const char *s, int64_t *out);
 
 #endif
