@@ -156,44 +156,37 @@ static xd_value *h_set_field(const xd_call *call, xd_error *err)
 	return xd_void();
 }
 
+/* The map key of an add_to_/remove_from_ call as the db stores it: map keys
+ * are struct member names on the wire, so non-string keys (int, enum, ref)
+ * are rendered in their db string form. Caller frees. */
+static char *map_key_text(const xd_call *call)
+{
+	const xd_value *key = call->args[1];
+	if (key->t == XD_V_STRING)
+		return strdup(key->u.s);
+	const xd_field *f = &call->cls->fields[call->msg->field_idx];
+	return xd_dm_value_to_db_string(f->type->key, key);
+}
+
 static xd_value *h_map_add(const xd_call *call, xd_error *err)
 {
 	const char *self = xd_arg_str(call, 0);
-	const xd_value *key = call->args[1];
-	xd_value *key_text = NULL;
-	const char *k;
 	if (xd_check_ref(call->cls, self, err) < 0)
 		return NULL;
-	/* map keys are struct member names on the wire: render non-strings */
-	if (key->t == XD_V_STRING) {
-		k = key->u.s;
-	} else {
-		const xd_field *f = &call->cls->fields[call->msg->field_idx];
-		key_text = xd_string_take(xd_dm_value_to_db_string(f->type->key, key));
-		k = key_text->u.s;
-	}
+	char *k = map_key_text(call);
 	int rc = xd_db_map_add(call->cls, self, call->msg->field_idx, k, call->args[2], err);
-	xd_value_free(key_text);
+	free(k);
 	return rc < 0 ? NULL : xd_void();
 }
 
 static xd_value *h_map_remove(const xd_call *call, xd_error *err)
 {
 	const char *self = xd_arg_str(call, 0);
-	const xd_value *key = call->args[1];
-	xd_value *key_text = NULL;
-	const char *k;
 	if (xd_check_ref(call->cls, self, err) < 0)
 		return NULL;
-	if (key->t == XD_V_STRING) {
-		k = key->u.s;
-	} else {
-		const xd_field *f = &call->cls->fields[call->msg->field_idx];
-		key_text = xd_string_take(xd_dm_value_to_db_string(f->type->key, key));
-		k = key_text->u.s;
-	}
+	char *k = map_key_text(call);
 	int rc = xd_db_map_remove(call->cls, self, call->msg->field_idx, k, err);
-	xd_value_free(key_text);
+	free(k);
 	return rc < 0 ? NULL : xd_void();
 }
 
