@@ -1,0 +1,85 @@
+/* plugin_worker.h - the inside of xapid-plugin-worker, the program that runs
+ * one plugin on behalf of xapid (see plugins.h for why a process of its own,
+ * plugin_proto.h for the wire).
+ *
+ * Owns: the worker's one plugin (struct xapi_plugin: the core's handle as
+ * the ABI names it), the call in progress (struct xapi_call) and the
+ * read-only maps handed to the plugin (struct xapi_kv). Modules:
+ * plugin_worker.c (main, loading, the serve loop), plugin_host.c (the
+ * struct xapi_host services), plugin_check.c (what a descriptor must be),
+ * plugin_dispatch.c (a call message to an op), plugin_run.c (host->run).
+ */
+#ifndef XD_PLUGIN_WORKER_H
+#define XD_PLUGIN_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+#include <xapi/plugin.h>
+
+#include "plugin_proto.h"
+
+struct xapi_kv {
+	size_t n;
+	char **keys;
+	char **vals;
+};
+
+struct xapi_plugin {
+	int fd;                          /* our end of the socketpair */
+	const char *name;                /* the plugins.d name, for messages */
+	xapi_kv_t *settings;             /* from the init message */
+	pthread_mutex_t send_lock;       /* plugins may log from threads of their own */
+	pthread_mutex_t read_lock;
+	xd_pp_reader reader;
+	bool in_init;                    /* xapi_plugin_init is running */
+	char *init_complaint;            /* its last error/warning message */
+	int init_complaint_level;
+	const struct xapi_plugin_desc *desc;
+	void *st;
+};
+
+struct xapi_call {
+	xapi_plugin_t *p;
+	bool failed;                     /* failv was called */
+	char *err_code;                  /* XenAPI code given to failv, or NULL */
+	int err_n;
+	char *err_msg;
+	bool cancelled;                  /* the core pushed a cancel */
+	char **outputs;                  /* host->run outputs, freed after the op */
+	size_t noutputs;
+};
+
+/* The services table handed to the plugin. */
+extern const struct xapi_host xd_worker_host;
+
+/* A read-only map from a JSON object of strings (NULL: empty map). */
+xapi_kv_t *xd_kv_from_json(json_object *o);
+void xd_kv_free(xapi_kv_t *kv);
+
+/* Sends msg (taken) to the core. Failures are ignored: a core that went
+ * away is noticed by the serve loop (EOF) or the watchdog. */
+void xd_worker_send(xapi_plugin_t *p, json_object *msg);
+/* Takes in what the core sent meanwhile without blocking (a cancel during
+ * an op sets call->cancelled). */
+void xd_worker_poll_core(xapi_plugin_t *p, xapi_call_t *call);
+/* True while an op runs (the watchdog and the exit hook look at it). */
+void xd_worker_set_in_op(bool on);
+
+/* Checks a descriptor. Returns NULL if it may load (then *desc_json is its
+ * description for the hello message, and warnings got any remarks), or the
+ * reason for the refusal (heap string). */
+char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
+		      json_object *warnings);
+
+/* Runs one "call" message and answers it with "done". */
+void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg);
+
+/* host->run: argv without a shell, stdout and stderr captured into
+ * *output (heap, may be NULL), killed after timeout_ms (<= 0: no limit).
+ * Returns the exit status, or -1 if it could not run or was killed. */
+int xd_worker_run(const char *const argv[], int timeout_ms, char **output);
+
+#endif

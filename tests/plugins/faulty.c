@@ -1,0 +1,207 @@
+/* faulty.c - the storage driver "faulty", for the crash isolation tests.
+ * It misbehaves on request:
+ *
+ *   VDI.create (vdi_create), by the VDI's name_label, and SR.probe
+ *   (sr_probe), by device_config or sm_config key "fault":
+ *     crash      raises SIGSEGV               (a segfault)
+ *     exit       calls exit(3)
+ *     hang       sleeps forever
+ *     fail       xapi_fail(NULL, 42, ...)     (SR_BACKEND_FAILURE_42)
+ *     full       xapi_fail("SR_FULL", ...)
+ *     notfound   returns XAPI_E_NOT_FOUND without saying why
+ *     slow       reports progress for up to 10 s, stops when cancelled
+ *     run        runs `echo out-of-helper` and names the VDI after its output
+ *     anything else works: vdi_create emits a VDI, sr_probe one SR.
+ *
+ * sr_attach emits the SR with name_label = its "greeting" setting, so that
+ * tests can see plugins.d settings arrive; sr_create, sr_delete, sr_detach,
+ * sr_scan and vdi_delete succeed doing nothing. Not installed.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const struct xapi_host *H;
+static xapi_plugin_t *self_handle;
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* Misbehaves as `how` says; returns 1 if it did something (rc set). */
+static int misbehave(xapi_call_t *call, const char *how, int *rc)
+{
+	if (!how)
+		return 0;
+	if (strcmp(how, "crash") == 0) {
+		raise(SIGSEGV);
+		return 0;
+	}
+	if (strcmp(how, "exit") == 0)
+		exit(3);
+	if (strcmp(how, "hang") == 0) {
+		for (;;)
+			pause();
+	}
+	if (strcmp(how, "fail") == 0) {
+		*rc = xapi_fail(H, call, NULL, 42, "the faulty driver failed on purpose");
+		return 1;
+	}
+	if (strcmp(how, "full") == 0) {
+		*rc = xapi_fail(H, call, "SR_FULL", 0, "no room in the faulty SR");
+		return 1;
+	}
+	if (strcmp(how, "notfound") == 0) {
+		*rc = XAPI_E_NOT_FOUND;
+		return 1;
+	}
+	if (strcmp(how, "slow") == 0) {
+		for (int i = 0; i < 200; i++) {
+			if (H->cancelled(call)) {
+				*rc = XAPI_E_CANCELLED;
+				return 1;
+			}
+			H->progress(call, i / 200.0);
+			sleep_ms(50);
+		}
+		*rc = XAPI_OK;
+		return 1;
+	}
+	return 0;
+}
+
+/* Creating, deleting and detaching work, with nothing stored. */
+static int sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_t size,
+		     unsigned flags)
+{
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	return XAPI_OK;
+}
+
+static int vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		      unsigned flags)
+{
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	return XAPI_OK;
+}
+
+static int sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	const char *greeting = H->config_get(self_handle, "greeting");
+	struct xapi_sr_info info = {
+		.size = sizeof info,
+		.uuid = sr->uuid,
+		.name_label = greeting ? greeting : "no greeting",
+		.physical_size = 1 << 30,
+		.physical_utilisation = 0,
+		.virtual_allocation = 0,
+	};
+	return H->emit_sr(call, &info);
+}
+
+static int sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
+		    const xapi_kv_t *sm_config, unsigned flags)
+{
+	int rc = XAPI_OK;
+	const char *how = H->kv_get(sm_config, "fault");
+	if (!how)
+		how = H->kv_get(device_config, "fault");
+	if (misbehave(call, how, &rc))
+		return rc;
+	struct xapi_sr_info info = {
+		.size = sizeof info,
+		.uuid = "9a1f5a2c-0000-4000-8000-00000000f417",
+		.name_label = "faulty SR",
+		.name_description = "found by the faulty driver",
+		.physical_size = 1 << 30,
+		.physical_utilisation = 0,
+		.virtual_allocation = 0,
+		.sm_config = device_config,
+	};
+	return H->emit_sr(call, &info);
+}
+
+static int vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+		      const struct xapi_vdi_info *want, unsigned flags)
+{
+	int rc = XAPI_OK;
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	xapi_log(H, self_handle, call, XAPI_LOG_INFO, "vdi_create of '%s' in SR %s",
+		 want->name_label ? want->name_label : "", sr->uuid ? sr->uuid : "");
+	if (misbehave(call, want->name_label, &rc))
+		return rc;
+	const char *name = want->name_label;
+	const char *out = NULL;
+	if (name && strcmp(name, "run") == 0) {
+		const char *argv[] = { "echo", "out-of-helper", NULL };
+		if (H->run(call, argv, 5000, &out) != 0 || !out)
+			return xapi_fail(H, call, NULL, 1, "echo failed");
+		name = out;
+	}
+	char location[128];
+	snprintf(location, sizeof location, "faulty/%s", want->uuid ? want->uuid : "no-uuid");
+	struct xapi_vdi_info vdi = {
+		.size = sizeof vdi,
+		.location = location,
+		.uuid = want->uuid,
+		.name_label = name,
+		.virtual_size = want->virtual_size,
+		.physical_utilisation = 0,
+		.sm_config = want->sm_config,
+	};
+	return H->emit_vdi(call, &vdi);
+}
+
+static const struct xapi_sr_ops ops = {
+	.size = sizeof(struct xapi_sr_ops),
+	.sr_probe = sr_probe,
+	.sr_create = sr_create,
+	.sr_delete = ok_sr_op,
+	.sr_attach = sr_attach,
+	.sr_detach = ok_sr_op,
+	.sr_scan = ok_sr_op,
+	.vdi_create = vdi_create,
+	.vdi_delete = vdi_delete,
+};
+
+static const char *const caps[] = { "SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI_RESET_ON_BOOT/2",
+				    "ATOMIC_PAUSE", NULL };
+
+static const struct xapi_config_key config[] = {
+	{ "fault", "what to do wrong: crash, exit, hang, fail, full, notfound, slow", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct xapi_plugin_desc the_desc = {
+	.size = sizeof the_desc,
+	.abi_version = XAPI_ABI_VERSION,
+	.kind = XAPI_KIND_STORAGE,
+	.name = "faulty",
+	.description = "Faulty test driver: crashes, exits or hangs on request",
+	.vendor = "xapi-c tests",
+	.copyright = "(C) the xapi-c authors",
+	.version = "0.1",
+	.capabilities = caps,
+	.config = config,
+	.ops = &ops,
+};
+
+static int init(const struct xapi_host *h, xapi_plugin_t *self, const struct xapi_plugin_desc **d,
+		void **st)
+{
+	H = h;
+	self_handle = self;
+	*d = &the_desc;
+	*st = NULL;
+	return XAPI_OK;
+}
+
+XAPI_PLUGIN_DEFINE(init)
