@@ -12,7 +12,8 @@
  * `enabled = true` (see doc/plugins.md). Every refusal (no such .so, missing
  * xapi_plugin_init, another ABI major, a NULL mandatory op, a capability
  * without its op, a duplicate name, init failing) is one log line naming the
- * plugin and the reason; the daemon goes on without it.
+ * plugin and the reason; the daemon goes on without it. Loaded plugins stay
+ * loaded until shutdown (never dlclose'd; disabling one takes a restart).
  *
  * Every storage plugin that loads gets an SM object (type = its name).
  */
@@ -103,13 +104,42 @@ typedef struct xd_sr_args {
 	const char *task;              /* progress and cancel go to this task; may be NULL */
 } xd_sr_args;
 
-/* Runs op in the driver's worker and collects what it emitted. Errors:
- * SR_UNKNOWN_DRIVER [type] if no such driver is loaded;
- * SR_OPERATION_NOT_SUPPORTED [sr uuid] if the op is NULL;
- * the driver's own error (SR_BACKEND_FAILURE_<code> [code, message, ""] or
- * the XenAPI code it named); SR_BACKEND_FAILURE [“”, "the <type> driver
- * crashed (signal N) during <op>", ""] or ["", "... exited", ""] or
- * ["", "... did not answer within N s", ""] when the worker died or hung. */
+/* Runs op in the driver's worker and collects what it emitted (*out is
+ * overwritten: clear an earlier result first; on error it is left empty).
+ * Progress goes to args->task, and a cancel of that task reaches the
+ * driver (host->cancelled). No lock is held during the call but the
+ * driver's own turn (drivers without XAPI_PLUGIN_THREADSAFE make one call
+ * at a time). Errors:
+ *  - SR_UNKNOWN_DRIVER [type]: no such driver is loaded;
+ *  - SR_OPERATION_NOT_SUPPORTED [sr uuid]: the op is NULL, or the driver
+ *    returned XAPI_E_UNSUPPORTED;
+ *  - what the driver said with xapi_fail(): its XenAPI code with
+ *    [message]; without a code, as xapi's sm_exec maps SMAPIv1 faults:
+ *    16 SR_DEVICE_IN_USE [], 24 VDI_IN_USE [], 39 SR_NOT_EMPTY [], 144
+ *    VDI_MISSING [sr uuid, location], any other n > 0
+ *    SR_BACKEND_FAILURE_<n> ["", message, ""], n <= 0 SR_BACKEND_FAILURE
+ *    ["", message, ""];
+ *  - a failing status without xapi_fail(): XAPI_E_INVALID
+ *    SR_BACKEND_FAILURE ["", "the <type> driver refused the arguments of
+ *    <op>", ""]; XAPI_E_NOT_FOUND VDI_MISSING [sr uuid, location] for the
+ *    ops on an existing VDI, else SR_BACKEND_FAILURE_47 ["", "The SR is
+ *    not available", ""]; XAPI_E_BUSY SR_NOT_EMPTY [] (sr_delete),
+ *    VDI_IN_USE [] (VDI ops), SR_DEVICE_IN_USE [] (other SR ops);
+ *    XAPI_E_CANCELLED TASK_CANCELLED [task]; XAPI_E_NO_SPACE SR_FULL
+ *    [requested bytes, ""]; XAPI_E_FAILED SR_BACKEND_FAILURE ["", "the
+ *    <type> driver failed in <op> without saying why", ""]; another status
+ *    ["", "the <type> driver returned the unknown status N from <op>", ""];
+ *  - the worker died or hung: SR_BACKEND_FAILURE ["", "the <type> driver
+ *    crashed (signal N) during <op>", ""], ["", "the <type> driver exited
+ *    with status N during <op>", ""], ["", "the <type> driver did not
+ *    answer within N s during <op>", ""] (it was killed after
+ *    plugin_timeout); the worker is started again on the next call, and
+ *    if that fails: ["", "the <type> driver could not be started:
+ *    <why>", ""];
+ *  - TASK_CANCELLED [task]: the task was cancelled while the call waited
+ *    for the driver's turn.
+ * VDI_MISSING and SR_OPERATION_NOT_SUPPORTED carry the uuid and location
+ * known here; a handler that knows the refs may put those in instead. */
 int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 		       xd_sr_result *out, xd_error *err);
 

@@ -26,8 +26,8 @@
  *  - Errors. Ops return XAPI_OK or a negative enum xapi_status. Before
  *    returning XAPI_E_FAILED, say what went wrong with xapi_fail() (an error
  *    code plus a message). Never exit(), abort() or return a bare errno; the
- *    core maps errors to XenAPI ones (SR_BACKEND_FAILURE_<code> [code,
- *    message, ""] or a named XenAPI code you give).
+ *    core maps errors to XenAPI ones (SR_BACKEND_FAILURE_<code> ["",
+ *    message, ""] as xapi's sm_exec does, or a named XenAPI code you give).
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
  *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
@@ -117,7 +117,7 @@ struct xapi_host {
 
 	/* Records the error of this call. xenapi_code: a XenAPI error code
 	 * (e.g. "SR_FULL", "VDI_IN_USE") or NULL for SR_BACKEND_FAILURE_<code>
-	 * with parameters [code, message, ""]. Returns XAPI_E_FAILED. */
+	 * with parameters ["", message, ""]. Returns XAPI_E_FAILED. */
 	int (*failv)(xapi_call_t *call, const char *xenapi_code, int code, const char *fmt,
 		     va_list ap);
 	/* Progress of a long operation, 0.0 .. 1.0 (shown on its task). */

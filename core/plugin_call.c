@@ -1,0 +1,477 @@
+/* plugin_call.c - xd_plugins_sr_call: one storage op in a driver's worker,
+ * its progress and cancellation relayed to the task, its results collected
+ * and its errors (or its death) turned into XenAPI errors. No lock is held
+ * while the worker runs but the plugin's own slot, so that other clients
+ * (and other plugins) keep being served. */
+#define _GNU_SOURCE /* asprintf */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "plugins_int.h"
+#include "rpc.h"
+#include "tasks.h"
+
+/* How often a call in progress looks at its task's cancel flag. */
+#define CANCEL_POLL_S 0.25
+/* At shutdown a call still running gets this long before its worker is
+ * killed (xapid must not wait plugin_timeout to stop). */
+#define STOP_GRACE_S 5.0
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void xd_sr_result_clear(xd_sr_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nsrs; i++) {
+		xd_sr_info *s = &r->srs[i];
+		free(s->uuid);
+		free(s->name_label);
+		free(s->name_description);
+		xd_value_free(s->sm_config);
+	}
+	for (size_t i = 0; i < r->nvdis; i++) {
+		xd_vdi_info *v = &r->vdis[i];
+		free(v->location);
+		free(v->uuid);
+		free(v->name_label);
+		free(v->name_description);
+		free(v->snapshot_of);
+		free(v->parent);
+		free(v->datapath);
+		xd_value_free(v->sm_config);
+	}
+	free(r->srs);
+	free(r->vdis);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- arguments to JSON ---- */
+
+static json_object *map_to_json(const xd_value *v)
+{
+	json_object *o = json_object_new_object();
+	for (size_t i = 0; v && v->t == XD_V_STRUCT && i < v->u.st.n; i++) {
+		const xd_member *m = &v->u.st.m[i];
+		if (m->v->t == XD_V_STRING) {
+			json_object_object_add(o, m->name, json_object_new_string(m->v->u.s));
+		} else if (m->v->t == XD_V_INT) {
+			char n[32];
+			snprintf(n, sizeof n, "%lld", (long long)m->v->u.i);
+			json_object_object_add(o, m->name, json_object_new_string(n));
+		} else if (m->v->t == XD_V_BOOL) {
+			json_object_object_add(o, m->name,
+					       json_object_new_string(m->v->u.b ? "true" : "false"));
+		}
+	}
+	return o;
+}
+
+static json_object *want_to_json(const xd_vdi_info *w)
+{
+	json_object *o = json_object_new_object();
+	xd_pp_add_str(o, "uuid", w->uuid);
+	xd_pp_add_str(o, "name_label", w->name_label);
+	xd_pp_add_str(o, "name_description", w->name_description);
+	json_object_object_add(o, "virtual_size", json_object_new_int64(w->virtual_size));
+	json_object_object_add(o, "physical_utilisation",
+			       json_object_new_int64(w->physical_utilisation));
+	json_object_object_add(o, "read_only", json_object_new_int(w->read_only));
+	json_object_object_add(o, "is_a_snapshot", json_object_new_int(w->is_a_snapshot));
+	xd_pp_add_str(o, "snapshot_of", w->snapshot_of);
+	xd_pp_add_str(o, "parent", w->parent);
+	json_object_object_add(o, "sm_config", map_to_json(w->sm_config));
+	return o;
+}
+
+static json_object *call_message(const char *op, const xd_sr_args *a)
+{
+	json_object *m = xd_pp_new("call");
+	json_object_object_add(m, "op", json_object_new_string(op));
+	if (!a)
+		return m;
+	if (a->sr) {
+		json_object *sr = json_object_new_object();
+		xd_pp_add_str(sr, "uuid", a->sr->uuid);
+		xd_pp_add_str(sr, "name_label", a->sr->name_label);
+		json_object_object_add(sr, "device_config", map_to_json(a->sr->device_config));
+		json_object_object_add(sr, "sm_config", map_to_json(a->sr->sm_config));
+		json_object_object_add(m, "sr", sr);
+	}
+	if (a->device_config)
+		json_object_object_add(m, "device_config", map_to_json(a->device_config));
+	if (a->sm_config)
+		json_object_object_add(m, "sm_config", map_to_json(a->sm_config));
+	xd_pp_add_str(m, "location", a->location);
+	if (a->want)
+		json_object_object_add(m, "want", want_to_json(a->want));
+	json_object_object_add(m, "size", json_object_new_int64(a->size));
+	json_object_object_add(m, "writable", json_object_new_boolean(a->writable));
+	return m;
+}
+
+/* ---- results ---- */
+
+static char *opt_str(json_object *o, const char *key)
+{
+	const char *s = xd_pp_str(o, key);
+	return s ? strdup(s) : NULL;
+}
+
+static xd_value *opt_map(json_object *o, const char *key)
+{
+	json_object *m = xd_pp_obj(o, key);
+	if (!m)
+		return NULL;
+	xd_value *v = xd_struct();
+	json_object_object_foreach(m, k, val)
+		if (json_object_is_type(val, json_type_string))
+			xd_struct_set_take(v, k, xd_string(json_object_get_string(val)));
+	return v;
+}
+
+static void add_sr(xd_sr_result *r, json_object *m)
+{
+	xd_sr_info *grown = realloc(r->srs, (r->nsrs + 1) * sizeof *grown);
+	if (!grown)
+		return;
+	r->srs = grown;
+	xd_sr_info *s = &r->srs[r->nsrs++];
+	s->uuid = opt_str(m, "uuid");
+	s->name_label = opt_str(m, "name_label");
+	s->name_description = opt_str(m, "name_description");
+	s->physical_size = xd_pp_int(m, "physical_size", -1);
+	s->physical_utilisation = xd_pp_int(m, "physical_utilisation", -1);
+	s->virtual_allocation = xd_pp_int(m, "virtual_allocation", -1);
+	s->sm_config = opt_map(m, "sm_config");
+}
+
+static void add_vdi(xd_sr_result *r, json_object *m)
+{
+	xd_vdi_info *grown = realloc(r->vdis, (r->nvdis + 1) * sizeof *grown);
+	if (!grown)
+		return;
+	r->vdis = grown;
+	xd_vdi_info *v = &r->vdis[r->nvdis++];
+	v->location = opt_str(m, "location");
+	v->uuid = opt_str(m, "uuid");
+	v->name_label = opt_str(m, "name_label");
+	v->name_description = opt_str(m, "name_description");
+	v->virtual_size = xd_pp_int(m, "virtual_size", 0);
+	v->physical_utilisation = xd_pp_int(m, "physical_utilisation", -1);
+	v->read_only = xd_pp_int(m, "read_only", 0) != 0;
+	v->is_a_snapshot = xd_pp_int(m, "is_a_snapshot", 0) != 0;
+	v->snapshot_of = opt_str(m, "snapshot_of");
+	v->parent = opt_str(m, "parent");
+	v->datapath = opt_str(m, "datapath");
+	v->sm_config = opt_map(m, "sm_config");
+}
+
+/* ---- errors ---- */
+
+static bool valid_code(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || !(s[0] >= 'A' && s[0] <= 'Z'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static int backend_failure(xd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int backend_failure(xd_error *err, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	xd_error_set(err, "SR_BACKEND_FAILURE", "", msg ? msg : "", "", NULL);
+	free(msg);
+	return -1;
+}
+
+/* The error a driver reported with failv (see plugins.h for the table). */
+static int driver_error(json_object *e, const char *sr_uuid, const char *location, xd_error *err)
+{
+	const char *code = xd_pp_str(e, "code"), *msg = xd_pp_str(e, "msg");
+	int n = (int)xd_pp_int(e, "n", 0);
+	char *text = NULL;
+	if (!msg)
+		msg = "";
+	if (code && valid_code(code))
+		return xd_error_set(err, code, msg, NULL);
+	if (code && asprintf(&text, "%s: %s", code, msg) >= 0)
+		msg = text;
+	int rc = -1;
+	/* SMAPIv1's well-known fault codes, mapped as xapi's sm_exec does. */
+	switch (n) {
+	case 16: xd_error_set(err, "SR_DEVICE_IN_USE", NULL); break;
+	case 24: xd_error_set(err, "VDI_IN_USE", NULL); break;
+	case 39: xd_error_set(err, "SR_NOT_EMPTY", NULL); break;
+	case 144: xd_error_set(err, "VDI_MISSING", sr_uuid, location ? location : "", NULL); break;
+	default:
+		if (n > 0) {
+			char c[48];
+			snprintf(c, sizeof c, "SR_BACKEND_FAILURE_%d", n);
+			xd_error_set(err, c, "", msg, "", NULL);
+		} else {
+			xd_error_set(err, "SR_BACKEND_FAILURE", "", msg, "", NULL);
+		}
+	}
+	free(text);
+	return rc;
+}
+
+static bool is_vdi_op(xd_sr_op op)
+{
+	return op >= XD_VDI_CREATE;
+}
+
+/* Maps a "done" message to 0 or an error. */
+static int map_done(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, json_object *done,
+		    xd_error *err)
+{
+	int64_t status = xd_pp_int(done, "status", XAPI_E_FAILED);
+	const char *opname = xd_pp_sr_op_names[op];
+	const char *sr_uuid = a && a->sr && a->sr->uuid ? a->sr->uuid : "";
+	const char *location = a ? a->location : NULL;
+	json_object *e = xd_pp_obj(done, "err");
+
+	if (status == XAPI_OK)
+		return 0;
+	if (status == XAPI_E_UNSUPPORTED && xd_pp_int(done, "absent", 0))
+		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
+	if (e)
+		return driver_error(e, sr_uuid, location, err);
+	char requested[32];
+	switch (status) {
+	case XAPI_E_UNSUPPORTED:
+		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
+	case XAPI_E_INVALID:
+		return backend_failure(err, "the %s driver refused the arguments of %s", p->name,
+				       opname);
+	case XAPI_E_NOT_FOUND:
+		if (is_vdi_op(op) && op != XD_VDI_CREATE)
+			return xd_error_set(err, "VDI_MISSING", sr_uuid, location ? location : "", NULL);
+		return xd_error_set(err, "SR_BACKEND_FAILURE_47", "", "The SR is not available", "",
+				    NULL);
+	case XAPI_E_BUSY:
+		if (op == XD_SR_DELETE)
+			return xd_error_set(err, "SR_NOT_EMPTY", NULL);
+		if (is_vdi_op(op))
+			return xd_error_set(err, "VDI_IN_USE", NULL);
+		return xd_error_set(err, "SR_DEVICE_IN_USE", NULL);
+	case XAPI_E_CANCELLED:
+		return xd_error_set(err, "TASK_CANCELLED", a && a->task ? a->task : "", NULL);
+	case XAPI_E_NO_SPACE:
+		snprintf(requested, sizeof requested, "%lld",
+			 (long long)(a && a->want ? a->want->virtual_size : a ? a->size : 0));
+		return xd_error_set(err, "SR_FULL", requested, "", NULL);
+	case XAPI_E_FAILED:
+		return backend_failure(err, "the %s driver failed in %s without saying why", p->name,
+				       opname);
+	}
+	return backend_failure(err, "the %s driver returned the unknown status %lld from %s",
+			       p->name, (long long)status, opname);
+}
+
+/* ---- the worker slots ---- */
+
+static xd_worker_slot *acquire(xd_plugin *p, const char *task, xd_error *err)
+{
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		xd_worker_slot *live = NULL, *empty = NULL;
+		for (unsigned i = 0; i < p->max_workers && !live; i++) {
+			xd_worker_slot *s = &p->slots[i];
+			if (s->busy)
+				continue;
+			if (s->proc.pid > 0)
+				live = s;
+			else if (!empty)
+				empty = s;
+		}
+		xd_worker_slot *s = live ? live : empty;
+		if (s) {
+			s->busy = true;
+			pthread_mutex_unlock(&p->lock);
+			return s;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cond, &p->lock, &until);
+		if (task) {
+			/* The db is not read under the plugin's lock. */
+			pthread_mutex_unlock(&p->lock);
+			bool cancelling = xd_task_cancelling(task);
+			pthread_mutex_lock(&p->lock);
+			if (cancelling) {
+				pthread_mutex_unlock(&p->lock);
+				xd_error_set(err, "TASK_CANCELLED", task, NULL);
+				return NULL;
+			}
+		}
+	}
+}
+
+static void release(xd_plugin *p, xd_worker_slot *s)
+{
+	pthread_mutex_lock(&p->lock);
+	s->busy = false;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The worker died during op: reap it and say how. */
+static int died(xd_plugin *p, xd_wproc *w, const char *op, xd_error *err)
+{
+	char *how = xd_wproc_reap(w);
+	xd_err("plugin %s: its worker %s during %s; it is restarted on the next call",
+	       p->conf_name, how ? how : "ended", op);
+	backend_failure(err, "the %s driver %s during %s", p->name, how ? how : "ended", op);
+	free(how);
+	return -1;
+}
+
+/* Sends the call and takes in what comes back until "done". */
+static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
+		    json_object *msg, xd_sr_result *out, xd_error *err)
+{
+	const char *opname = xd_pp_sr_op_names[op];
+	const char *task = a ? a->task : NULL;
+	xd_plugins_settings cfg;
+	xd_plugins_get_settings(&cfg);
+	double timeout = cfg.timeout_s;
+	xd_plugins_settings_free(&cfg);
+	double deadline = now_s() + timeout, next_cancel_check = 0;
+	bool cancel_sent = false, stopping = false;
+	int rc = -1;
+
+	if (xd_wproc_send(w, msg) != 0)
+		return died(p, w, opname, err);
+	for (;;) {
+		double now = now_s();
+		if (!stopping && xd_rpc_stopping()) {
+			stopping = true;
+			if (deadline > now + STOP_GRACE_S)
+				deadline = now + STOP_GRACE_S;
+		}
+		if (now >= deadline) {
+			xd_wproc_kill(w);
+			if (stopping) {
+				xd_err("plugin %s: xapid is stopping and %s still ran: its worker was killed",
+				       p->conf_name, opname);
+				return backend_failure(err, "xapid is stopping: the %s driver's %s was "
+						       "stopped", p->name, opname);
+			}
+			xd_err("plugin %s: its worker did not answer within %g s during %s: killed; "
+			       "it is restarted on the next call", p->conf_name, timeout, opname);
+			return backend_failure(err, "the %s driver did not answer within %g s during %s",
+					       p->name, timeout, opname);
+		}
+		if (task && !cancel_sent && now >= next_cancel_check) {
+			next_cancel_check = now + CANCEL_POLL_S;
+			if (xd_task_cancelling(task)) {
+				/* The plugin sees it through host->cancelled(). */
+				json_object *c = xd_pp_new("cancel");
+				cancel_sent = xd_wproc_send(w, c) == 0;
+				json_object_put(c);
+			}
+		}
+		double wait = deadline - now < CANCEL_POLL_S ? deadline - now : CANCEL_POLL_S;
+		json_object *m = NULL;
+		xd_pp_status st = xd_wproc_recv(w, (int)(wait * 1000) + 1, &m);
+		if (st == XD_PP_TIMEOUT)
+			continue;
+		if (st == XD_PP_EOF)
+			return died(p, w, opname, err);
+		if (st == XD_PP_BAD) {
+			xd_wproc_kill(w);
+			xd_err("plugin %s: its worker broke the protocol during %s: killed", p->conf_name,
+			       opname);
+			return backend_failure(err, "the %s driver's worker sent a malformed message "
+					       "during %s", p->name, opname);
+		}
+		const char *t = xd_pp_str(m, "t");
+		if (!t)
+			t = "";
+		if (strcmp(t, "done") == 0) {
+			rc = map_done(p, op, a, m, err);
+			json_object_put(m);
+			return rc;
+		}
+		if (strcmp(t, "sr") == 0)
+			add_sr(out, m);
+		else if (strcmp(t, "vdi") == 0)
+			add_vdi(out, m);
+		else if (strcmp(t, "progress") == 0) {
+			if (task)
+				xd_task_set_progress(task, xd_pp_double(m, "v", 0));
+		} else
+			xd_plugin_log_message(p->conf_name, m);
+		json_object_put(m);
+	}
+}
+
+int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
+		       xd_sr_result *out, xd_error *err)
+{
+	memset(out, 0, sizeof *out);
+	xd_plugin *p = xd_plugins_find_sr(type);
+	if (!p)
+		return xd_error_set(err, "SR_UNKNOWN_DRIVER", type ? type : "", NULL);
+	if ((int)op < 0 || op >= XD_SR_NOPS)
+		return xd_error_setf(err, "INTERNAL_ERROR", "storage op %d does not exist", (int)op);
+	const char *opname = xd_pp_sr_op_names[op];
+	const char *sr_uuid = args && args->sr && args->sr->uuid ? args->sr->uuid : "";
+	if (!p->sr_ops[op])
+		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
+
+	xd_worker_slot *s = acquire(p, args ? args->task : NULL, err);
+	if (!s)
+		return -1;
+	int rc = -1;
+	char *how = NULL, *why = NULL;
+	if (s->proc.pid > 0 && xd_wproc_ended(&s->proc, &how))
+		xd_warn("plugin %s: its idle worker %s; starting a new one", p->conf_name,
+			how ? how : "ended");
+	free(how);
+	if (s->proc.pid <= 0) {
+		if (xd_plugin_start_worker(p, &s->proc, &why) != 0) {
+			xd_err("plugin %s: cannot start its worker: %s", p->conf_name, why);
+			backend_failure(err, "the %s driver could not be started: %s", p->name, why);
+			free(why);
+			goto out;
+		}
+		xd_info("plugin %s: worker %d started", p->conf_name, (int)s->proc.pid);
+	}
+	json_object *msg = call_message(opname, args);
+	double t0 = now_s();
+	rc = exchange(p, &s->proc, op, args, msg, out, err);
+	json_object_put(msg);
+	xd_debug("plugin %s: %s %s in %.3f s%s%s", p->conf_name, opname, rc == 0 ? "done" : "failed",
+		 now_s() - t0, rc == 0 ? "" : ": ", rc == 0 ? "" : err->code);
+out:
+	release(p, s);
+	if (rc != 0)
+		xd_sr_result_clear(out);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* plugins_int.h - what plugins.c (the registry, loading), plugin_call.c
+ * (storage calls) and plugin_sm.c (SM objects) share. Not for other
+ * modules: they use plugins.h.
+ */
+#ifndef XD_PLUGINS_INT_H
+#define XD_PLUGINS_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xapi/plugin.h>
+
+#include "plugin_proc.h"
+#include "plugins.h"
+
+/* A plugin with XAPI_PLUGIN_THREADSAFE runs its concurrent calls in up to
+ * this many workers (each worker makes one call at a time). */
+#define XD_PLUGIN_MAX_WORKERS 8
+
+typedef struct xd_worker_slot {
+	xd_wproc proc;
+	bool busy;                    /* a caller owns it */
+} xd_worker_slot;
+
+/* One loaded plugin. Registered plugins are never freed before
+ * xd_plugins_shutdown, so a pointer found under the registry lock stays
+ * valid without it. */
+typedef struct xd_plugin {
+	char *conf_name;              /* plugins.d name */
+	char *so_path;
+	xd_value *settings;           /* struct of strings */
+	/* what its descriptor says (fixed at load) */
+	char *name, *description, *vendor, *copyright, *version;
+	uint32_t kind, flags;
+	unsigned abi_major, abi_minor;
+	xd_value *capabilities;       /* array of names (no /N) */
+	xd_value *features;           /* struct name -> int version */
+	xd_value *configuration;      /* struct key -> description */
+	bool sr_ops[XD_SR_NOPS];
+	/* its workers */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;          /* a slot was released */
+	xd_worker_slot slots[XD_PLUGIN_MAX_WORKERS];
+	unsigned max_workers;
+} xd_plugin;
+
+/* The settings in force (copied at init). */
+typedef struct xd_plugins_settings {
+	char *worker_path;
+	double timeout_s;
+} xd_plugins_settings;
+/* Copies into *out (free with xd_plugins_settings_free). */
+void xd_plugins_get_settings(xd_plugins_settings *out);
+void xd_plugins_settings_free(xd_plugins_settings *s);
+
+/* The loaded storage plugin of that type, or NULL. */
+xd_plugin *xd_plugins_find_sr(const char *type);
+
+/* Starts a worker for p and waits for its hello; the descriptor must still
+ * be p's (same name and kind). Returns 0, or -1 with *why (heap). */
+int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why);
+
+/* Logs one message a worker sent (log, ds_declare...) that is not part of
+ * a call's result, tagged with the plugin's name. */
+void xd_plugin_log_message(const char *plugin, json_object *msg);
+
+/* Creates or refreshes the SM object of every storage plugin in list; with
+ * destroy_stale, destroys SM objects whose type is none of them. */
+void xd_plugins_sm_sync(xd_plugin *const *list, size_t n, bool destroy_stale);
+
+#endif
