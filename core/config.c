@@ -14,6 +14,11 @@
 #ifndef XD_SYSCONFDIR
 #define XD_SYSCONFDIR "/etc"
 #endif
+#ifndef XD_LIBEXECDIR
+#define XD_LIBEXECDIR "/usr/local/libexec"
+#endif
+#define DEFAULT_PLUGIN_WORKER XD_LIBEXECDIR "/xapi-c/xapid-plugin-worker"
+#define DEFAULT_PLUGINS_CONF_DIR "/etc/xapi-c/plugins.d"
 
 #define DEFAULT_CONFIG "/etc/xapi-c/xapid.conf"
 
@@ -29,6 +34,9 @@ static const xd_option options[] = {
 	{ "pam_service", NULL, 0, "NAME", "xapi-c (PAM uses /etc/pam.d/other if there is no such file)", "PAM service for logins" },
 	{ "backend", NULL, 0, "sim|xen", "xen if /dev/xen or xenstore exists, else sim", "hypervisor backend" },
 	{ "plugin_dir", NULL, 0, "DIR", XD_PLUGINDIR, "where plugin .so files are looked up" },
+	{ "plugins_conf_dir", NULL, 0, "DIR", DEFAULT_PLUGINS_CONF_DIR, "plugins.d: one <name>.conf per plugin (enabled = true, its settings); see doc/plugins.md" },
+	{ "plugin_worker", NULL, 0, "FILE", DEFAULT_PLUGIN_WORKER, "the program that runs each plugin in a process of its own" },
+	{ "plugin_timeout", NULL, 0, "SECONDS", "3600", "a plugin operation taking longer fails and its worker is restarted" },
 	{ "log_level", NULL, 0, "LEVEL", "info", "debug, info, warn or error" },
 	{ "log_file", NULL, 0, "FILE", "<state-dir>/xapid.log when daemonized, stderr in the foreground", "where the log goes" },
 	{ "max_body", NULL, 0, "BYTES", "307200 (300 KiB, as xapi)", "largest RPC request accepted (larger: HTTP 413)" },
@@ -99,6 +107,18 @@ static int apply(const char *key, const char *v)
 		set_str(&xd_cfg.backend, v);
 	} else if (strcmp(key, "plugin_dir") == 0)
 		set_str(&xd_cfg.plugin_dir, v);
+	else if (strcmp(key, "plugins_conf_dir") == 0)
+		set_str(&xd_cfg.plugins_conf_dir, v);
+	else if (strcmp(key, "plugin_worker") == 0)
+		set_str(&xd_cfg.plugin_worker, v);
+	else if (strcmp(key, "plugin_timeout") == 0) {
+		if (parse_double(key, v, &xd_cfg.plugin_timeout) < 0)
+			return -1;
+		if (xd_cfg.plugin_timeout <= 0) {
+			fprintf(stderr, "xapid: plugin_timeout: must be more than 0 seconds\n");
+			return -1;
+		}
+	}
 	else if (strcmp(key, "log_level") == 0) {
 		if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error")) {
 			fprintf(stderr, "xapid: log_level: '%s' is not debug, info, warn or error\n", v);
@@ -206,6 +226,9 @@ static void set_defaults(void)
 	set_str(&xd_cfg.listen, "127.0.0.1:8080");
 	set_str(&xd_cfg.state_dir, "/var/lib/xapi-c");
 	set_str(&xd_cfg.plugin_dir, XD_PLUGINDIR);
+	set_str(&xd_cfg.plugins_conf_dir, DEFAULT_PLUGINS_CONF_DIR);
+	set_str(&xd_cfg.plugin_worker, DEFAULT_PLUGIN_WORKER);
+	xd_cfg.plugin_timeout = 3600;
 	set_str(&xd_cfg.log_level, "info");
 	xd_cfg.max_body = 300u * 1024; /* xapi's http_limit_max_rpc_size */
 	xd_cfg.max_connections = 1024;
@@ -357,6 +380,8 @@ void xd_config_free(void)
 	free(xd_cfg.pam_service);
 	free(xd_cfg.backend);
 	free(xd_cfg.plugin_dir);
+	free(xd_cfg.plugins_conf_dir);
+	free(xd_cfg.plugin_worker);
 	free(xd_cfg.log_level);
 	free(xd_cfg.log_file);
 	memset(&xd_cfg, 0, sizeof xd_cfg);

@@ -19,6 +19,9 @@ typedef struct xd_config {
 	char *pam_service;
 	char *backend;                /* "sim" | "xen"; NULL = detect */
 	char *plugin_dir;
+	char *plugins_conf_dir;       /* plugins.d: which plugins load, their settings */
+	char *plugin_worker;          /* the xapid-plugin-worker program */
+	double plugin_timeout;        /* seconds one plugin op may take */
 	char *log_level;
 	char *log_file;               /* default <state_dir>/xapid.log when daemonized */
 	size_t max_body;              /* RPC request limit, bytes */

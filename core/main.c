@@ -16,6 +16,7 @@
 #include "firstboot.h"
 #include "http.h"
 #include "log.h"
+#include "plugins.h"
 #include "rpc.h"
 #include "session.h"
 #include "tasks.h"
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 	snprintf(dbpath, sizeof dbpath, "%s/xapi.db", xd_cfg.state_dir);
 	xd_error err = XD_ERROR_INIT;
 	int exit_code = 1;
-	bool db_open = false, sessions = false, tasks = false, http = false;
+	bool db_open = false, sessions = false, tasks = false, http = false, plugins = false;
 
 	if (xd_db_open(dbpath, &err) != 0) {
 		xd_err("cannot open the database %s: %s %s", dbpath, err.code,
@@ -178,6 +179,17 @@ int main(int argc, char **argv)
 	xd_tasks_set_gc(xd_cfg.task_gc_age, xd_cfg.task_gc_max);
 	xd_tasks_set_start_delay(xd_cfg.task_start_delay);
 	tasks = true;
+	/* After first boot (SM objects go into its db), before clients come:
+	 * a plugin that is refused is logged and left out, never fatal. */
+	xd_plugins_config pcfg = {
+		.plugin_dir = xd_cfg.plugin_dir,
+		.conf_dir = xd_cfg.plugins_conf_dir,
+		.worker_path = xd_cfg.plugin_worker,
+		.timeout_s = xd_cfg.plugin_timeout,
+	};
+	if (xd_plugins_init(&pcfg) != 0)
+		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);
+	plugins = true;
 	xd_http_config hcfg = {
 		.listen = xd_cfg.listen,
 		.socket_path = xd_cfg.socket_path,
@@ -203,7 +215,8 @@ int main(int argc, char **argv)
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			xd_info("SIGHUP: nothing to reload yet");
+			xd_info("SIGHUP: loading plugins enabled since the last scan");
+			xd_plugins_rescan();
 			continue;
 		}
 		xd_info("signal %d: shutting down", sig);
@@ -220,6 +233,8 @@ out:
 		xd_http_stop();
 	if (tasks)
 		xd_tasks_shutdown();
+	if (plugins)
+		xd_plugins_shutdown();
 	if (sessions)
 		xd_session_shutdown();
 	if (db_open)

@@ -10,6 +10,7 @@ void xd_api_host_register(void);
 void xd_api_vm_register(void);
 void xd_api_sr_register(void);
 void xd_api_devices_register(void);
+void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 
 /* Calls every register function above. */
 void xd_api_register_all(void);

@@ -9,4 +9,5 @@ void xd_api_register_all(void)
 	xd_api_vm_register();
 	xd_api_sr_register();
 	xd_api_devices_register();
+	xd_api_host_plugins_register();
 }
