@@ -7,7 +7,11 @@ A daemon runs from the build dir (env XAPID, default <repo>/xapid) with
     --users <tmp>/users --backend sim --log-level debug -c <tmp>/xapid.conf
 
 in a fresh temp dir (the config file holds extra `key = value` lines a test
-class asks for). The harness waits for the stderr line
+class asks for), plus --plugins-conf-dir <tmp>/plugins.d (empty unless the
+test asks for plugins: Xapid(plugins={"file": {...settings}}) writes
+<tmp>/plugins.d/file.conf with enabled = true) and, from the build dir (the
+directory of XAPID), --plugin-dir <build>/plugins and --plugin-worker
+<build>/xapid-plugin-worker (env XAPID_PLUGIN_DIR, XAPID_PLUGIN_WORKER). The harness waits for the stderr line
 "xapid ready on 127.0.0.1:PORT" (env XAPID_READY_TIMEOUT, default 10 s),
 keeps the whole log in <tmp>/xapid.log for failure messages, stops the
 daemon with SIGTERM and insists on exit code 0, and always cleans up the
@@ -57,6 +61,24 @@ def xapid_binary():
     return Path(os.environ.get("XAPID") or (REPO / "xapid"))
 
 
+def build_dir():
+    """Where the build put xapid (and the worker, plugins/, tests/plugins/)."""
+    return xapid_binary().resolve().parent
+
+
+def plugin_dir():
+    return Path(os.environ.get("XAPID_PLUGIN_DIR") or (build_dir() / "plugins"))
+
+
+def plugin_worker():
+    return Path(os.environ.get("XAPID_PLUGIN_WORKER") or (build_dir() / "xapid-plugin-worker"))
+
+
+def test_plugin(name):
+    """The .so of a test plugin (tests/plugins/<name>.c) in the build dir."""
+    return build_dir() / "tests" / "plugins" / ("%s.so" % name)
+
+
 def ready_timeout():
     return float(os.environ.get("XAPID_READY_TIMEOUT", "10"))
 
@@ -83,15 +105,19 @@ class Xapid:
     """One xapid process and its state dir. start()/stop()/kill() may be
     called several times on the same state dir (restart tests)."""
 
-    def __init__(self, config=None, users=None, name="xapid"):
+    def __init__(self, config=None, users=None, name="xapid", plugins=None):
         self.name = name
         self.config = dict(config or {})
+        # plugins.d: name -> settings (plus "enabled", default true, and
+        # "path", default <name>.so in the plugin dir).
+        self.plugins = {k: dict(v or {}) for k, v in (plugins or {}).items()}
         self.users = dict(USERS if users is None else users)
         self.dir = Path(tempfile.mkdtemp(prefix="xapid-it-%s-" % name))
         self.socket_path = str(self.dir / "xapi.sock")
         self.users_file = self.dir / "users"
         self.conf_file = self.dir / "xapid.conf"
         self.log_file = self.dir / "xapid.log"
+        self.plugins_conf_dir = self.dir / "plugins.d"
         self.proc = None
         self.port = None
         self.starts = 0
@@ -112,6 +138,24 @@ class Xapid:
             f.write("# written by tests/integration/harness.py\n")
             for k, v in self.config.items():
                 f.write("%s = %s\n" % (k, v))
+        self.plugins_conf_dir.mkdir(exist_ok=True)
+        for plugin, settings in self.plugins.items():
+            self.write_plugin_conf(plugin, settings)
+
+    def write_plugin_conf(self, plugin, settings=None):
+        """Writes <tmp>/plugins.d/<plugin>.conf (enabled = true unless the
+        settings say otherwise); the daemon reads it at start, on SIGHUP or
+        host.call_plugin(host, "xapi-c", "rescan_plugins", {})."""
+        settings = dict(settings or {})
+        settings.setdefault("enabled", "true")
+        self.plugins[plugin] = settings
+        self.plugins_conf_dir.mkdir(exist_ok=True)
+        with open(self.plugins_conf_dir / ("%s.conf" % plugin), "w") as f:
+            f.write("# written by tests/integration/harness.py\n")
+            for k, v in settings.items():
+                if isinstance(v, bool):
+                    v = "true" if v else "false"
+                f.write("%s = %s\n" % (k, v))
 
     def command(self):
         return [str(xapid_binary()), "--foreground",
@@ -121,6 +165,9 @@ class Xapid:
                 "--users", str(self.users_file),
                 "--backend", "sim",
                 "--log-level", "debug",
+                "--plugins-conf-dir", str(self.plugins_conf_dir),
+                "--plugin-dir", str(plugin_dir()),
+                "--plugin-worker", str(plugin_worker()),
                 "-c", str(self.conf_file)]
 
     # ---- process control ----
@@ -390,12 +437,14 @@ class DaemonTestCase(unittest.TestCase):
     cls.session and its dispatcher in cls.x."""
 
     daemon_config = {}
+    daemon_plugins = None      # e.g. {"file": {}}: Xapid(plugins=...)
     maxDiff = 4000
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.daemon = Xapid(config=cls.daemon_config, name=cls.__name__)
+        cls.daemon = Xapid(config=cls.daemon_config, name=cls.__name__,
+                           plugins=cls.daemon_plugins)
         cls.addClassCleanup(cls.daemon.cleanup)
         cls.daemon.start()
         cls.session = cls.daemon.session()

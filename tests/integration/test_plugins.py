@@ -1,0 +1,287 @@
+"""Plugins (core/plugins.h, doc/plugins.md) through a running xapid: each
+refused plugin (tests/plugins/: another ABI major, no entry symbol, a NULL
+mandatory op, a capability without its op, a bad name, init failing, a
+duplicate name, a missing .so, a bad plugins.d file) is one clear error line
+and the daemon serves; the SM objects of loaded drivers; loading plugins
+enabled later on SIGHUP and through host.call_plugin; SM objects of drivers
+no longer loaded go at the next start; and crash isolation with the faulty
+driver: a segfault, exit(3) and a hang each fail that call with the
+documented error while other clients keep being served, and the driver
+works again on the next call.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+import harness
+from harness import DaemonTestCase, Failure, test_plugin
+
+
+def conf(name, **settings):
+    """A plugins.d entry for test plugin `name`."""
+    settings.setdefault("path", str(test_plugin(name)))
+    return settings
+
+
+# plugins.d name -> (what it loads, the reason its refusal line gives)
+REFUSED = {
+    "bad_abi": ("bad_abi", "built for plugin ABI 2.0, but this xapid speaks ABI 1.0"),
+    "no_symbol": ("no_symbol", "no symbol xapi_plugin_init: was it built with XAPI_PLUGIN_DEFINE?"),
+    "null_op": ("null_op", "mandatory op sr_scan is NULL"),
+    "cap_no_op": ("cap_no_op", "claims capability VDI_SNAPSHOT but its vdi_snapshot op is NULL"),
+    "bad_name": ("bad_name", "name 'Bad-Name' is not 1 to 64 of [a-z0-9_]"),
+    "init_fail": ("init_fail", "xapi_plugin_init failed with XAPI_E_INVALID (-3): setting token "
+                               "must be 'secret', not '(unset)'"),
+    "dup_two": ("dup", "its name 'dup' is already taken by plugin dup_one"),
+}
+
+
+def refusal_lines(log, plugin):
+    return [l for l in log.splitlines()
+            if " plugin %s (" % plugin in l and " refused: " in l]
+
+
+def error_lines(log, plugin):
+    return [l for l in log.splitlines()
+            if re.search(r" error .*plugin %s\b" % re.escape(plugin), l)]
+
+
+class PluginLoadingTest(DaemonTestCase):
+    daemon_plugins = dict(
+        {name: conf(so) for name, (so, _) in REFUSED.items()},
+        faulty=conf("faulty", greeting="hello from plugins.d"),
+        dup_one=conf("dup"),
+        missing={"path": "/nonexistent/missing.so"},
+        off=conf("faulty", enabled="false"),
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.host = cls.x.host.get_all()[0]
+
+    def sm_by_type(self):
+        return {rec["type"]: rec for rec in self.x.SM.get_all_records().values()}
+
+    def test_each_refusal_is_one_clear_line(self):
+        log = self.daemon.log_text()
+        for name, (_, reason) in REFUSED.items():
+            lines = refusal_lines(log, name)
+            self.assertEqual(len(lines), 1, "%s: %r" % (name, lines))
+            self.assertIn(" error ", lines[0])
+            self.assertIn(reason, lines[0])
+            self.assertEqual(len(error_lines(log, name)), 1,
+                             "%s: one error line in all: %r" % (name, error_lines(log, name)))
+        lines = refusal_lines(log, "missing")
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("no such file /nonexistent/missing.so", lines[0])
+        self.assertEqual(refusal_lines(log, "off"), [], "a disabled plugin is not refused")
+
+    def test_daemon_serves_after_refusals(self):
+        self.assertEqual(len(self.x.pool.get_all()), 1)
+        self.assertIn("xapid ready on", self.daemon.log_text())
+
+    def test_sm_objects_of_loaded_drivers(self):
+        sms = self.sm_by_type()
+        self.assertIn("faulty", sms)
+        self.assertIn("dup", sms)
+        for never in ("bad_abi", "no_symbol", "null_op", "cap_no_op", "Bad-Name", "bad_name"):
+            self.assertNotIn(never, sms, "a refused plugin has no SM object")
+        sm = sms["faulty"]
+        self.assertRegex(sm["uuid"], harness.UUID_RE)
+        self.assertEqual(sm["name_label"], "Faulty test driver")
+        self.assertEqual(sm["name_description"],
+                         "Faulty test driver: crashes, exits or hangs on request")
+        self.assertEqual(sm["vendor"], "xapi-c tests")
+        self.assertEqual(sm["copyright"], "(C) the xapi-c authors")
+        self.assertEqual(sm["version"], "0.1")
+        self.assertEqual(sm["required_api_version"], "1.0")
+        self.assertEqual(sorted(sm["capabilities"]),
+                         ["ATOMIC_PAUSE", "SR_PROBE", "VDI_CREATE", "VDI_DELETE",
+                          "VDI_RESET_ON_BOOT"])
+        self.assertEqual(sm["features"], {"SR_PROBE": "1", "VDI_CREATE": "1", "VDI_DELETE": "1",
+                                          "VDI_RESET_ON_BOOT": "2", "ATOMIC_PAUSE": "1"})
+        self.assertEqual(list(sm["configuration"]), ["fault"])
+        self.assertIn("crash", sm["configuration"]["fault"])
+        self.assertEqual(sm["driver_filename"], str(test_plugin("faulty")))
+        self.assertEqual(sm["other_config"], {})
+        self.assertEqual(sm["required_cluster_stack"], [])
+        self.assertEqual(sms["dup"]["name_label"], "Duplicate test driver")
+        ref = self.x.SM.get_by_uuid(sm["uuid"])
+        self.assertEqual(self.x.SM.get_type(ref), "faulty")
+
+    def test_sm_list_in_xe(self):
+        xe = harness.build_dir() / "xe"
+        if not xe.exists():
+            self.skipTest("no xe in the build dir")
+        out = subprocess.run([str(xe), "--socket", self.daemon.socket_path, "sm-list",
+                              "params=type", "--minimal"], capture_output=True, text=True,
+                             timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        types = set(out.stdout.strip().split(","))
+        self.assertTrue({"dup", "faulty"} <= types, types)
+        self.assertFalse({"bad_abi", "null_op", "cap_no_op", "no_symbol"} & types, types)
+
+    def test_call_plugin_errors(self):
+        self.assertFailure(["XENAPI_MISSING_PLUGIN", "nosuch"],
+                           self.x.host.call_plugin, self.host, "nosuch", "rescan_plugins", {})
+        self.assertFailure("XENAPI_PLUGIN_FAILURE",
+                           self.x.host.call_plugin, self.host, "xapi-c", "nosuch", {})
+        self.assertFailure("HANDLE_INVALID",
+                           self.x.host.call_plugin, harness.new_ref(), "xapi-c",
+                           "rescan_plugins", {})
+
+    def test_rescan_on_sighup(self):
+        self.assertNotIn("init_fail", self.sm_by_type())
+        self.daemon.write_plugin_conf("init_fail", conf("init_fail", token="secret"))
+        os.kill(self.daemon.proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while "init_fail" not in self.sm_by_type():
+            if time.monotonic() > deadline:
+                self.fail("init_fail not loaded after SIGHUP\n%s" % self.log_tail(30))
+            time.sleep(0.05)
+        self.assertIn("plugin init_fail: loaded storage driver 'init_fail'",
+                      self.daemon.log_text())
+        # what was loaded stays loaded, and is not loaded twice
+        self.assertEqual(sorted(t for t in self.sm_by_type() if t in ("faulty", "dup")),
+                         ["dup", "faulty"])
+        self.assertEqual(self.daemon.log_text().count("plugin faulty: loaded"), 1)
+
+    def test_rescan_through_call_plugin(self):
+        if not (harness.plugin_dir() / "file.so").exists():
+            self.skipTest("no file driver in the build's plugin dir")
+        self.assertNotIn("file", self.sm_by_type())
+        self.daemon.write_plugin_conf("file", {})
+        result = self.x.host.call_plugin(self.host, "xapi-c", "rescan_plugins", {})
+        self.assertEqual(result, "")
+        sm = self.sm_by_type().get("file")
+        self.assertIsNotNone(sm, "the file driver loaded by the rescan")
+        self.assertEqual(sm["driver_filename"], str(harness.plugin_dir() / "file.so"))
+        # Async too, as every call_plugin
+        task = self.x.Async.host.call_plugin(self.host, "xapi-c", "rescan_plugins", {})
+        self.assertEqual(self.wait_task(task)["status"], "success")
+
+    def test_zz_restart_drops_sm_of_unloaded_driver(self):
+        # runs last (name): faulty disabled, restart: its SM object is gone
+        self.assertIn("faulty", self.sm_by_type())
+        self.daemon.write_plugin_conf("faulty", conf("faulty", enabled="false"))
+        self.restart_daemon()
+        sms = self.sm_by_type()
+        self.assertNotIn("faulty", sms)
+        self.assertIn("dup", sms)
+
+
+class BadPluginsDirTest(DaemonTestCase):
+    """plugins.d holding a file that is not key = value lines: that plugin is
+    refused, the rest load."""
+
+    daemon_plugins = {"faulty": conf("faulty")}
+
+    def test_bad_file_is_one_line(self):
+        (self.daemon.plugins_conf_dir / "broken.conf").write_text("enabled = true\nthis is not it\n")
+        self.x.host.call_plugin(self.x.host.get_all()[0], "xapi-c", "rescan_plugins", {})
+        lines = refusal_lines(self.daemon.log_text(), "broken")
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("broken.conf line 2: expected 'key = value'", lines[0])
+        types = [r["type"] for r in self.x.SM.get_all_records().values()]
+        self.assertIn("faulty", types)
+
+
+# ---- crash isolation ------------------------------------------------------------
+
+def storage_ready(x):
+    """SR.probe with the faulty driver, or None if the storage API is not
+    there yet (the handlers live in core/api/sr.c)."""
+    try:
+        x.SR.probe(x.host.get_all()[0], {}, "faulty", {})
+        return True
+    except Failure as e:
+        if e.details[0] in ("MESSAGE_METHOD_UNKNOWN", "NOT_IMPLEMENTED"):
+            return False
+        return True
+
+
+class CrashIsolationTest(DaemonTestCase):
+    daemon_plugins = {"faulty": conf("faulty")}
+    daemon_config = {"plugin_timeout": "2"}
+
+    def setUp(self):
+        super().setUp()
+        if not storage_ready(self.x):
+            self.skipTest("SR.probe is not implemented yet")
+        self.host = self.x.host.get_all()[0]
+
+    def probe(self, fault, session=None):
+        x = (session or self.session).xenapi
+        return x.SR.probe(self.host, {"fault": fault}, "faulty", {})
+
+    def assert_works_again(self):
+        out = self.probe("none")
+        self.assertIn("9a1f5a2c-0000-4000-8000-00000000f417", out)
+
+    def test_segfault_fails_that_call(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during sr_probe", ""],
+                           self.probe, "crash")
+        self.assert_works_again()
+
+    def test_exit_fails_that_call(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver exited with status 3 during sr_probe", ""],
+                           self.probe, "exit")
+        self.assert_works_again()
+
+    def test_driver_error_codes(self):
+        self.assertFailure(["SR_BACKEND_FAILURE_42", "", "the faulty driver failed on purpose", ""],
+                           self.probe, "fail")
+        self.assertFailure(["SR_FULL", "no room in the faulty SR"], self.probe, "full")
+
+    def test_hang_times_out_while_others_are_served(self):
+        result = {}
+
+        def hang():
+            s = self.new_session()
+            try:
+                self.probe("hang", session=s)
+                result["error"] = None
+            except Failure as e:
+                result["error"] = e.details
+            finally:
+                s.logout()
+
+        t0 = time.monotonic()
+        t = threading.Thread(target=hang)
+        t.start()
+        time.sleep(0.3)
+        # another client, and even another call to the same daemon, answer
+        # at once while the driver hangs
+        other = self.new_session()
+        try:
+            while t.is_alive():
+                t1 = time.monotonic()
+                other.xenapi.pool.get_all()
+                other.xenapi.SM.get_all_records()
+                self.assertLess(time.monotonic() - t1, 1.0, "a client waited on the hang")
+                time.sleep(0.1)
+        finally:
+            other.logout()
+        t.join()
+        took = time.monotonic() - t0
+        self.assertEqual(result["error"],
+                         ["SR_BACKEND_FAILURE", "",
+                          "the faulty driver did not answer within 2 s during sr_probe", ""])
+        self.assertGreater(took, 1.8)
+        self.assertLess(took, 10)
+        self.assert_works_again()
+        log = self.daemon.log_text()
+        self.assertEqual(log.count("plugin faulty: its worker did not answer within 2 s during "
+                                   "sr_probe: killed"), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
