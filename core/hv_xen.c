@@ -1,0 +1,867 @@
+/* hv_xen.c - the real hypervisor backend (hv.h "xen"): libxl builds,
+ * saves, restores and hot-plugs domains, libxenctrl reports their state and
+ * the host's memory, libxenstore carries the guest agent's data.
+ *
+ * One libxl context, one libxenctrl and one libxenstore handle live from
+ * xd_hv_xen_open to xd_hv_xen_close; all three are safe to share between
+ * threads. libxl gets our own xentoollog logger (hv_xen_log.h) so nothing
+ * reaches stderr, and reaps only the children it forked itself (bootloader,
+ * device model), leaving SIGCHLD of our other children alone.
+ *
+ * Without a hypervisor (no /dev/xen, or handles that cannot be opened)
+ * xd_hv_xen_available says why, and every operation fails with
+ * INTERNAL_ERROR instead of touching a missing handle.
+ *
+ * Console: HVM guests have a VNC server in qemu ("rfb", "vnc://127.0.0.1:
+ * <port>" from console/vnc-port); others their PV console ("vt100", the pty).
+ * Migration: url tcp://host:port; the receiver listens there and feeds the
+ * stream to libxl_domain_create_restore, the sender streams
+ * libxl_domain_suspend into the connection.
+ */
+#define _GNU_SOURCE
+#include "hv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenctrl.h>
+#include <xenstore.h>
+
+#include "hv_int.h"
+#include "hv_xen_config.h"
+#include "hv_xen_guest.h"
+#include "hv_xen_log.h"
+#include "log.h"
+
+#define PAGE_BYTES 4096LL
+#define SHUTDOWN_POLL_US 50000
+#define MIGRATE_ACCEPT_WAIT_MS 30000
+
+static struct {
+	pthread_mutex_t lock;        /* guards the handles' lifetime, not their use */
+	xentoollog_logger *lg;
+	libxl_ctx *ctx;
+	xc_interface *xch;
+	struct xs_handle *xsh;
+} X = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* libxl reaps its own children only (not those of the plugins etc.). */
+static const libxl_childproc_hooks child_hooks = {
+	.chldowner = libxl_sigchld_owner_libxl_always_selective_reap,
+};
+
+/* ---- handles ------------------------------------------------------------------ */
+
+typedef struct handles {
+	xentoollog_logger *lg;
+	libxl_ctx *ctx;
+	xc_interface *xch;
+	struct xs_handle *xsh;
+} handles;
+
+static void handles_close(handles *h)
+{
+	if (h->xsh)
+		xs_close(h->xsh);
+	if (h->xch)
+		xc_interface_close(h->xch);
+	if (h->ctx)
+		libxl_ctx_free(h->ctx);
+	if (h->lg)
+		xd_hv_xen_logger_free(h->lg);
+	memset(h, 0, sizeof(*h));
+}
+
+static bool have_xen_device(void)
+{
+	return access("/dev/xen/privcmd", F_OK) == 0 || access("/proc/xen/privcmd", F_OK) == 0;
+}
+
+/* Opens all three handles with a quiet logger; -1 with the reason in why. */
+static int handles_open(handles *h, char *why, size_t whylen)
+{
+	const char *prefix = have_xen_device() ? "" : "no /dev/xen (not running on Xen); ";
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	h->lg = xd_hv_xen_logger_new(true);
+	rc = libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0, h->lg);
+	if (rc != 0) {
+		h->ctx = NULL;
+		snprintf(why, whylen, "%slibxl_ctx_alloc failed: %s", prefix,
+			 *xd_hv_xen_logger_first_error(h->lg) ? xd_hv_xen_logger_first_error(h->lg)
+							      : libxl_error_to_string(rc));
+		goto fail;
+	}
+	h->xch = xc_interface_open(h->lg, h->lg, 0);
+	if (!h->xch) {
+		snprintf(why, whylen, "%sxc_interface_open failed: %s", prefix, strerror(errno));
+		goto fail;
+	}
+	h->xsh = xs_open(0);
+	if (!h->xsh) {
+		snprintf(why, whylen, "%sxs_open failed: %s", prefix, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	handles_close(h);
+	return -1;
+}
+
+bool xd_hv_xen_available(char *why, size_t whylen)
+{
+	handles h;
+	bool open;
+
+	pthread_mutex_lock(&X.lock);
+	open = X.ctx != NULL;
+	pthread_mutex_unlock(&X.lock);
+	if (open)
+		return true;
+	if (handles_open(&h, why, whylen) < 0)
+		return false;
+	handles_close(&h);
+	return true;
+}
+
+int xd_hv_xen_open(char *why, size_t whylen)
+{
+	handles h;
+	int rc = 0;
+
+	pthread_mutex_lock(&X.lock);
+	if (!X.ctx) {
+		rc = handles_open(&h, why, whylen);
+		if (rc == 0) {
+			xd_hv_xen_logger_set_quiet(h.lg, false);
+			libxl_childproc_setmode(h.ctx, &child_hooks, NULL);
+			X.lg = h.lg;
+			X.ctx = h.ctx;
+			X.xch = h.xch;
+			X.xsh = h.xsh;
+		}
+	}
+	pthread_mutex_unlock(&X.lock);
+	return rc;
+}
+
+void xd_hv_xen_close(void)
+{
+	handles h;
+
+	pthread_mutex_lock(&X.lock);
+	h = (handles){ X.lg, X.ctx, X.xch, X.xsh };
+	X.lg = NULL;
+	X.ctx = NULL;
+	X.xch = NULL;
+	X.xsh = NULL;
+	pthread_mutex_unlock(&X.lock);
+	handles_close(&h);
+}
+
+/* The context, or NULL with INTERNAL_ERROR when the backend is not open. */
+static libxl_ctx *ctx_or_err(xd_error *err)
+{
+	libxl_ctx *ctx;
+
+	pthread_mutex_lock(&X.lock);
+	ctx = X.ctx;
+	pthread_mutex_unlock(&X.lock);
+	if (!ctx)
+		xd_error_setf(err, "INTERNAL_ERROR", "the xen backend is not open");
+	return ctx;
+}
+
+static int libxl_failed(xd_error *err, const char *what, int domid, int rc)
+{
+	if (rc == ERROR_DOMAIN_NOTFOUND)
+		return xd_hv_err_no_domain(err, domid);
+	return xd_error_setf(err, "INTERNAL_ERROR", "%s of domain %d failed: %s", what, domid,
+			     libxl_error_to_string(rc));
+}
+
+/* ---- domain state ---------------------------------------------------------------- */
+
+/* The hypervisor's view of one domain; -1 (INTERNAL_ERROR) if it is not there. */
+static int getinfo(int domid, xc_dominfo_t *xi, xd_error *err)
+{
+	if (!ctx_or_err(err))
+		return -1;
+	if (domid < 0 || xc_domain_getinfo(X.xch, (uint32_t)domid, 1, xi) != 1 ||
+	    (int)xi->domid != domid)
+		return xd_hv_err_no_domain(err, domid);
+	return 0;
+}
+
+static void uuid_of(const xc_dominfo_t *xi, char out[40])
+{
+	const uint8_t *u = xi->handle;
+
+	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		 u[13], u[14], u[15]);
+}
+
+static xd_shutdown_reason reason_of(unsigned code)
+{
+	switch (code) {
+	case SHUTDOWN_poweroff: return XD_SHUTDOWN_POWEROFF;
+	case SHUTDOWN_reboot: return XD_SHUTDOWN_REBOOT;
+	case SHUTDOWN_suspend: return XD_SHUTDOWN_SUSPEND;
+	case SHUTDOWN_soft_reset: return XD_SHUTDOWN_REBOOT;
+	default: return XD_SHUTDOWN_CRASH; /* crash, watchdog */
+	}
+}
+
+static int xen_info(int domid, xd_hv_dominfo *out, xd_error *err)
+{
+	xc_dominfo_t xi;
+
+	memset(out, 0, sizeof(*out));
+	if (getinfo(domid, &xi, err) < 0)
+		return -1;
+	out->domid = domid;
+	if (xi.dying) {
+		out->state = XD_DOM_DYING;
+	} else if (xi.crashed) {
+		out->state = XD_DOM_CRASHED;
+		out->reason = XD_SHUTDOWN_CRASH;
+	} else if (xi.shutdown) {
+		out->state = XD_DOM_SHUTDOWN;
+		out->reason = reason_of(xi.shutdown_reason);
+	} else {
+		out->state = xi.paused ? XD_DOM_PAUSED : XD_DOM_RUNNING;
+	}
+	out->memory_actual = (int64_t)xi.nr_pages * PAGE_BYTES;
+	out->vcpus = (int)xi.nr_online_vcpus;
+	out->cpu_time_s = (double)xi.cpu_time / 1e9;
+	return 0;
+}
+
+static int64_t xen_free_memory(void)
+{
+	xd_error err = XD_ERROR_INIT;
+	libxl_ctx *ctx = ctx_or_err(&err);
+	uint64_t kb = 0;
+
+	xd_error_clear(&err);
+	if (!ctx || libxl_get_free_memory(ctx, &kb) != 0)
+		return 0;
+	return (int64_t)kb * 1024;
+}
+
+static int64_t xen_total_memory(void)
+{
+	xd_error err = XD_ERROR_INIT;
+	xc_physinfo_t pi;
+
+	memset(&pi, 0, sizeof(pi));
+	if (!ctx_or_err(&err)) {
+		xd_error_clear(&err);
+		return 0;
+	}
+	if (xc_physinfo(X.xch, &pi) != 0)
+		return 0;
+	return (int64_t)pi.total_pages * PAGE_BYTES;
+}
+
+/* ---- building ---------------------------------------------------------------------- */
+
+static int not_enough_memory(xd_error *err, uint64_t need_kb, uint64_t free_kb)
+{
+	char n[32], a[32];
+
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)need_kb * 1024);
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)free_kb * 1024);
+	return xd_error_set(err, "HOST_NOT_ENOUGH_FREE_MEMORY", n, a, NULL);
+}
+
+/* Is there room for cfg? (we do not balloon dom0 down to make some) */
+static int check_memory(libxl_ctx *ctx, libxl_domain_config *cfg, xd_error *err)
+{
+	uint64_t need = 0, avail = 0;
+	int rc;
+
+	rc = libxl_domain_need_memory(ctx, cfg, INVALID_DOMID, &need);
+	if (rc == 0)
+		rc = libxl_get_free_memory(ctx, &avail);
+	if (rc != 0)
+		return xd_error_setf(err, "INTERNAL_ERROR", "cannot compute free memory: %s",
+				     libxl_error_to_string(rc));
+	if (avail < need)
+		return not_enough_memory(err, need, avail);
+	return 0;
+}
+
+static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_domain_config cfg;
+	uint32_t domid = (uint32_t)INVALID_DOMID;
+	int rc, result = -1;
+
+	if (!ctx)
+		return -1;
+	if (xd_hv_xen_config_build(spec, &cfg, err) < 0)
+		return -1;
+	if (check_memory(ctx, &cfg, err) < 0)
+		goto out;
+	/* libxl builds it paused: xl unpauses it afterwards, so does our caller */
+	rc = libxl_domain_create_new(ctx, &cfg, &domid, NULL, NULL);
+	if (rc != 0) {
+		if (domid != (uint32_t)INVALID_DOMID) /* half-built (ERROR_ABORTED) */
+			libxl_domain_destroy(ctx, domid, NULL);
+		xd_error_setf(err, "INTERNAL_ERROR", "libxl_domain_create_new for VM %s failed: %s",
+			      spec->vm_uuid, libxl_error_to_string(rc));
+		goto out;
+	}
+	xd_info("xen: domain %u built for VM %s (%s)", domid, spec->vm_uuid,
+		spec->name ? spec->name : "");
+	result = (int)domid;
+out:
+	libxl_domain_config_dispose(&cfg);
+	return result;
+}
+
+static int xen_unpause(int domid, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	int rc;
+
+	if (!ctx)
+		return -1;
+	rc = libxl_domain_unpause(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "unpause", domid, rc) : 0;
+}
+
+static int xen_pause(int domid, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	xc_dominfo_t xi;
+	int rc;
+
+	if (!ctx || getinfo(domid, &xi, err) < 0)
+		return -1;
+	if (xi.paused) /* Xen counts pauses; ours do not nest */
+		return 0;
+	rc = libxl_domain_pause(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "pause", domid, rc) : 0;
+}
+
+static int xen_destroy(int domid, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	int rc;
+
+	if (!ctx)
+		return -1;
+	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int xen_shutdown(int domid, xd_shutdown_reason reason, double timeout_s, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	double deadline = now_s() + (timeout_s > 0 ? timeout_s : 0);
+	char uuid[40], t[32];
+	xc_dominfo_t xi;
+	int rc;
+
+	if (!ctx || getinfo(domid, &xi, err) < 0)
+		return -1;
+	uuid_of(&xi, uuid);
+	if (xi.shutdown || xi.dying)
+		return xd_error_setf(err, "INTERNAL_ERROR", "domain %d is shut down", domid);
+	switch (reason) {
+	case XD_SHUTDOWN_SUSPEND:
+		return xd_error_setf(err, "INTERNAL_ERROR",
+				     "a domain is suspended with suspend, not shutdown");
+	case XD_SHUTDOWN_CRASH: /* the hypervisor crashes it: no guest involved */
+		if (xc_domain_shutdown(X.xch, (uint32_t)domid, SHUTDOWN_crash) != 0)
+			return xd_error_setf(err, "INTERNAL_ERROR", "cannot crash domain %d: %s", domid,
+					     strerror(errno));
+		return 0;
+	case XD_SHUTDOWN_REBOOT:
+		rc = libxl_domain_reboot(ctx, (uint32_t)domid, NULL);
+		break;
+	default:
+		rc = libxl_domain_shutdown(ctx, (uint32_t)domid, NULL);
+		/* an HVM guest without PV drivers still has ACPI's power button */
+		if (rc == ERROR_NOPARAVIRT && xi.hvm)
+			rc = libxl_send_trigger(ctx, (uint32_t)domid, LIBXL_TRIGGER_POWER, 0, NULL);
+		break;
+	}
+	if (rc == ERROR_NOPARAVIRT)
+		return xd_error_set(err, "VM_FAILED_SHUTDOWN_ACKNOWLEDGMENT", uuid, NULL);
+	if (rc != 0)
+		return libxl_failed(err, "shutdown", domid, rc);
+	for (;;) {
+		if (getinfo(domid, &xi, err) < 0)
+			return -1;
+		if (xi.shutdown || xi.dying)
+			break;
+		if (now_s() >= deadline) {
+			xd_hv_format_float(timeout_s, t);
+			return xd_error_set(err, "VM_SHUTDOWN_TIMEOUT", uuid, t, NULL);
+		}
+		usleep(SHUTDOWN_POLL_US);
+	}
+	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
+}
+
+static int xen_suspend(int domid, const char *path, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	const char *p;
+	int fd, rc;
+
+	if (!ctx)
+		return -1;
+	if (!path || !*path)
+		return xd_error_setf(err, "INTERNAL_ERROR", "suspend without an image path");
+	p = strncmp(path, "file://", 7) == 0 ? path + 7 : path;
+	/* no O_TRUNC: the image may go onto a VDI whose size must not change */
+	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return xd_error_setf(err, "INTERNAL_ERROR", "cannot write suspend image %s: %s", p,
+				     strerror(errno));
+	rc = libxl_domain_suspend(ctx, (uint32_t)domid, fd, 0, NULL);
+	if (rc == 0 && fsync(fd) != 0 && errno != EINVAL)
+		rc = ERROR_FAIL;
+	close(fd);
+	if (rc != 0)
+		return libxl_failed(err, "suspend", domid, rc);
+	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
+}
+
+/* Builds spec's domain from a libxl stream on fd (restore and migration). */
+static int create_from_stream(libxl_ctx *ctx, const xd_hv_domain_spec *spec, int fd,
+			      xd_error *err)
+{
+	libxl_domain_restore_params params;
+	libxl_domain_config cfg;
+	uint32_t domid = (uint32_t)INVALID_DOMID;
+	int rc, result = -1;
+
+	if (xd_hv_xen_config_build(spec, &cfg, err) < 0)
+		return -1;
+	libxl_domain_restore_params_init(&params);
+	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
+	params.stream_version = 2; /* what libxl_domain_suspend writes */
+	if (check_memory(ctx, &cfg, err) < 0)
+		goto out;
+	rc = libxl_domain_create_restore(ctx, &cfg, &domid, fd, -1, &params, NULL, NULL);
+	if (rc != 0) {
+		if (domid != (uint32_t)INVALID_DOMID)
+			libxl_domain_destroy(ctx, domid, NULL);
+		xd_error_setf(err, "INTERNAL_ERROR", "libxl_domain_create_restore for VM %s failed: %s",
+			      spec->vm_uuid, libxl_error_to_string(rc));
+		goto out;
+	}
+	result = (int)domid;
+out:
+	libxl_domain_restore_params_dispose(&params);
+	libxl_domain_config_dispose(&cfg);
+	return result;
+}
+
+static int xen_restore(const xd_hv_domain_spec *spec, const char *path, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	const char *p;
+	int fd, domid;
+
+	if (!ctx)
+		return -1;
+	if (!path || !*path)
+		return xd_error_setf(err, "INTERNAL_ERROR", "restore without an image path");
+	p = strncmp(path, "file://", 7) == 0 ? path + 7 : path;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return xd_error_setf(err, "INTERNAL_ERROR", "cannot read suspend image %s: %s", p,
+				     strerror(errno));
+	domid = create_from_stream(ctx, spec, fd, err);
+	close(fd);
+	return domid;
+}
+
+/* ---- devices ---------------------------------------------------------------------- */
+
+static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_device_disk d, existing;
+	int rc;
+
+	if (!ctx)
+		return -1;
+	if (xd_hv_xen_config_disk(disk, &d, err) < 0)
+		return -1;
+	libxl_device_disk_init(&existing);
+	if (libxl_vdev_to_device_disk(ctx, (uint32_t)domid, disk->vdev, &existing) == 0) {
+		rc = xd_error_set(err, "DEVICE_ALREADY_ATTACHED", disk->vdev, NULL);
+	} else {
+		rc = libxl_device_disk_add(ctx, (uint32_t)domid, &d, NULL);
+		if (rc != 0)
+			rc = libxl_failed(err, "disk hotplug", domid, rc);
+	}
+	libxl_device_disk_dispose(&existing);
+	libxl_device_disk_dispose(&d);
+	return rc ? -1 : 0;
+}
+
+static int xen_disk_remove(int domid, const char *vdev, bool force, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_device_disk d;
+	int rc;
+
+	if (!ctx)
+		return -1;
+	libxl_device_disk_init(&d);
+	if (!vdev || libxl_vdev_to_device_disk(ctx, (uint32_t)domid, vdev, &d) != 0) {
+		libxl_device_disk_dispose(&d);
+		return xd_error_set(err, "DEVICE_ALREADY_DETACHED", vdev ? vdev : "", NULL);
+	}
+	rc = force ? libxl_device_disk_destroy(ctx, (uint32_t)domid, &d, NULL)
+		   : libxl_device_disk_remove(ctx, (uint32_t)domid, &d, NULL);
+	libxl_device_disk_dispose(&d);
+	if (rc != 0 && !force) /* the frontend did not let go */
+		return xd_error_set(err, "DEVICE_DETACH_REJECTED", "VBD", vdev,
+				    libxl_error_to_string(rc), NULL);
+	return rc ? libxl_failed(err, "disk unplug", domid, rc) : 0;
+}
+
+static int xen_nic_add(int domid, const xd_hv_nic *nic, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_device_nic n, existing;
+	xc_dominfo_t xi;
+	char id[16];
+	int rc;
+
+	if (!ctx || getinfo(domid, &xi, err) < 0)
+		return -1;
+	if (!nic)
+		return xd_error_setf(err, "INTERNAL_ERROR", "no NIC");
+	if (xd_hv_xen_config_nic(nic, xi.hvm, &n, err) < 0)
+		return -1;
+	libxl_device_nic_init(&existing);
+	if (libxl_devid_to_device_nic(ctx, (uint32_t)domid, nic->devid, &existing) == 0) {
+		snprintf(id, sizeof(id), "%d", nic->devid);
+		rc = xd_error_set(err, "DEVICE_ALREADY_ATTACHED", id, NULL);
+	} else {
+		rc = libxl_device_nic_add(ctx, (uint32_t)domid, &n, NULL);
+		if (rc != 0)
+			rc = libxl_failed(err, "NIC hotplug", domid, rc);
+	}
+	libxl_device_nic_dispose(&existing);
+	libxl_device_nic_dispose(&n);
+	return rc ? -1 : 0;
+}
+
+static int xen_nic_remove(int domid, int devid, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_device_nic n;
+	char id[16];
+	int rc;
+
+	if (!ctx)
+		return -1;
+	snprintf(id, sizeof(id), "%d", devid);
+	libxl_device_nic_init(&n);
+	if (libxl_devid_to_device_nic(ctx, (uint32_t)domid, devid, &n) != 0) {
+		libxl_device_nic_dispose(&n);
+		return xd_error_set(err, "DEVICE_ALREADY_DETACHED", id, NULL);
+	}
+	rc = libxl_device_nic_remove(ctx, (uint32_t)domid, &n, NULL);
+	libxl_device_nic_dispose(&n);
+	return rc ? xd_error_set(err, "DEVICE_DETACH_REJECTED", "VIF", id,
+				 libxl_error_to_string(rc), NULL)
+		  : 0;
+}
+
+/* ---- memory and vCPUs ------------------------------------------------------------ */
+
+static int xen_set_memory_target(int domid, int64_t bytes, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_domain_config cfg;
+	xc_dominfo_t xi;
+	uint64_t avail = 0, max_kb, now_kb;
+	int rc;
+
+	if (!ctx || getinfo(domid, &xi, err) < 0)
+		return -1;
+	/* static max as the domain was built (the hypervisor's max_memkb
+	 * includes video memory) */
+	libxl_domain_config_init(&cfg);
+	rc = libxl_retrieve_domain_configuration(ctx, (uint32_t)domid, &cfg, NULL);
+	max_kb = cfg.b_info.max_memkb;
+	libxl_domain_config_dispose(&cfg);
+	if (rc != 0)
+		return libxl_failed(err, "reading the configuration", domid, rc);
+	if (bytes <= 0 || (uint64_t)bytes / 1024 > max_kb)
+		return xd_hv_err_memory_order(err);
+	now_kb = (uint64_t)xi.nr_pages * (PAGE_BYTES / 1024);
+	if ((uint64_t)bytes / 1024 > now_kb && libxl_get_free_memory(ctx, &avail) == 0 &&
+	    (uint64_t)bytes / 1024 - now_kb > avail)
+		return not_enough_memory(err, (uint64_t)bytes / 1024 - now_kb, avail);
+	rc = libxl_set_memory_target(ctx, (uint32_t)domid, bytes / 1024, 0, 1);
+	return rc ? libxl_failed(err, "setting the memory target", domid, rc) : 0;
+}
+
+static int xen_set_vcpus(int domid, int n, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_dominfo di;
+	libxl_bitmap map;
+	int rc, max, i;
+
+	if (!ctx)
+		return -1;
+	libxl_dominfo_init(&di);
+	rc = libxl_domain_info(ctx, &di, (uint32_t)domid);
+	max = (int)di.vcpu_max_id + 1;
+	libxl_dominfo_dispose(&di);
+	if (rc != 0)
+		return libxl_failed(err, "reading the vCPUs", domid, rc);
+	if (n < 1 || n > max)
+		return xd_error_setf(err, "INTERNAL_ERROR",
+				     "the maximum number of vcpus configured for this VM is currently: %d",
+				     max);
+	libxl_bitmap_init(&map);
+	rc = libxl_bitmap_alloc(ctx, &map, max);
+	for (i = 0; rc == 0 && i < n; i++)
+		libxl_bitmap_set(&map, i);
+	if (rc == 0)
+		rc = libxl_set_vcpuonline(ctx, (uint32_t)domid, &map, NULL);
+	libxl_bitmap_dispose(&map);
+	return rc ? libxl_failed(err, "setting the vCPUs", domid, rc) : 0;
+}
+
+/* ---- guest data, console ---------------------------------------------------------- */
+
+typedef struct xs_dom {
+	struct xs_handle *xsh;
+	int domid;
+} xs_dom;
+
+static char *xs_dom_read(void *p, const char *key)
+{
+	xs_dom *d = p;
+	char path[256];
+	unsigned len;
+
+	snprintf(path, sizeof(path), "/local/domain/%d/%s", d->domid, key);
+	return xs_read(d->xsh, XBT_NULL, path, &len);
+}
+
+static char **xs_dom_list(void *p, const char *key, unsigned *n)
+{
+	xs_dom *d = p;
+	char path[256];
+
+	snprintf(path, sizeof(path), "/local/domain/%d/%s", d->domid, key);
+	*n = 0;
+	return xs_directory(d->xsh, XBT_NULL, path, n);
+}
+
+static int xen_guest_info(int domid, xd_hv_guest_info *out, xd_error *err)
+{
+	xc_dominfo_t xi;
+	xs_dom d = { NULL, domid };
+	xd_hv_xen_store st = { xs_dom_read, xs_dom_list, &d };
+
+	memset(out, 0, sizeof(*out));
+	out->memory_used = out->memory_free = -1;
+	if (getinfo(domid, &xi, err) < 0)
+		return -1;
+	d.xsh = X.xsh;
+	xd_hv_xen_guest_read(&st, out);
+	return 0;
+}
+
+static int xen_console(int domid, char **protocol, char **location, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	xs_dom d = { NULL, domid };
+	char *port, *tty = NULL;
+	int rc;
+
+	*protocol = *location = NULL;
+	if (!ctx)
+		return -1;
+	d.xsh = X.xsh;
+	port = xs_dom_read(&d, "console/vnc-port");
+	if (port) {
+		if (asprintf(location, "vnc://127.0.0.1:%s", port) < 0)
+			abort();
+		free(port);
+		*protocol = strdup("rfb");
+		return 0;
+	}
+	rc = libxl_console_get_tty(ctx, (uint32_t)domid, 0, LIBXL_CONSOLE_TYPE_PV, &tty);
+	if (rc != 0)
+		return libxl_failed(err, "finding the console", domid, rc);
+	*protocol = strdup("vt100");
+	*location = tty;
+	return 0;
+}
+
+/* ---- migration ---------------------------------------------------------------------- */
+
+/* tcp://host:port -> host and port (caller frees both). */
+static int parse_tcp_url(const char *url, char **host, char **port)
+{
+	const char *hp = strncmp(url, "tcp://", 6) == 0 ? url + 6 : NULL;
+	const char *colon = hp ? strrchr(hp, ':') : NULL;
+
+	*host = *port = NULL;
+	if (!colon || colon == hp || !colon[1])
+		return -1;
+	*host = strndup(hp, (size_t)(colon - hp));
+	*port = strdup(colon + 1);
+	if (!*host || !*port)
+		abort();
+	return 0;
+}
+
+static int tcp_socket(const char *url, bool listening, xd_error *err)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL, *a;
+	char *host, *port;
+	int fd = -1, one = 1;
+
+	if (parse_tcp_url(url, &host, &port) < 0)
+		return xd_error_setf(err, "INTERNAL_ERROR", "not a tcp://host:port URL: %s", url);
+	hints.ai_flags = listening ? AI_PASSIVE : 0;
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
+		ai = NULL;
+	for (a = ai; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (listening)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (listening ? bind(fd, a->ai_addr, a->ai_addrlen) != 0 || listen(fd, 1) != 0
+			      : connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (ai)
+		freeaddrinfo(ai);
+	if (fd < 0)
+		xd_error_setf(err, "INTERNAL_ERROR", "cannot %s %s", listening ? "listen on" : "reach",
+			      url);
+	free(host);
+	free(port);
+	return fd;
+}
+
+static int xen_migrate_send(int domid, const char *url, bool live, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	xd_error why = XD_ERROR_INIT;
+	xc_dominfo_t xi;
+	char uuid[40];
+	int fd, rc;
+
+	if (!ctx || getinfo(domid, &xi, err) < 0)
+		return -1;
+	uuid_of(&xi, uuid);
+	fd = tcp_socket(url ? url : "", false, &why);
+	if (fd < 0) {
+		xd_error_set(err, "VM_MIGRATE_FAILED", uuid, "localhost", url ? url : "",
+			     why.params[0], NULL);
+		xd_error_clear(&why);
+		return -1;
+	}
+	rc = libxl_domain_suspend(ctx, (uint32_t)domid, fd, live ? LIBXL_SUSPEND_LIVE : 0, NULL);
+	close(fd);
+	if (rc != 0)
+		return xd_error_set(err, "VM_MIGRATE_FAILED", uuid, "localhost", url,
+				    libxl_error_to_string(rc), NULL);
+	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
+}
+
+static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	struct pollfd pfd;
+	int lfd, fd, domid;
+
+	if (!ctx)
+		return -1;
+	if (xd_hv_spec_check(spec, err) < 0)
+		return -1;
+	lfd = tcp_socket(url ? url : "", true, err);
+	if (lfd < 0)
+		return -1;
+	pfd = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	if (poll(&pfd, 1, MIGRATE_ACCEPT_WAIT_MS) != 1) {
+		close(lfd);
+		return xd_error_setf(err, "INTERNAL_ERROR", "no migration arrived at %s", url);
+	}
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	close(lfd);
+	if (fd < 0)
+		return xd_error_setf(err, "INTERNAL_ERROR", "accepting the migration at %s: %s", url,
+				     strerror(errno));
+	domid = create_from_stream(ctx, spec, fd, err);
+	close(fd);
+	return domid;
+}
+
+static const xd_hv_ops xen_ops = {
+	.name = "xen",
+	.free_memory = xen_free_memory,
+	.total_memory = xen_total_memory,
+	.create = xen_create,
+	.unpause = xen_unpause,
+	.pause = xen_pause,
+	.shutdown = xen_shutdown,
+	.destroy = xen_destroy,
+	.suspend = xen_suspend,
+	.restore = xen_restore,
+	.disk_add = xen_disk_add,
+	.disk_remove = xen_disk_remove,
+	.nic_add = xen_nic_add,
+	.nic_remove = xen_nic_remove,
+	.set_memory_target = xen_set_memory_target,
+	.set_vcpus = xen_set_vcpus,
+	.info = xen_info,
+	.guest_info = xen_guest_info,
+	.console = xen_console,
+	.migrate_send = xen_migrate_send,
+	.migrate_receive = xen_migrate_receive,
+};
+
+const xd_hv_ops *xd_hv_xen_ops(void)
+{
+	return &xen_ops;
+}
