@@ -184,11 +184,12 @@ char *xd_wproc_reap(xd_wproc *w)
 		clear(w);
 		return strdup("was not running");
 	}
-	/* EOF comes as the process dies; give it a moment to be reapable. */
-	for (int i = 0; i < 200; i++) {
+	/* EOF comes as the process dies; give it a moment (up to 2 s) to be
+	 * reapable. */
+	for (int i = 0; i < 2000; i++) {
 		if (xd_wproc_ended(w, &how))
 			return how;
-		sleep_ms(10);
+		sleep_ms(1);
 	}
 	/* It closed its socket but lives on: not a worker we can use. */
 	xd_wproc_kill(w);
