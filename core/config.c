@@ -33,6 +33,9 @@ static const xd_option options[] = {
 	{ "users_file", "users", 0, "FILE", "unset (PAM)", "user:crypt-hash lines used instead of PAM" },
 	{ "pam_service", NULL, 0, "NAME", "xapi-c (PAM uses /etc/pam.d/other if there is no such file)", "PAM service for logins" },
 	{ "backend", NULL, 0, "sim|xen", "xen if /dev/xen or xenstore exists, else sim", "hypervisor backend" },
+	{ "fallback_to_sim", NULL, 0, "true|false", "false", "when the xen backend finds no hypervisor, run on the simulated host instead of failing to start" },
+	{ "sim_memory", NULL, 0, "BYTES", "the simulated host's own default", "memory of the simulated host (sim backend): what VMs can be given" },
+	{ "clean_shutdown_timeout", NULL, 0, "SECONDS", "1200 (xapi's)", "how long VM.clean_shutdown and VM.clean_reboot wait for the guest" },
 	{ "plugin_dir", NULL, 0, "DIR", XD_PLUGINDIR, "where plugin .so files are looked up" },
 	{ "plugins_conf_dir", NULL, 0, "DIR", DEFAULT_PLUGINS_CONF_DIR, "plugins.d: one <name>.conf per plugin (enabled = true, its settings); see doc/plugins.md" },
 	{ "plugin_worker", NULL, 0, "FILE", DEFAULT_PLUGIN_WORKER, "the program that runs each plugin in a process of its own" },
@@ -105,6 +108,26 @@ static int apply(const char *key, const char *v)
 			return -1;
 		}
 		set_str(&xd_cfg.backend, v);
+	} else if (strcmp(key, "fallback_to_sim") == 0) {
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0)
+			xd_cfg.fallback_to_sim = true;
+		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
+			xd_cfg.fallback_to_sim = false;
+		else {
+			fprintf(stderr, "xapid: fallback_to_sim: '%s' is neither true nor false\n", v);
+			return -1;
+		}
+	} else if (strcmp(key, "sim_memory") == 0) {
+		if (parse_ulong(key, v, &n) < 0)
+			return -1;
+		if (n < (1ul << 20)) {
+			fprintf(stderr, "xapid: sim_memory: %lu is too small (at least 1 MiB)\n", n);
+			return -1;
+		}
+		xd_cfg.sim_memory = n;
+	} else if (strcmp(key, "clean_shutdown_timeout") == 0) {
+		if (parse_double(key, v, &xd_cfg.clean_shutdown_timeout) < 0)
+			return -1;
 	} else if (strcmp(key, "plugin_dir") == 0)
 		set_str(&xd_cfg.plugin_dir, v);
 	else if (strcmp(key, "plugins_conf_dir") == 0)
@@ -238,6 +261,7 @@ static void set_defaults(void)
 	xd_cfg.event_history = 100000;
 	xd_cfg.task_gc_age = 3900;
 	xd_cfg.task_gc_max = 200;
+	xd_cfg.clean_shutdown_timeout = 1200;
 }
 
 static const xd_option *find_long(const char *name)

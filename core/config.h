@@ -18,6 +18,9 @@ typedef struct xd_config {
 	char *users_file;             /* NULL: PAM */
 	char *pam_service;
 	char *backend;                /* "sim" | "xen"; NULL = detect */
+	bool fallback_to_sim;         /* xen unavailable: run on sim instead of failing */
+	unsigned long long sim_memory; /* bytes of the simulated host's memory; 0: its default */
+	double clean_shutdown_timeout; /* seconds a guest gets to shut down cleanly */
 	char *plugin_dir;
 	char *plugins_conf_dir;       /* plugins.d: which plugins load, their settings */
 	char *plugin_worker;          /* the xapid-plugin-worker program */

@@ -13,8 +13,10 @@
 #include "coverage.h"
 #include "db.h"
 #include "dm.h"
+#include "api/vm_monitor.h"
 #include "firstboot.h"
 #include "http.h"
+#include "hv.h"
 #include "log.h"
 #include "plugins.h"
 #include "rpc.h"
@@ -151,6 +153,7 @@ int main(int argc, char **argv)
 	snprintf(dbpath, sizeof dbpath, "%s/xapi.db", xd_cfg.state_dir);
 	xd_error err = XD_ERROR_INIT;
 	int exit_code = 1;
+	bool hv = false, monitor = false;
 	bool db_open = false, sessions = false, tasks = false, http = false, plugins = false;
 
 	if (xd_db_open(dbpath, &err) != 0) {
@@ -164,6 +167,18 @@ int main(int argc, char **argv)
 		xd_err("first boot failed: %s %s", err.code, err.nparams ? err.params[0] : "");
 		goto out;
 	}
+	/* The hypervisor after the db (the VMs it runs are recorded there). */
+	if (xd_cfg.sim_memory)
+		xd_hv_sim_set_memory((int64_t)xd_cfg.sim_memory);
+	if (xd_hv_init(backend, xd_cfg.fallback_to_sim, &err) != 0) {
+		xd_err("cannot use the %s hypervisor backend: %s", backend,
+		       err.nparams ? err.params[0] : err.code);
+		fprintf(stderr, "xapid: cannot use the %s hypervisor backend: %s\n", backend,
+			err.nparams ? err.params[0] : err.code);
+		goto out;
+	}
+	hv = true;
+	xd_vm_set_shutdown_timeout(xd_cfg.clean_shutdown_timeout);
 	xd_session_config scfg = {
 		.users_file = xd_cfg.users_file,
 		.pam_service = xd_cfg.pam_service,
@@ -190,6 +205,10 @@ int main(int argc, char **argv)
 	if (xd_plugins_init(&pcfg) != 0)
 		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);
 	plugins = true;
+	/* VMs in line with the backend before clients see them */
+	if (xd_vm_monitor_start(5.0) != 0)
+		goto out;
+	monitor = true;
 	xd_http_config hcfg = {
 		.listen = xd_cfg.listen,
 		.socket_path = xd_cfg.socket_path,
@@ -233,8 +252,12 @@ out:
 		xd_http_stop();
 	if (tasks)
 		xd_tasks_shutdown();
+	if (monitor)
+		xd_vm_monitor_stop();
 	if (plugins)
 		xd_plugins_shutdown();
+	if (hv)
+		xd_hv_shutdown();
 	if (sessions)
 		xd_session_shutdown();
 	if (db_open)

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "generic.h"
 #include "rpc.h"
+#include "vm_int.h"
 
 /* Strings of a field over a set of refs (borrowed class, new array). */
 static xd_value *field_of_each(const xd_class *c, const xd_value *refs, const char *field)
@@ -80,6 +81,18 @@ static int network_create_check(const xd_call *call, const char *ref, xd_value *
 	return rc;
 }
 
+/* A new device's allowed_operations, from its VM's state (as xapi's
+ * create calls update_allowed_operations). */
+static int set_allowed_ops(const xd_class *c, const char *ref, xd_value *record, const char *vm)
+{
+	xd_value *vm_rec = xd_db_get_record(xd_dm_class("VM"), vm);
+	if (vm_rec)
+		xd_struct_set_take(record, "allowed_operations",
+				   xd_device_allowed_ops(c->name, ref, record, vm, vm_rec));
+	xd_value_free(vm_rec);
+	return 0;
+}
+
 /* ---- VIF: device numbers unique per VM, MAC generated when empty ---- */
 
 static bool mac_valid(const char *m)
@@ -122,7 +135,7 @@ static int vif_create_check(const xd_call *call, const char *ref, xd_value *reco
 	} else if (!mac_valid(mac)) {
 		return xd_error_set(err, "MAC_INVALID", mac, NULL);
 	}
-	return 0;
+	return set_allowed_ops(call->cls, ref, record, vm_ref);
 }
 
 /* ---- VBD: "autodetect" picks the first free device number ---- */
@@ -160,6 +173,8 @@ static int vbd_create_check(const xd_call *call, const char *ref, xd_value *reco
 	}
 	xd_value_free(vbds);
 	xd_value_free(used);
+	if (rc == 0)
+		set_allowed_ops(call->cls, ref, record, vm_ref);
 	return rc;
 }
 
@@ -172,4 +187,5 @@ void xd_api_devices_register(void)
 	xd_generic_set_hooks("network", &network_hooks);
 	xd_generic_set_hooks("VIF", &vif_hooks);
 	xd_generic_set_hooks("VBD", &vbd_hooks);
+	xd_api_device_ops_register();
 }

@@ -1,8 +1,9 @@
-/* host.c - host messages with behaviour. */
+/* host.c - host messages with behaviour: the clock, free memory. */
 #include <time.h>
 
 #include "api.h"
 #include "generic.h"
+#include "hv.h"
 #include "rpc.h"
 
 static xd_value *h_get_servertime(const xd_call *call, xd_error *err)
@@ -23,8 +24,17 @@ static xd_value *h_get_server_localtime(const xd_call *call, xd_error *err)
 	return xd_datetime((int64_t)now + lt.tm_gmtoff);
 }
 
+/* What the hypervisor backend can still give to guests. */
+static xd_value *h_compute_free_memory(const xd_call *call, xd_error *err)
+{
+	if (xd_check_ref(call->cls, xd_arg_str(call, 0), err) < 0)
+		return NULL;
+	return xd_int(xd_hv()->free_memory());
+}
+
 void xd_api_host_register(void)
 {
+	xd_rpc_register("host", "compute_free_memory", h_compute_free_memory);
 	xd_rpc_register("host", "get_servertime", h_get_servertime);
 	xd_rpc_register("host", "get_server_localtime", h_get_server_localtime);
 }

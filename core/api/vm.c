@@ -1,14 +1,30 @@
 /* vm.c - VM behaviour that the implicit constructor and destructor carry:
- * a VM is created with its VM_metrics object and destroyed with it, its
- * guest metrics, VBDs and VIFs (as xapi does). */
+ * a VM is created Halted (domid -1, its domain type derived from the boot
+ * policy as xapi's, allowed_operations computed) with its VM_metrics
+ * object, and destroyed with it, its guest metrics, VBDs and VIFs (as xapi
+ * does) when the destroy operation is allowed. The other VM modules
+ * (vm_int.h) register from here. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "db.h"
 #include "generic.h"
 #include "ids.h"
 #include "rpc.h"
+#include "vm_int.h"
+
+static int vm_create_check(const xd_call *call, const char *ref, xd_value *record,
+			   xd_error *err)
+{
+	xd_rec_set(record, "domid", xd_int(-1));
+	if (strcmp(xd_rec_str(record, "domain_type"), "unspecified") == 0)
+		xd_rec_set(record, "domain_type", xd_string(xd_vm_domain_type(record)));
+	xd_rec_set(record, "memory_overhead", xd_int(xd_vm_memory_overhead(record)));
+	xd_rec_set(record, "allowed_operations", xd_vm_allowed_ops(ref, record));
+	return 0;
+}
 
 static int vm_create_write(const xd_call *call, xd_db_txn *txn, const char *ref,
 			   xd_value *record, xd_error *err)
@@ -24,22 +40,15 @@ static int vm_create_write(const xd_call *call, xd_db_txn *txn, const char *ref,
 	return rc;
 }
 
+/* xapi: assert_operation_valid destroy, then no deleting a default template. */
 static int vm_destroy_check(const xd_call *call, const char *ref, const xd_value *record,
 			    xd_error *err)
 {
-	const xd_value *ps = xd_struct_get(record, "power_state");
-	const xd_value *cd = xd_struct_get(record, "is_control_domain");
-	if (cd && cd->u.b)
-		return xd_error_set(err, "OPERATION_NOT_ALLOWED",
-				    "The control domain cannot be destroyed", NULL);
-	if (ps && strcmp(ps->u.s, "Halted") != 0 && strcmp(ps->u.s, "Suspended") != 0) {
-		char actual[32];
-		size_t i;
-		for (i = 0; ps->u.s[i] && i < sizeof actual - 1; i++)
-			actual[i] = (char)(ps->u.s[i] | 0x20);
-		actual[i] = 0;
-		return xd_error_set(err, "VM_BAD_POWER_STATE", ref, "halted", actual, NULL);
-	}
+	if (xd_vm_check_op(ref, record, "destroy", err) < 0)
+		return -1;
+	const char *dt = xd_rec_map_get(record, "other_config", "default_template");
+	if (dt && strcmp(dt, "true") == 0)
+		return xd_error_set(err, "VM_CANNOT_DELETE_DEFAULT_TEMPLATE", NULL);
 	return 0;
 }
 
@@ -73,6 +82,13 @@ static int destroy_ref_set(xd_db_txn *txn, const xd_value *record, const char *f
 static int vm_destroy_write(const xd_call *call, xd_db_txn *txn, const char *ref,
 			    const xd_value *record, xd_error *err)
 {
+	/* a suspended VM kept without a suspend SR has its image in a file */
+	if (strcmp(xd_rec_str(record, "power_state"), "Suspended") == 0 &&
+	    xd_ref_is_null(xd_rec_str(record, "suspend_VDI"))) {
+		char *path = xd_vm_suspend_file(xd_rec_str(record, "uuid"));
+		unlink(path);
+		free(path);
+	}
 	if (destroy_ref_field(txn, record, "metrics", "VM_metrics", err) < 0 ||
 	    destroy_ref_field(txn, record, "guest_metrics", "VM_guest_metrics", err) < 0 ||
 	    destroy_ref_set(txn, record, "VBDs", "VBD", err) < 0 ||
@@ -83,6 +99,7 @@ static int vm_destroy_write(const xd_call *call, xd_db_txn *txn, const char *ref
 }
 
 static const xd_class_hooks vm_hooks = {
+	.create_check = vm_create_check,
 	.create_write = vm_create_write,
 	.destroy_check = vm_destroy_check,
 	.destroy_write = vm_destroy_write,
@@ -91,4 +108,7 @@ static const xd_class_hooks vm_hooks = {
 void xd_api_vm_register(void)
 {
 	xd_generic_set_hooks("VM", &vm_hooks);
+	xd_api_vm_lifecycle_register();
+	xd_api_vm_settings_register();
+	xd_api_vm_clone_register();
 }
