@@ -5,9 +5,10 @@ duplicate name, a missing .so, a bad plugins.d file) is one clear error line
 and the daemon serves; the SM objects of loaded drivers; loading plugins
 enabled later on SIGHUP and through host.call_plugin; SM objects of drivers
 no longer loaded go at the next start; and crash isolation with the faulty
-driver: a segfault, exit(3) and a hang each fail that call with the
-documented error while other clients keep being served, and the driver
-works again on the next call.
+driver, through SR.probe and VDI.create: a segfault, exit(3) and a hang
+each fail that call with the documented error while other clients keep
+being served, and the driver works again on the next call; progress and
+cancellation reach the driver.
 """
 
 import os
@@ -281,6 +282,92 @@ class CrashIsolationTest(DaemonTestCase):
         log = self.daemon.log_text()
         self.assertEqual(log.count("plugin faulty: its worker did not answer within 2 s during "
                                    "sr_probe: killed"), 1)
+
+
+class VdiCallsTest(DaemonTestCase):
+    """The same through an SR of the faulty driver: VDI.create crashing,
+    exiting, hanging; progress and cancellation of a slow Async.VDI.create;
+    the driver's log lines tagged with the request and the task."""
+    daemon_plugins = {"faulty": conf("faulty")}
+    daemon_config = {"plugin_timeout": "2"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.host = cls.x.host.get_all()[0]
+        try:
+            cls.sr = cls.x.SR.create(cls.host, {}, "0", "faulty SR", "", "faulty", "user",
+                                     False, {})
+        except Failure as e:
+            if e.details[0] not in ("MESSAGE_METHOD_UNKNOWN", "NOT_IMPLEMENTED"):
+                raise
+            cls.sr = None
+
+    def setUp(self):
+        super().setUp()
+        if self.sr is None:
+            self.skipTest("SR.create is not implemented yet")
+
+    def create(self, name, session=None):
+        x = (session or self.session).xenapi
+        return x.VDI.create(harness.vdi_record(self.sr, name_label=name))
+
+    def test_crash_exit_fail_then_works(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during vdi_create", ""],
+                           self.create, "crash")
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver exited with status 3 during vdi_create", ""],
+                           self.create, "exit")
+        self.assertFailure(["SR_BACKEND_FAILURE_42", "", "the faulty driver failed on purpose", ""],
+                           self.create, "fail")
+        vdi = self.create("works")
+        self.assertTrue(self.x.VDI.get_location(vdi).startswith("faulty/"))
+        names = [self.x.VDI.get_name_label(v) for v in self.x.SR.get_VDIs(self.sr)]
+        self.assertNotIn("crash", names, "a failed create leaves no VDI")
+
+    def test_hang_times_out_while_others_are_served(self):
+        errors = []
+
+        def hang():
+            s = self.new_session()
+            try:
+                self.create("hang", session=s)
+            except Failure as e:
+                errors.append(e.details)
+            finally:
+                s.logout()
+
+        t = threading.Thread(target=hang)
+        t.start()
+        time.sleep(0.3)
+        while t.is_alive():
+            t1 = time.monotonic()
+            self.x.VDI.get_all_records()
+            self.assertLess(time.monotonic() - t1, 1.0)
+            time.sleep(0.1)
+        t.join()
+        self.assertEqual(errors, [["SR_BACKEND_FAILURE", "",
+                                   "the faulty driver did not answer within 2 s during vdi_create",
+                                   ""]])
+        self.create("after the hang")
+
+    def test_progress_and_cancel_reach_the_driver(self):
+        task = self.x.Async.VDI.create(harness.vdi_record(self.sr, name_label="slow"))
+        deadline = time.monotonic() + 10
+        while self.x.task.get_progress(task) <= 0.0:
+            if time.monotonic() > deadline:
+                self.fail("no progress from the driver\n%s" % self.log_tail(20))
+            time.sleep(0.05)
+        self.x.task.cancel(task)
+        rec = self.wait_task(task)
+        self.assertEqual(rec["status"], "cancelled")
+        self.assertEqual(rec["error_info"], ["TASK_CANCELLED", task])
+        lines = [l for l in self.daemon.log_text().splitlines()
+                 if "plugin faulty: vdi_create of 'slow'" in l]
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("[task %s]" % task, lines[0])
+        self.assertRegex(lines[0], r" info \[req \d+\] ")
 
 
 if __name__ == "__main__":
