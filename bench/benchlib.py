@@ -150,11 +150,12 @@ def users_file(dirpath):
 class Xapid:
     """One xapid -f on 127.0.0.1:<free port> with its own state dir."""
 
-    def __init__(self, cleanup, builddir, state_dir, users):
+    def __init__(self, cleanup, builddir, state_dir, users, config=None):
         self.cleanup = cleanup
         self.binary = os.path.join(builddir, "xapid")
         self.state_dir = state_dir
         self.users = users
+        self.config = dict(config or {})  # extra xapid.conf keys (-c)
         self.proc = None
         self.port = None
         self.start_seconds = None
@@ -165,6 +166,12 @@ class Xapid:
                 "--socket", os.path.join(self.state_dir, "xapi.sock"),
                 "--state-dir", self.state_dir, "--users", self.users,
                 "--backend", "sim", "--log-level", "warn"]
+        if self.config:
+            conf = self.state_dir.rstrip("/") + ".conf"
+            with open(conf, "w") as f:
+                for k, v in self.config.items():
+                    f.write("%s = %s\n" % (k, v))
+            argv += ["-c", conf]
         ready = threading.Event()
         self.stderr_tail = []
         t0 = time.monotonic()
