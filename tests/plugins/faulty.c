@@ -9,9 +9,13 @@
  *     fail       xapi_fail(NULL, 42, ...)     (SR_BACKEND_FAILURE_42)
  *     full       xapi_fail("SR_FULL", ...)
  *     notfound   returns XAPI_E_NOT_FOUND without saying why
+ *     nap        sleeps 0.5 s, then works
  *     slow       reports progress for up to 10 s, stops when cancelled
  *     run        runs `echo out-of-helper` and names the VDI after its output
  *     anything else works: vdi_create emits a VDI, sr_probe one SR.
+ *
+ * With the setting threadsafe = true it is the driver "faulty_ts" instead,
+ * which sets XAPI_PLUGIN_THREADSAFE (xapid then runs its calls side by side).
  *
  * sr_attach emits the SR with name_label = its "greeting" setting, so that
  * tests can see plugins.d settings arrive; sr_create, sr_delete, sr_detach,
@@ -61,6 +65,10 @@ static int misbehave(xapi_call_t *call, const char *how, int *rc)
 	if (strcmp(how, "notfound") == 0) {
 		*rc = XAPI_E_NOT_FOUND;
 		return 1;
+	}
+	if (strcmp(how, "nap") == 0) {
+		sleep_ms(500);
+		return 0;
 	}
 	if (strcmp(how, "slow") == 0) {
 		for (int i = 0; i < 200; i++) {
@@ -176,7 +184,7 @@ static const char *const caps[] = { "SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI
 				    "ATOMIC_PAUSE", NULL };
 
 static const struct xapi_config_key config[] = {
-	{ "fault", "what to do wrong: crash, exit, hang, fail, full, notfound, slow", 0 },
+	{ "fault", "what to do wrong: crash, exit, hang, fail, full, notfound, nap, slow", 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -194,12 +202,27 @@ static const struct xapi_plugin_desc the_desc = {
 	.ops = &ops,
 };
 
+static const struct xapi_plugin_desc the_desc_ts = {
+	.size = sizeof the_desc_ts,
+	.abi_version = XAPI_ABI_VERSION,
+	.kind = XAPI_KIND_STORAGE,
+	.name = "faulty_ts",
+	.description = "Faulty test driver, thread safe",
+	.vendor = "xapi-c tests",
+	.version = "0.1",
+	.capabilities = caps,
+	.config = config,
+	.flags = XAPI_PLUGIN_THREADSAFE,
+	.ops = &ops,
+};
+
 static int init(const struct xapi_host *h, xapi_plugin_t *self, const struct xapi_plugin_desc **d,
 		void **st)
 {
 	H = h;
 	self_handle = self;
-	*d = &the_desc;
+	const char *ts = h->config_get(self, "threadsafe");
+	*d = ts && strcmp(ts, "true") == 0 ? &the_desc_ts : &the_desc;
 	*st = NULL;
 	return XAPI_OK;
 }

@@ -391,6 +391,60 @@ static void test_rescan(void)
 	ok(xd_plugins_has_sr_type("faulty"), "faulty stays loaded until a restart");
 }
 
+typedef struct nap_arg {
+	const char *type;
+	int rc;
+} nap_arg;
+
+static void *nap_thread(void *arg)
+{
+	nap_arg *n = arg;
+	xd_value *m = string_map(NULL, NULL);
+	xd_sr_ref sr = { .type = n->type, .uuid = "sr-nap", .device_config = m, .sm_config = m };
+	xd_vdi_info want = { .uuid = "vdi-nap", .name_label = "nap", .virtual_size = 1 };
+	xd_sr_args a = { .sr = &sr, .want = &want };
+	xd_sr_result r;
+	xd_error err = XD_ERROR_INIT;
+	n->rc = xd_plugins_sr_call(n->type, XD_VDI_CREATE, &a, &r, &err);
+	xd_sr_result_clear(&r);
+	xd_error_clear(&err);
+	xd_value_free(m);
+	return NULL;
+}
+
+/* Four calls of 0.5 s at once: one after the other for a plugin without
+ * XAPI_PLUGIN_THREADSAFE, side by side (in several workers) for one with. */
+static double four_naps(const char *type)
+{
+	pthread_t t[4];
+	nap_arg n[4];
+	double t0 = now_s();
+	for (int i = 0; i < 4; i++) {
+		n[i] = (nap_arg){ .type = type, .rc = -2 };
+		pthread_create(&t[i], NULL, nap_thread, &n[i]);
+	}
+	int failed = 0;
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		failed += n[i].rc != 0;
+	}
+	is_int(failed, 0, "four concurrent calls to %s succeed", type);
+	return now_s() - t0;
+}
+
+static void test_concurrency(void)
+{
+	double serial = four_naps("faulty");
+	ok(serial >= 1.95, "  one at a time without XAPI_PLUGIN_THREADSAFE (%.2f s)", serial);
+	enable("faulty_ts", "faulty", "threadsafe = true\n");
+	is_int(xd_plugins_rescan(), 0, "rescan loads faulty_ts");
+	ok(xd_plugins_has_sr_type("faulty_ts"), "  (the thread-safe variant)");
+	double parallel = four_naps("faulty_ts");
+	ok(parallel < 1.5, "  side by side with it (%.2f s)", parallel);
+	double again = four_naps("faulty_ts");
+	ok(again < 1.0, "  and its workers are kept for later calls (%.2f s)", again);
+}
+
 static void test_restart_drops_sm(const char *worker)
 {
 	xd_plugins_shutdown();
@@ -453,6 +507,7 @@ int main(void)
 	test_loading();
 	test_calls();
 	test_isolation();
+	test_concurrency();
 	test_rescan();
 	test_restart_drops_sm(worker);
 
