@@ -47,7 +47,9 @@ static const struct xapi_plugin_desc file_desc = {
 	.abi_version = XAPI_ABI_VERSION,
 	.kind = XAPI_KIND_STORAGE,
 	.name = "file",
-	.description = "SR plugin which stores VDIs as qcow2 files in a local directory",
+	/* "title: text": SM.name_label is the title, SM.name_description all */
+	.description = "Local qcow2 files: VDIs as qcow2 images in a local directory, "
+		       "snapshots and clones as backing chains",
 	.vendor = "xapi-c",
 	.copyright = "(C) the xapi-c authors",
 	.version = "1.0",
