@@ -187,15 +187,17 @@ typedef int xapi_plugin_init_fn(const struct xapi_host *host, xapi_plugin_t *sel
 #define XAPI_PLUGIN_SYMBOL "xapi_plugin_init"
 
 /* Defines xapi_plugin_init around init_fn, refusing a core of another
- * major before init_fn runs. */
+ * major before init_fn runs. (Its parameter names are prefixed so that a
+ * plugin's own `host` or `desc` does not trip -Wshadow.) */
 #define XAPI_PLUGIN_DEFINE(init_fn)                                                  \
 	__attribute__((visibility("default"))) xapi_plugin_init_fn xapi_plugin_init; \
-	int xapi_plugin_init(const struct xapi_host *host, xapi_plugin_t *self,       \
-			     const struct xapi_plugin_desc **desc, void **st)        \
+	int xapi_plugin_init(const struct xapi_host *xapi_host_, xapi_plugin_t *xapi_self_, \
+			     const struct xapi_plugin_desc **xapi_desc_, void **xapi_st_)   \
 	{                                                                            \
-		if (!host || XAPI_ABI_MAJOR_OF(host->abi_version) != XAPI_ABI_MAJOR) \
+		if (!xapi_host_ ||                                                   \
+		    XAPI_ABI_MAJOR_OF(xapi_host_->abi_version) != XAPI_ABI_MAJOR)    \
 			return XAPI_E_UNSUPPORTED;                                   \
-		return (init_fn)(host, self, desc, st);                              \
+		return (init_fn)(xapi_host_, xapi_self_, xapi_desc_, xapi_st_);      \
 	}
 
 /* ---- convenience wrappers ---- */
