@@ -284,6 +284,39 @@ class CrashIsolationTest(DaemonTestCase):
                                    "sr_probe: killed"), 1)
 
 
+class StopDuringHangTest(unittest.TestCase):
+    """SIGTERM while a driver hangs: the call fails after a short grace
+    instead of plugin_timeout, and xapid exits 0."""
+
+    def test_stop_during_hang(self):
+        d = harness.Xapid(plugins={"faulty": conf("faulty")}, name="StopDuringHang")
+        self.addCleanup(d.cleanup)
+        d.start()
+        s = d.session()
+        if not storage_ready(s.xenapi):
+            d.stop()
+            self.skipTest("SR.probe is not implemented yet")
+        host = s.xenapi.host.get_all()[0]
+        errors = []
+
+        def hang():
+            try:
+                s.xenapi.SR.probe(host, {"fault": "hang"}, "faulty", {})
+            except Failure as e:
+                errors.append(e.details)
+
+        t = threading.Thread(target=hang)
+        t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        d.stop(timeout=20)       # exit status 0, no sanitizer report
+        self.assertLess(time.monotonic() - t0, 10)
+        t.join(10)
+        self.assertEqual(errors, [["SR_BACKEND_FAILURE", "",
+                                   "xapid is stopping: the faulty driver's sr_probe was stopped",
+                                   ""]])
+
+
 class VdiCallsTest(DaemonTestCase):
     """The same through an SR of the faulty driver: VDI.create crashing,
     exiting, hanging; progress and cancellation of a slow Async.VDI.create;
