@@ -9,6 +9,10 @@ void xd_api_pool_register(void);
 void xd_api_host_register(void);
 void xd_api_vm_register(void);
 void xd_api_sr_register(void);
+void xd_api_pbd_register(void);
+void xd_api_vdi_register(void);
+/* PUT /import_raw_vdi, GET /export_raw_vdi (http.h routes). */
+void xd_api_vdi_http_register(void);
 void xd_api_devices_register(void);
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 

@@ -8,6 +8,9 @@ void xd_api_register_all(void)
 	xd_api_host_register();
 	xd_api_vm_register();
 	xd_api_sr_register();
+	xd_api_pbd_register();
+	xd_api_vdi_register();
+	xd_api_vdi_http_register();
 	xd_api_devices_register();
 	xd_api_host_plugins_register();
 }

@@ -574,19 +574,25 @@ def introduce_sr(x, name_label="it-sr", sr_type="it-dummy"):
 
 def usable_sr(x):
     """An SR that VDIs can be created on: pool.default_SR (first boot makes
-    the default SR in the state dir, DESIGN.md 9), else any SR with a PBD."""
+    the default SR in the state dir, DESIGN.md 9), else a plugged SR of the
+    `file` driver, made in a temp dir if there is none (the test class
+    loads the driver: daemon_plugins = {"file": {}}). VDI.create needs a
+    driver, as xapi's."""
     pool = x.pool.get_all()[0]
     sr = x.pool.get_default_SR(pool)
     if sr != NULL_REF:
         return sr
+    plugged = {rec["SR"] for rec in x.PBD.get_all_records().values() if rec["currently_attached"]}
     for ref, rec in x.SR.get_all_records().items():
-        if rec["PBDs"]:
+        if ref in plugged and rec["type"] == "file":
             return ref
-    # No storage driver made one: introduce a record (SR.introduce is a pure
-    # database operation in xapi too) and plug it into this host with a PBD.
-    sr = x.SR.introduce("", "it-sr", "introduced by the tests", "dummy", "user", False, {})
-    x.PBD.create({"host": x.pool.get_master(pool), "SR": sr, "device_config": {}})
-    return sr
+    if "file" not in x.SR.get_supported_types():
+        raise XapidError("usable_sr: no SR to make VDIs on; load the file driver "
+                         "(daemon_plugins = {\"file\": {}})")
+    location = tempfile.mkdtemp(prefix="xapid-it-sr-")
+    atexit.register(shutil.rmtree, location, True)
+    return x.SR.create(x.pool.get_master(pool), {"location": location}, "0", "it-sr",
+                       "made by the tests", "file", "user", False, {})
 
 
 def vdi_record(sr, name_label="it-vdi", size="1048576", **extra):

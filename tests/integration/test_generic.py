@@ -123,6 +123,7 @@ def expected_methods(cls):
 
 
 class GenericTest(DaemonTestCase):
+    daemon_plugins = {"file": {}}   # VDIs need an SR driver (usable_sr)
 
     @classmethod
     def setUpClass(cls):

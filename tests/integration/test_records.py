@@ -60,6 +60,7 @@ def json_member_values(body, name):
 
 
 class RecordsTest(DaemonTestCase):
+    daemon_plugins = {"file": {}}   # VDIs need an SR driver (usable_sr)
 
     @classmethod
     def setUpClass(cls):
@@ -172,9 +173,9 @@ class RecordsTest(DaemonTestCase):
         x.VBD.destroy(vbd)
         self.assertEqual(x.VM.get_VBDs(vm), [])
         self.check()
+        x.VBD.destroy(vbd2)
         x.VDI.destroy(vdi)
         self.check()
-        x.VBD.destroy(vbd2)
         x.VM.destroy(vm2)
         self.check()
         vm3 = self.create_vm("rec-vm3")

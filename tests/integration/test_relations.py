@@ -23,6 +23,7 @@ def last_event(events, cls, ref):
 
 
 class RelationsTest(DaemonTestCase):
+    daemon_plugins = {"file": {}}   # VDIs need an SR driver (usable_sr)
 
     def setUp(self):
         super().setUp()
