@@ -317,6 +317,8 @@ static xd_plugin *load_one(const xd_plugin_conf *c)
 refused:
 	xd_err("plugin %s (%s) refused: %s", c->name, c->path, why ? why : "refused");
 	free(why);
+	/* A worker that did start (a duplicate name) may run the plugin's fini. */
+	xd_wproc_stop(&p->slots[0].proc, 1000);
 	plugin_free(p);
 	return NULL;
 }
@@ -398,6 +400,8 @@ static int scan(bool initial)
 
 int xd_plugins_init(const xd_plugins_config *cfg)
 {
+	if (reg.inited)
+		xd_plugins_shutdown();
 	pthread_rwlock_wrlock(&reg.lock);
 	reg.conf_dir = strdup(cfg && cfg->conf_dir ? cfg->conf_dir : "/etc/xapi-c/plugins.d");
 	reg.plugin_dir = dup_or_null(cfg ? cfg->plugin_dir : NULL);
