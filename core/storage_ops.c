@@ -105,14 +105,67 @@ static bool has_feature(const features *f, const char *name)
 	return false;
 }
 
+/* ---- the keys this process marked with ------------------------------------ */
+
+/* An SR or VDI current_operations entry is only believed while the
+ * operation that made it runs in this process: a previous run that died
+ * mid-operation (SIGKILL) leaves entries nobody will remove, which must
+ * not block the SR for xapi's two hours. Stale entries are ignored by the
+ * checks and dropped at the next refresh. */
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **live_keys;
+static size_t nlive, caplive;
+
+static void key_add(const char *key)
+{
+	pthread_mutex_lock(&keys_lock);
+	if (nlive == caplive) {
+		caplive = caplive ? 2 * caplive : 16;
+		live_keys = realloc(live_keys, caplive * sizeof(*live_keys));
+		if (!live_keys)
+			abort();
+	}
+	live_keys[nlive] = strdup(key);
+	if (!live_keys[nlive])
+		abort();
+	nlive++;
+	pthread_mutex_unlock(&keys_lock);
+}
+
+/* Drops one use of key (a key marks an SR and a VDI at most once each). */
+static void key_remove(const char *key)
+{
+	pthread_mutex_lock(&keys_lock);
+	for (size_t i = 0; i < nlive; i++)
+		if (strcmp(live_keys[i], key) == 0) {
+			free(live_keys[i]);
+			live_keys[i] = live_keys[--nlive];
+			break;
+		}
+	pthread_mutex_unlock(&keys_lock);
+}
+
+static bool key_live(const char *key)
+{
+	bool yes = false;
+	pthread_mutex_lock(&keys_lock);
+	for (size_t i = 0; i < nlive && !yes; i++)
+		yes = strcmp(live_keys[i], key) == 0;
+	pthread_mutex_unlock(&keys_lock);
+	return yes;
+}
+
 /* The first (op, task) of a current_operations map, skipping entries whose
- * op is `except` (may be NULL). */
-static bool first_current(const xd_value *cur, const char *except, const char **op,
-			  const char **task)
+ * op is `except` (may be NULL), and, with live_only, entries of no
+ * operation of this process. */
+static bool first_current_of(const xd_value *cur, const char *except, bool live_only,
+			     const char **op, const char **task)
 {
 	for (size_t i = 0; cur && cur->t == XD_V_STRUCT && i < cur->u.st.n; i++) {
 		const xd_value *v = cur->u.st.m[i].v;
 		if (v->t != XD_V_STRING || (except && strcmp(v->u.s, except) == 0))
+			continue;
+		if (live_only && !key_live(cur->u.st.m[i].name))
 			continue;
 		*op = v->u.s;
 		*task = cur->u.st.m[i].name;
@@ -121,12 +174,35 @@ static bool first_current(const xd_value *cur, const char *except, const char **
 	return false;
 }
 
+/* For SR and VDI maps: our own operations only. */
+static bool first_current(const xd_value *cur, const char *except, const char **op,
+			  const char **task)
+{
+	return first_current_of(cur, except, true, op, task);
+}
+
 static bool current_has(const xd_value *cur, const char *op)
 {
 	for (size_t i = 0; cur && cur->t == XD_V_STRUCT && i < cur->u.st.n; i++)
-		if (cur->u.st.m[i].v->t == XD_V_STRING && strcmp(cur->u.st.m[i].v->u.s, op) == 0)
+		if (cur->u.st.m[i].v->t == XD_V_STRING && strcmp(cur->u.st.m[i].v->u.s, op) == 0 &&
+		    key_live(cur->u.st.m[i].name))
 			return true;
 	return false;
+}
+
+/* Removes the entries of a previous run from obj's current_operations. */
+static void drop_stale(const xd_class *c, const char *ref, const xd_value *cur)
+{
+	int fi = xd_dm_field_index(c, "current_operations");
+	for (size_t i = 0; cur && cur->t == XD_V_STRUCT && i < cur->u.st.n; i++) {
+		const char *key = cur->u.st.m[i].name;
+		if (key_live(key))
+			continue;
+		xd_error err = XD_ERROR_INIT;
+		xd_info("storage: %s %s: dropping operation %s of a previous run", c->name, ref, key);
+		xd_db_map_remove(c, ref, fi, key, &err);
+		xd_error_clear(&err);
+	}
 }
 
 /* ---- SR ------------------------------------------------------------------- */
@@ -259,6 +335,7 @@ void xd_storage_sr_refresh(const char *sr)
 			xd_error_clear(&err);
 		}
 		store_allowed(xd_dm_class("SR"), sr, allowed);
+		drop_stale(xd_dm_class("SR"), sr, xd_struct_get(f.rec, "current_operations"));
 	}
 	sr_facts_free(&f);
 	xd_error_clear(&err);
@@ -315,7 +392,7 @@ static void read_vbds(vdi_facts *f)
 		}
 		const xd_value *cur = xd_struct_get(r, "current_operations");
 		const char *op, *task;
-		if (!f->vbd_ops && first_current(cur, NULL, &op, &task)) {
+		if (!f->vbd_ops && first_current_of(cur, NULL, false, &op, &task)) {
 			f->vbd_ops = r; /* keeps op and task alive */
 			f->vbd_op = op;
 			f->vbd_op_task = task;
@@ -469,6 +546,7 @@ void xd_storage_vdi_refresh(const char *vdi)
 			xd_error_clear(&err);
 		}
 		store_allowed(xd_dm_class("VDI"), vdi, allowed);
+		drop_stale(xd_dm_class("VDI"), vdi, xd_struct_get(f.rec, "current_operations"));
 	}
 	vdi_facts_free(&f);
 	xd_error_clear(&err);
@@ -541,6 +619,10 @@ static int try_mark(const xd_storage_op_key *k, const char *sr, const char *sr_o
 			remove_current("SR", sr, k->key);
 		return -1;
 	}
+	if (sr)
+		key_add(k->key);
+	if (vdi)
+		key_add(k->key);
 	return 0;
 }
 
@@ -597,10 +679,14 @@ int xd_storage_mark(const xd_storage_op_key *k, const char *sr, const char *sr_o
 void xd_storage_unmark(const xd_storage_op_key *k, const char *sr, const char *vdi)
 {
 	pthread_mutex_lock(&ops_lock);
-	if (sr)
+	if (sr) {
 		remove_current("SR", sr, k->key);
-	if (vdi)
+		key_remove(k->key);
+	}
+	if (vdi) {
 		remove_current("VDI", vdi, k->key);
+		key_remove(k->key);
+	}
 	pthread_cond_broadcast(&ops_cond);
 	pthread_mutex_unlock(&ops_lock);
 	if (sr && xd_db_exists(xd_dm_class("SR"), sr))

@@ -5,6 +5,9 @@ resize / introduce / forget / update, allowed and current operations, and
 the exact errors xapi gives (xenapi-protocol.md 3.5)."""
 
 import os
+import shutil
+import subprocess
+import tempfile
 import time
 import unittest
 import uuid
@@ -471,6 +474,35 @@ class VDITest(StorageTestCase):
                            (self.x.VDI.resize, (bad, "1")), (self.x.VDI.forget, (bad,)),
                            (self.x.VDI.update, (bad,)), (self.x.VDI.destroy, (bad,))):
             self.assertFailure(["HANDLE_INVALID", "VDI", bad], call, *args)
+
+
+class SRFullTest(StorageTestCase):
+    """An SR on a 4 MiB tmpfs: a VDI whose qcow2 metadata alone does not fit
+    (1 PiB needs a 16 MiB L1 table) gives SR_FULL [requested, maximum]."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mnt = tempfile.mkdtemp(prefix="xapid-it-full-")
+        cls.addClassCleanup(shutil.rmtree, cls.mnt, True)
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", cls.mnt],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.mounted = mounted.returncode == 0
+        if cls.mounted:
+            # after the daemon stopped (class cleanups run after tearDownClass)
+            cls.addClassCleanup(subprocess.run, ["umount", "-l", cls.mnt])
+
+    def test_sr_full(self):
+        if not self.mounted:
+            self.skipTest("cannot mount a tmpfs here (needs root)")
+        sr, _ = self.create_sr("full", location=self.mnt)
+        free = int(self.x.SR.get_physical_size(sr)) - int(self.x.SR.get_physical_utilisation(sr))
+        size = 1 << 50
+        before = self.x.SR.get_VDIs(sr)
+        self.assertFailure(["SR_FULL", str(size), str(free)], self.create_vdi, sr, size)
+        self.assertEqual(self.x.SR.get_VDIs(sr), before)
+        self.assertEqual(self.x.SR.get_current_operations(sr), {})
+        self.x.PBD.unplug(self.pbd_of(sr))
 
 
 class RestartTest(StorageTestCase):

@@ -272,6 +272,17 @@ static void test_sr_ops(void)
 	xd_value_free(cur);
 	ok(set_has("SR", sr, "allowed_operations", "scan"), "  and allows again");
 
+	/* what a previous run left (it died mid-operation) blocks nothing */
+	xd_value *stale = xd_struct();
+	xd_struct_set_take(stale, "OpaqueRef:dead", xd_string("scan"));
+	set("SR", sr, "current_operations", stale);
+	is_int(xd_storage_sr_check(sr, "vdi_create", &err), 0,
+	       "an operation of a previous run is not in the way");
+	xd_storage_sr_refresh(sr);
+	cur = get("SR", sr, "current_operations");
+	ok(cur && cur->u.st.n == 0, "  and the next refresh drops it");
+	xd_value_free(cur);
+
 	/* plugs run beside plugs */
 	is_int(xd_storage_mark(&k1, sr, "plug", NULL, NULL, &err), 0, "mark plug");
 	is_int(xd_storage_mark(&k2, sr, "plug", NULL, NULL, &err), 0, "a second plug too");
