@@ -126,12 +126,21 @@ char *xd_vm_vdi_clone(const xd_call *call, const char *vdi, xd_error *err);
 char *xd_vm_vdi_snapshot(const xd_call *call, const char *vdi, xd_error *err);
 char *xd_vm_vdi_copy(const xd_call *call, const char *vdi, const char *sr, xd_error *err);
 int xd_vm_vdi_destroy(const xd_call *call, const char *vdi, xd_error *err);
-/* A new VDI of type suspend on sr for an image of `size` bytes, attached:
- * its ref and the file the image goes to (both heap). */
-int xd_vm_suspend_vdi_create(const xd_call *call, const char *sr, const char *vm_uuid,
-			     int64_t size, char **vdi, char **path, xd_error *err);
-/* The file of an existing suspend VDI, attached (heap). */
-char *xd_vm_suspend_vdi_open(const char *vdi, xd_error *err);
+/* A suspend image in a VDI: the file the backend writes or reads (the
+ * VDI's own file when its datapath is one, else a file of the state dir
+ * copied to / from the VDI). */
+typedef struct xd_vm_image xd_vm_image;
+/* A new VDI of type suspend on sr, room for size bytes, attached writable. */
+xd_vm_image *xd_vm_suspend_image_create(const xd_call *call, const char *sr,
+					const char *vm_uuid, int64_t size, xd_error *err);
+/* An existing suspend VDI, attached read-only, its image ready to read. */
+xd_vm_image *xd_vm_suspend_image_open(const char *vdi, xd_error *err);
+const char *xd_vm_image_path(const xd_vm_image *im);
+const char *xd_vm_image_vdi(const xd_vm_image *im);
+/* After the backend wrote the image: into the VDI. */
+int xd_vm_image_commit(xd_vm_image *im, xd_error *err);
+/* Detaches (and drops a staging file); the VDI stays. */
+void xd_vm_image_close(xd_vm_image *im);
 /* Where images go when there is no suspend SR at all (heap). */
 char *xd_vm_suspend_file(const char *vm_uuid);
 

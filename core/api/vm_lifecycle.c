@@ -84,6 +84,56 @@ static void apply_faults(const char *vm)
 
 /* ---- the common steps ------------------------------------------------------ */
 
+/* Whether this host has a plugged PBD for sr. */
+static bool sr_plugged_here(const char *sr, const char *host)
+{
+	const xd_class *sc = xd_dm_class("SR"), *pc = xd_dm_class("PBD");
+	xd_value *pbds = xd_db_get_field(sc, sr, xd_dm_field_index(sc, "PBDs"));
+	bool ok = false;
+	for (size_t i = 0; pbds && i < pbds->u.arr.n && !ok; i++) {
+		xd_value *p = xd_db_get_record(pc, pbds->u.arr.items[i]->u.s);
+		ok = p && strcmp(xd_rec_str(p, "host"), host) == 0 && xd_rec_bool(p, "currently_attached");
+		xd_value_free(p);
+	}
+	xd_value_free(pbds);
+	return ok;
+}
+
+/* xapi's assert_can_boot_here, for this host: enabled, and every SR the
+ * VM's disks (and suspend image) are on plugged here (VM_REQUIRES_SR). */
+static int check_host_and_srs(const char *vm, const xd_value *rec, xd_error *err)
+{
+	const char *host = xd_this_host();
+	if (!host)
+		return 0;
+	const xd_class *hc = xd_dm_class("host"), *bc = xd_dm_class("VBD"), *dc = xd_dm_class("VDI");
+	xd_value *enabled = xd_db_get_field(hc, host, xd_dm_field_index(hc, "enabled"));
+	bool on = !enabled || enabled->u.b;
+	xd_value_free(enabled);
+	if (!on)
+		return xd_error_set(err, "HOST_DISABLED", host, NULL);
+	xd_value *vdis = xd_array();
+	const xd_value *vbds = xd_struct_get(rec, "VBDs");
+	for (size_t i = 0; vbds && i < vbds->u.arr.n; i++) {
+		xd_value *b = xd_db_get_record(bc, vbds->u.arr.items[i]->u.s);
+		if (b && !xd_rec_bool(b, "empty") && !xd_ref_is_null(xd_rec_str(b, "VDI")))
+			xd_array_append_take(vdis, xd_string(xd_rec_str(b, "VDI")));
+		xd_value_free(b);
+	}
+	if (!xd_ref_is_null(xd_rec_str(rec, "suspend_VDI")))
+		xd_array_append_take(vdis, xd_string(xd_rec_str(rec, "suspend_VDI")));
+	int rc = 0;
+	int f_sr = xd_dm_field_index(dc, "SR");
+	for (size_t i = 0; i < vdis->u.arr.n && rc == 0; i++) {
+		xd_value *sr = xd_db_get_field(dc, vdis->u.arr.items[i]->u.s, f_sr);
+		if (sr && !xd_ref_is_null(sr->u.s) && !sr_plugged_here(sr->u.s, host))
+			rc = xd_error_set(err, "VM_REQUIRES_SR", vm, sr->u.s, NULL);
+		xd_value_free(sr);
+	}
+	xd_value_free(vdis);
+	return rc;
+}
+
 /* Checks a VM record before its domain is built (xapi's
  * validate_basic_parameters, and the host's free memory). */
 static int validate_for_boot(const char *vm, const xd_value *rec, xd_error *err)
@@ -108,6 +158,8 @@ static int validate_for_boot(const char *vm, const xd_value *rec, xd_error *err)
 	if (xd_rec_int(rec, "memory_static_max") < xd_rec_int(rec, "memory_static_min") ||
 	    xd_rec_int(rec, "memory_dynamic_max") < xd_rec_int(rec, "memory_dynamic_min"))
 		return xd_error_set(err, "MEMORY_CONSTRAINT_VIOLATION", NULL);
+	if (check_host_and_srs(vm, rec, err) < 0)
+		return -1;
 	xd_hv_domain_spec spec;
 	xd_vm_domain_spec(rec, NULL, &spec);
 	int64_t free_mem = xd_hv()->free_memory();
@@ -132,6 +184,8 @@ static int bring_up(const char *vm, const char *key, const char *restore_from, b
 	xd_vm_devices *d = NULL;
 	if (!restore_from && validate_for_boot(vm, rec, err) < 0)
 		goto out;
+	if (restore_from && check_host_and_srs(vm, rec, err) < 0)
+		goto out;
 	d = xd_vm_devices_prepare(vm, rec, err);
 	if (!d)
 		goto out;
@@ -151,6 +205,8 @@ static int bring_up(const char *vm, const char *key, const char *restore_from, b
 		goto out;
 	}
 	xd_vm_queue_running(u, domid, d, paused);
+	if (restore_from) /* the image is consumed */
+		xd_rec_set(xd_vm_update_after(u), "suspend_VDI", xd_string(XD_NULL_REF));
 	xd_vm_update_end_op(u, key);
 	if (msg) {
 		char body[512];
@@ -493,28 +549,35 @@ static int do_suspend(const xd_call *call, const char *vm, const char *key, xd_e
 	if (!rec)
 		return -1;
 	int rc = -1, domid = (int)xd_rec_int(rec, "domid");
-	char *sr = suspend_sr_of(rec), *vdi = NULL, *path = NULL;
+	char *sr = suspend_sr_of(rec), *file = NULL, *vdi = NULL;
+	xd_vm_image *im = NULL;
 	if (sr) {
 		/* room for the memory and what the backend writes around it */
 		int64_t size = xd_rec_int(rec, "memory_static_max") + 8 * 1024 * 1024;
-		if (xd_vm_suspend_vdi_create(call, sr, xd_rec_str(rec, "uuid"), size, &vdi, &path,
-					     err) < 0)
+		im = xd_vm_suspend_image_create(call, sr, xd_rec_str(rec, "uuid"), size, err);
+		if (!im)
 			goto out;
+		vdi = strdup(xd_vm_image_vdi(im));
 	} else {
-		path = xd_vm_suspend_file(xd_rec_str(rec, "uuid"));
+		file = xd_vm_suspend_file(xd_rec_str(rec, "uuid"));
 	}
-	if (xd_hv()->suspend(domid, path, err) < 0) {
+	if (xd_hv()->suspend(domid, im ? xd_vm_image_path(im) : file, err) < 0) {
 		xd_vm_fix_error(err, vm);
-		if (vdi) {
-			xd_vm_vdi_detach(vdi);
-			xd_error e = XD_ERROR_INIT;
-			xd_vm_vdi_destroy(call, vdi, &e);
-			xd_error_clear(&e);
-		}
-		goto out;
+		goto drop_image;
 	}
-	if (vdi)
-		xd_vm_vdi_detach(vdi);
+	if (im && xd_vm_image_commit(im, err) < 0) {
+		/* the domain is gone with its memory unsaved: the VM is down */
+		xd_error keep = XD_ERROR_INIT;
+		xd_error_copy(&keep, err);
+		xd_vm_image_close(im);
+		im = NULL;
+		xd_vm_finish_halt(vm, key, -1, NULL, err);
+		xd_error_clear(err);
+		*err = keep;
+		goto drop_image;
+	}
+	xd_vm_image_close(im);
+	im = NULL;
 	xd_vm_detach_disks(rec);
 	xd_vm_update *u = xd_vm_update_begin(vm, err);
 	if (!u)
@@ -526,10 +589,20 @@ static int do_suspend(const xd_call *call, const char *vm, const char *key, xd_e
 	message_body(body, sizeof body, rec, "suspended");
 	xd_vm_update_message(u, "VM_SUSPENDED", 5, body);
 	rc = xd_vm_update_commit(u, err);
+	goto out;
+drop_image:
+	xd_vm_image_close(im);
+	im = NULL;
+	if (vdi) {
+		xd_error e = XD_ERROR_INIT;
+		xd_vm_vdi_destroy(call, vdi, &e);
+		xd_error_clear(&e);
+	}
 out:
+	xd_vm_image_close(im);
 	free(sr);
 	free(vdi);
-	free(path);
+	free(file);
 	xd_value_free(rec);
 	return rc;
 }
@@ -545,41 +618,36 @@ static int do_resume(const xd_call *call, const char *vm, const char *key, xd_er
 	xd_value *rec = vm_record(vm, err);
 	if (!rec)
 		return -1;
-	char *vdi = strdup(xd_rec_str(rec, "suspend_VDI")), *path = NULL;
+	char *vdi = strdup(xd_rec_str(rec, "suspend_VDI")), *file = NULL;
+	xd_vm_image *im = NULL;
 	int rc = -1;
-	if (!xd_ref_is_null(vdi))
-		path = xd_vm_suspend_vdi_open(vdi, err);
-	else if (access((path = xd_vm_suspend_file(xd_rec_str(rec, "uuid"))), R_OK) != 0) {
+	if (!xd_ref_is_null(vdi)) {
+		im = xd_vm_suspend_image_open(vdi, err);
+		if (!im)
+			goto out;
+	} else if (access((file = xd_vm_suspend_file(xd_rec_str(rec, "uuid"))), R_OK) != 0) {
 		xd_error_set(err, "VM_HAS_NO_SUSPEND_VDI", vm, NULL);
 		goto out;
 	}
-	if (!path)
+	rc = bring_up(vm, key, im ? xd_vm_image_path(im) : file, paused, "VM_RESUMED", "resumed",
+		      err);
+	xd_vm_image_close(im);
+	im = NULL;
+	if (rc < 0)
 		goto out;
-	rc = bring_up(vm, key, path, paused, "VM_RESUMED", "resumed", err);
-	/* the image is consumed either way once the domain is back */
+	/* the image is consumed once the domain is back (xapi destroys the VDI) */
 	if (!xd_ref_is_null(vdi)) {
-		xd_vm_vdi_detach(vdi);
-		if (rc == 0) {
-			xd_error e = XD_ERROR_INIT;
-			if (xd_vm_vdi_destroy(call, vdi, &e) < 0)
-				xd_warn("VM %s: suspend VDI not destroyed: %s", vm, e.code);
-			xd_error_clear(&e);
-		}
-	} else if (rc == 0) {
-		unlink(path);
-	}
-	if (rc == 0) {
 		xd_error e = XD_ERROR_INIT;
-		xd_vm_update *u = xd_vm_update_begin(vm, &e);
-		if (u) {
-			xd_rec_set(xd_vm_update_after(u), "suspend_VDI", xd_string(XD_NULL_REF));
-			xd_vm_update_commit(u, &e);
-		}
+		if (xd_vm_vdi_destroy(call, vdi, &e) < 0)
+			xd_warn("VM %s: suspend VDI not destroyed: %s", vm, e.code);
 		xd_error_clear(&e);
+	} else {
+		unlink(file);
 	}
 out:
+	xd_vm_image_close(im);
 	free(vdi);
-	free(path);
+	free(file);
 	xd_value_free(rec);
 	return rc;
 }
