@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,60 +324,170 @@ void xd_vdi_progress_update(xd_vdi_progress *p, int64_t done)
 
 /* ---- copy ------------------------------------------------------------------ */
 
+/* The copy overlaps reading and writing: a reader thread fills a ring of
+ * chunks (deciding there what is a hole, or unchanged from base) while the
+ * calling thread writes them out. Each datapath is used by one thread. */
+#define COPY_RING 4
+
+typedef enum { PIECE_DATA, PIECE_ZERO, PIECE_SKIP } piece_kind;
+
+typedef struct piece {
+	char *buf;
+	int64_t off;
+	size_t n;
+	piece_kind kind;
+} piece;
+
+typedef struct copy_pipe {
+	xd_vdi_data *src, *base;
+	int64_t size;
+	bool dst_zeroed;
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	piece ring[COPY_RING];
+	size_t head, filled;  /* next slot the reader fills; slots ready */
+	bool stop;            /* the writer gave up */
+	bool done;            /* the reader finished (or failed) */
+	xd_error err;         /* the reader's failure */
+	char *bbuf;           /* base's bytes (reader only) */
+} copy_pipe;
+
+/* What one piece of src is: read into p->buf when it is data. */
+static int classify(copy_pipe *cp, piece *p, int64_t off, int64_t want, xd_error *err)
+{
+	bool hole = false;
+	int64_t n = cp->base ? want : xd_vdi_data_extent(cp->src, off, want, &hole, err);
+	if (n < 0)
+		return -1;
+	p->off = off;
+	p->n = (size_t)n;
+	if (!hole) {
+		if (xd_vdi_data_read(cp->src, p->buf, p->n, off, err) < 0)
+			return -1;
+		hole = !cp->base && xd_vdi_data_is_zero(p->buf, p->n);
+	}
+	if (hole) {
+		p->kind = cp->dst_zeroed ? PIECE_SKIP : PIECE_ZERO;
+	} else if (cp->base) {
+		/* incremental: what base (= dst's content) has already is skipped */
+		if (xd_vdi_data_read(cp->base, cp->bbuf, p->n, off, err) < 0)
+			return -1;
+		p->kind = memcmp(p->buf, cp->bbuf, p->n) == 0 ? PIECE_SKIP : PIECE_DATA;
+	} else {
+		p->kind = PIECE_DATA;
+	}
+	return 0;
+}
+
+static void *copy_reader(void *arg)
+{
+	copy_pipe *cp = arg;
+	int64_t off = 0;
+	while (off < cp->size) {
+		pthread_mutex_lock(&cp->m);
+		while (cp->filled == COPY_RING && !cp->stop)
+			pthread_cond_wait(&cp->c, &cp->m);
+		bool stop = cp->stop;
+		piece *p = &cp->ring[cp->head];
+		pthread_mutex_unlock(&cp->m);
+		if (stop)
+			break;
+		int64_t want = cp->size - off < (int64_t)XD_VDI_DATA_CHUNK ? cp->size - off
+									   : (int64_t)XD_VDI_DATA_CHUNK;
+		xd_error err = XD_ERROR_INIT;
+		int rc = classify(cp, p, off, want, &err);
+		pthread_mutex_lock(&cp->m);
+		if (rc < 0) {
+			xd_error_copy(&cp->err, &err);
+			xd_error_clear(&err);
+			pthread_mutex_unlock(&cp->m);
+			break;
+		}
+		off += (int64_t)p->n;
+		cp->head = (cp->head + 1) % COPY_RING;
+		cp->filled++;
+		pthread_cond_broadcast(&cp->c);
+		pthread_mutex_unlock(&cp->m);
+	}
+	pthread_mutex_lock(&cp->m);
+	cp->done = true;
+	pthread_cond_broadcast(&cp->c);
+	pthread_mutex_unlock(&cp->m);
+	return NULL;
+}
+
 int xd_vdi_data_copy(xd_vdi_data *src, xd_vdi_data *dst, xd_vdi_data *base, int64_t size,
 		     bool dst_zeroed, const char *task, double p0, double p1, xd_error *err)
 {
-	char *buf = malloc(XD_VDI_DATA_CHUNK), *bbuf = base ? malloc(XD_VDI_DATA_CHUNK) : NULL;
+	copy_pipe cp = { .src = src, .base = base, .size = size, .dst_zeroed = dst_zeroed };
 	xd_vdi_progress prog;
-	int64_t off = 0, written = 0;
+	int64_t done = 0, written = 0;
+	size_t tail = 0;
 	int rc = -1;
-	if (!buf || (base && !bbuf))
+	pthread_t reader;
+	pthread_mutex_init(&cp.m, NULL);
+	pthread_cond_init(&cp.c, NULL);
+	for (size_t i = 0; i < COPY_RING; i++)
+		if (!(cp.ring[i].buf = malloc(XD_VDI_DATA_CHUNK)))
+			abort();
+	if (base && !(cp.bbuf = malloc(XD_VDI_DATA_CHUNK)))
 		abort();
 	xd_vdi_progress_init(&prog, task, p0, p1, size);
-	while (off < size) {
-		if (task && xd_task_cancelling(task)) {
-			xd_error_set(err, "TASK_CANCELLED", task, NULL);
-			goto out;
-		}
-		int64_t want = size - off < (int64_t)XD_VDI_DATA_CHUNK ? size - off
-								       : (int64_t)XD_VDI_DATA_CHUNK;
-		bool hole;
-		int64_t n = base ? want : xd_vdi_data_extent(src, off, want, &hole, err);
-		if (n < 0)
-			goto out;
-		if (base)
-			hole = false;
-		if (!hole) {
-			if (xd_vdi_data_read(src, buf, (size_t)n, off, err) < 0)
-				goto out;
-			hole = !base && xd_vdi_data_is_zero(buf, (size_t)n);
-		}
-		if (hole) {
-			if (!dst_zeroed && xd_vdi_data_zero(dst, (size_t)n, off, err) < 0)
-				goto out;
-		} else {
-			bool same = false;
-			if (base) {
-				if (xd_vdi_data_read(base, bbuf, (size_t)n, off, err) < 0)
-					goto out;
-				same = memcmp(buf, bbuf, (size_t)n) == 0;
-			}
-			if (!same) {
-				if (xd_vdi_data_write(dst, buf, (size_t)n, off, err) < 0)
-					goto out;
-				written += n;
-			}
-		}
-		off += n;
-		xd_vdi_progress_update(&prog, off);
+	if (pthread_create(&reader, NULL, copy_reader, &cp) != 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "cannot start the copy's reader thread");
+		goto free;
+	}
+	for (;;) {
+		pthread_mutex_lock(&cp.m);
+		while (cp.filled == 0 && !cp.done)
+			pthread_cond_wait(&cp.c, &cp.m);
+		bool more = cp.filled > 0;
+		pthread_mutex_unlock(&cp.m);
+		if (!more)
+			break;
+		piece *p = &cp.ring[tail];
+		int wrc = 0;
+		if (task && xd_task_cancelling(task))
+			wrc = xd_error_set(err, "TASK_CANCELLED", task, NULL);
+		else if (p->kind == PIECE_ZERO)
+			wrc = xd_vdi_data_zero(dst, p->n, p->off, err);
+		else if (p->kind == PIECE_DATA && (wrc = xd_vdi_data_write(dst, p->buf, p->n, p->off, err)) == 0)
+			written += (int64_t)p->n;
+		pthread_mutex_lock(&cp.m);
+		if (wrc < 0)
+			cp.stop = true;
+		tail = (tail + 1) % COPY_RING;
+		cp.filled--;
+		pthread_cond_broadcast(&cp.c);
+		pthread_mutex_unlock(&cp.m);
+		if (wrc < 0)
+			break;
+		done = p->off + (int64_t)p->n;
+		xd_vdi_progress_update(&prog, done);
+	}
+	pthread_join(reader, NULL);
+	if (err->code)
+		goto free; /* the writer's own failure */
+	if (cp.err.code) {
+		xd_error_copy(err, &cp.err);
+		goto free;
+	}
+	if (done < size) {
+		xd_error_setf(err, "INTERNAL_ERROR", "the copy stopped at %lld of %lld bytes",
+			      (long long)done, (long long)size);
+		goto free;
 	}
 	if (xd_vdi_data_flush(dst, err) < 0)
-		goto out;
+		goto free;
 	xd_debug("vdi_data: copied %lld bytes (%lld written) from %s to %s", (long long)size,
 		 (long long)written, src->uri, dst->uri);
 	rc = 0;
-out:
-	free(buf);
-	free(bbuf);
+free:
+	for (size_t i = 0; i < COPY_RING; i++)
+		free(cp.ring[i].buf);
+	free(cp.bbuf);
+	xd_error_clear(&cp.err);
+	pthread_mutex_destroy(&cp.m);
+	pthread_cond_destroy(&cp.c);
 	return rc;
 }

@@ -13,18 +13,58 @@ static int nbd_failed(xd_error *err, const xd_vdi_data *d, const char *what)
 	return xd_error_setf(err, "VDI_IO_ERROR", "%s on %s: %s", what, d->uri, why ? why : "?");
 }
 
+/* Large requests go as several in flight at once: the server (qemu-nbd)
+ * works on them in parallel, which a single request at a time leaves idle. */
+#define NBD_PIECE ((size_t)512 << 10)
+
+static int n_io(xd_vdi_data *d, char *buf, size_t len, int64_t off, bool write, xd_error *err)
+{
+	int64_t cookies[(XD_VDI_DATA_CHUNK + NBD_PIECE - 1) / NBD_PIECE];
+	size_t n = 0;
+	if (len <= NBD_PIECE || len > XD_VDI_DATA_CHUNK) {
+		int rc = write ? nbd_pwrite(d->nbd, buf, len, (uint64_t)off, 0)
+			       : nbd_pread(d->nbd, buf, len, (uint64_t)off, 0);
+		return rc < 0 ? nbd_failed(err, d, write ? "write" : "read") : 0;
+	}
+	for (size_t done = 0; done < len; done += NBD_PIECE) {
+		size_t piece = len - done < NBD_PIECE ? len - done : NBD_PIECE;
+		nbd_completion_callback none = NBD_NULL_COMPLETION;
+		int64_t c = write ? nbd_aio_pwrite(d->nbd, buf + done, piece, (uint64_t)off + done,
+						   none, 0)
+				  : nbd_aio_pread(d->nbd, buf + done, piece, (uint64_t)off + done,
+						  none, 0);
+		if (c < 0) {
+			nbd_failed(err, d, write ? "write" : "read");
+			break;
+		}
+		cookies[n++] = c;
+	}
+	/* wait for every request sent, even after a failure: buf is ours */
+	int rc = err->code ? -1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		int r;
+		while ((r = nbd_aio_command_completed(d->nbd, (uint64_t)cookies[i])) == 0)
+			if (nbd_poll(d->nbd, -1) < 0) {
+				r = -1;
+				break;
+			}
+		if (r < 0 && rc == 0)
+			rc = nbd_failed(err, d, write ? "write" : "read");
+		if (r < 0 && nbd_aio_in_flight(d->nbd) < 0)
+			break; /* the connection is dead: nothing more will complete */
+	}
+	return rc;
+}
+
 static int n_read(xd_vdi_data *d, void *buf, size_t len, int64_t off, xd_error *err)
 {
-	if (nbd_pread(d->nbd, buf, len, (uint64_t)off, 0) < 0)
-		return nbd_failed(err, d, "read");
-	return 0;
+	return n_io(d, buf, len, off, false, err);
 }
 
 static int n_write(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_error *err)
 {
-	if (nbd_pwrite(d->nbd, buf, len, (uint64_t)off, 0) < 0)
-		return nbd_failed(err, d, "write");
-	return 0;
+	/* libnbd only reads buf for a write */
+	return n_io(d, (char *)buf, len, off, true, err);
 }
 
 static int n_zero(xd_vdi_data *d, size_t len, int64_t off, xd_error *err)
