@@ -8,9 +8,12 @@
  * module's lock, so two conflicting calls cannot both pass; the loser gets
  * xapi's error (OTHER_OPERATION_IN_PROGRESS [class, ref, op, task], SR_HAS_PBD,
  * VDI_IN_USE...). Unmarking removes the entry and recomputes
- * allowed_operations.
+ * allowed_operations. An entry is only believed while the operation runs in
+ * this process (a daemon killed mid-operation leaves entries that block
+ * nothing and go at the next refresh). A VDI the core holds attached
+ * (storage.h) counts as an attached VBD, as xapi's dom0 VBDs do.
  *
- * Owns: that lock.
+ * Owns: that lock and the set of keys of the operations running here.
  */
 #ifndef XD_STORAGE_OPS_H
 #define XD_STORAGE_OPS_H
