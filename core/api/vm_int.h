@@ -188,8 +188,8 @@ void xd_vm_fix_error(xd_error *err, const char *vm);
 void xd_vm_sim_faults(const xd_value *rec);
 
 /* ---- vm_monitor.c ---- */
-/* Reads the domain's state and guest data into the VM's metrics now. */
-void xd_vm_monitor_kick(void);
+/* Has the monitor look at this VM's domain soon (not at the next round). */
+void xd_vm_monitor_watch(const char *vm);
 /* Fills the VM_metrics / VM_guest_metrics writes for a running domain. */
 void xd_vm_queue_metrics(xd_vm_update *u, int domid, bool starting);
 

@@ -220,7 +220,7 @@ static int bring_up(const char *vm, const char *key, const char *restore_from, b
 		d = NULL;
 	} else {
 		/* a guest that dies at once is noticed at once */
-		xd_vm_monitor_kick();
+		xd_vm_monitor_watch(vm);
 	}
 out:
 	xd_vm_devices_free(d, false);

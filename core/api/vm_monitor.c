@@ -16,7 +16,9 @@
 #include "vm_int.h"
 
 static pthread_t thread;
-static bool running, stopping, kicked;
+static bool running, stopping;
+static char **pending;          /* VMs to look at before the next round */
+static size_t npending, cap_pending;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static double interval = 5.0;
@@ -368,34 +370,70 @@ static void refresh_round(void)
 	refresh_host_memory();
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Every interval a whole round; in between, the VMs asked for (a VM that
+ * just started: a guest that dies at once is noticed at once), without
+ * walking every running VM for each start. */
 static void *monitor_main(void *arg)
 {
+	double next_round = mono_now() + interval;
 	pthread_mutex_lock(&mu);
 	while (!stopping) {
-		if (!kicked) {
+		if (!npending) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			double until = (double)ts.tv_sec + ts.tv_nsec / 1e9 + interval;
+			double wait = next_round - mono_now();
+			double until = (double)ts.tv_sec + ts.tv_nsec / 1e9 + (wait > 0 ? wait : 0);
 			ts.tv_sec = (time_t)until;
 			ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
 			pthread_cond_timedwait(&cv, &mu, &ts);
 		}
 		if (stopping)
 			break;
-		kicked = false;
+		char **batch = pending;
+		size_t n = npending;
+		pending = NULL;
+		npending = cap_pending = 0;
 		pthread_mutex_unlock(&mu);
-		refresh_round();
+		for (size_t i = 0; i < n; i++) {
+			refresh_vm(batch[i]);
+			free(batch[i]);
+		}
+		free(batch);
+		if (mono_now() >= next_round) {
+			refresh_round();
+			next_round = mono_now() + interval;
+		}
 		pthread_mutex_lock(&mu);
 	}
+	for (size_t i = 0; i < npending; i++)
+		free(pending[i]);
+	free(pending);
+	pending = NULL;
+	npending = cap_pending = 0;
 	pthread_mutex_unlock(&mu);
 	return NULL;
 }
 
-void xd_vm_monitor_kick(void)
+void xd_vm_monitor_watch(const char *vm)
 {
 	pthread_mutex_lock(&mu);
-	kicked = true;
-	pthread_cond_signal(&cv);
+	if (running && !stopping) {
+		if (npending == cap_pending) {
+			cap_pending = cap_pending ? cap_pending * 2 : 16;
+			pending = realloc(pending, cap_pending * sizeof *pending);
+			if (!pending)
+				abort();
+		}
+		pending[npending++] = strdup(vm);
+		pthread_cond_signal(&cv);
+	}
 	pthread_mutex_unlock(&mu);
 }
 
@@ -516,7 +554,9 @@ int xd_vm_monitor_start(double interval_s)
 		xd_err("cannot start the VM monitor thread");
 		return -1;
 	}
+	pthread_mutex_lock(&mu);
 	running = true;
+	pthread_mutex_unlock(&mu);
 	return 0;
 }
 
@@ -529,5 +569,7 @@ void xd_vm_monitor_stop(void)
 	pthread_cond_signal(&cv);
 	pthread_mutex_unlock(&mu);
 	pthread_join(thread, NULL);
+	pthread_mutex_lock(&mu);
 	running = false;
+	pthread_mutex_unlock(&mu);
 }
