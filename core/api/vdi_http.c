@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -52,6 +54,7 @@ typedef struct transfer {
 	char *session;      /* the session given, if any */
 	bool answered;      /* an HTTP answer went out */
 	bool attached;      /* the VDI is attached for the transfer */
+	int64_t consumed;   /* body bytes read so far (import) */
 } transfer;
 
 static const xd_class *vdi_cls(void)
@@ -71,6 +74,37 @@ static int status_of(const xd_error *err)
 	if (!strcmp(c, "VDI_TOO_SMALL") || !strcmp(c, "VDI_READONLY"))
 		return 400;
 	return 500;
+}
+
+/* After an early answer to a PUT whose body we did not read: stop sending,
+ * then read and drop what the client still sends for a while (at most 64
+ * MiB or 2 s), so that closing does not reset the connection before the
+ * client read the answer. */
+static void linger(transfer *t)
+{
+	int64_t have = t->consumed > (int64_t)t->req->body_prefix_len ? t->consumed
+									 : (int64_t)t->req->body_prefix_len;
+	int64_t left = t->req->content_length - have;
+	if (!t->import || t->req->content_length < 0 || left <= 0)
+		return;
+	char sink[65536];
+	int64_t budget = (int64_t)64 << 20;
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	shutdown(t->req->fd, SHUT_WR);
+	while (left > 0 && budget > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= 2)
+			break;
+		struct pollfd pfd = { .fd = t->req->fd, .events = POLLIN };
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		ssize_t n = recv(t->req->fd, sink, sizeof(sink), 0);
+		if (n <= 0)
+			break;
+		left -= n;
+		budget -= n;
+	}
 }
 
 /* Sends status with the error as text; the task (if any) fails with it. */
@@ -105,6 +139,7 @@ static void fail(transfer *t, int status, const xd_error *err)
 			send(t->req->fd, body.data, body.len, MSG_NOSIGNAL);
 		}
 		t->answered = true;
+		linger(t);
 	}
 	xd_strbuf_free(&body);
 }
@@ -354,6 +389,7 @@ static int read_body(transfer *t, char *buf, size_t len, int64_t *consumed)
 		got += (size_t)n;
 	}
 	*consumed += (int64_t)len;
+	t->consumed = *consumed;
 	return 0;
 }
 
