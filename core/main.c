@@ -21,6 +21,7 @@
 #include "plugins.h"
 #include "rpc.h"
 #include "session.h"
+#include "storage.h"
 #include "tasks.h"
 
 static int mkdir_p(const char *dir)
@@ -205,6 +206,9 @@ int main(int argc, char **argv)
 	if (xd_plugins_init(&pcfg) != 0)
 		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);
 	plugins = true;
+	/* SRs that were plugged before a restart are attached again, as the
+	 * storage ABI promises drivers */
+	xd_storage_startup();
 	/* VMs in line with the backend before clients see them */
 	if (xd_vm_monitor_start(5.0) != 0)
 		goto out;

@@ -511,6 +511,10 @@ class RestartTest(StorageTestCase):
         sr, _ = self.create_sr("restart")
         vdi = self.create_vdi(sr, 4 * MIB)
         self.restart_daemon()
+        # the driver was asked to attach the SR again at start (sr_attach)
+        uuid = self.x.SR.get_uuid(sr)
+        with open(self.daemon.log_file) as f:
+            self.assertIn("storage: SR %s (file) attached again" % uuid, f.read())
         pbd = self.pbd_of(sr)
         self.assertTrue(self.x.PBD.get_currently_attached(pbd))
         self.x.SR.scan(sr)
