@@ -111,4 +111,6 @@ void xd_api_vm_register(void)
 	xd_api_vm_lifecycle_register();
 	xd_api_vm_settings_register();
 	xd_api_vm_clone_register();
+	xd_api_vm_revert_register();
+	xd_api_vm_provision_register();
 }

@@ -100,6 +100,41 @@ char *xd_vm_suspend_file(const char *vm_uuid)
 	return state_file("suspend-images", name);
 }
 
+int xd_vm_copy_image_file(const char *from_uuid, const char *to_uuid, xd_error *err)
+{
+	char *from = xd_vm_suspend_file(from_uuid), *to = xd_vm_suspend_file(to_uuid);
+	int rc = -1, in = open(from, O_RDONLY), out = -1;
+	struct stat st;
+	if (in < 0 || fstat(in, &st) != 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "no suspend image at %s", from);
+		goto out;
+	}
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (out < 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "cannot create %s: %s", to, strerror(errno));
+		goto out;
+	}
+	for (off_t left = st.st_size; left > 0;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+		if (n <= 0) {
+			xd_error_setf(err, "INTERNAL_ERROR", "copying %s: %s", from,
+				      n < 0 ? strerror(errno) : "short file");
+			unlink(to);
+			goto out;
+		}
+		left -= n;
+	}
+	rc = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	free(from);
+	free(to);
+	return rc;
+}
+
 /* The local file behind a file:// datapath, or NULL. */
 static const char *file_of(const char *datapath)
 {

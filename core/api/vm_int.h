@@ -9,7 +9,9 @@
  *   vm_disks.c      the VDIs of a VM through the storage layer
  *   vm_lifecycle.c  VM.start ... VM.power_state_reset
  *   vm_settings.c   memory, VCPUs, template flag, allowed devices
- *   vm_clone.c      clone, copy, snapshot, checkpoint, revert, provision
+ *   vm_clone.c      clone, copy, snapshot, checkpoint
+ *   vm_revert.c     revert
+ *   vm_provision.c  provision (the disks a template describes)
  *   vm_monitor.c    the refresher thread (metrics, guest metrics, domains
  *                   that shut down or crashed by themselves)
  *   device_ops.c    VBD/VIF plug, unplug, eject, insert
@@ -174,6 +176,33 @@ int64_t xd_vm_memory_overhead(const xd_value *rec);
 /* The effective domain type ("hvm", "pv", "pvh"). */
 const char *xd_vm_domain_type(const xd_value *rec);
 
+/* ---- vm_clone.c: copies of a VM's devices (clone, snapshot, revert) ---- */
+typedef enum { XD_DISK_CLONE, XD_DISK_COPY, XD_DISK_SNAPSHOT, XD_DISK_CHECKPOINT } xd_disk_op;
+typedef struct xd_vm_new_disk {
+	char *vbd;      /* the source VBD */
+	char *vdi;      /* its VDI in the new VM (NULL: empty) */
+	bool created;   /* a new VDI (destroyed again on failure) */
+} xd_vm_new_disk;
+typedef struct xd_vm_disks {
+	xd_vm_new_disk *d;
+	size_t n;
+} xd_vm_disks;
+/* The new disks for every VBD of rec (xapi's safe_clone_disks): CDs are
+ * shared, empty drives stay empty; sr for XD_DISK_COPY (NULL: each VDI's
+ * own); ignore_vdis (a set) for snapshots. On failure nothing is left. */
+int xd_vm_copy_disks(const xd_call *call, const xd_value *rec, xd_disk_op op, const char *sr,
+		     const xd_value *ignore_vdis, xd_vm_disks *out, xd_error *err);
+void xd_vm_disks_free(const xd_call *call, xd_vm_disks *ds, bool destroy_created);
+/* Records of copies of a VBD / VIF for vm (MAC kept or, when it was
+ * generated, made anew). */
+xd_value *xd_vm_new_vbd_record(const xd_value *src, const char *vm, const char *vdi);
+xd_value *xd_vm_new_vif_record(const xd_value *src, const char *vm, bool keep_mac);
+/* Recomputes the allowed_operations of the VM's devices. */
+void xd_vm_refresh_devices(const char *vm);
+bool xd_vm_in_set(const xd_value *set, const char *s);
+/* A copy of the suspend image file of one VM for another (no suspend SR). */
+int xd_vm_copy_image_file(const char *from_uuid, const char *to_uuid, xd_error *err);
+
 /* ---- vm_lifecycle.c: steps the monitor shares ---- */
 /* Destroys destroy_domid (-1: none), detaches the VM's disks and records it
  * Halted, clearing the op mark key; msg: a message to leave, or NULL. */
@@ -182,6 +211,10 @@ int xd_vm_finish_halt(const char *vm, const char *key, int destroy_domid, const 
 /* Destroys old_domid (-1: none) and builds the domain again (a reboot);
  * if that fails the VM ends Halted and err says why. */
 int xd_vm_restart(const char *vm, const char *key, int old_domid, xd_error *err);
+/* The SR suspend images of this VM go to: VM.suspend_SR, else
+ * pool.suspend_image_SR, else the host's suspend_image_sr (heap); NULL
+ * when none is set (the image then goes to xd_vm_suspend_file). */
+char *xd_vm_suspend_sr(const xd_value *rec);
 /* Swaps the VM's uuid in an error of the backend for its ref. */
 void xd_vm_fix_error(xd_error *err, const char *vm);
 /* sim backend: passes VM.other_config "sim:fault" on (xd_hv_sim_inject). */
@@ -206,6 +239,8 @@ xd_value *xd_device_allowed_ops(const char *cls, const char *ref, const xd_value
 void xd_api_vm_lifecycle_register(void);
 void xd_api_vm_settings_register(void);
 void xd_api_vm_clone_register(void);
+void xd_api_vm_revert_register(void);
+void xd_api_vm_provision_register(void);
 void xd_api_device_ops_register(void);
 
 #endif

@@ -515,7 +515,7 @@ static xd_value *h_unpause(const xd_call *call, xd_error *err)
 
 /* The SR suspend images go to: VM.suspend_SR, else pool.suspend_image_SR,
  * else the host's suspend_image_sr; NULL when none is set (heap). */
-static char *suspend_sr_of(const xd_value *rec)
+char *xd_vm_suspend_sr(const xd_value *rec)
 {
 	const char *sr = xd_rec_str(rec, "suspend_SR");
 	const xd_class *src = xd_dm_class("SR");
@@ -549,7 +549,7 @@ static int do_suspend(const xd_call *call, const char *vm, const char *key, xd_e
 	if (!rec)
 		return -1;
 	int rc = -1, domid = (int)xd_rec_int(rec, "domid");
-	char *sr = suspend_sr_of(rec), *file = NULL, *vdi = NULL;
+	char *sr = xd_vm_suspend_sr(rec), *file = NULL, *vdi = NULL;
 	xd_vm_image *im = NULL;
 	if (sr) {
 		/* room for the memory and what the backend writes around it */

@@ -211,6 +211,94 @@ class CloneTest(StorageTestCase):
         self.assertFailure(["HANDLE_INVALID", "VDI", svdi], x.VDI.get_record, svdi)
         self.assertEqual(x.VM.get_suspend_VDI(vm), NULL_REF)
 
+    def test_checkpoint_and_revert(self):
+        x = self.x
+        for suspend_sr in (True, False):
+            with self.subTest(suspend_sr=suspend_sr):
+                vm, disks = self.source_vm("ckpt-%s" % suspend_sr)
+                if suspend_sr:
+                    x.VM.set_suspend_SR(vm, self.sr)
+                x.VM.start(vm, False, False)
+                d1 = int(x.VM.get_domid(vm))
+                snap = x.VM.checkpoint(vm, "ckpt-1")
+                rec = x.VM.get_record(snap)
+                self.assertEqual((rec["is_a_snapshot"], rec["power_state"]), (True, "Suspended"))
+                self.assertEqual(rec["snapshot_info"]["power-state-at-snapshot"], "Running")
+                if suspend_sr:
+                    self.assertEqual(x.VDI.get_type(rec["suspend_VDI"]), "suspend")
+                else:
+                    self.assertEqual(rec["suspend_VDI"], NULL_REF)
+                self.assertEqual(sorted(self.disks_of(snap)), ["0", "1"])
+                # the VM goes on, in a new domain, devices attached
+                vrec = x.VM.get_record(vm)
+                self.assertEqual(vrec["power_state"], "Running")
+                self.assertGreater(int(vrec["domid"]), d1)
+                self.assertEqual(vrec["current_operations"], {})
+                self.assertTrue(all(x.VBD.get_currently_attached(b) for b in vrec["VBDs"]))
+                # back to the checkpoint: suspended, then running from its memory
+                x.VM.revert(snap)
+                vrec = x.VM.get_record(vm)
+                self.assertEqual(vrec["power_state"], "Suspended")
+                if suspend_sr:
+                    self.assertNotEqual(vrec["suspend_VDI"], rec["suspend_VDI"])
+                x.VM.resume(vm, False, False)
+                self.assertEqual(x.VM.get_power_state(vm), "Running")
+                x.VM.hard_shutdown(vm)
+                # the snapshot still has its own image: a second revert works
+                x.VM.revert(snap)
+                self.assertEqual(x.VM.get_power_state(vm), "Suspended")
+                x.VM.hard_shutdown(vm)
+
+    def test_checkpoint_refused(self):
+        vm, _ = self.source_vm("ckpt-halted")
+        self.assertFailure(["VM_BAD_POWER_STATE", vm, "paused, suspended, running", "halted"],
+                           self.x.VM.checkpoint, vm, "no")
+
+    def provision_xml(self, *disks):
+        return "<provision>%s</provision>" % "".join(
+            '<disk device="%s" size="%d" sr="%s" bootable="%s" type="%s"/>' % d for d in disks)
+
+    def test_provision_disks(self):
+        x = self.x
+        sr_uuid = x.SR.get_uuid(self.sr)
+        xml = self.provision_xml(("0", 8 * MIB, sr_uuid, "true", "system"),
+                                 ("1", 4 * MIB, sr_uuid, "false", "user"))
+        tmpl = self.create_vm("prov-tmpl", is_a_template=True, other_config={"disks": xml})
+        vm = x.VM.clone(tmpl, "prov-vm")
+        x.VM.provision(vm)
+        rec = x.VM.get_record(vm)
+        self.assertFalse(rec["is_a_template"])
+        self.assertNotIn("disks", rec["other_config"])
+        disks = {}
+        for b in rec["VBDs"]:
+            r = x.VBD.get_record(b)
+            disks[r["userdevice"]] = r
+        self.assertEqual(sorted(disks), ["0", "1"])
+        self.assertEqual((disks["0"]["bootable"], disks["0"]["unpluggable"]), (True, False))
+        self.assertEqual((disks["1"]["bootable"], disks["1"]["unpluggable"]), (False, True))
+        self.assertEqual(disks["0"]["other_config"].get("owner"), "")
+        v0 = x.VDI.get_record(disks["0"]["VDI"])
+        self.assertEqual((v0["SR"], v0["virtual_size"], v0["type"], v0["name_label"]),
+                         (self.sr, str(8 * MIB), "system", "0"))
+        self.assertEqual(x.VDI.get_type(disks["1"]["VDI"]), "user")
+        x.VM.start(vm, False, False)
+        self.assertTrue(all(x.VBD.get_currently_attached(b) for b in rec["VBDs"]))
+        x.VM.hard_shutdown(vm)
+
+    def test_provision_bad_sr(self):
+        x = self.x
+        sr_uuid = x.SR.get_uuid(self.sr)
+        xml = self.provision_xml(("0", 4 * MIB, sr_uuid, "true", "system"),
+                                 ("1", 4 * MIB, "no-such-sr", "false", "user"))
+        vm = self.create_vm("prov-bad", is_a_template=True, other_config={"disks": xml})
+        vdis_before = set(x.VDI.get_all())
+        self.assertFailure(["UUID_INVALID", "sr", "no-such-sr"], x.VM.provision, vm)
+        rec = x.VM.get_record(vm)
+        self.assertEqual(rec["VBDs"], [])          # what was made went again
+        self.assertEqual(set(x.VDI.get_all()), vdis_before)
+        self.assertTrue(rec["is_a_template"])
+        self.assertEqual(rec["current_operations"], {})
+
 
 if __name__ == "__main__":
     unittest.main()
