@@ -108,6 +108,9 @@ int xd_vm_bad_power_state(const char *vm, const char *expected_csv, const char *
 int xd_vm_op_begin(const xd_call *call, const char *vm, const char *op, char **key,
 		   xd_error *err);
 void xd_vm_op_end(const char *vm, const char *key);
+/* The same without waiting for operations in progress (they refuse it),
+ * for the daemon's own work (the monitor). */
+int xd_vm_op_try(const char *vm, const char *op, char **key, xd_error *err);
 /* As xapi, an operation blocked only by another one in progress waits for
  * it (woken when any VM operation ends; a cancel of its task stops the
  * wait with TASK_CANCELLED [task]) up to this long (default 7200 s), then

@@ -279,7 +279,7 @@ static void guest_exit(const char *vm, const xd_value *rec, dom_fate fate)
 	}
 	char *key = NULL;
 	xd_error err = XD_ERROR_INIT;
-	if (xd_vm_op_begin(NULL, vm, restart ? "hard_reboot" : "hard_shutdown", &key, &err) < 0) {
+	if (xd_vm_op_try(vm, restart ? "hard_reboot" : "hard_shutdown", &key, &err) < 0) {
 		/* a client's operation got there first: look again next round */
 		xd_debug("VM %s: guest exit handled later: %s", vm, err.code);
 		xd_error_clear(&err);

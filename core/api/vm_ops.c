@@ -464,6 +464,16 @@ static int try_begin(const char *vm, const char *op, const char *key, xd_error *
 	return xd_vm_update_commit(u, err);
 }
 
+int xd_vm_op_try(const char *vm, const char *op, char **key, xd_error *err)
+{
+	*key = xd_ref_new();
+	if (try_begin(vm, op, *key, err) == 0)
+		return 0;
+	free(*key);
+	*key = NULL;
+	return -1;
+}
+
 int xd_vm_op_begin(const xd_call *call, const char *vm, const char *op, char **key,
 		   xd_error *err)
 {
