@@ -9,7 +9,10 @@ import threading
 import time
 import unittest
 
-from harness import (DaemonTestCase, NULL_REF, REF_RE, current_token, vm_record)
+import os
+
+from harness import (DaemonTestCase, NULL_REF, REF_RE, Xapid, XapidError, current_token,
+                     vm_record)
 from xenapi_client import Failure
 
 MiB = 1024 * 1024
@@ -571,6 +574,51 @@ class TestEventsAndConcurrency(LifecycleBase):
         for t in tasks:
             self.assertEqual(self.wait_task(t, timeout=60)["status"], "success")
         self.assertEqual({self.x.VM.get_power_state(vm) for vm in vms}, {"Halted"})
+
+
+class XenBackendXapid(Xapid):
+    """xapid asked for the xen backend (the harness runs sim otherwise)."""
+
+    def command(self):
+        cmd = super().command()
+        cmd[cmd.index("--backend") + 1] = "xen"
+        return cmd
+
+
+@unittest.skipIf(os.path.exists("/dev/xen") or os.path.exists("/proc/xen/xenbus"),
+                 "a hypervisor is there")
+class TestBackendChoice(unittest.TestCase):
+
+    def test_xen_without_hypervisor_fails_to_start(self):
+        d = XenBackendXapid(name="no-xen")
+        self.addCleanup(d.cleanup)
+        with self.assertRaises(XapidError) as cm:
+            d.start()
+        self.assertIn("exited with status 1", str(cm.exception))
+        self.assertIn("cannot use the xen hypervisor backend: xen backend unavailable", d.log_text())
+
+    def test_fallback_to_sim(self):
+        d = XenBackendXapid(config={"fallback_to_sim": "true"}, name="fallback")
+        self.addCleanup(d.cleanup)
+        d.start()
+        self.assertIn("falling back to the simulated host", d.log_text())
+        s = d.session()
+        try:
+            vm = s.xenapi.VM.create(vm_record("fallback-vm"))
+            s.xenapi.VM.start(vm, False, False)
+            self.assertEqual(s.xenapi.VM.get_power_state(vm), "Running")
+            s.xenapi.VM.hard_shutdown(vm)
+        finally:
+            s.logout()
+            s.close()
+        d.stop()
+
+    def test_bad_fallback_value(self):
+        d = XenBackendXapid(config={"fallback_to_sim": "maybe"}, name="badfallback")
+        self.addCleanup(d.cleanup)
+        with self.assertRaises(XapidError):
+            d.start()
+        self.assertIn("fallback_to_sim: 'maybe' is neither true nor false", d.log_text())
 
 
 if __name__ == "__main__":
