@@ -416,10 +416,17 @@ static int vdi_facts_read(const char *vdi, vdi_facts *f, xd_error *err)
 	if (!f->rec)
 		return xd_error_set(err, "HANDLE_INVALID", "VDI", vdi, NULL);
 	f->sr = rec_str(f->rec, "SR");
-	xd_value *srrec = xd_db_get_record(xd_dm_class("SR"), f->sr);
-	xd_value *type = xd_string(rec_str(srrec, "type"));
-	f->sr_is_tools = rec_bool(srrec, "is_tools_sr");
-	xd_value_free(srrec);
+	/* two fields, not the SR's record: its VDIs set alone may hold tens of
+	 * thousands of refs, and this runs for every VDI of the SR */
+	const xd_class *src = xd_dm_class("SR");
+	xd_value *type = xd_db_get_field(src, f->sr, xd_dm_field_index(src, "type"));
+	xd_value *tools = xd_db_get_field(src, f->sr, xd_dm_field_index(src, "is_tools_sr"));
+	if (!type || type->t != XD_V_STRING) {
+		xd_value_free(type);
+		type = xd_string("");
+	}
+	f->sr_is_tools = tools && tools->t == XD_V_BOOL && tools->u.b;
+	xd_value_free(tools);
 	f->feat = features_of(type->u.s);
 	/* keep the type string with the features (freed together) */
 	xd_array_append_take(f->feat.names, type);
@@ -534,18 +541,25 @@ int xd_storage_vdi_check(const char *vdi, const char *op, xd_error *err)
 	return rc;
 }
 
+/* The operations a VDI allows now (new array). */
+static xd_value *vdi_allowed(const vdi_facts *f)
+{
+	xd_error err = XD_ERROR_INIT;
+	xd_value *allowed = xd_array();
+	for (size_t i = 0; vdi_all_ops[i]; i++) {
+		if (vdi_check_facts(f, vdi_all_ops[i], &err) == 0)
+			xd_array_append_take(allowed, xd_string(vdi_all_ops[i]));
+		xd_error_clear(&err);
+	}
+	return allowed;
+}
+
 void xd_storage_vdi_refresh(const char *vdi)
 {
 	vdi_facts f;
 	xd_error err = XD_ERROR_INIT;
 	if (vdi_facts_read(vdi, &f, &err) == 0) {
-		xd_value *allowed = xd_array();
-		for (size_t i = 0; vdi_all_ops[i]; i++) {
-			if (vdi_check_facts(&f, vdi_all_ops[i], &err) == 0)
-				xd_array_append_take(allowed, xd_string(vdi_all_ops[i]));
-			xd_error_clear(&err);
-		}
-		store_allowed(xd_dm_class("VDI"), vdi, allowed);
+		store_allowed(xd_dm_class("VDI"), vdi, vdi_allowed(&f));
 		drop_stale(xd_dm_class("VDI"), vdi, xd_struct_get(f.rec, "current_operations"));
 	}
 	vdi_facts_free(&f);
@@ -554,11 +568,44 @@ void xd_storage_vdi_refresh(const char *vdi)
 
 void xd_storage_sr_refresh_all_vdis(const char *sr)
 {
-	const xd_class *c = xd_dm_class("SR");
+	const xd_class *c = xd_dm_class("SR"), *vc = xd_dm_class("VDI");
+	int fi = xd_dm_field_index(vc, "allowed_operations");
 	xd_value *vdis = xd_db_get_field(c, sr, xd_dm_field_index(c, "VDIs"));
+	xd_value *refs = xd_array(), *vals = xd_array();
+	xd_error err = XD_ERROR_INIT;
 	xd_storage_sr_refresh(sr);
-	for (size_t i = 0; vdis && i < vdis->u.arr.n; i++)
-		xd_storage_vdi_refresh(vdis->u.arr.items[i]->u.s);
+	/* Compute every VDI's operations first and store the changed ones in one
+	 * transaction: a start with 50,000 VDIs must not make 50,000 commits. */
+	for (size_t i = 0; vdis && i < vdis->u.arr.n; i++) {
+		const char *vdi = vdis->u.arr.items[i]->u.s;
+		vdi_facts f;
+		if (vdi_facts_read(vdi, &f, &err) == 0) {
+			xd_value *allowed = vdi_allowed(&f);
+			const xd_value *old = xd_struct_get(f.rec, "allowed_operations");
+			if (!old || !xd_value_equal(old, allowed)) {
+				xd_array_append_take(refs, xd_string(vdi));
+				xd_array_append_take(vals, allowed);
+			} else {
+				xd_value_free(allowed);
+			}
+			drop_stale(vc, vdi, xd_struct_get(f.rec, "current_operations"));
+		}
+		vdi_facts_free(&f);
+		xd_error_clear(&err);
+	}
+	if (refs->u.arr.n) {
+		xd_db_txn *t = xd_db_begin();
+		for (size_t i = 0; i < refs->u.arr.n; i++)
+			if (xd_db_txn_exists(t, vc, refs->u.arr.items[i]->u.s))
+				xd_db_txn_set_field(t, vc, refs->u.arr.items[i]->u.s, fi,
+						    vals->u.arr.items[i], &err);
+		if (xd_db_commit(t, &err) < 0)
+			xd_debug("storage: allowed_operations of the VDIs of %s not stored: %s", sr,
+				 err.code);
+		xd_error_clear(&err);
+	}
+	xd_value_free(refs);
+	xd_value_free(vals);
 	xd_value_free(vdis);
 }
 
