@@ -185,6 +185,14 @@ class BadPluginsDirTest(DaemonTestCase):
     def test_bad_file_is_one_line(self):
         (self.daemon.plugins_conf_dir / "broken.conf").write_text("enabled = true\nthis is not it\n")
         self.x.host.call_plugin(self.x.host.get_all()[0], "xapi-c", "rescan_plugins", {})
+        # the harness copies the daemon's stderr into the log file from a
+        # thread of its own: give the line a moment to arrive
+        deadline = time.monotonic() + 5
+        lines = refusal_lines(self.daemon.log_text(), "broken")
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.05)
+            lines = refusal_lines(self.daemon.log_text(), "broken")
+        time.sleep(0.2)  # a second line, if there were one, would be there by now
         lines = refusal_lines(self.daemon.log_text(), "broken")
         self.assertEqual(len(lines), 1, lines)
         self.assertIn("broken.conf line 2: expected 'key = value'", lines[0])
