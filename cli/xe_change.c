@@ -242,6 +242,28 @@ out:
 
 /* ---- <class>-param-add / -remove / -clear ---- */
 
+/* What param-add and param-remove check before they change anything: the
+ * field exists, is a set or a map, may be changed (writable), and the
+ * object exists. Fills *f, *ref and *rec; returns 0, or -1 after saying why. */
+static int collection_field(xe_client *x, const xe_opts *o, const xd_class *c, const xe_view *v,
+			    const char *name, bool adding, const xd_field **f, char **ref,
+			    xd_value **rec)
+{
+	*f = named_field(v, name);
+	if (!*f)
+		return -1;
+	if ((*f)->type->kind != XD_T_SET && (*f)->type->kind != XD_T_MAP) {
+		xe_fail(adding ? "Can only add to parameters of type Set or Map"
+			       : "Can only remove from parameters of type Set or Map");
+		return -1;
+	}
+	if (adding ? !xe_field_addable(c, *f) : !xe_field_removable(c, *f)) {
+		xe_fail(adding ? "Parameter is read-only" : "Cannot remove parameters from read-only map");
+		return -1;
+	}
+	return xe_obj_fetch(x, o, c, ref, rec) < 0 ? -1 : 0;
+}
+
 int xe_cmd_param_add(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci)
 {
 	const char *name = xe_obj_required(o, "param-name");
@@ -256,18 +278,7 @@ int xe_cmd_param_add(xe_client *x, const xe_opts *o, const xd_class *c, const xe
 	if (!name)
 		return 1;
 	xe_view_init(&v, c);
-	f = named_field(&v, name);
-	if (!f)
-		goto out;
-	if (f->type->kind != XD_T_SET && f->type->kind != XD_T_MAP) {
-		xe_fail("Can only add to parameters of type Set or Map");
-		goto out;
-	}
-	if (!xe_field_addable(c, f)) {
-		xe_fail("Parameter is read-only");
-		goto out;
-	}
-	if (xe_obj_fetch(x, o, c, &ref, &rec) < 0)
+	if (collection_field(x, o, c, &v, name, true, &f, &ref, &rec) < 0)
 		goto out;
 	if (f->type->kind == XD_T_SET) {
 		/* param-key=<member>, or the members as bare words. */
@@ -365,18 +376,7 @@ int xe_cmd_param_remove(xe_client *x, const xe_opts *o, const xd_class *c, const
 	if (!name || !key)
 		return 1;
 	xe_view_init(&v, c);
-	f = named_field(&v, name);
-	if (!f)
-		goto out;
-	if (f->type->kind != XD_T_SET && f->type->kind != XD_T_MAP) {
-		xe_fail("Can only remove from parameters of type Set or Map");
-		goto out;
-	}
-	if (!xe_field_removable(c, f)) {
-		xe_fail("Cannot remove parameters from read-only map");
-		goto out;
-	}
-	if (xe_obj_fetch(x, o, c, &ref, &rec) < 0)
+	if (collection_field(x, o, c, &v, name, false, &f, &ref, &rec) < 0)
 		goto out;
 	cur = xd_struct_get(rec, f->name);
 	if (f->type->kind == XD_T_SET) {
