@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 

@@ -9,20 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api.h"
+#include "auth/session.h"
 #include "config.h"
-#include "coverage.h"
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
-#include "api/vm_monitor.h"
-#include "firstboot.h"
-#include "http.h"
-#include "hv.h"
+#include "host/firstboot.h"
+#include "http/http.h"
+#include "hv/hv.h"
+#include "loader/plugins.h"
 #include "log.h"
-#include "plugins.h"
-#include "rpc.h"
-#include "session.h"
-#include "storage.h"
-#include "tasks.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
+#include "tasks/tasks.h"
 
 static int mkdir_p(const char *dir)
 {

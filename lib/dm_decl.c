@@ -1,7 +1,7 @@
 /* dm_decl.c - the XenAPI classes, fields, messages and enums we serve.
  *
  * GENERATED FILE, do not edit. Regenerate with
- *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json core
+ *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json lib
  * (tools/dmgen.py reads upstream's machine-readable datamodel and keeps
  * only names, types, qualifiers, defaults and flags, in our own format).
  */

@@ -3,7 +3,7 @@
  * (hand-written) declares the one-to-many relations by name.
  *
  * GENERATED FILE, do not edit. Regenerate with
- *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json core
+ *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json lib
  * (tools/dmgen.py reads upstream's machine-readable datamodel and keeps
  * only names, types, qualifiers, defaults and flags, in our own format).
  */

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""dmgen.py - writes core/dm_decl.c and core/dm_decl.h, xapi-c's own
+"""dmgen.py - writes lib/dm_decl.c and lib/dm_decl.h, xapi-c's own
 declaration of the XenAPI classes it serves, from upstream's machine-readable
 datamodel (reference/xenapi-datamodel.json).
 
     python3 tools/dmgen.py /path/to/xenapi-datamodel.json [OUTDIR]
 
-OUTDIR defaults to the core/ directory next to this script.  Only names,
+OUTDIR defaults to the lib/ directory next to this script.  Only names,
 types, qualifiers, defaults and flags are taken over: no description texts,
 no lifecycle texts.  The output depends only on the input (stable order, no
 timestamps), so regenerating from the same JSON gives identical files.
@@ -284,7 +284,7 @@ def header_comment(fname, what):
         "/* %s - %s\n"
         " *\n"
         " * GENERATED FILE, do not edit. Regenerate with\n"
-        " *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json core\n"
+        " *     python3 tools/dmgen.py PATH/TO/xenapi-datamodel.json lib\n"
         " * (tools/dmgen.py reads upstream's machine-readable datamodel and keeps\n"
         " * only names, types, qualifiers, defaults and flags, in our own format).\n"
         " */\n" % (fname, what))
@@ -422,7 +422,7 @@ def main(argv):
         sys.stderr.write("usage: dmgen.py [--stats] xenapi-datamodel.json [OUTDIR]\n")
         return 2
     outdir = args[1] if len(args) == 2 else \
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core")
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
     with open(args[0], encoding="utf-8") as fh:
         model = json.load(fh)
     try:

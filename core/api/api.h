@@ -19,4 +19,25 @@ void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 /* Calls every register function above. */
 void xd_api_register_all(void);
 
+/* The VM monitor (vm_monitor.c): the VM refresher, and the VM knobs main.c sets.
+ *
+ * Owns: one thread that, every interval (and when kicked), reads the
+ * domains of the VMs running on this host from the hypervisor backend and
+ * keeps VM_metrics, VM_guest_metrics and host_metrics.memory_free current
+ * (writing only what changed), and carries out what a guest did by itself
+ * (shut down, rebooted, crashed: actions_after_shutdown/reboot/crash).
+ */
+
+/* Brings the db in line with the backend after a (re)start: VMs that were
+ * running and have no domain any more are Halted, operations left in
+ * current_operations by the previous run are dropped, allowed_operations
+ * is computed where it never was. Then starts the thread. Call after the
+ * backend (xd_hv_init) and the db are up. Returns 0 or -1. */
+int xd_vm_monitor_start(double interval_s);
+void xd_vm_monitor_stop(void);
+
+/* How long VM.clean_shutdown / clean_reboot wait for the guest (config
+ * clean_shutdown_timeout; default xapi's 1200 s). */
+void xd_vm_set_shutdown_timeout(double seconds);
+
 #endif

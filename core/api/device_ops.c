@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "vm_int.h"

@@ -8,9 +8,9 @@
 #include <sys/random.h>
 
 #include "api.h"
-#include "db.h"
-#include "generic.h"
-#include "rpc.h"
+#include "db/db.h"
+#include "generic/generic.h"
+#include "rpc/rpc.h"
 #include "vm_int.h"
 
 /* Strings of a field over a set of refs (borrowed class, new array). */

@@ -2,9 +2,9 @@
 #include <time.h>
 
 #include "api.h"
-#include "generic.h"
-#include "hv.h"
-#include "rpc.h"
+#include "generic/generic.h"
+#include "hv/hv.h"
+#include "rpc/rpc.h"
 
 static xd_value *h_get_servertime(const xd_call *call, xd_error *err)
 {

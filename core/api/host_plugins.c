@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "api.h"
-#include "generic.h"
+#include "generic/generic.h"
+#include "loader/plugins.h"
 #include "log.h"
-#include "plugins.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
 
 #define BUILTIN_PLUGIN "xapi-c"
 

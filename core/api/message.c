@@ -14,11 +14,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
-#include "generic.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
 
 static const xd_class *msg_cls;
 static int f_cls, f_obj_uuid, f_timestamp;

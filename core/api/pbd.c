@@ -5,15 +5,13 @@
 #include <string.h>
 
 #include "api.h"
-#include "db.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "log.h"
-#include "rpc.h"
-#include "session.h"
-#include "storage.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "storage_ops.h"
-#include "storage_sync.h"
 
 static const xd_class *pbd_cls(void)
 {
@@ -255,7 +253,7 @@ static xd_value *h_unplug(const xd_call *call, xd_error *err)
 	}
 	char *sr = strdup(xd_storage_rec_str(rec, "SR"));
 	xd_storage_op_key_init(&k, call);
-	/* waits while VDIs of the SR have operations in progress (storage_ops.h) */
+	/* waits while VDIs of the SR have operations in progress (storage.h, "Operations") */
 	if (xd_storage_mark(&k, sr, "unplug", NULL, NULL, err) < 0)
 		goto out;
 	xd_value_free(rec);

@@ -1,9 +1,9 @@
 /* pool.c - pool messages with behaviour. */
 #include "api.h"
-#include "db.h"
-#include "generic.h"
-#include "rpc.h"
-#include "session.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
+#include "rpc/rpc.h"
 
 /* pool.get_master is the implicit getter; what pools add later (join,
  * eject, designate_new_master) lands here. For now: the one-host facts. */

@@ -2,23 +2,21 @@
  * module): create, introduce, forget, destroy, scan, update,
  * get_supported_types and the setters of fields that are read-only in the
  * record. Probing is in sr_probe.c, PBDs in pbd.c. Each change marks the
- * SR (storage_ops.h) so that allowed/current_operations follow, as xapi's. */
+ * SR (storage/storage.h, "Operations") so that allowed/current_operations follow, as xapi's. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
-#include "db.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
+#include "loader/plugins.h"
 #include "log.h"
-#include "plugins.h"
-#include "rpc.h"
-#include "session.h"
-#include "storage.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "storage_ops.h"
-#include "storage_sync.h"
 
 static const xd_class *sr_cls(void)
 {

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
+#include "loader/plugins.h"
 #include "log.h"
-#include "plugins.h"
-#include "rpc.h"
-#include "session.h"
+#include "rpc/rpc.h"
 #include "storage_api.h"
 #include "strbuf.h"
 

@@ -7,9 +7,8 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "storage.h"
-#include "storage_ops.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
 #include "value.h"
 
 /* sr_scan and its results into the db, for a caller that marked the SR

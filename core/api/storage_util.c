@@ -2,7 +2,7 @@
  * storage_api.h). */
 #include <string.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
 #include "storage_api.h"
 

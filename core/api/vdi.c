@@ -6,15 +6,13 @@
 #include <string.h>
 
 #include "api.h"
-#include "db.h"
-#include "generic.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "rpc.h"
-#include "storage.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "storage_ops.h"
-#include "storage_sync.h"
 
 static const xd_class *vdi_cls(void)
 {

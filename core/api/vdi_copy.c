@@ -8,16 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "generic.h"
+#include "datapath/vdi_data.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "rpc.h"
-#include "storage.h"
+#include "rpc/rpc.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "storage_ops.h"
-#include "tasks.h"
-#include "vdi_data.h"
+#include "tasks/tasks.h"
 
 static const xd_class *vdi_cls(void)
 {

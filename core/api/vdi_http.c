@@ -31,17 +31,16 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "auth.h"
-#include "db.h"
-#include "generic.h"
-#include "http.h"
+#include "auth/session.h"
+#include "datapath/vdi_data.h"
+#include "db/db.h"
+#include "generic/generic.h"
+#include "http/http.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
-#include "storage.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "tasks.h"
-#include "vdi_data.h"
+#include "tasks/tasks.h"
 
 /* ---- one transfer ------------------------------------------------------------ */
 

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "db.h"
-#include "generic.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
 #include "vm_int.h"
 
 static int vm_create_check(const xd_call *call, const char *ref, xd_value *record,

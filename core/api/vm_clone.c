@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "strbuf.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 #include "vm_int.h"
 #include "wire.h"
 

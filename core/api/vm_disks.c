@@ -16,13 +16,12 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "generic.h"
+#include "datapath/vdi_data.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "storage.h"
+#include "storage/storage.h"
 #include "storage_api.h"
-#include "storage_ops.h"
-#include "vdi_data.h"
 
 int xd_vm_vdi_attach(const char *vdi, bool writable, char **datapath, char **format,
 		     xd_error *err)

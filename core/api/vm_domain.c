@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "generic.h"
+#include "auth/session.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
 
 #define MiB (1024LL * 1024LL)
 

@@ -22,10 +22,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "error.h"
-#include "hv.h"
-#include "rpc.h"
+#include "hv/hv.h"
+#include "rpc/rpc.h"
 #include "value.h"
 
 /* ---- record helpers (borrowed values; "" / 0 / false when absent) ---- */

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "generic.h"
+#include "api.h"
+#include "auth/session.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
 #include "vm_int.h"
-#include "vm_monitor.h"
 
 /* xapi's domain_shutdown_total_timeout */
 static double shutdown_timeout_s = 1200.0;

@@ -1,7 +1,7 @@
-/* vm_monitor.c - keeps the db in step with the domains (see vm_monitor.h):
+/* vm_monitor.c - keeps the db in step with the domains (see api.h, "The VM monitor"):
  * VM_metrics, VM_guest_metrics, host_metrics.memory_free, and the
  * transitions a guest makes by itself. */
-#include "vm_monitor.h"
+#include "api.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "generic.h"
+#include "auth/session.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
 #include "vm_int.h"
 
 static pthread_t thread;

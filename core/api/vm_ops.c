@@ -12,10 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/session.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 
 enum { HALTED = 1, PAUSED = 2, SUSPENDED = 4, RUNNING = 8, ALL = 15 };
 

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "storage_api.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 #include "vm_int.h"
 
 typedef struct disk_spec {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "vm_int.h"

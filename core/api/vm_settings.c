@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "vm_int.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 

@@ -1,6 +1,6 @@
-/* auth.c - user name + password checks (see auth.h). */
+/* auth.c - user name + password checks (see session.h, "Passwords"). */
 #define _GNU_SOURCE
-#include "auth.h"
+#include "session.h"
 
 #include <crypt.h>
 #include <errno.h>

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
-#include "db.h"
-#include "generic.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "error.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
 
 typedef struct xd_session_config {
 	const char *users_file;       /* NULL: PAM */
@@ -38,5 +38,15 @@ void xd_session_on_gone(xd_session_gone_fn fn);
 /* The host ref this daemon is (set by firstboot). */
 const char *xd_this_host(void);
 void xd_set_this_host(const char *ref);
+
+/* Passwords (auth.c): checking a user name and password: against a users file
+ * (user:crypt-hash lines, for tests and containers) or PAM.
+ * Owns: the loaded users file (re-read when it changes). */
+
+/* users_file NULL: PAM with the given service. */
+int xd_auth_init(const char *users_file, const char *pam_service);
+void xd_auth_shutdown(void);
+/* 0 if the password is right; -1 with a short reason in why (static text). */
+int xd_auth_check(const char *user, const char *password, const char **why);
 
 #endif

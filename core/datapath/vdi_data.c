@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 
 static int io_error(xd_error *err, const xd_vdi_data *d, const char *what, int e)
 {

@@ -22,12 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "auth/session.h"
+#include "db/db.h"
 #include "event_sub.h"
-#include "generic.h"
+#include "generic/generic.h"
 #include "log.h"
-#include "rpc.h"
-#include "session.h"
+#include "rpc/rpc.h"
 
 /* Upper bound of one wait on the db, so a wake-up lost to a race is only a
  * short delay; a slice that sees no new generation costs no db scan. */

@@ -10,8 +10,8 @@
 #ifndef XD_GENERIC_H
 #define XD_GENERIC_H
 
-#include "db.h"
-#include "rpc.h"
+#include "db/db.h"
+#include "rpc/rpc.h"
 
 /* The handler for an implicit message, or NULL if it is not one we derive. */
 xd_handler_fn xd_generic_handler(const xd_class *c, const xd_message *m);

@@ -9,11 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
 
 #define MiB (1024LL * 1024LL)
 

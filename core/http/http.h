@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "rpc.h"
+#include "rpc/rpc.h"
 
 typedef struct xd_http_config {
 	const char *listen;          /* "ADDR:PORT"; NULL = no TCP listener */

@@ -12,8 +12,8 @@
 
 #include "log.h"
 #include "plugins_int.h"
-#include "rpc.h"
-#include "tasks.h"
+#include "rpc/rpc.h"
+#include "tasks/tasks.h"
 
 /* How often a call in progress looks at its task's cancel flag. */
 #define CANCEL_POLL_S 0.25

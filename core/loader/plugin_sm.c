@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "generic.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
 #include "plugins_int.h"

@@ -1,9 +1,8 @@
 /* coverage.c - doc/api-coverage.md from the declaration and the handler
  * registry, so the table cannot drift from the code. */
-#include "coverage.h"
+#include "rpc.h"
 
 #include "dm.h"
-#include "rpc.h"
 
 void xd_coverage_print(FILE *out)
 {

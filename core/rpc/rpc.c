@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "events.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "events/events.h"
+#include "generic/generic.h"
 #include "log.h"
-#include "session.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 
 /* One entry per wire name ("VM.get_name_label" and "VM_get_name_label"). */
 typedef struct method_entry {

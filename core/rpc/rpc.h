@@ -15,6 +15,7 @@
 #include "dm.h"
 #include "error.h"
 #include "value.h"
+#include <stdio.h>
 
 /* Who is calling, as the transport knows it. */
 typedef struct xd_peer {
@@ -69,5 +70,11 @@ bool xd_rpc_stopping(void);
 
 /* Fills the generic (table-driven) handlers; registers every api/ module. */
 void xd_rpc_init(void);
+
+/* The API coverage table (coverage.c): the API coverage table (doc/api-coverage.md): every message
+ * of every class we declare, and whether a handler implements it. */
+
+/* Prints the markdown table. Needs xd_dm_init() and xd_rpc_init(). */
+void xd_coverage_print(FILE *out);
 
 #endif

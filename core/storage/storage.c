@@ -8,13 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "auth/session.h"
+#include "db/db.h"
 #include "dm.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
-#include "storage_ops.h"
-#include "storage_sync.h"
 
 static xd_value *field(const char *cls, const char *ref, const char *name)
 {

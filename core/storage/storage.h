@@ -7,8 +7,9 @@
  * two transfers of the same VDI share one driver attach and the last one
  * detaches), and the lock that serialises SR plug state changes.
  *
- * Companions: storage_sync.h (driver results -> the db) and storage_ops.h
- * (allowed_operations / current_operations).
+ * The storage subsystem's one public header: its two other parts, xapi's
+ * allowed/current operations (storage_ops.c) and driver results into the db
+ * (storage_sync.c), have their sections below.
  */
 #ifndef XD_STORAGE_H
 #define XD_STORAGE_H
@@ -17,7 +18,8 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "plugins.h"
+#include "loader/plugins.h"
+#include "rpc/rpc.h"
 #include "value.h"
 
 /* An SR opened for a driver call: the record, this host's PBD and the
@@ -87,5 +89,90 @@ int xd_storage_vdi_attach_mode(const char *vdi);
  * line), drops current_operations left by a previous run and recomputes
  * the allowed_operations of every SR and VDI. */
 void xd_storage_startup(void);
+
+/* Operations (storage_ops.c): SR.allowed_operations / current_operations and
+ * VDI.allowed_operations / current_operations, as xapi computes them
+ * (xapi_sr_operations.ml, xapi_vdi.ml check_operation_error).
+ *
+ * Every storage message that changes something first marks its SR and/or
+ * VDI: the check that the operation is allowed now and the entry in
+ * current_operations (task ref -> operation) are one step under this
+ * module's lock, so two conflicting calls cannot both pass; the loser gets
+ * xapi's error (OTHER_OPERATION_IN_PROGRESS [class, ref, op, task], SR_HAS_PBD,
+ * VDI_IN_USE...). Unmarking removes the entry and recomputes
+ * allowed_operations. An entry is only believed while the operation runs in
+ * this process (a daemon killed mid-operation leaves entries that block
+ * nothing and go at the next refresh). A VDI the core holds attached
+ * (storage.h) counts as an attached VBD, as xapi's dom0 VBDs do.
+ *
+ * Owns: that lock and the set of keys of the operations running here.
+ */
+
+/* The key an operation is marked with: the call's task when it runs Async,
+ * else a fresh ref of its own (xapi's calls always have a task). */
+typedef struct xd_storage_op_key {
+	char key[64];
+	const char *task;        /* the call's task (cancel), or NULL */
+} xd_storage_op_key;
+void xd_storage_op_key_init(xd_storage_op_key *k, const xd_call *call);
+
+/* Is op (a storage_operations / vdi_operations name) allowed now? 0, or -1
+ * with the error xapi would give. */
+int xd_storage_sr_check(const char *sr, const char *op, xd_error *err);
+int xd_storage_vdi_check(const char *vdi, const char *op, xd_error *err);
+
+/* Marks sr with sr_op and/or vdi with vdi_op (either may be NULL) under
+ * k: checks, then adds to current_operations and recomputes
+ * allowed_operations; all or nothing. Like xapi (Helpers.retry_with_global_lock)
+ * it waits while the only obstacle is OTHER_OPERATION_IN_PROGRESS (woken when
+ * an operation ends), for up to xapi's two hours; a cancel of k's task
+ * ends the wait with TASK_CANCELLED [task]. */
+int xd_storage_mark(const xd_storage_op_key *k, const char *sr, const char *sr_op,
+		    const char *vdi, const char *vdi_op, xd_error *err);
+/* Removes k from both (objects that are gone are skipped) and wakes the
+ * waiters. */
+void xd_storage_unmark(const xd_storage_op_key *k, const char *sr, const char *vdi);
+/* For tests: the longest mark waits (default 7200 s). */
+void xd_storage_set_mark_timeout(double seconds);
+
+/* Recompute and store allowed_operations (after any change they depend on:
+ * PBDs, VDIs, VBDs, capabilities). */
+void xd_storage_sr_refresh(const char *sr);
+void xd_storage_vdi_refresh(const char *vdi);
+/* The SR, and every VDI in it. */
+void xd_storage_sr_refresh_all_vdis(const char *sr);
+
+/* Driver results into the db (storage_sync.c): what a storage driver reported, written into the db as
+ * xapi's update_vdis does (xapi_sr.ml): VDI records keyed by (SR,
+ * location), SR space.
+ *
+ * Rules:
+ *  - a location the db does not know gets a new record (managed true,
+ *    missing false, type user, the driver's uuid if it is a free valid
+ *    one, else a fresh one);
+ *  - a VDI named as another's `parent` is a hidden parent of a snapshot
+ *    chain: managed false (and a parent the db does not know yet gets a
+ *    record too, "base copy" as sm names them);
+ *  - after a scan, a record whose location the driver no longer reports is
+ *    forgotten, as xapi does; while VBDs still point at it, it is kept with
+ *    missing true instead, so those VBDs do not dangle;
+ *  - known records get the driver's sizes, read_only and sm_config, and
+ *    is_a_snapshot / snapshot_of when the driver asserts them (an absent
+ *    snapshot_of never clears one the db has).
+ *
+ * Owns: the lock that makes one read-compare-write of an SR's VDIs atomic
+ * with respect to the others.
+ */
+
+/* The result of sr_scan: every VDI of the SR and its space. */
+int xd_storage_sync_scan(const char *sr, const xd_sr_result *r, xd_error *err);
+/* One VDI a call emitted (vdi_create, snapshot, clone, resize, introduce,
+ * update, attach): its record, created if the location is new. Returns
+ * the VDI ref (heap) or NULL. */
+char *xd_storage_sync_vdi(const char *sr, const xd_vdi_info *vi, xd_error *err);
+/* SR space from emit_sr; values of -1 leave the field as it is. */
+int xd_storage_sync_sr(const char *sr, const xd_sr_info *si, xd_error *err);
+/* The VDI of sr at location (heap ref) or NULL. */
+char *xd_storage_vdi_by_location(const char *sr, const char *location);
 
 #endif

@@ -1,6 +1,6 @@
 /* storage_ops.c - allowed and current operations of SRs and VDIs, as
- * xapi_sr_operations.ml and xapi_vdi.ml compute them (see storage_ops.h). */
-#include "storage_ops.h"
+ * xapi_sr_operations.ml and xapi_vdi.ml compute them (see storage.h, "Operations"). */
+#include "storage.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -10,12 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
 #include "ids.h"
 #include "log.h"
-#include "storage.h"
-#include "tasks.h"
+#include "tasks/tasks.h"
 
 static pthread_mutex_t ops_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ops_cond = PTHREAD_COND_INITIALIZER;

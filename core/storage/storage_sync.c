@@ -1,6 +1,6 @@
 /* storage_sync.c - driver results into VDI and SR records (see
- * storage_sync.h for the rules). */
-#include "storage_sync.h"
+ * storage.h, "Driver results into the db", for the rules). */
+#include "storage.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -8,12 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "storage.h"
 
 static pthread_mutex_t sync_lock = PTHREAD_MUTEX_INITIALIZER;
 

@@ -25,11 +25,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
-#include "generic.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
-#include "session.h"
 #include "strbuf.h"
 #include "wire.h"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "error.h"
-#include "rpc.h"
+#include "rpc/rpc.h"
 
 /* Starts nworkers threads; marks tasks left pending by a previous run as
  * failed (INTERNAL_ERROR "xapid restarted"). */

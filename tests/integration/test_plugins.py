@@ -1,4 +1,4 @@
-"""Plugins (core/plugins.h, doc/plugins.md) through a running xapid: each
+"""Plugins (core/loader/plugins.h, doc/plugins.md) through a running xapid: each
 refused plugin (tests/plugins/: another ABI major, no entry symbol, a NULL
 mandatory op, a capability without its op, a bad name, init failing, a
 duplicate name, a missing .so, a bad plugins.d file) is one clear error line

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
 #include "ids.h"
 #include "log.h"

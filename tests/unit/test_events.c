@@ -1,9 +1,9 @@
 /* test_events.c - event.from tokens, subscriptions and event classes
- * (core/event_sub.c): the parts of the event API that need no daemon. */
+ * (core/events/event_sub.c): the parts of the event API that need no daemon. */
 #include <math.h>
 #include <stdlib.h>
 
-#include "event_sub.h"
+#include "events/event_sub.h"
 #include "tap.h"
 
 static void test_tokens(void)

@@ -1,4 +1,4 @@
-/* test_http.c - the HTTP server (core/http.c) through raw sockets, with a fake
+/* test_http.c - the HTTP server (core/http/http.c) through raw sockets, with a fake
  * xd_rpc_dispatch defined here (rpc.c is not linked): routing of POST paths to
  * XML-RPC / JSON-RPC, exact headers, keep-alive, pipelining, chunked bodies,
  * limits and malformed requests, the unix socket and its peer uid, registered
@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http.h"
-#include "http_parse.h"
+#include "http/http.h"
+#include "http/http_parse.h"
 #include "log.h"
 #include "tap.h"
 #include "wire.h"

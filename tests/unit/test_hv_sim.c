@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hv.h"
-#include "hv_int.h"
+#include "hv/hv.h"
+#include "hv/hv_int.h"
 #include "log.h"
 #include "tap.h"
 

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hv.h"
-#include "hv_int.h"
-#include "hv_xen_guest.h"
-#include "hv_xen_log.h"
+#include "hv/hv.h"
+#include "hv/hv_int.h"
+#include "hv/xen/hv_xen_guest.h"
+#include "hv/xen/hv_xen_log.h"
 #include "log.h"
 #include "tap.h"
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv.h"
-#include "hv_xen_config.h"
+#include "hv/hv.h"
+#include "hv/xen/hv_xen_config.h"
 #include "tap.h"
 
 #ifndef XD_TEST_DATADIR

@@ -1,4 +1,4 @@
-/* test_plugins.c - the core's plugin machinery (core/plugins.h) against the
+/* test_plugins.c - the core's plugin machinery (core/loader/plugins.h) against the
  * real xapid-plugin-worker and the test plugins of tests/plugins/, all from
  * the build dir: refusals (one log line each), the descriptor as SM object,
  * storage calls and their errors, a crash, an exit and a hang isolated in
@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
+#include "loader/plugins.h"
 #include "log.h"
-#include "plugins.h"
 #include "tap.h"
 
 #ifndef XD_TEST_BUILDDIR

@@ -1,16 +1,15 @@
-/* test_storage_sync.c - driver results into the db (core/storage_sync.c)
- * and SR/VDI allowed and current operations (core/storage_ops.c), on an
+/* test_storage_sync.c - driver results into the db (core/storage/storage_sync.c)
+ * and SR/VDI allowed and current operations (core/storage/storage_ops.c), on an
  * in-memory db with no driver: what the driver "reported" is built here. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "auth/session.h"
+#include "db/db.h"
 #include "dm.h"
-#include "generic.h"
+#include "generic/generic.h"
 #include "ids.h"
-#include "session.h"
-#include "storage_ops.h"
-#include "storage_sync.h"
+#include "storage/storage.h"
 #include "tap.h"
 
 static const xd_class *cls(const char *name)

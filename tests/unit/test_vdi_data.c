@@ -1,4 +1,4 @@
-/* test_vdi_data.c - datapaths (core/vdi_data.c) on file:// URIs: reads,
+/* test_vdi_data.c - datapaths (core/datapath/vdi_data.c) on file:// URIs: reads,
  * writes, holes, extents, the block copy (sparse, incremental, cancel-free)
  * and the errors. The NBD backend is exercised by the integration tests
  * (the file driver serves VDIs with qemu-nbd). */
@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "datapath/vdi_data.h"
 #include "tap.h"
-#include "vdi_data.h"
 
 #define MIB (1 << 20)
 

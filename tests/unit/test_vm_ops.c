@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "api/vm_int.h"
-#include "db.h"
+#include "db/db.h"
 #include "dm.h"
-#include "generic.h"
+#include "generic/generic.h"
 #include "tap.h"
 
 #define VM_REF "OpaqueRef:11111111-1111-1111-1111-111111111111"

@@ -1,4 +1,4 @@
-/* test_where.c - the get_all_records_where expression language (core/where.c)
+/* test_where.c - the get_all_records_where expression language (core/generic/where.c)
  * on real VM rows: each construct, upstream's precedence (and/or equal and
  * left-grouping, not loosest), literals without escapes, both field name
  * forms, db string forms of non-string fields, unknown fields, and the exact
@@ -8,8 +8,8 @@
 
 #include "dm.h"
 #include "error.h"
+#include "generic/where.h"
 #include "value.h"
-#include "where.h"
 
 #include "tap.h"
 

@@ -32,7 +32,7 @@
  * one condition variable that every change broadcasts (xd_sim_changed).
  */
 #define _GNU_SOURCE
-#include "hv.h"
+#include "hv/hv.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -42,7 +42,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 #include "hv_sim_image.h"
 #include "hv_sim_int.h"
 #include "log.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 #include "hv_sim_int.h"
 
 static int device_error(xd_error *err, const char *code, int devid)

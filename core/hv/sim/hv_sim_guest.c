@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 #include "hv_sim_int.h"
 
 static void put(xd_value *map, const char *key, const char *val)

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "hv.h"
+#include "hv/hv.h"
 
 #define XD_SIM_IMAGE_VERSION 1
 

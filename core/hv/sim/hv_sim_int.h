@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "hv.h"
+#include "hv/hv.h"
 #include "hv_sim_image.h"
 
 typedef struct xd_sim_disk {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 #include "hv_sim_int.h"
 #include "log.h"
 

@@ -19,7 +19,7 @@
  * libxl_domain_suspend into the connection.
  */
 #define _GNU_SOURCE
-#include "hv.h"
+#include "hv/hv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +37,7 @@
 #include <xenctrl.h>
 #include <xenstore.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 #include "hv_xen_config.h"
 #include "hv_xen_guest.h"
 #include "hv_xen_log.h"

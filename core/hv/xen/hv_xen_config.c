@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv_int.h"
+#include "hv/hv_int.h"
 
 static char *xstrdup(const char *s)
 {

@@ -34,7 +34,7 @@
 #include <stdbool.h>
 
 #include "error.h"
-#include "hv.h"
+#include "hv/hv.h"
 
 /* Initialises *out and fills it from spec. On error *out is disposed again;
  * on success the caller disposes it (libxl_domain_config_dispose). */

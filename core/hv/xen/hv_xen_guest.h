@@ -19,7 +19,7 @@
 #ifndef XD_HV_XEN_GUEST_H
 #define XD_HV_XEN_GUEST_H
 
-#include "hv.h"
+#include "hv/hv.h"
 
 typedef struct xd_hv_xen_store {
 	/* The value of key (relative to the domain's directory), malloc'd, or NULL. */

@@ -19,7 +19,7 @@
 #include <json-c/json.h>
 #include <xapi/plugin.h>
 
-#include "plugin_proto.h"
+#include "loader/plugin_proto.h"
 
 struct xapi_kv {
 	size_t n;
