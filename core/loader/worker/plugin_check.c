@@ -241,6 +241,11 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 	if (!d->ops)
 		return reason("its descriptor has no ops table");
 
+	for (size_t i = 0; d->config && d->config[i].key; i++)
+		if (d->config[i].required & ~(XAPI_CONFIG_REQUIRED | XAPI_CONFIG_PROBE_OPTIONAL))
+			return reason("config key '%.80s': required = %d is not a set of "
+				      "XAPI_CONFIG_* bits", d->config[i].key, d->config[i].required);
+
 	json_object *ops = json_object_new_array(), *features = json_object_new_array();
 	char *why = check_ops(d, ops);
 	if (!why)
@@ -267,7 +272,7 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 		json_object_object_add(k, "key", json_object_new_string(d->config[i].key));
 		json_object_object_add(k, "description",
 				       json_object_new_string(or_empty(d->config[i].description)));
-		json_object_object_add(k, "required", json_object_new_boolean(d->config[i].required));
+		json_object_object_add(k, "required", json_object_new_int(d->config[i].required));
 		json_object_array_add(config, k);
 	}
 	json_object_object_add(o, "config", config);

@@ -21,7 +21,7 @@ struct xapi_metrics_ops {
 	uint32_t interval_ms;          /* how often collect runs (e.g. 5000) */
 	/* Samples every declared data source. Mandatory. */
 	int (*collect)(void *st, xapi_call_t *call, unsigned flags);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 #ifdef __cplusplus

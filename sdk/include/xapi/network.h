@@ -62,7 +62,7 @@ struct xapi_net_ops {
 			unsigned flags);
 	int (*bond_remove)(void *st, xapi_call_t *call, const char *bridge, const char *bond,
 			   unsigned flags);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 #ifdef __cplusplus

@@ -23,11 +23,13 @@
  *    service, which copies it: the plugin never frees core memory and the
  *    core never frees plugin memory. The descriptor and the ops table are the
  *    plugin's, static and const, valid until fini returns.
- *  - Errors. Ops return XAPI_OK or a negative enum xapi_status. Before
- *    returning XAPI_E_FAILED, say what went wrong with xapi_fail() (an error
- *    code plus a message). Never exit(), abort() or return a bare errno; the
- *    core maps errors to XenAPI ones (SR_BACKEND_FAILURE_<code> ["",
- *    message, ""] as xapi's sm_exec does, or a named XenAPI code you give).
+ *  - Errors. Ops return XAPI_OK or one of the negative enum xapi_status
+ *    values below (they lie far below -4095, so a bare -errno, a -1 or a
+ *    positive number can never pass for one: the core logs such a return
+ *    as a driver bug). Before returning XAPI_E_FAILED, say what went wrong
+ *    with xapi_fail() (an error code plus a message). Never exit(), abort()
+ *    or return a bare errno. What each status becomes on the wire is the
+ *    table "Statuses on the wire" below.
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
  *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
@@ -44,7 +46,7 @@
 extern "C" {
 #endif
 
-#define XAPI_ABI_MAJOR 1
+#define XAPI_ABI_MAJOR 2
 #define XAPI_ABI_MINOR 0
 #define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
 #define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -60,16 +62,83 @@ typedef struct xapi_plugin xapi_plugin_t; /* one loaded plugin */
 typedef struct xapi_call xapi_call_t;     /* one operation in progress */
 typedef struct xapi_kv xapi_kv_t;         /* a read-only string -> string map */
 
+/* What an op (and xapi_plugin_init) returns. The failing values start at
+ * -10001: an errno is at most 4095 (Linux's MAX_ERRNO), so a driver that
+ * returns a bare -errno, -1 or a positive number is told apart from one that
+ * returns a status, and the core reports it as a driver bug instead of
+ * guessing (in ABI 1 the statuses were -1..-7 and -EIO read as
+ * XAPI_E_BUSY). */
 enum xapi_status {
 	XAPI_OK = 0,
-	XAPI_E_FAILED = -1,      /* details were given with xapi_fail() */
-	XAPI_E_UNSUPPORTED = -2, /* op, flag or argument not supported */
-	XAPI_E_INVALID = -3,     /* bad argument (device_config key missing...) */
-	XAPI_E_NOT_FOUND = -4,   /* the object is gone (VDI_MISSING, SR missing...) */
-	XAPI_E_BUSY = -5,        /* in use (VDI_IN_USE, SR_NOT_EMPTY...) */
-	XAPI_E_CANCELLED = -6,   /* host->cancelled() said stop */
-	XAPI_E_NO_SPACE = -7,    /* out of space (SR_FULL) */
+	XAPI_E_FAILED = -10001,      /* details were given with xapi_fail() */
+	XAPI_E_UNSUPPORTED = -10002, /* op, flag or argument not supported */
+	XAPI_E_INVALID = -10003,     /* bad argument (device_config key missing...) */
+	XAPI_E_NOT_FOUND = -10004,   /* the object is gone (VDI_MISSING, SR missing...) */
+	XAPI_E_BUSY = -10005,        /* in use (VDI_IN_USE, SR_NOT_EMPTY...) */
+	XAPI_E_CANCELLED = -10006,   /* host->cancelled() said stop */
+	XAPI_E_NO_SPACE = -10007,    /* out of space (SR_FULL) */
 };
+#define XAPI_STATUS_VALID(rc) ((rc) == XAPI_OK || ((rc) <= XAPI_E_FAILED && (rc) >= XAPI_E_NO_SPACE))
+
+/* Statuses on the wire: what the client of a storage call gets (xapid's
+ * core/loader/plugin_status.c; doc/plugin-sdk.md has the same table).
+ *
+ * With xapi_fail(host, call, code, n, fmt, ...) before a failing return,
+ * whatever the status, the xapi_fail wins:
+ *   code "A_XENAPI_CODE" ([A-Z][A-Z0-9_]*, <= 64)  A_XENAPI_CODE [message]
+ *   code NULL, n = 16            SR_DEVICE_IN_USE []
+ *   code NULL, n = 24            VDI_IN_USE [vdi, op]
+ *   code NULL, n = 39            SR_NOT_EMPTY []
+ *   code NULL, n = 144           VDI_MISSING [sr, vdi]
+ *   code NULL, other n > 0       SR_BACKEND_FAILURE_<n> ["", message, ""]
+ *   code NULL, n <= 0            SR_BACKEND_FAILURE ["", message, ""]
+ *   another code (not a name)    as code NULL, message "<code>: <message>"
+ * (n: SMAPIv1 numbers from sm's XE_SR_ERRORCODES.xml, mapped as xapi's
+ * sm_exec does.)
+ *
+ * Without xapi_fail:
+ *   XAPI_OK                the op's results are used (see "must emit")
+ *   XAPI_E_UNSUPPORTED     SR_OPERATION_NOT_SUPPORTED [sr]
+ *   XAPI_E_INVALID         SR_BACKEND_FAILURE_1 ["", "Invalid argument
+ *                          [opterr=the <type> driver refused the arguments
+ *                          of <op>]", ""]
+ *   XAPI_E_NOT_FOUND       vdi_delete, vdi_snapshot, vdi_clone, vdi_resize,
+ *                          vdi_attach, vdi_detach, vdi_introduce,
+ *                          vdi_update: VDI_MISSING [sr, vdi] (vdi: the
+ *                          location for vdi_introduce); every other op:
+ *                          SR_BACKEND_FAILURE_47 ["", "The SR is not
+ *                          available [opterr=the <type> driver did not
+ *                          find it during <op>]", ""]
+ *   XAPI_E_BUSY            sr_delete: SR_NOT_EMPTY []; vdi_*: VDI_IN_USE
+ *                          [vdi, op] (vdi_create: [sr]... see below);
+ *                          other sr_*: SR_DEVICE_IN_USE []
+ *   XAPI_E_CANCELLED       TASK_CANCELLED [task]
+ *   XAPI_E_NO_SPACE        SR_FULL [requested bytes, maximum bytes]
+ *   XAPI_E_FAILED          a driver bug: SR_BACKEND_FAILURE ["", "the
+ *                          <type> driver failed in <op> without saying why
+ *                          (XAPI_E_FAILED without xapi_fail)", ""]
+ *   not a status (-EIO,    a driver bug: SR_BACKEND_FAILURE ["", "the
+ *   -1, 5...)              <type> driver returned N from <op>, which is not
+ *                          a status (a bare errno?)", ""]
+ *
+ * Must emit. XAPI_OK from vdi_create, vdi_snapshot, vdi_clone,
+ * vdi_resize, vdi_attach, vdi_introduce or vdi_update without an
+ * emit_vdi() is a driver bug: SR_BACKEND_FAILURE ["", "the <type> driver
+ * returned XAPI_OK from <op> without emitting the VDI", ""]. The SR ops
+ * may emit the SR's space; without it the SR's sizes stay as they were.
+ *
+ * Locations. Every location (and snapshot_of, parent) a driver emits must
+ * be 1 to XAPI_LOCATION_MAX bytes of valid UTF-8 without control
+ * characters (U+0000..U+001F, U+007F): it travels in XML-RPC and is shown
+ * by xe. Another one is a driver bug that fails the call:
+ * SR_BACKEND_FAILURE ["", "the <type> driver emitted an unusable location
+ * from <op>: <why>", ""].
+ *
+ * Every driver bug is also one line in xapid's log at error level:
+ * "plugin <name>: driver bug: ...". The VDI and SR in the parameters are
+ * refs when the handler knows them (else the SR's uuid and the location).
+ */
+#define XAPI_LOCATION_MAX 1024
 
 /* Result records, defined in the per-kind headers. */
 struct xapi_sr_info;
@@ -142,15 +211,30 @@ struct xapi_host {
 	int (*ds_declare)(xapi_plugin_t *self, const struct xapi_ds_desc *ds);
 	int (*ds_sample)(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 			 double value);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 /* A configuration key the plugin understands (becomes SM.configuration
- * for storage drivers). The array ends with { NULL }. */
+ * for storage drivers, where a required key's description gets
+ * " (required)" unless it says so already). The array ends with { NULL }.
+ *
+ * For a storage driver, `required` is checked by xapid before the driver
+ * runs: SR.create, SR.probe and PBD.plug with a device_config that lacks a
+ * XAPI_CONFIG_REQUIRED key (or has it empty) are refused with sm's error
+ * for that key (SR_BACKEND_FAILURE_94 ["", "The request is missing the
+ * location parameter", ""] for `location`; 90 device, 101 serverpath, 102
+ * server, 95 target, 96 targetIQN, 107 SCSIid, 89 LUNid) or, for any other
+ * key, SR_BACKEND_FAILURE_115 ["", "Not all required parameters specified.
+ * [opterr=device-config:<key> is required by the <type> driver]", ""]. Add
+ * XAPI_CONFIG_PROBE_OPTIONAL for a key sr_probe can do without (probe is
+ * how a client discovers it, e.g. an iSCSI target's IQNs). For network and
+ * metrics plugins the flag is informational. */
+#define XAPI_CONFIG_REQUIRED 1
+#define XAPI_CONFIG_PROBE_OPTIONAL 2
 struct xapi_config_key {
 	const char *key;
 	const char *description;
-	int required;
+	int required;                  /* 0 or XAPI_CONFIG_* bits */
 };
 
 #define XAPI_PLUGIN_THREADSAFE (1u << 0) /* ops may run concurrently */
