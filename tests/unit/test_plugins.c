@@ -291,7 +291,7 @@ static void test_calls(void)
 
 	check_error("fail", "SR_BACKEND_FAILURE_42", "", "the faulty driver failed on purpose", "");
 	check_error("full", "SR_FULL", "no room in the faulty SR", NULL, NULL);
-	check_error("notfound", "SR_BACKEND_FAILURE_47", "", 
+	check_error("notfound", "SR_BACKEND_FAILURE_47", "",
 		    "The SR is not available [opterr=the faulty driver did not find it during vdi_create]",
 		    "");
 
