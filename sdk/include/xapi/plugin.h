@@ -81,62 +81,66 @@ enum xapi_status {
 #define XAPI_STATUS_VALID(rc) ((rc) == XAPI_OK || ((rc) <= XAPI_E_FAILED && (rc) >= XAPI_E_NO_SPACE))
 
 /* Statuses on the wire: what the client of a storage call gets (xapid's
- * core/loader/plugin_status.c; doc/plugin-sdk.md has the same table).
+ * core/loader/plugin_status.c; doc/plugin-sdk.md §2 has the same table).
+ * In the parameters, `sr` and `vdi` are refs where the XenAPI call names
+ * them (else the SR's uuid, and the location for vdi_create and
+ * vdi_introduce, "" if there is none); `op` is the XenAPI operation
+ * ("destroy", "snapshot", "clone", "resize", "attach", "update").
+ * "The VDI ops on an existing VDI" are vdi_delete, vdi_snapshot, vdi_clone,
+ * vdi_resize, vdi_attach, vdi_detach and vdi_update.
  *
- * With xapi_fail(host, call, code, n, fmt, ...) before a failing return,
- * whatever the status, the xapi_fail wins:
- *   code "A_XENAPI_CODE" ([A-Z][A-Z0-9_]*, <= 64)  A_XENAPI_CODE [message]
- *   code NULL, n = 16            SR_DEVICE_IN_USE []
- *   code NULL, n = 24            VDI_IN_USE [vdi, op]
- *   code NULL, n = 39            SR_NOT_EMPTY []
- *   code NULL, n = 144           VDI_MISSING [sr, vdi]
- *   code NULL, other n > 0       SR_BACKEND_FAILURE_<n> ["", message, ""]
- *   code NULL, n <= 0            SR_BACKEND_FAILURE ["", message, ""]
- *   another code (not a name)    as code NULL, message "<code>: <message>"
- * (n: SMAPIv1 numbers from sm's XE_SR_ERRORCODES.xml, mapped as xapi's
- * sm_exec does.)
+ * After xapi_fail(host, call, code, n, fmt, ...), whatever failing status
+ * the op then returns, the xapi_fail decides:
+ *   code, a XenAPI name ([A-Z][A-Z0-9_]*, <= 64)  code [message]
+ *   code NULL, n = 16        SR_DEVICE_IN_USE []
+ *   code NULL, n = 24        VDI_IN_USE [vdi, op] (on an existing VDI), else []
+ *   code NULL, n = 39        SR_NOT_EMPTY []
+ *   code NULL, n = 144       VDI_MISSING [sr, vdi]
+ *   code NULL, other n > 0   SR_BACKEND_FAILURE_<n> ["", message, ""]
+ *   code NULL, n <= 0        SR_BACKEND_FAILURE ["", message, ""]
+ *   code not a name          as code NULL, with message "<code>: <message>"
+ * (n: the SMAPIv1 numbers of sm's XE_SR_ERRORCODES.xml; 16, 24, 39 and 144
+ * are mapped as xapi's sm_exec maps them.)
  *
  * Without xapi_fail:
- *   XAPI_OK                the op's results are used (see "must emit")
- *   XAPI_E_UNSUPPORTED     SR_OPERATION_NOT_SUPPORTED [sr]
- *   XAPI_E_INVALID         SR_BACKEND_FAILURE_1 ["", "Invalid argument
- *                          [opterr=the <type> driver refused the arguments
- *                          of <op>]", ""]
- *   XAPI_E_NOT_FOUND       vdi_delete, vdi_snapshot, vdi_clone, vdi_resize,
- *                          vdi_attach, vdi_detach, vdi_introduce,
- *                          vdi_update: VDI_MISSING [sr, vdi] (vdi: the
- *                          location for vdi_introduce); every other op:
- *                          SR_BACKEND_FAILURE_47 ["", "The SR is not
- *                          available [opterr=the <type> driver did not
- *                          find it during <op>]", ""]
- *   XAPI_E_BUSY            sr_delete: SR_NOT_EMPTY []; vdi_*: VDI_IN_USE
- *                          [vdi, op] (vdi_create: [sr]... see below);
- *                          other sr_*: SR_DEVICE_IN_USE []
- *   XAPI_E_CANCELLED       TASK_CANCELLED [task]
- *   XAPI_E_NO_SPACE        SR_FULL [requested bytes, maximum bytes]
- *   XAPI_E_FAILED          a driver bug: SR_BACKEND_FAILURE ["", "the
- *                          <type> driver failed in <op> without saying why
- *                          (XAPI_E_FAILED without xapi_fail)", ""]
- *   not a status (-EIO,    a driver bug: SR_BACKEND_FAILURE ["", "the
- *   -1, 5...)              <type> driver returned N from <op>, which is not
- *                          a status (a bare errno?)", ""]
+ *   XAPI_E_UNSUPPORTED  SR_OPERATION_NOT_SUPPORTED [sr]
+ *   XAPI_E_INVALID      SR_BACKEND_FAILURE_1 ["", "Invalid argument [opterr=
+ *                       the <type> driver refused the arguments of <op>]", ""]
+ *   XAPI_E_NOT_FOUND    VDI ops on an existing VDI and vdi_introduce:
+ *                       VDI_MISSING [sr, vdi]; the other ops:
+ *                       SR_BACKEND_FAILURE_47 ["", "The SR is not available
+ *                       [opterr=the <type> driver did not find it during
+ *                       <op>]", ""]
+ *   XAPI_E_BUSY         sr_delete: SR_NOT_EMPTY []; VDI ops on an existing
+ *                       VDI: VDI_IN_USE [vdi, op]; the other ops:
+ *                       SR_DEVICE_IN_USE []
+ *   XAPI_E_CANCELLED    TASK_CANCELLED [task] ("" for a call without a task)
+ *   XAPI_E_NO_SPACE     SR_FULL [requested bytes, free bytes] (vdi_create,
+ *                       vdi_resize); other ops SR_FULL [size, ""]
+ *   XAPI_E_FAILED       a driver bug: SR_BACKEND_FAILURE ["", "the <type>
+ *                       driver failed in <op> without saying why
+ *                       (XAPI_E_FAILED without xapi_fail)", ""]
  *
- * Must emit. XAPI_OK from vdi_create, vdi_snapshot, vdi_clone,
- * vdi_resize, vdi_attach, vdi_introduce or vdi_update without an
- * emit_vdi() is a driver bug: SR_BACKEND_FAILURE ["", "the <type> driver
- * returned XAPI_OK from <op> without emitting the VDI", ""]. The SR ops
- * may emit the SR's space; without it the SR's sizes stay as they were.
- *
- * Locations. Every location (and snapshot_of, parent) a driver emits must
- * be 1 to XAPI_LOCATION_MAX bytes of valid UTF-8 without control
- * characters (U+0000..U+001F, U+007F): it travels in XML-RPC and is shown
- * by xe. Another one is a driver bug that fails the call:
- * SR_BACKEND_FAILURE ["", "the <type> driver emitted an unusable location
- * from <op>: <why>", ""].
- *
- * Every driver bug is also one line in xapid's log at error level:
- * "plugin <name>: driver bug: ...". The VDI and SR in the parameters are
- * refs when the handler knows them (else the SR's uuid and the location).
+ * Driver bugs. Each is also one error line in xapid's log, "plugin <name>:
+ * driver bug: <the message>", and the client gets SR_BACKEND_FAILURE ["",
+ * message, ""]:
+ *  - a return that is no status (-EIO, -1, 7...): "the <type> driver
+ *    returned N from <op>, which is not a status (a bare errno?)" (after an
+ *    xapi_fail the client gets that error instead; the line is logged);
+ *  - XAPI_E_FAILED without xapi_fail (above);
+ *  - XAPI_OK without the VDI from vdi_create, vdi_snapshot, vdi_clone,
+ *    vdi_resize, vdi_attach, vdi_introduce or vdi_update: "the <type> driver
+ *    returned XAPI_OK from <op> without emitting the VDI". (The SR ops may
+ *    emit the SR's space; without it its sizes stay as they were.)
+ *  - an unusable location, snapshot_of or parent in any emitted VDI: "the
+ *    <type> driver emitted an unusable <field> from <op>: <why>", why being
+ *    "it is empty", "it holds a control character" (U+0000..U+001F,
+ *    U+007F), "it is not valid UTF-8", "it is longer than 1024 bytes"
+ *    (XAPI_LOCATION_MAX). Locations travel in XML-RPC text and every VDI
+ *    record.
+ * XAPI_OK after an xapi_fail is taken as a success, with a warning line
+ * "plugin <name>: driver bug: <op> called xapi_fail (...) and returned
+ * XAPI_OK".
  */
 #define XAPI_LOCATION_MAX 1024
 
