@@ -305,7 +305,7 @@ static const char *const example_capabilities[] = {
 };
 
 static const struct xapi_config_key example_config[] = {
-	{ "path", "directory holding the VDIs as sparse raw files (required)", 1 },
+	{ "path", "directory holding the VDIs as sparse raw files (required)", XAPI_CONFIG_REQUIRED },
 	{ NULL, NULL, 0 },
 };
 
