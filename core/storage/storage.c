@@ -60,10 +60,7 @@ void xd_storage_fix_error(xd_error *err, const char *sr, const char *vdi, const 
 	/* the loader names the SR by uuid and the VDI by location: xapi's
 	 * errors carry refs */
 	if (strcmp(err->code, "VDI_MISSING") == 0) {
-		/* without a VDI ref (VDI.introduce) the location stays */
-		char *loc = !vdi && err->nparams > 1 ? strdup(err->params[1]) : NULL;
-		xd_error_set(err, "VDI_MISSING", sr ? sr : "", vdi ? vdi : loc ? loc : "", NULL);
-		free(loc);
+		xd_error_set(err, "VDI_MISSING", sr ? sr : "", vdi ? vdi : "", NULL);
 	} else if (strcmp(err->code, "SR_OPERATION_NOT_SUPPORTED") == 0 && sr) {
 		xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr, NULL);
 	} else if (strcmp(err->code, "VDI_IN_USE") == 0 && err->nparams != 2 && vdi && op) {

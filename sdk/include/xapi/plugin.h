@@ -82,10 +82,10 @@ enum xapi_status {
 
 /* Statuses on the wire: what the client of a storage call gets (xapid's
  * core/loader/plugin_status.c; doc/plugin-sdk.md §2 has the same table).
- * In the parameters, `sr` and `vdi` are refs where the XenAPI call names
- * them (else the SR's uuid, and the location for vdi_create and
- * vdi_introduce, "" if there is none); `op` is the XenAPI operation
- * ("destroy", "snapshot", "clone", "resize", "attach", "update").
+ * In the parameters, `sr` and `vdi` are refs (`vdi` is "" for vdi_create
+ * and vdi_introduce, which have no VDI record yet, and `sr` is "" for
+ * sr_probe, which has no SR); `op` is the XenAPI operation ("destroy",
+ * "snapshot", "clone", "resize", "attach", "update").
  * "The VDI ops on an existing VDI" are vdi_delete, vdi_snapshot, vdi_clone,
  * vdi_resize, vdi_attach, vdi_detach and vdi_update.
  *
