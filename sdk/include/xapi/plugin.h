@@ -33,7 +33,18 @@
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
  *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
- *    makes one call at a time to a plugin.
+ *    makes one call at a time to a plugin. With it, calls run side by side
+ *    in up to 8 worker processes, as far as xapi's rules let them: like
+ *    xapi, xapid runs one operation at a time on an SR (SR.scan, VDI.create,
+ *    VDI.destroy, VDI.snapshot, VDI.clone, VDI.resize... exclude each other
+ *    on the same SR; PBD.plug may overlap other plugs), so what overlaps is
+ *    calls on different SRs, SR.probe, and the attaches and detaches of VDI
+ *    data (imports, exports, VM starts).
+ *  - Init. xapi_plugin_init runs in every worker process when it starts:
+ *    at load, again after a worker died (a crash, a kill after a hang), and
+ *    once per extra worker of a XAPI_PLUGIN_THREADSAFE plugin.
+ *    Keep it cheap and free of side effects that must happen once (create
+ *    nothing exclusive, take no lock that outlives the process).
  */
 #ifndef XAPI_PLUGIN_H
 #define XAPI_PLUGIN_H 1
