@@ -156,6 +156,38 @@ class StatusesOnTheWireTest(DaemonTestCase):
                                "status (a bare errno?)"), self.probe, "eio")
 
 
+class StatusTableIsWrittenDownTest(unittest.TestCase):
+    """The sentences the tests above get on the wire are the ones the
+    installed header and doc/plugin-sdk.md promise (placeholders as there)."""
+
+    PROMISED = [
+        "the <type> driver failed in <op> without saying why (XAPI_E_FAILED without xapi_fail)",
+        "which is not a status (a bare errno?)",
+        "returned XAPI_OK from <op> without emitting the VDI",
+        "emitted an unusable <field> from <op>: <why>",
+        "it is empty", "it holds a control character", "it is not valid UTF-8",
+        "it is longer than 1024 bytes",
+        "Invalid argument [opterr=the <type> driver refused the arguments of <op>]",
+        "The SR is not available [opterr=the <type> driver did not find it during <op>]",
+        "SR_FULL [requested bytes, free bytes]", "SR_OPERATION_NOT_SUPPORTED [sr]",
+        "TASK_CANCELLED [task]", "VDI_IN_USE [vdi, op]", "VDI_MISSING [sr, vdi]",
+        "SR_NOT_EMPTY []", "SR_DEVICE_IN_USE []", "plugin <name>: driver bug:",
+        "The request is missing the location parameter",
+        "Not all required parameters specified. [opterr=device-config:<key>",
+    ]
+
+    def test_header_and_guide_say_it(self):
+        def flat(path):
+            text = (harness.REPO / path).read_text()
+            # comment leaders, table pipes and markdown quotes out; one space between words
+            text = text.replace(" * ", " ").replace("`", "").replace("|", " ")
+            return " ".join(text.split())
+        header, guide = flat("sdk/include/xapi/plugin.h"), flat("doc/plugin-sdk.md")
+        for sentence in self.PROMISED:
+            self.assertTrue(sentence in guide, "doc/plugin-sdk.md lacks %r" % sentence)
+            self.assertTrue(sentence in header, "xapi/plugin.h lacks %r" % sentence)
+
+
 class StrictDriverTest(StorageTestCase):
     """The strict driver: required keys, snapshot uuids, encoded datapaths."""
     daemon_plugins = {"strict": conf("strict")}

@@ -115,8 +115,9 @@ enum xapi_status {
  *
  * Without xapi_fail:
  *   XAPI_E_UNSUPPORTED  SR_OPERATION_NOT_SUPPORTED [sr]
- *   XAPI_E_INVALID      SR_BACKEND_FAILURE_1 ["", "Invalid argument [opterr=
- *                       the <type> driver refused the arguments of <op>]", ""]
+ *   XAPI_E_INVALID      SR_BACKEND_FAILURE_1 ["", "Invalid argument
+ *                       [opterr=the <type> driver refused the arguments of
+ *                       <op>]", ""]
  *   XAPI_E_NOT_FOUND    VDI ops on an existing VDI and vdi_introduce:
  *                       VDI_MISSING [sr, vdi]; the other ops:
  *                       SR_BACKEND_FAILURE_47 ["", "The SR is not available
