@@ -106,7 +106,7 @@ static bool must_emit_vdi(xd_sr_op op)
 	}
 }
 
-/* A failing status without xapi_fail (plugins.h has the table). */
+/* A failing status without xapi_fail (the table in xapi/plugin.h). */
 static int status_error(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, int64_t status,
 			xd_error *err)
 {

@@ -89,6 +89,8 @@ enum xapi_status {
 	XAPI_E_CANCELLED = -10006,   /* host->cancelled() said stop */
 	XAPI_E_NO_SPACE = -10007,    /* out of space (SR_FULL) */
 };
+/* Is rc XAPI_OK or one of the statuses above (what xapid checks; a driver's
+ * own tests may assert it of every op's return)? */
 #define XAPI_STATUS_VALID(rc) ((rc) == XAPI_OK || ((rc) <= XAPI_E_FAILED && (rc) >= XAPI_E_NO_SPACE))
 
 /* Statuses on the wire: what the client of a storage call gets (xapid's
