@@ -3,6 +3,7 @@
  * and its errors (or its death) turned into XenAPI errors. No lock is held
  * while the worker runs but the plugin's own slot, so that other clients
  * (and other plugins) keep being served. */
+#define _GNU_SOURCE /* asprintf */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
