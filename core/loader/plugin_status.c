@@ -44,6 +44,21 @@ static int driver_bug(const xd_plugin *p, xd_error *err, const char *fmt, ...)
 	return -1;
 }
 
+int xd_plugins_driver_bug(const char *type, xd_error *err, const char *fmt, ...)
+{
+	const xd_plugin *p = xd_plugins_find_sr(type);
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	xd_err("plugin %s: driver bug: %s", p ? p->conf_name : type, msg ? msg : "?");
+	xd_error_set(err, "SR_BACKEND_FAILURE", "", msg ? msg : "", "", NULL);
+	free(msg);
+	return -1;
+}
+
 static bool valid_code(const char *s)
 {
 	size_t n = strlen(s);

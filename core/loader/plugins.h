@@ -137,4 +137,10 @@ typedef struct xd_sr_args {
 int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 		       xd_sr_result *out, xd_error *err);
 
+/* For what only a caller can see is wrong with a driver's results (a
+ * vdi_attach without a usable datapath): logs "plugin <name>: driver bug:
+ * <message>" and sets SR_BACKEND_FAILURE ["", message, ""]. Returns -1. */
+int xd_plugins_driver_bug(const char *type, xd_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

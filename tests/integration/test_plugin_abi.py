@@ -172,6 +172,8 @@ class StatusTableIsWrittenDownTest(unittest.TestCase):
         "SR_FULL [requested bytes, free bytes]", "SR_OPERATION_NOT_SUPPORTED [sr]",
         "TASK_CANCELLED [task]", "VDI_IN_USE [vdi, op]", "VDI_MISSING [sr, vdi]",
         "SR_NOT_EMPTY []", "SR_DEVICE_IN_USE []", "plugin <name>: driver bug:",
+        "the <type> driver attached <location> without a usable datapath (<it>): file:/// or "
+        "nbd+unix:/// URIs only",
         "The request is missing the location parameter",
         "Not all required parameters specified. [opterr=device-config:<key>",
     ]
@@ -202,7 +204,8 @@ class StrictDriverTest(StorageTestCase):
         sm = [r for r in self.x.SM.get_all_records().values() if r["type"] == "strict"][0]
         self.assertEqual(sm["configuration"], {"location": "directory of the VDI files (required)",
                                                "token": "a secret (required)",
-                                               "colour": "optional"})
+                                               "colour": "optional; bare-path: vdi_attach "
+                                                         "gives a path, not a URI"})
 
     def test_missing_required_keys_are_refused_before_the_driver(self):
         loc = self.new_location("strict-missing")
@@ -258,6 +261,22 @@ class StrictDriverTest(StorageTestCase):
         snap = self.x.VDI.snapshot(vdi, {})
         self.assertTrue(self.x.VDI.get_is_a_snapshot(snap))
         self.assertEqual(self.x.VDI.get_snapshot_of(snap), vdi)
+
+    def test_attach_without_a_uri_is_a_driver_bug(self):
+        loc = self.new_location("strict-bare")
+        sr = self.strict_create({"location": loc, "token": "t", "colour": "bare-path"})
+        vdi = self.create_vdi(sr, size=MIB, name="bare")
+        path = os.path.join(loc, self.x.VDI.get_location(vdi))
+        status, _, body = self.http("GET", "/export_raw_vdi",
+                                    {"vdi": vdi, "session_id": self.session.handle})
+        msg = ("the strict driver attached %s without a usable datapath (%s): file:/// or "
+               "nbd+unix:/// URIs only" % (self.x.VDI.get_location(vdi), path))
+        self.assertNotEqual(status, 200)
+        self.assertEqual(body.decode(), "SR_BACKEND_FAILURE  %s \n" % msg)
+        deadline = time.monotonic() + 5
+        while ("plugin strict: driver bug: " + msg) not in self.daemon.log_text():
+            self.assertLess(time.monotonic(), deadline, self.log_tail(20))
+            time.sleep(0.05)
 
     def test_datapath_with_space_and_percent(self):
         parent = tempfile.mkdtemp(prefix="xapid-it-strict-")

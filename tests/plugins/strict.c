@@ -9,7 +9,8 @@
  *    of their own (xapid must give the record that uuid);
  *  - datapaths: VDIs are sparse raw files <location>/<uuid>.raw, attached
  *    as file:// URIs written with xapi_datapath_file(), so a location with
- *    a space or a % shows that the daemon decodes them.
+ *    a space or a % shows that the daemon decodes them; with device-config
+ *    colour=bare-path it hands out the bare path instead (a driver bug).
  * Not installed.
  */
 #include <fcntl.h>
@@ -130,7 +131,10 @@ static int vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, con
 	snprintf(path, sizeof path, "%s/%s", dir_of(sr), loc);
 	if (stat(path, &sb) != 0)
 		return XAPI_E_NOT_FOUND;
-	if (xapi_datapath_file(uri, sizeof uri, path) < 0)
+	const char *colour = H->kv_get(sr->device_config, "colour");
+	if (colour && strcmp(colour, "bare-path") == 0)
+		snprintf(uri, sizeof uri, "%s", path); /* a driver bug: not a URI */
+	else if (xapi_datapath_file(uri, sizeof uri, path) < 0)
 		return xapi_fail(H, call, NULL, 46, "The VDI is not available: path too long");
 	struct xapi_vdi_info v = {
 		.size = sizeof v,
@@ -171,7 +175,7 @@ static const char *const caps[] = { "SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI
 static const struct xapi_config_key config[] = {
 	{ "location", "directory of the VDI files", XAPI_CONFIG_REQUIRED },
 	{ "token", "a secret (required)", XAPI_CONFIG_REQUIRED | XAPI_CONFIG_PROBE_OPTIONAL },
-	{ "colour", "optional", 0 },
+	{ "colour", "optional; bare-path: vdi_attach gives a path, not a URI", 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -151,7 +151,11 @@ enum xapi_status {
  *    "it is empty", "it holds a control character" (U+0000..U+001F,
  *    U+007F), "it is not valid UTF-8", "it is longer than 1024 bytes"
  *    (XAPI_LOCATION_MAX). Locations travel in XML-RPC text and every VDI
- *    record.
+ *    record;
+ *  - a vdi_attach whose VDI has no datapath, or one that is neither
+ *    file:/// nor nbd+unix:/// (xapi/storage.h): "the <type> driver
+ *    attached <location> without a usable datapath (<it>): file:/// or
+ *    nbd+unix:/// URIs only" (xapid then detaches it again).
  * XAPI_OK after an xapi_fail is taken as a success, with a warning line
  * "plugin <name>: driver bug: <op> called xapi_fail (...) and returned
  * XAPI_OK".
