@@ -63,7 +63,7 @@ char *xd_vdi_snapshot_or_clone(const xd_storage_op_key *k, const char *vdi, bool
 	xd_value *rec = xd_db_get_record(vdi_cls(), vdi);
 	xd_storage_sr s = { 0 };
 	xd_sr_result r = { 0 };
-	char *fresh = NULL, *sr = NULL, *res = NULL;
+	char *fresh = NULL, *sr = NULL, *res = NULL, *uuid = NULL;
 	if (!rec) {
 		xd_error_set(err, "HANDLE_INVALID", "VDI", vdi, NULL);
 		return NULL;
@@ -74,14 +74,34 @@ char *xd_vdi_snapshot_or_clone(const xd_storage_op_key *k, const char *vdi, bool
 		goto free;
 	if (open_for_op(rec, vdi, &s, err) < 0)
 		goto out;
-	xd_sr_args args = { .location = xd_storage_rec_str(rec, "location") };
+	/* the driver gets the new VDI's uuid and the original's description
+	 * (xapi/storage.h), so that it can name the new volume after it */
+	uuid = xd_uuid_new();
+	xd_vdi_info want = {
+		.uuid = uuid,
+		.name_label = (char *)xd_storage_rec_str(rec, "name_label"),
+		.name_description = (char *)xd_storage_rec_str(rec, "name_description"),
+		.virtual_size = xd_storage_rec_int(rec, "virtual_size"),
+		.physical_utilisation = -1,
+		.read_only = xd_storage_rec_bool(rec, "read_only"),
+		.is_a_snapshot = snapshot,
+		.snapshot_of = snapshot ? (char *)xd_storage_rec_str(rec, "location") : NULL,
+		.sm_config = xd_struct_get(rec, "sm_config"),
+	};
+	xd_sr_args args = { .location = xd_storage_rec_str(rec, "location"), .want = &want };
 	if (xd_storage_call(&s, snapshot ? XD_VDI_SNAPSHOT : XD_VDI_CLONE, &args, k->task, &r,
 			    err) < 0) {
 		xd_storage_fix_error(err, sr, vdi, snapshot ? "snapshot" : "clone", -1);
 		goto out;
 	}
 	const xd_vdi_info *vi = xd_storage_emitted_vdi(&r, snapshot ? "vdi_snapshot" : "vdi_clone", err);
-	if (!vi || !(fresh = xd_storage_sync_vdi(sr, vi, err)))
+	if (!vi)
+		goto out;
+	/* a driver that reports no uuid of its own gets the one it was given */
+	xd_vdi_info named = *vi;
+	if (!named.uuid || !xd_uuid_valid(named.uuid))
+		named.uuid = uuid;
+	if (!(fresh = xd_storage_sync_vdi(sr, &named, err)))
 		goto out;
 	if (finish_copy(fresh, vdi, rec, snapshot, err) < 0)
 		goto out;
@@ -97,6 +117,7 @@ free:
 	xd_value_free(rec);
 	free(fresh);
 	free(sr);
+	free(uuid);
 	return res;
 }
 

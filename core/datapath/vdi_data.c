@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "tasks/tasks.h"
+#include "uri.h"
 
 static int io_error(xd_error *err, const xd_vdi_data *d, const char *what, int e)
 {
@@ -121,42 +122,14 @@ static const xd_vdi_data_ops file_ops = {
 	file_read, file_write, file_zero, file_flush, file_extent, file_close,
 };
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The path of a file:// URI, percent-decoded (heap), or NULL. */
-static char *file_path(const char *uri)
-{
-	const char *p = uri + strlen("file://");
-	if (*p != '/')
-		return NULL; /* file://host/... is not ours */
-	char *out = malloc(strlen(p) + 1), *o = out;
-	if (!out)
-		abort();
-	for (; *p; p++) {
-		if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-			*o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
-			p += 2;
-		} else if (*p == '?' || *p == '#') {
-			break;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = 0;
-	return out;
-}
-
 static int open_file(xd_vdi_data *d, xd_error *err)
 {
-	char *path = file_path(d->uri);
+	char *path = xd_file_uri_path(d->uri);
 	struct stat st;
 	int rc = -1;
 	if (!path) {
-		xd_error_setf(err, "INTERNAL_ERROR", "malformed file datapath %s", d->uri);
+		xd_error_setf(err, "INTERNAL_ERROR", "malformed file datapath %s (is it percent-encoded?)",
+			      d->uri);
 		return -1;
 	}
 	d->fd = open(path, (d->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);

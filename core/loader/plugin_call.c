@@ -178,115 +178,9 @@ static void add_vdi(xd_sr_result *r, json_object *m)
 
 /* ---- errors ---- */
 
-static bool valid_code(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 64 || !(s[0] >= 'A' && s[0] <= 'Z'))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
-static int backend_failure(xd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int backend_failure(xd_error *err, const char *fmt, ...)
-{
-	char *msg = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	xd_error_set(err, "SR_BACKEND_FAILURE", "", msg ? msg : "", "", NULL);
-	free(msg);
-	return -1;
-}
-
-/* The error a driver reported with failv (see plugins.h for the table). */
-static int driver_error(json_object *e, const char *sr_uuid, const char *location, xd_error *err)
-{
-	const char *code = xd_pp_str(e, "code"), *msg = xd_pp_str(e, "msg");
-	int n = (int)xd_pp_int(e, "n", 0);
-	char *text = NULL;
-	if (!msg)
-		msg = "";
-	if (code && valid_code(code))
-		return xd_error_set(err, code, msg, NULL);
-	if (code && asprintf(&text, "%s: %s", code, msg) >= 0)
-		msg = text;
-	int rc = -1;
-	/* SMAPIv1's well-known fault codes, mapped as xapi's sm_exec does. */
-	switch (n) {
-	case 16: xd_error_set(err, "SR_DEVICE_IN_USE", NULL); break;
-	case 24: xd_error_set(err, "VDI_IN_USE", NULL); break;
-	case 39: xd_error_set(err, "SR_NOT_EMPTY", NULL); break;
-	case 144: xd_error_set(err, "VDI_MISSING", sr_uuid, location ? location : "", NULL); break;
-	default:
-		if (n > 0) {
-			char c[48];
-			snprintf(c, sizeof c, "SR_BACKEND_FAILURE_%d", n);
-			xd_error_set(err, c, "", msg, "", NULL);
-		} else {
-			xd_error_set(err, "SR_BACKEND_FAILURE", "", msg, "", NULL);
-		}
-	}
-	free(text);
-	return rc;
-}
-
-static bool is_vdi_op(xd_sr_op op)
-{
-	return op >= XD_VDI_CREATE;
-}
-
-/* Maps a "done" message to 0 or an error. */
-static int map_done(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, json_object *done,
-		    xd_error *err)
-{
-	int64_t status = xd_pp_int(done, "status", XAPI_E_FAILED);
-	const char *opname = xd_pp_sr_op_names[op];
-	const char *sr_uuid = a && a->sr && a->sr->uuid ? a->sr->uuid : "";
-	const char *location = a ? a->location : NULL;
-	json_object *e = xd_pp_obj(done, "err");
-
-	if (status == XAPI_OK)
-		return 0;
-	if (status == XAPI_E_UNSUPPORTED && xd_pp_int(done, "absent", 0))
-		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
-	if (e)
-		return driver_error(e, sr_uuid, location, err);
-	char requested[32];
-	switch (status) {
-	case XAPI_E_UNSUPPORTED:
-		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
-	case XAPI_E_INVALID:
-		return backend_failure(err, "the %s driver refused the arguments of %s", p->name,
-				       opname);
-	case XAPI_E_NOT_FOUND:
-		if (is_vdi_op(op) && op != XD_VDI_CREATE)
-			return xd_error_set(err, "VDI_MISSING", sr_uuid, location ? location : "", NULL);
-		return xd_error_set(err, "SR_BACKEND_FAILURE_47", "", "The SR is not available", "",
-				    NULL);
-	case XAPI_E_BUSY:
-		if (op == XD_SR_DELETE)
-			return xd_error_set(err, "SR_NOT_EMPTY", NULL);
-		if (is_vdi_op(op))
-			return xd_error_set(err, "VDI_IN_USE", NULL);
-		return xd_error_set(err, "SR_DEVICE_IN_USE", NULL);
-	case XAPI_E_CANCELLED:
-		return xd_error_set(err, "TASK_CANCELLED", a && a->task ? a->task : "", NULL);
-	case XAPI_E_NO_SPACE:
-		snprintf(requested, sizeof requested, "%lld",
-			 (long long)(a && a->want ? a->want->virtual_size : a ? a->size : 0));
-		return xd_error_set(err, "SR_FULL", requested, "", NULL);
-	case XAPI_E_FAILED:
-		return backend_failure(err, "the %s driver failed in %s without saying why", p->name,
-				       opname);
-	}
-	return backend_failure(err, "the %s driver returned the unknown status %lld from %s",
-			       p->name, (long long)status, opname);
-}
+/* What a "done" means (status, xapi_fail, emits) is plugin_status.c's; the
+ * failures of the worker itself are worded here with the same helper. */
+#define backend_failure xd_plugin_backend_failure
 
 /* ---- the worker slots ---- */
 
@@ -414,7 +308,7 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 		if (!t)
 			t = "";
 		if (strcmp(t, "done") == 0) {
-			rc = map_done(p, op, a, m, err);
+			rc = xd_plugin_verdict(p, op, a, m, out, err);
 			json_object_put(m);
 			return rc;
 		}
@@ -444,6 +338,8 @@ int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 	const char *sr_uuid = args && args->sr && args->sr->uuid ? args->sr->uuid : "";
 	if (!p->sr_ops[op])
 		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);
+	if (xd_plugin_check_required(p, op, args, err) < 0)
+		return -1;
 
 	xd_worker_slot *s = acquire(p, args ? args->task : NULL, err);
 	if (!s)

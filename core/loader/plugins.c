@@ -111,12 +111,17 @@ static void take_description(xd_plugin *p, json_object *desc)
 		xd_struct_set_take(p->features, name, xd_int(version));
 	}
 	p->configuration = xd_struct();
+	p->required = xd_struct();
 	json_object *config = xd_pp_arr(desc, "config");
 	for (size_t i = 0; config && i < json_object_array_length(config); i++) {
 		json_object *k = json_object_array_get_idx(config, i);
 		const char *key = xd_pp_str(k, "key"), *d = xd_pp_str(k, "description");
-		if (key)
-			xd_struct_set_take(p->configuration, key, xd_string(d ? d : ""));
+		int64_t req = xd_pp_int(k, "required", 0);
+		if (!key)
+			continue;
+		xd_struct_set_take(p->configuration, key, xd_string(d ? d : ""));
+		if (req & XAPI_CONFIG_REQUIRED)
+			xd_plugin_note_required(p, key, d, req);
 	}
 	json_object *ops = xd_pp_arr(desc, "ops");
 	for (size_t i = 0; ops && i < json_object_array_length(ops); i++) {
@@ -237,6 +242,7 @@ static void plugin_free(xd_plugin *p)
 	xd_value_free(p->capabilities);
 	xd_value_free(p->features);
 	xd_value_free(p->configuration);
+	xd_value_free(p->required);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);

@@ -98,7 +98,7 @@ typedef struct xd_sr_args {
 	const xd_value *device_config; /* PROBE */
 	const xd_value *sm_config;     /* PROBE */
 	const char *location;          /* VDI_* except CREATE */
-	const xd_vdi_info *want;       /* VDI_CREATE */
+	const xd_vdi_info *want;       /* VDI_CREATE, VDI_SNAPSHOT, VDI_CLONE (the new VDI) */
 	int64_t size;                  /* SR_CREATE, VDI_RESIZE */
 	bool writable;                 /* VDI_ATTACH */
 	const char *task;              /* progress and cancel go to this task; may be NULL */
@@ -113,22 +113,16 @@ typedef struct xd_sr_args {
  *  - SR_UNKNOWN_DRIVER [type]: no such driver is loaded;
  *  - SR_OPERATION_NOT_SUPPORTED [sr uuid]: the op is NULL, or the driver
  *    returned XAPI_E_UNSUPPORTED;
- *  - what the driver said with xapi_fail(): its XenAPI code with
- *    [message]; without a code, as xapi's sm_exec maps SMAPIv1 faults:
- *    16 SR_DEVICE_IN_USE [], 24 VDI_IN_USE [], 39 SR_NOT_EMPTY [], 144
- *    VDI_MISSING [sr uuid, location], any other n > 0
- *    SR_BACKEND_FAILURE_<n> ["", message, ""], n <= 0 SR_BACKEND_FAILURE
- *    ["", message, ""];
- *  - a failing status without xapi_fail(): XAPI_E_INVALID
- *    SR_BACKEND_FAILURE ["", "the <type> driver refused the arguments of
- *    <op>", ""]; XAPI_E_NOT_FOUND VDI_MISSING [sr uuid, location] for the
- *    ops on an existing VDI, else SR_BACKEND_FAILURE_47 ["", "The SR is
- *    not available", ""]; XAPI_E_BUSY SR_NOT_EMPTY [] (sr_delete),
- *    VDI_IN_USE [] (VDI ops), SR_DEVICE_IN_USE [] (other SR ops);
- *    XAPI_E_CANCELLED TASK_CANCELLED [task]; XAPI_E_NO_SPACE SR_FULL
- *    [requested bytes, ""]; XAPI_E_FAILED SR_BACKEND_FAILURE ["", "the
- *    <type> driver failed in <op> without saying why", ""]; another status
- *    ["", "the <type> driver returned the unknown status N from <op>", ""];
+ *  - SR_BACKEND_FAILURE_<n> ["", sm's message, ""] (94 for `location`...,
+ *    115 for other keys; plugin_required.c): sr_create, sr_attach or
+ *    sr_probe lacks a device_config key the driver marks
+ *    XAPI_CONFIG_REQUIRED (the driver is not called);
+ *  - what the driver's status, its xapi_fail() and its emits mean: the
+ *    table "Statuses on the wire" in xapi/plugin.h (plugin_status.c), with
+ *    the SR named by uuid and the VDI by location (see below); driver bugs
+ *    (a return that is no status, XAPI_E_FAILED without xapi_fail, XAPI_OK
+ *    without the VDI, an unusable location) are logged "plugin <name>:
+ *    driver bug: ..." and answered SR_BACKEND_FAILURE ["", what, ""];
  *  - the worker died or hung: SR_BACKEND_FAILURE ["", "the <type> driver
  *    crashed (signal N) during <op>", ""], ["", "the <type> driver exited
  *    with status N during <op>", ""], ["", "the <type> driver did not
@@ -142,5 +136,11 @@ typedef struct xd_sr_args {
  * known here; a handler that knows the refs may put those in instead. */
 int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 		       xd_sr_result *out, xd_error *err);
+
+/* For what only a caller can see is wrong with a driver's results (a
+ * vdi_attach without a usable datapath): logs "plugin <name>: driver bug:
+ * <message>" and sets SR_BACKEND_FAILURE ["", message, ""]. Returns -1. */
+int xd_plugins_driver_bug(const char *type, xd_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -37,6 +37,7 @@ typedef struct xd_plugin {
 	xd_value *capabilities;       /* array of names (no /N) */
 	xd_value *features;           /* struct name -> int version */
 	xd_value *configuration;      /* struct key -> description */
+	xd_value *required;           /* struct key -> int XAPI_CONFIG_* bits (required keys) */
 	bool sr_ops[XD_SR_NOPS];
 	/* its workers */
 	pthread_mutex_t lock;
@@ -60,6 +61,24 @@ xd_plugin *xd_plugins_find_sr(const char *type);
 /* Starts a worker for p and waits for its hello; the descriptor must still
  * be p's (same name and kind). Returns 0, or -1 with *why (heap). */
 int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why);
+
+/* plugin_status.c: the answer ("done") of a storage call into 0 or the
+ * XenAPI error of the table in plugins.h; `out` is what the call emitted.
+ * Driver bugs are logged naming the plugin. */
+int xd_plugin_verdict(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, json_object *done,
+		      const xd_sr_result *out, xd_error *err);
+/* Sets SR_BACKEND_FAILURE ["", message, ""]; returns -1. */
+int xd_plugin_backend_failure(xd_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* plugin_required.c: refuses op when args lack a device_config key the
+ * driver marked XAPI_CONFIG_REQUIRED (sr_create, sr_attach, sr_probe);
+ * 0 or -1 with sm's error for that key. */
+int xd_plugin_check_required(const xd_plugin *p, xd_sr_op op, const xd_sr_args *args,
+			     xd_error *err);
+/* At load: key is required (bits: its XAPI_CONFIG_*); its SM.configuration
+ * description gets " (required)" unless it says so. */
+void xd_plugin_note_required(xd_plugin *p, const char *key, const char *description,
+			     int64_t bits);
 
 /* Logs one message a worker sent (log, ds_declare...) that is not part of
  * a call's result, tagged with the plugin's name. */

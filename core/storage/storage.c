@@ -246,9 +246,12 @@ static int driver_attach(attachment *a, const char *task, xd_error *err)
 	const xd_vdi_info *vi = xd_storage_emitted_vdi(&r, "vdi_attach", err);
 	if (!vi)
 		goto out;
-	if (!vi->datapath || !vi->datapath[0]) {
-		xd_error_setf(err, "INTERNAL_ERROR",
-			      "the storage driver attached VDI %s but gave no datapath", a->location);
+	/* the two kinds of datapath xapi/storage.h defines */
+	if (!vi->datapath || (strncmp(vi->datapath, "file:///", 8) != 0 &&
+			      strncmp(vi->datapath, "nbd+unix:///", 12) != 0)) {
+		xd_plugins_driver_bug(s.sr.type, err, "the %s driver attached %s without a usable "
+				      "datapath (%s): file:/// or nbd+unix:/// URIs only", s.sr.type,
+				      a->location, vi->datapath ? vi->datapath : "none");
 		/* it did attach: undo that */
 		xd_sr_args dargs = { .location = a->location };
 		xd_sr_result dr = { 0 };

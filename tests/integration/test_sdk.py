@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.parse
 from pathlib import Path
@@ -140,6 +141,11 @@ class SdkTest(DaemonTestCase):
         for ex, name in (("net-example", "net_example"), ("metrics-example", "metrics_example"),
                          ("sr-example", "example")):
             self.enable(name, self.built[ex])
+        # the log file is filled by a harness thread: wait for the last line
+        deadline = time.monotonic() + 5
+        while ("plugin example: loaded " not in self.daemon.log_text()
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
         log = self.daemon.log_text()
         for name in ("example", "net_example", "metrics_example"):
             self.assertRegex(log, r"plugin %s: loaded " % name)

@@ -1,12 +1,13 @@
-/* bad_abi.c - a storage plugin that says it was built for ABI 2.0: the
- * loader must refuse it, naming both versions. */
+/* bad_abi.c - a storage plugin that says it was built for ABI 1.0 (whose
+ * statuses and snapshot/clone ops differ from ABI 2's): the loader must
+ * refuse it, naming both versions. */
 #include "common.h"
 
 static const struct xapi_sr_ops ops = { TEST_SR_OPS_MINIMAL };
 
 static const struct xapi_plugin_desc the_desc = {
 	.size = sizeof the_desc,
-	.abi_version = (2u << 16) | 0u,
+	.abi_version = (1u << 16) | 0u,
 	.kind = XAPI_KIND_STORAGE,
 	.name = "bad_abi",
 	.description = "built for another ABI major",

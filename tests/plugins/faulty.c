@@ -12,6 +12,10 @@
  *     nap        sleeps 0.5 s, then works
  *     slow       reports progress for up to 10 s, stops when cancelled
  *     run        runs `echo out-of-helper` and names the VDI after its output
+ *     st-..., eio, fail-..., noemit, loc-...: what an op returns and emits
+ *                (faulty_status.h)
+ *     later:F    (vdi_create only) works, and the VDI's location ends in
+ *                "+F": vdi_delete of it then does fault F
  *     anything else works: vdi_create emits a VDI, sr_probe one SR.
  *
  * With the setting threadsafe = true it is the driver "faulty_ts" instead,
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "faulty_status.h"
 
 static const struct xapi_host *H;
 static xapi_plugin_t *self_handle;
@@ -44,6 +49,8 @@ static int misbehave(xapi_call_t *call, const char *how, int *rc)
 {
 	if (!how)
 		return 0;
+	if (faulty_status_fault(H, call, how, NULL, rc))
+		return 1;
 	if (strcmp(how, "crash") == 0) {
 		raise(SIGSEGV);
 		return 0;
@@ -96,7 +103,11 @@ static int sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int6
 static int vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		      unsigned flags)
 {
+	int rc = XAPI_OK;
 	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	const char *later = location ? strchr(location, '+') : NULL;
+	if (later && misbehave(call, later + 1, &rc))
+		return rc;
 	return XAPI_OK;
 }
 
@@ -144,7 +155,12 @@ static int vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 	XAPI_CHECK_FLAGS(H, call, flags, 0);
 	xapi_log(H, self_handle, call, XAPI_LOG_INFO, "vdi_create of '%s' in SR %s",
 		 want->name_label ? want->name_label : "", sr->uuid ? sr->uuid : "");
-	if (misbehave(call, want->name_label, &rc))
+	const char *later = want->name_label && strncmp(want->name_label, "later:", 6) == 0
+		? want->name_label + 6 : NULL;
+	/* the emit faults get the uuid, so that what they emit is otherwise sound */
+	if (!later && faulty_status_fault(H, call, want->name_label, want->uuid, &rc))
+		return rc;
+	if (!later && misbehave(call, want->name_label, &rc))
 		return rc;
 	const char *name = want->name_label;
 	const char *out = NULL;
@@ -155,7 +171,8 @@ static int vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 		name = out;
 	}
 	char location[128];
-	snprintf(location, sizeof location, "faulty/%s", want->uuid ? want->uuid : "no-uuid");
+	snprintf(location, sizeof location, "faulty/%s%s%s", want->uuid ? want->uuid : "no-uuid",
+		 later ? "+" : "", later ? later : "");
 	struct xapi_vdi_info vdi = {
 		.size = sizeof vdi,
 		.location = location,

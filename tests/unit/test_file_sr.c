@@ -268,9 +268,14 @@ static void test_snapshot_data(void)
 
 	/* snapshot while attached: the server is restarted on the same socket */
 	begin();
-	is_int(ops->vdi_snapshot(plug.st, call, &sr, a, 0), XAPI_OK, "snapshot of an attached VDI");
+	struct xapi_vdi_info want = { .size = sizeof want,
+				      .uuid = "0b5e3a9c-1d2f-4e6a-8b7c-9d0e1f2a3b4c" };
+	is_int(ops->vdi_snapshot(plug.st, call, &sr, a, &want, 0), XAPI_OK,
+	       "snapshot of an attached VDI");
 	char *s = call->nvdis ? strdup(call->vdis[0].location) : NULL;
 	ok(s && strcmp(s, a) != 0, "... new location %s", s ? s : "");
+	is_str(s, "0b5e3a9c-1d2f-4e6a-8b7c-9d0e1f2a3b4c.qcow2", "... named after want->uuid");
+	is_str(call->nvdis ? call->vdis[0].uuid : NULL, want.uuid, "... and emitted with it");
 	ok(call->nvdis && call->vdis[0].is_a_snapshot, "... is_a_snapshot");
 	is_str(call->nvdis ? call->vdis[0].snapshot_of : NULL, a, "... snapshot_of the original");
 	ok(call->nvdis && call->vdis[0].parent && strstr(call->vdis[0].parent, ".base.qcow2"),
@@ -287,7 +292,10 @@ static void test_snapshot_data(void)
 
 	/* clone of the snapshot: a chain of two bases */
 	begin();
-	is_int(ops->vdi_clone(plug.st, call, &sr, s, 0), XAPI_OK, "clone of the (attached) snapshot");
+	want.uuid = "6f1e2d3c-4b5a-4978-8867-5a4b3c2d1e0f";
+	is_int(ops->vdi_clone(plug.st, call, &sr, s, &want, 0), XAPI_OK,
+	       "clone of the (attached) snapshot");
+	is_str(call->nvdis ? call->vdis[0].uuid : NULL, want.uuid, "... emitted with want->uuid");
 	char *c = call->nvdis ? strdup(call->vdis[0].location) : NULL;
 	ok(call->nvdis && !call->vdis[0].is_a_snapshot && !call->vdis[0].snapshot_of,
 	   "... not a snapshot");
@@ -342,10 +350,12 @@ static void test_sizes_o1(void)
 		return;
 	double t0 = now();
 	begin();
-	int r1 = ops->vdi_snapshot(plug.st, call, &sr, small, 0);
+	/* a want without a uuid: the driver makes one */
+	struct xapi_vdi_info want = { .size = sizeof want };
+	int r1 = ops->vdi_snapshot(plug.st, call, &sr, small, &want, 0);
 	double t1 = now();
 	begin();
-	int r2 = ops->vdi_snapshot(plug.st, call, &sr, big, 0);
+	int r2 = ops->vdi_snapshot(plug.st, call, &sr, big, &want, 0);
 	double t2 = now();
 	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 100 * GIB, "snapshot keeps 100 GiB");
 	ok(r1 == XAPI_OK && r2 == XAPI_OK && (t2 - t1) < 10 * (t1 - t0) + 0.5,
@@ -383,7 +393,8 @@ static void test_found_outside(void)
 	       "... virtual_allocation is the sum");
 
 	begin();
-	is_int(ops->vdi_snapshot(plug.st, call, &sr, "raw-disk.img", 0), XAPI_E_FAILED,
+	struct xapi_vdi_info want = { .size = sizeof want };
+	is_int(ops->vdi_snapshot(plug.st, call, &sr, "raw-disk.img", &want, 0), XAPI_E_FAILED,
 	       "snapshot of a raw image fails");
 	is_int(call->fail_code, 66, "... with 66 (VDIType)");
 	begin();

@@ -188,12 +188,12 @@ static void test_loading(void)
 {
 	char *log = read_log();
 	static const char *const refused[][2] = {
-		{ "bad_abi", "built for plugin ABI 2.0, but this xapid speaks ABI 1.0" },
+		{ "bad_abi", "built for plugin ABI 1.0, but this xapid speaks ABI 2.0" },
 		{ "no_symbol", "no symbol xapi_plugin_init: was it built with XAPI_PLUGIN_DEFINE?" },
 		{ "null_op", "mandatory op sr_scan is NULL" },
 		{ "cap_no_op", "claims capability VDI_SNAPSHOT but its vdi_snapshot op is NULL" },
 		{ "bad_name", "name 'Bad-Name' is not 1 to 64 of [a-z0-9_]" },
-		{ "init_fail", "xapi_plugin_init failed with XAPI_E_INVALID (-3): setting token must "
+		{ "init_fail", "xapi_plugin_init failed with XAPI_E_INVALID (-10003): setting token must "
 			       "be 'secret', not '(unset)'" },
 		{ "dup_two", "its name 'dup' is already taken by plugin dup_one" },
 		{ "missing", "no such file" },
@@ -231,7 +231,7 @@ static void test_loading(void)
 	is_str(sm_field(sm, "vendor")->u.s, "xapi-c tests", "SM.vendor");
 	is_str(sm_field(sm, "copyright")->u.s, "(C) the xapi-c authors", "SM.copyright");
 	is_str(sm_field(sm, "version")->u.s, "0.1", "SM.version");
-	is_str(sm_field(sm, "required_api_version")->u.s, "1.0", "SM.required_api_version");
+	is_str(sm_field(sm, "required_api_version")->u.s, "2.0", "SM.required_api_version");
 	is_str(sm_field(sm, "driver_filename")->u.s, XD_TEST_BUILDDIR "/tests/plugins/faulty.so",
 	       "SM.driver_filename");
 	const xd_value *caps = sm_field(sm, "capabilities");
@@ -291,7 +291,9 @@ static void test_calls(void)
 
 	check_error("fail", "SR_BACKEND_FAILURE_42", "", "the faulty driver failed on purpose", "");
 	check_error("full", "SR_FULL", "no room in the faulty SR", NULL, NULL);
-	check_error("notfound", "SR_BACKEND_FAILURE_47", "", "The SR is not available", "");
+	check_error("notfound", "SR_BACKEND_FAILURE_47", "",
+		    "The SR is not available [opterr=the faulty driver did not find it during vdi_create]",
+		    "");
 
 	/* an op the driver does not have */
 	a.location = "faulty/x";

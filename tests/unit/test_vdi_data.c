@@ -13,6 +13,8 @@
 #include "datapath/vdi_data.h"
 #include "tap.h"
 
+#include <xapi/storage.h>
+
 #define MIB (1 << 20)
 
 static char dir[64];
@@ -169,6 +171,38 @@ static void test_copy(void)
 	free(b);
 }
 
+/* Datapaths are percent-encoded (xapi/storage.h): what xapi_datapath_file
+ * writes opens the file it was given, and what does not decode is refused
+ * rather than taken literally. */
+static void test_encoded_paths(void)
+{
+	xd_error err = XD_ERROR_INIT;
+	char uri[256], path[256], enc[1024];
+	make_file("100% sure?#x", MIB, uri, sizeof(uri));
+	snprintf(path, sizeof(path), "%s/100%% sure?#x", dir);
+	ok(xapi_datapath_file(enc, sizeof(enc), path) > 0, "xapi_datapath_file");
+	ok(strstr(enc, "/100%25%20sure%3F%23x") != NULL, "  encodes %%, space, ? and # (%s)", enc);
+	xd_vdi_data *d = xd_vdi_data_open(enc, false, &err);
+	ok(d != NULL, "  and that URI opens the file");
+	is_int(d ? xd_vdi_data_size(d) : -1, MIB, "  of its size");
+	xd_vdi_data_close(d);
+	ok(xapi_datapath_file(enc, 12, path) == -1, "xapi_datapath_file: a short buffer is -1");
+
+	snprintf(enc, sizeof(enc), "file://localhost%s/100%%25%%20sure%%3F%%23x", dir);
+	d = xd_vdi_data_open(enc, false, &err);
+	ok(d != NULL, "file://localhost/ opens too");
+	xd_vdi_data_close(d);
+
+	snprintf(enc, sizeof(enc), "file://%s/100%% sure", dir);
+	ok(xd_vdi_data_open(enc, false, &err) == NULL, "a bare %% is refused");
+	is_str(err.code, "INTERNAL_ERROR", "  INTERNAL_ERROR");
+	ok(err.nparams == 1 && strstr(err.params[0], "percent-encoded"), "  saying why");
+	xd_error_clear(&err);
+	snprintf(enc, sizeof(enc), "file://%s/a%%00b", dir);
+	ok(xd_vdi_data_open(enc, false, &err) == NULL, "%%00 is refused");
+	xd_error_clear(&err);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/xd-vdi-data-XXXXXX");
@@ -176,6 +210,7 @@ int main(void)
 		return 1;
 	test_basics();
 	test_open_errors();
+	test_encoded_paths();
 	test_copy();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

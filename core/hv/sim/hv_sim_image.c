@@ -10,13 +10,19 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "uri.h"
 
 #define MAGIC "XAPI-C-SIM-SUSPEND-IMAGE"
 #define MAX_IMAGE_BYTES (1024 * 1024) /* far more than any real header */
 
-static const char *file_path(const char *path)
+/* The file a datapath names (heap): a file:// URI is percent-decoded
+ * (xapi/storage.h), anything else is a path as it is. */
+static char *file_path(const char *path, xd_error *err)
 {
-	return strncmp(path, "file://", 7) == 0 ? path + 7 : path;
+	char *p = strncmp(path, "file://", 7) == 0 ? xd_file_uri_path(path) : strdup(path);
+	if (!p)
+		xd_error_setf(err, "INTERNAL_ERROR", "unusable suspend image path %s", path);
+	return p;
 }
 
 /* Names written into the image must not break its line format. */
@@ -33,10 +39,12 @@ static bool plain_word(const char *s)
 int xd_sim_image_write(const xd_sim_image *img, const char *path, xd_error *err)
 {
 	xd_strbuf sb = XD_STRBUF_INIT;
-	const char *p = file_path(path);
+	char *p = file_path(path, err);
 	size_t off = 0;
 	int fd = -1, rc = -1, i;
 
+	if (!p)
+		return -1;
 	if (!plain_word(img->vm_uuid) || !plain_word(img->domain_type)) {
 		xd_error_setf(err, "INTERNAL_ERROR", "cannot write a suspend image for this domain");
 		goto out;
@@ -85,6 +93,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	xd_strbuf_free(&sb);
+	free(p);
 	return rc;
 }
 
@@ -211,15 +220,19 @@ static int parse_line(xd_sim_image *img, char *line)
 
 int xd_sim_image_read(const char *path, xd_sim_image *out, xd_error *err)
 {
-	const char *p = file_path(path);
+	char *p = file_path(path, err);
 	char *buf, *line, *next;
 	int version = -1, lineno = 1, rc = -1;
 	bool ended = false;
 
 	memset(out, 0, sizeof(*out));
-	buf = slurp(p, err);
-	if (!buf)
+	if (!p)
 		return -1;
+	buf = slurp(p, err);
+	if (!buf) {
+		free(p);
+		return -1;
+	}
 	next = strchr(buf, '\n');
 	if (strncmp(buf, MAGIC " ", strlen(MAGIC) + 1) != 0 || !next) {
 		xd_error_setf(err, "INTERNAL_ERROR", "%s is not a suspend image", p);
@@ -260,6 +273,7 @@ out:
 	if (rc < 0)
 		xd_sim_image_clear(out);
 	free(buf);
+	free(p);
 	return rc;
 }
 

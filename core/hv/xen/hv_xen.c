@@ -42,6 +42,7 @@
 #include "hv_xen_guest.h"
 #include "hv_xen_log.h"
 #include "log.h"
+#include "uri.h"
 
 #define PAGE_BYTES 4096LL
 #define SHUTDOWN_POLL_US 50000
@@ -429,22 +430,37 @@ static int xen_shutdown(int domid, xd_shutdown_reason reason, double timeout_s, 
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
+/* The file a suspend image datapath names (heap): file:// URIs are
+ * percent-decoded (xapi/storage.h), other paths taken as they are. */
+static char *image_path(const char *path, xd_error *err)
+{
+	char *p = strncmp(path, "file://", 7) == 0 ? xd_file_uri_path(path) : strdup(path);
+	if (!p)
+		xd_error_setf(err, "INTERNAL_ERROR", "unusable suspend image path %s", path);
+	return p;
+}
+
 static int xen_suspend(int domid, const char *path, xd_error *err)
 {
 	libxl_ctx *ctx = ctx_or_err(err);
-	const char *p;
+	char *p;
 	int fd, rc;
 
 	if (!ctx)
 		return -1;
 	if (!path || !*path)
 		return xd_error_setf(err, "INTERNAL_ERROR", "suspend without an image path");
-	p = strncmp(path, "file://", 7) == 0 ? path + 7 : path;
+	if (!(p = image_path(path, err)))
+		return -1;
 	/* no O_TRUNC: the image may go onto a VDI whose size must not change */
 	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return xd_error_setf(err, "INTERNAL_ERROR", "cannot write suspend image %s: %s", p,
-				     strerror(errno));
+	if (fd < 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "cannot write suspend image %s: %s", p,
+			      strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
 	rc = libxl_domain_suspend(ctx, (uint32_t)domid, fd, 0, NULL);
 	if (rc == 0 && fsync(fd) != 0 && errno != EINVAL)
 		rc = ERROR_FAIL;
@@ -489,18 +505,23 @@ out:
 static int xen_restore(const xd_hv_domain_spec *spec, const char *path, xd_error *err)
 {
 	libxl_ctx *ctx = ctx_or_err(err);
-	const char *p;
+	char *p;
 	int fd, domid;
 
 	if (!ctx)
 		return -1;
 	if (!path || !*path)
 		return xd_error_setf(err, "INTERNAL_ERROR", "restore without an image path");
-	p = strncmp(path, "file://", 7) == 0 ? path + 7 : path;
+	if (!(p = image_path(path, err)))
+		return -1;
 	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return xd_error_setf(err, "INTERNAL_ERROR", "cannot read suspend image %s: %s", p,
-				     strerror(errno));
+	if (fd < 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "cannot read suspend image %s: %s", p,
+			      strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
 	domid = create_from_stream(ctx, spec, fd, err);
 	close(fd);
 	return domid;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hv/hv_int.h"
+#include "uri.h"
 
 static char *xstrdup(const char *s)
 {
@@ -79,30 +80,6 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Percent-decodes n bytes of s; NULL for a bad escape or an encoded NUL. */
-static char *uri_decode(const char *s, size_t n)
-{
-	char *out = xcalloc(n + 1, 1);
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		int hi, lo;
-		if (s[i] != '%') {
-			out[o++] = s[i];
-			continue;
-		}
-		hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
-		lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
-		}
-		out[o++] = (char)(hi * 16 + lo);
-		i += 2;
-	}
-	return out;
-}
-
 /* nbd+unix:///NAME?socket=PATH (xapi/storage.h) -> nbd:unix:PATH[:exportname=NAME] */
 static int nbd_target(const char *uri, char **target, xd_error *err)
 {
@@ -131,8 +108,8 @@ static int nbd_target(const char *uri, char **target, xd_error *err)
 	}
 	if (!sock)
 		goto bad;
-	name = uri_decode(rest, (size_t)(q - rest));
-	path = uri_decode(sock, socklen);
+	name = xd_uri_decode(rest, (size_t)(q - rest));
+	path = xd_uri_decode(sock, socklen);
 	if (!name || !path || !*path || strchr(path, ':') || strchr(name, ':'))
 		goto bad; /* ':' separates the fields of qemu's legacy nbd syntax */
 	{
@@ -159,14 +136,7 @@ int xd_hv_xen_datapath_target(const char *datapath, char **target, xd_error *err
 	if (empty(datapath))
 		return xd_error_setf(err, "INTERNAL_ERROR", "empty datapath");
 	if (strncmp(datapath, "file://", 7) == 0) {
-		const char *path = datapath + 7;
-		/* file:///p or file://localhost/p */
-		if (strncmp(path, "localhost/", 10) == 0)
-			path += 9;
-		if (*path != '/')
-			return xd_error_setf(err, "INTERNAL_ERROR", "unusable file datapath: %s",
-					     datapath);
-		*target = uri_decode(path, strlen(path));
+		*target = xd_file_uri_path(datapath);
 		if (!*target)
 			return xd_error_setf(err, "INTERNAL_ERROR", "unusable file datapath: %s",
 					     datapath);

@@ -9,12 +9,12 @@
 
 #include "plugin_worker.h"
 
-/* The sizes of the 1.0 layouts: the end of their last 1.0 member. Members
- * appended by later minors do not change these. */
-#define DESC_SIZE_1_0 (offsetof(struct xapi_plugin_desc, ops) + sizeof(const void *))
-#define SR_OPS_SIZE_1_0 (offsetof(struct xapi_sr_ops, vdi_update) + sizeof(void *))
-#define NET_OPS_SIZE_1_0 (offsetof(struct xapi_net_ops, bond_remove) + sizeof(void *))
-#define METRICS_OPS_SIZE_1_0 (offsetof(struct xapi_metrics_ops, collect) + sizeof(void *))
+/* The sizes of the 2.0 layouts (the first of this major): the end of their
+ * last 2.0 member. Members appended by later minors do not change these. */
+#define DESC_SIZE_2_0 (offsetof(struct xapi_plugin_desc, ops) + sizeof(const void *))
+#define SR_OPS_SIZE_2_0 (offsetof(struct xapi_sr_ops, vdi_update) + sizeof(void *))
+#define NET_OPS_SIZE_2_0 (offsetof(struct xapi_net_ops, bond_remove) + sizeof(void *))
+#define METRICS_OPS_SIZE_2_0 (offsetof(struct xapi_metrics_ops, collect) + sizeof(void *))
 
 typedef struct op_slot {
 	const char *name;
@@ -152,19 +152,19 @@ static char *check_ops(const struct xapi_plugin_desc *d, json_object *ops_json)
 	size_t nslots, size_1_0;
 	switch (d->kind) {
 	case XAPI_KIND_STORAGE:
-		slots = sr_ops, nslots = XD_PP_SR_NOPS, size_1_0 = SR_OPS_SIZE_1_0;
+		slots = sr_ops, nslots = XD_PP_SR_NOPS, size_1_0 = SR_OPS_SIZE_2_0;
 		break;
 	case XAPI_KIND_NETWORK:
-		slots = net_ops, nslots = sizeof net_ops / sizeof net_ops[0], size_1_0 = NET_OPS_SIZE_1_0;
+		slots = net_ops, nslots = sizeof net_ops / sizeof net_ops[0], size_1_0 = NET_OPS_SIZE_2_0;
 		break;
 	default:
-		slots = metrics_ops, nslots = 1, size_1_0 = METRICS_OPS_SIZE_1_0;
+		slots = metrics_ops, nslots = 1, size_1_0 = METRICS_OPS_SIZE_2_0;
 		break;
 	}
 	size_t size;
 	memcpy(&size, d->ops, sizeof size);
 	if (size < size_1_0)
-		return reason("its %s ops table is %zu bytes, smaller than ABI 1.0's %zu "
+		return reason("its %s ops table is %zu bytes, smaller than ABI 2.0's %zu "
 			      "(size must be set to sizeof the table)", kind_name(d->kind), size, size_1_0);
 	for (size_t i = 0; i < nslots; i++) {
 		if (table_has(d->ops, slots[i].off))
@@ -231,15 +231,20 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 		return reason("built for plugin ABI %u.%u, but this xapid speaks ABI %u.%u "
 			      "(rebuild it against this xapid's SDK)", major, minor,
 			      (unsigned)XAPI_ABI_MAJOR, (unsigned)XAPI_ABI_MINOR);
-	if (d->size < DESC_SIZE_1_0)
-		return reason("its descriptor is %zu bytes, smaller than ABI 1.0's %zu", d->size,
-			      DESC_SIZE_1_0);
+	if (d->size < DESC_SIZE_2_0)
+		return reason("its descriptor is %zu bytes, smaller than ABI 2.0's %zu", d->size,
+			      DESC_SIZE_2_0);
 	if (d->kind < XAPI_KIND_STORAGE || d->kind > XAPI_KIND_METRICS)
 		return reason("unknown kind %u (1 storage, 2 network, 3 metrics)", d->kind);
 	if (!valid_name(d->name))
 		return reason("name '%.80s' is not 1 to 64 of [a-z0-9_]", d->name ? d->name : "(NULL)");
 	if (!d->ops)
 		return reason("its descriptor has no ops table");
+
+	for (size_t i = 0; d->config && d->config[i].key; i++)
+		if (d->config[i].required & ~(XAPI_CONFIG_REQUIRED | XAPI_CONFIG_PROBE_OPTIONAL))
+			return reason("config key '%.80s': required = %d is not a set of "
+				      "XAPI_CONFIG_* bits", d->config[i].key, d->config[i].required);
 
 	json_object *ops = json_object_new_array(), *features = json_object_new_array();
 	char *why = check_ops(d, ops);
@@ -267,7 +272,7 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 		json_object_object_add(k, "key", json_object_new_string(d->config[i].key));
 		json_object_object_add(k, "description",
 				       json_object_new_string(or_empty(d->config[i].description)));
-		json_object_object_add(k, "required", json_object_new_boolean(d->config[i].required));
+		json_object_object_add(k, "required", json_object_new_int(d->config[i].required));
 		json_object_array_add(config, k);
 	}
 	json_object_object_add(o, "config", config);

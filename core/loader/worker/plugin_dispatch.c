@@ -82,8 +82,8 @@ static int run_op(xapi_plugin_t *p, xapi_call_t *call, int op, const call_args *
 	case 6: if (CAN(sr_update)) *absent = false, rc = ops->sr_update(st, call, sr, 0); break;
 	case 7: if (CAN(vdi_create)) *absent = false, rc = ops->vdi_create(st, call, sr, &a->want, 0); break;
 	case 8: if (CAN(vdi_delete)) *absent = false, rc = ops->vdi_delete(st, call, sr, loc, 0); break;
-	case 9: if (CAN(vdi_snapshot)) *absent = false, rc = ops->vdi_snapshot(st, call, sr, loc, 0); break;
-	case 10: if (CAN(vdi_clone)) *absent = false, rc = ops->vdi_clone(st, call, sr, loc, 0); break;
+	case 9: if (CAN(vdi_snapshot)) *absent = false, rc = ops->vdi_snapshot(st, call, sr, loc, &a->want, 0); break;
+	case 10: if (CAN(vdi_clone)) *absent = false, rc = ops->vdi_clone(st, call, sr, loc, &a->want, 0); break;
 	case 11: if (CAN(vdi_resize)) *absent = false, rc = ops->vdi_resize(st, call, sr, loc, a->size, 0); break;
 	case 12: if (CAN(vdi_attach)) *absent = false, rc = ops->vdi_attach(st, call, sr, loc, a->writable, 0); break;
 	case 13: if (CAN(vdi_detach)) *absent = false, rc = ops->vdi_detach(st, call, sr, loc, 0); break;

@@ -18,7 +18,8 @@ static const char *const capabilities[] = {
 };
 
 static const struct xapi_config_key config[] = {
-	{ "location", "local directory path (required): the SR is its subdirectory <SR uuid>", 1 },
+	{ "location", "local directory path (required): the SR is its subdirectory <SR uuid>",
+	  XAPI_CONFIG_REQUIRED },
 	{ NULL, NULL, 0 },
 };
 

@@ -165,8 +165,11 @@ int file_sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_
 xapi_sr_op_fn file_sr_delete, file_sr_attach, file_sr_detach, file_sr_scan, file_sr_update;
 int file_vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 		    const struct xapi_vdi_info *want, unsigned flags);
-xapi_vdi_op_fn file_vdi_delete, file_vdi_snapshot, file_vdi_clone, file_vdi_detach,
-	file_vdi_introduce, file_vdi_update;
+xapi_vdi_op_fn file_vdi_delete, file_vdi_detach, file_vdi_introduce, file_vdi_update;
+int file_vdi_snapshot(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		      const struct xapi_vdi_info *want, unsigned flags);
+int file_vdi_clone(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   const struct xapi_vdi_info *want, unsigned flags);
 int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		    int64_t new_size, unsigned flags);
 int file_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,

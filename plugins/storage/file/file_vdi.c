@@ -200,7 +200,8 @@ static int make_overlay(struct file_ctx *ctx, int code, const char *parent, cons
 }
 
 static int snapshot_or_clone(void *st, xapi_call_t *call, const struct xapi_sr *sr,
-			     const char *loc, unsigned flags, bool snapshot)
+			     const char *loc, const struct xapi_vdi_info *want, unsigned flags,
+			     bool snapshot)
 {
 	const int code = snapshot ? FE_VDI_SNAPSHOT : FE_VDI_CLONE;
 	const char *what = snapshot ? "snapshot" : "clone";
@@ -230,8 +231,13 @@ static int snapshot_or_clone(void *st, xapi_call_t *call, const struct xapi_sr *
 	if (pid > 0 && file_nbd_stop(&ctx, loc) < 0)
 		return XAPI_E_FAILED;
 
+	/* the new VDI is named after the uuid xapid chose for it, as vdi_create's */
 	char base_uuid[37], new_uuid[37], base[64], fresh[64] = "", path[4400], base_path[4400];
-	if (file_new_uuid(base_uuid) < 0 || file_new_uuid(new_uuid) < 0) {
+	if (want && want->uuid && file_uuid_valid(want->uuid))
+		snprintf(new_uuid, sizeof(new_uuid), "%s", want->uuid);
+	else if (file_new_uuid(new_uuid) < 0)
+		new_uuid[0] = 0;
+	if (!new_uuid[0] || file_new_uuid(base_uuid) < 0) {
 		rc = file_fail(&ctx, code, "cannot make a uuid");
 		goto restart;
 	}
@@ -239,6 +245,13 @@ static int snapshot_or_clone(void *st, xapi_call_t *call, const struct xapi_sr *
 	snprintf(fresh, sizeof(fresh), "%s.qcow2", new_uuid);
 	file_path(&ctx, loc, path, sizeof(path));
 	file_path(&ctx, base, base_path, sizeof(base_path));
+	char fresh_path[4400];
+	file_path(&ctx, fresh, fresh_path, sizeof(fresh_path));
+	if (access(fresh_path, F_OK) == 0) {
+		rc = file_fail(&ctx, FE_VDI_EXISTS, "The VDI already exists: %s", fresh);
+		fresh[0] = 0;
+		goto restart;
+	}
 	if (link(path, base_path) != 0) {
 		rc = file_fail(&ctx, errno == ENOSPC ? FE_NO_SPACE : code,
 			       "Failed to %s VDI: link %s: %s", what, base_path, strerror(errno));
@@ -268,15 +281,15 @@ restart:
 }
 
 int file_vdi_snapshot(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *loc,
-		      unsigned flags)
+		      const struct xapi_vdi_info *want, unsigned flags)
 {
-	return snapshot_or_clone(st, call, sr, loc, flags, true);
+	return snapshot_or_clone(st, call, sr, loc, want, flags, true);
 }
 
 int file_vdi_clone(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *loc,
-		   unsigned flags)
+		   const struct xapi_vdi_info *want, unsigned flags)
 {
-	return snapshot_or_clone(st, call, sr, loc, flags, false);
+	return snapshot_or_clone(st, call, sr, loc, want, flags, false);
 }
 
 int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *loc,

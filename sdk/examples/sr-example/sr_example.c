@@ -271,7 +271,8 @@ static int example_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr 
 	return emit_file(ex, call, dir, loc, NULL);
 }
 
-/* The data of a raw file is the file itself: its datapath is file://. */
+/* The data of a raw file is the file itself: its datapath is file://,
+ * percent-encoded (a directory may hold a space or a %: xapi/storage.h). */
 static int example_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 			      const char *loc, int writable, unsigned flags)
 {
@@ -282,8 +283,10 @@ static int example_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr 
 		return XAPI_E_FAILED;
 	if (!valid_location(loc))
 		return xapi_fail(ex->host, call, NULL, E_INVALID_ARG, "bad location '%s'", loc);
-	char uri[4200];
-	snprintf(uri, sizeof(uri), "file://%s/%s", dir, loc);
+	char path[4200], uri[12600];
+	snprintf(path, sizeof(path), "%s/%s", dir, loc);
+	if (xapi_datapath_file(uri, sizeof(uri), path) < 0)
+		return xapi_fail(ex->host, call, NULL, E_INVALID_ARG, "path too long: %s", path);
 	return emit_file(ex, call, dir, loc, uri);
 }
 
@@ -302,7 +305,7 @@ static const char *const example_capabilities[] = {
 };
 
 static const struct xapi_config_key example_config[] = {
-	{ "path", "directory holding the VDIs as sparse raw files (required)", 1 },
+	{ "path", "directory holding the VDIs as sparse raw files (required)", XAPI_CONFIG_REQUIRED },
 	{ NULL, NULL, 0 },
 };
 

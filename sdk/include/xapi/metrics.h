@@ -4,6 +4,9 @@
  * its first collect, then xapid calls collect every interval_ms; collect
  * reports values with host->ds_sample(call, name, owner_uuid, value). A
  * failing collect is retried with a growing delay; it never stops xapid.
+ * collect returns XAPI_OK or a status of xapi/plugin.h, never a bare errno
+ * (the same rules as storage ops; there is no client to answer, so a
+ * failure and its xapi_fail message only reach xapid's log).
  */
 #ifndef XAPI_METRICS_H
 #define XAPI_METRICS_H 1
@@ -21,7 +24,7 @@ struct xapi_metrics_ops {
 	uint32_t interval_ms;          /* how often collect runs (e.g. 5000) */
 	/* Samples every declared data source. Mandatory. */
 	int (*collect)(void *st, xapi_call_t *call, unsigned flags);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 #ifdef __cplusplus

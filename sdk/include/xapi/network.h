@@ -7,6 +7,12 @@
  * backend reports the host's physical interfaces with emit_pif from pif_scan.
  * probe narrows the static capabilities to what this host can do (a kernel
  * without 8021q has no VLANs).
+ *
+ * Ops return XAPI_OK or a status of xapi/plugin.h after xapi_fail(), never
+ * a bare errno, as storage ops do (name a XenAPI code such as
+ * "PIF_IS_PHYSICAL" in xapi_fail, or give an SMAPIv1-style number); a long
+ * op polls host->cancelled(). Which XenAPI error each status becomes is the
+ * network layer's, written down with it.
  */
 #ifndef XAPI_NETWORK_H
 #define XAPI_NETWORK_H 1
@@ -62,7 +68,7 @@ struct xapi_net_ops {
 			unsigned flags);
 	int (*bond_remove)(void *st, xapi_call_t *call, const char *bridge, const char *bond,
 			   unsigned flags);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 #ifdef __cplusplus

@@ -23,15 +23,28 @@
  *    service, which copies it: the plugin never frees core memory and the
  *    core never frees plugin memory. The descriptor and the ops table are the
  *    plugin's, static and const, valid until fini returns.
- *  - Errors. Ops return XAPI_OK or a negative enum xapi_status. Before
- *    returning XAPI_E_FAILED, say what went wrong with xapi_fail() (an error
- *    code plus a message). Never exit(), abort() or return a bare errno; the
- *    core maps errors to XenAPI ones (SR_BACKEND_FAILURE_<code> ["",
- *    message, ""] as xapi's sm_exec does, or a named XenAPI code you give).
+ *  - Errors. Ops return XAPI_OK or one of the negative enum xapi_status
+ *    values below (they lie far below -4095, so a bare -errno, a -1 or a
+ *    positive number can never pass for one: the core logs such a return
+ *    as a driver bug). Before returning XAPI_E_FAILED, say what went wrong
+ *    with xapi_fail() (an error code plus a message). Never exit(), abort()
+ *    or return a bare errno. What each status becomes on the wire is the
+ *    table "Statuses on the wire" below.
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
  *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
- *    makes one call at a time to a plugin.
+ *    makes one call at a time to a plugin. With it, calls run side by side
+ *    in up to 8 worker processes, as far as xapi's rules let them: like
+ *    xapi, xapid runs one operation at a time on an SR (SR.scan, VDI.create,
+ *    VDI.destroy, VDI.snapshot, VDI.clone, VDI.resize... exclude each other
+ *    on the same SR; PBD.plug may overlap other plugs), so what overlaps is
+ *    calls on different SRs, SR.probe, and the attaches and detaches of VDI
+ *    data (imports, exports, VM starts).
+ *  - Init. xapi_plugin_init runs in every worker process when it starts:
+ *    at load, again after a worker died (a crash, a kill after a hang), and
+ *    once per extra worker of a XAPI_PLUGIN_THREADSAFE plugin.
+ *    Keep it cheap and free of side effects that must happen once (create
+ *    nothing exclusive, take no lock that outlives the process).
  */
 #ifndef XAPI_PLUGIN_H
 #define XAPI_PLUGIN_H 1
@@ -44,7 +57,7 @@
 extern "C" {
 #endif
 
-#define XAPI_ABI_MAJOR 1
+#define XAPI_ABI_MAJOR 2
 #define XAPI_ABI_MINOR 0
 #define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
 #define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -60,16 +73,94 @@ typedef struct xapi_plugin xapi_plugin_t; /* one loaded plugin */
 typedef struct xapi_call xapi_call_t;     /* one operation in progress */
 typedef struct xapi_kv xapi_kv_t;         /* a read-only string -> string map */
 
+/* What an op (and xapi_plugin_init) returns. The failing values start at
+ * -10001: an errno is at most 4095 (Linux's MAX_ERRNO), so a driver that
+ * returns a bare -errno, -1 or a positive number is told apart from one that
+ * returns a status, and the core reports it as a driver bug instead of
+ * guessing (in ABI 1 the statuses were -1..-7 and -EIO read as
+ * XAPI_E_BUSY). */
 enum xapi_status {
 	XAPI_OK = 0,
-	XAPI_E_FAILED = -1,      /* details were given with xapi_fail() */
-	XAPI_E_UNSUPPORTED = -2, /* op, flag or argument not supported */
-	XAPI_E_INVALID = -3,     /* bad argument (device_config key missing...) */
-	XAPI_E_NOT_FOUND = -4,   /* the object is gone (VDI_MISSING, SR missing...) */
-	XAPI_E_BUSY = -5,        /* in use (VDI_IN_USE, SR_NOT_EMPTY...) */
-	XAPI_E_CANCELLED = -6,   /* host->cancelled() said stop */
-	XAPI_E_NO_SPACE = -7,    /* out of space (SR_FULL) */
+	XAPI_E_FAILED = -10001,      /* details were given with xapi_fail() */
+	XAPI_E_UNSUPPORTED = -10002, /* op, flag or argument not supported */
+	XAPI_E_INVALID = -10003,     /* bad argument (device_config key missing...) */
+	XAPI_E_NOT_FOUND = -10004,   /* the object is gone (VDI_MISSING, SR missing...) */
+	XAPI_E_BUSY = -10005,        /* in use (VDI_IN_USE, SR_NOT_EMPTY...) */
+	XAPI_E_CANCELLED = -10006,   /* host->cancelled() said stop */
+	XAPI_E_NO_SPACE = -10007,    /* out of space (SR_FULL) */
 };
+/* Is rc XAPI_OK or one of the statuses above (what xapid checks; a driver's
+ * own tests may assert it of every op's return)? */
+#define XAPI_STATUS_VALID(rc) ((rc) == XAPI_OK || ((rc) <= XAPI_E_FAILED && (rc) >= XAPI_E_NO_SPACE))
+
+/* Statuses on the wire: what the client of a storage call gets (xapid's
+ * core/loader/plugin_status.c; doc/plugin-sdk.md §2 has the same table).
+ * In the parameters, `sr` and `vdi` are refs (`vdi` is "" for vdi_create
+ * and vdi_introduce, which have no VDI record yet, and `sr` is "" for
+ * sr_probe, which has no SR); `op` is the XenAPI operation ("destroy",
+ * "snapshot", "clone", "resize", "attach", "update").
+ * "The VDI ops on an existing VDI" are vdi_delete, vdi_snapshot, vdi_clone,
+ * vdi_resize, vdi_attach, vdi_detach and vdi_update.
+ *
+ * After xapi_fail(host, call, code, n, fmt, ...), whatever failing status
+ * the op then returns, the xapi_fail decides:
+ *   code, a XenAPI name ([A-Z][A-Z0-9_]*, <= 64)  code [message]
+ *   code NULL, n = 16        SR_DEVICE_IN_USE []
+ *   code NULL, n = 24        VDI_IN_USE [vdi, op] (on an existing VDI), else []
+ *   code NULL, n = 39        SR_NOT_EMPTY []
+ *   code NULL, n = 144       VDI_MISSING [sr, vdi]
+ *   code NULL, other n > 0   SR_BACKEND_FAILURE_<n> ["", message, ""]
+ *   code NULL, n <= 0        SR_BACKEND_FAILURE ["", message, ""]
+ *   code not a name          as code NULL, with message "<code>: <message>"
+ * (n: the SMAPIv1 numbers of sm's XE_SR_ERRORCODES.xml; 16, 24, 39 and 144
+ * are mapped as xapi's sm_exec maps them.)
+ *
+ * Without xapi_fail:
+ *   XAPI_E_UNSUPPORTED  SR_OPERATION_NOT_SUPPORTED [sr]
+ *   XAPI_E_INVALID      SR_BACKEND_FAILURE_1 ["", "Invalid argument
+ *                       [opterr=the <type> driver refused the arguments of
+ *                       <op>]", ""]
+ *   XAPI_E_NOT_FOUND    VDI ops on an existing VDI and vdi_introduce:
+ *                       VDI_MISSING [sr, vdi]; the other ops:
+ *                       SR_BACKEND_FAILURE_47 ["", "The SR is not available
+ *                       [opterr=the <type> driver did not find it during
+ *                       <op>]", ""]
+ *   XAPI_E_BUSY         sr_delete: SR_NOT_EMPTY []; VDI ops on an existing
+ *                       VDI: VDI_IN_USE [vdi, op]; the other ops:
+ *                       SR_DEVICE_IN_USE []
+ *   XAPI_E_CANCELLED    TASK_CANCELLED [task] ("" for a call without a task)
+ *   XAPI_E_NO_SPACE     SR_FULL [requested bytes, free bytes] (vdi_create,
+ *                       vdi_resize); other ops SR_FULL [size, ""]
+ *   XAPI_E_FAILED       a driver bug: SR_BACKEND_FAILURE ["", "the <type>
+ *                       driver failed in <op> without saying why
+ *                       (XAPI_E_FAILED without xapi_fail)", ""]
+ *
+ * Driver bugs. Each is also one error line in xapid's log, "plugin <name>:
+ * driver bug: <the message>", and the client gets SR_BACKEND_FAILURE ["",
+ * message, ""]:
+ *  - a return that is no status (-EIO, -1, 7...): "the <type> driver
+ *    returned N from <op>, which is not a status (a bare errno?)" (after an
+ *    xapi_fail the client gets that error instead; the line is logged);
+ *  - XAPI_E_FAILED without xapi_fail (above);
+ *  - XAPI_OK without the VDI from vdi_create, vdi_snapshot, vdi_clone,
+ *    vdi_resize, vdi_attach, vdi_introduce or vdi_update: "the <type> driver
+ *    returned XAPI_OK from <op> without emitting the VDI". (The SR ops may
+ *    emit the SR's space; without it its sizes stay as they were.)
+ *  - an unusable location, snapshot_of or parent in any emitted VDI: "the
+ *    <type> driver emitted an unusable <field> from <op>: <why>", why being
+ *    "it is empty", "it holds a control character" (U+0000..U+001F,
+ *    U+007F), "it is not valid UTF-8", "it is longer than 1024 bytes"
+ *    (XAPI_LOCATION_MAX). Locations travel in XML-RPC text and every VDI
+ *    record;
+ *  - a vdi_attach whose VDI has no datapath, or one that is neither
+ *    file:/// nor nbd+unix:/// (xapi/storage.h): "the <type> driver
+ *    attached <location> without a usable datapath (<it>): file:/// or
+ *    nbd+unix:/// URIs only" (xapid then detaches it again).
+ * XAPI_OK after an xapi_fail is taken as a success, with a warning line
+ * "plugin <name>: driver bug: <op> called xapi_fail (...) and returned
+ * XAPI_OK".
+ */
+#define XAPI_LOCATION_MAX 1024
 
 /* Result records, defined in the per-kind headers. */
 struct xapi_sr_info;
@@ -142,15 +233,30 @@ struct xapi_host {
 	int (*ds_declare)(xapi_plugin_t *self, const struct xapi_ds_desc *ds);
 	int (*ds_sample)(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 			 double value);
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 /* A configuration key the plugin understands (becomes SM.configuration
- * for storage drivers). The array ends with { NULL }. */
+ * for storage drivers, where a required key's description gets
+ * " (required)" unless it says so already). The array ends with { NULL }.
+ *
+ * For a storage driver, `required` is checked by xapid before the driver
+ * runs: SR.create, SR.probe and PBD.plug with a device_config that lacks a
+ * XAPI_CONFIG_REQUIRED key (or has it empty) are refused with sm's error
+ * for that key (SR_BACKEND_FAILURE_94 ["", "The request is missing the
+ * location parameter", ""] for `location`; 90 device, 101 serverpath, 102
+ * server, 95 target, 96 targetIQN, 107 SCSIid, 89 LUNid) or, for any other
+ * key, SR_BACKEND_FAILURE_115 ["", "Not all required parameters specified.
+ * [opterr=device-config:<key> is required by the <type> driver]", ""]. Add
+ * XAPI_CONFIG_PROBE_OPTIONAL for a key sr_probe can do without (probe is
+ * how a client discovers it, e.g. an iSCSI target's IQNs). For network and
+ * metrics plugins the flag is informational. */
+#define XAPI_CONFIG_REQUIRED 1
+#define XAPI_CONFIG_PROBE_OPTIONAL 2
 struct xapi_config_key {
 	const char *key;
 	const char *description;
-	int required;
+	int required;                  /* 0 or XAPI_CONFIG_* bits */
 };
 
 #define XAPI_PLUGIN_THREADSAFE (1u << 0) /* ops may run concurrently */

@@ -13,6 +13,9 @@
  * VDIs are named by their `location`, a string the driver chooses when it
  * emits the VDI (vdi_create, vdi_snapshot, vdi_clone, sr_scan, vdi_introduce)
  * and that stays stable for the VDI's life; xapid stores it in VDI.location.
+ * A location is 1 to XAPI_LOCATION_MAX bytes of UTF-8 without control
+ * characters (xapi/plugin.h, "Locations"). The ops that make or describe one
+ * VDI must emit it when they return XAPI_OK ("Must emit" there).
  *
  * Data. A driver does not move disk contents through this ABI: vdi_attach
  * emits the VDI with a `datapath` URI that xapid (HTTP import/export,
@@ -20,6 +23,11 @@
  *     file:///path              a raw file or block device
  *     nbd+unix:///?socket=PATH  an NBD server on a unix socket (e.g. qemu-nbd)
  *     nbd+unix:///NAME?socket=PATH  the same with an export name
+ * They are URIs (RFC 3986, RFC 8089): the path, NAME and PATH are
+ * percent-encoded. Write every byte but A-Z a-z 0-9 - . _ ~ / as %XX (a
+ * space is %20, a % is %25, a ? %3F); xapid decodes every %XX, and a
+ * datapath that does not decode (a % not followed by two hex digits, or
+ * %00) fails the attach. xapi_datapath_file() below writes a file:// one.
  * The datapath stays valid until vdi_detach of the same location.
  *
  * Capabilities (desc->capabilities) use xapi's strings; the loader checks
@@ -44,6 +52,41 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Writes "file://" and path (absolute), percent-encoded, into buf (see the
+ * datapaths above; encode an nbd+unix socket path the same way). Returns the
+ * length written, or -1 if buf (len bytes) is too small. */
+static inline int xapi_datapath_file(char *buf, size_t len, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char keep[] = "-._~/";
+	size_t n = 0;
+	const char *pre = "file://";
+	for (; *pre; pre++) {
+		if (n + 1 >= len)
+			return -1;
+		buf[n++] = *pre;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9');
+		for (const char *k = keep; !plain && *k; k++)
+			plain = *p == (unsigned char)*k;
+		if (n + (plain ? 1 : 3) >= len)
+			return -1;
+		if (plain) {
+			buf[n++] = (char)*p;
+		} else {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 15];
+		}
+	}
+	if (len == 0)
+		return -1;
+	buf[n] = 0;
+	return (int)n;
+}
 
 /* An SR as the core hands it to the driver (borrowed). */
 struct xapi_sr {
@@ -103,24 +146,37 @@ struct xapi_sr_ops {
 	/* SR.destroy: remove the SR and everything in it (the core checked it
 	 * holds no VDIs in use). */
 	xapi_sr_op_fn *sr_delete;
-	/* PBD.plug / unplug on this host. attach emits the SR's space. */
+	/* PBD.plug / unplug on this host. attach may emit the SR's space. The
+	 * device_config keys the descriptor marks XAPI_CONFIG_REQUIRED are
+	 * there (non-empty) when sr_create, sr_attach and sr_probe run: xapid
+	 * refuses the call before (see struct xapi_config_key). */
 	xapi_sr_op_fn *sr_attach;
 	xapi_sr_op_fn *sr_detach;
 	/* SR.scan: emit_vdi() for every VDI the SR holds (hidden parents of
 	 * snapshot chains too, with their location), and emit_sr() for its space. */
 	xapi_sr_op_fn *sr_scan;
-	/* SR.update: emit_sr() with the current space. */
+	/* SR.update: emit_sr() with the current space (without one, the SR's
+	 * sizes stay as they were). */
 	xapi_sr_op_fn *sr_update;
 
-	/* VDI.create: make a VDI of want->virtual_size bytes; emit it. */
+	/* VDI.create: make a VDI of want->virtual_size bytes; emit it.
+	 * want->uuid is the uuid xapid chose for the VDI. */
 	int (*vdi_create)(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 			  const struct xapi_vdi_info *want, unsigned flags);
 	/* VDI.destroy. */
 	xapi_vdi_op_fn *vdi_delete;
-	/* VDI.snapshot / VDI.clone: emit the new VDI (snapshot: is_a_snapshot
-	 * set, snapshot_of = location). The original keeps its location. */
-	xapi_vdi_op_fn *vdi_snapshot;
-	xapi_vdi_op_fn *vdi_clone;
+	/* VDI.snapshot / VDI.clone of the VDI at `location`: emit the new VDI
+	 * (snapshot: is_a_snapshot set, snapshot_of = location). The original
+	 * keeps its location. `want` describes the new VDI as vdi_create's
+	 * does: want->uuid is the uuid xapid chose for it (name it after that
+	 * if you name VDIs by uuid, and emit it), name_label,
+	 * name_description, virtual_size, read_only and sm_config are the
+	 * original's; location is NULL; is_a_snapshot and snapshot_of
+	 * (= location) are set for a snapshot. (ABI 1 had no `want`.) */
+	int (*vdi_snapshot)(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+			    const char *location, const struct xapi_vdi_info *want, unsigned flags);
+	int (*vdi_clone)(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+			 const char *location, const struct xapi_vdi_info *want, unsigned flags);
 	/* VDI.resize: grow to new_size bytes (shrinking may be refused with
 	 * XAPI_E_UNSUPPORTED); emit the VDI. */
 	int (*vdi_resize)(void *st, xapi_call_t *call, const struct xapi_sr *sr,
@@ -134,7 +190,7 @@ struct xapi_sr_ops {
 	xapi_vdi_op_fn *vdi_introduce;
 	/* VDI.update: emit the VDI's current facts. */
 	xapi_vdi_op_fn *vdi_update;
-	/* since 1.1: append here, never above */
+	/* since 2.1: append here, never above */
 };
 
 #ifdef __cplusplus
