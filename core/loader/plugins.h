@@ -31,6 +31,8 @@ typedef struct xd_plugins_config {
 	const char *conf_dir;          /* plugins.d */
 	const char *worker_path;       /* the xapid-plugin-worker program */
 	double timeout_s;              /* one op may take this long (default 3600) */
+	double cancel_grace_s;         /* a cancelled op still running this long after
+	                                  the driver was told is killed (default 5) */
 } xd_plugins_config;
 
 /* Loads every enabled plugin (refusals are logged, not fatal). Creates or
