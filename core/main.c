@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 		.conf_dir = xd_cfg.plugins_conf_dir,
 		.worker_path = xd_cfg.plugin_worker,
 		.timeout_s = xd_cfg.plugin_timeout,
+		.cancel_grace_s = xd_cfg.plugin_cancel_grace,
 	};
 	if (xd_plugins_init(&pcfg) != 0)
 		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);

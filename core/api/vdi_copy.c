@@ -151,7 +151,9 @@ out:
 	if (!res && created) {
 		xd_error cerr = XD_ERROR_INIT;
 		xd_info("VDI.copy failed (%s): destroying the VDI it made, %s", err->code, dst);
-		if (xd_vdi_destroy_internal(dst, task, &cerr) < 0)
+		/* without the task: a cancel (often why the copy failed) must not
+		 * stop the clean-up */
+		if (xd_vdi_destroy_internal(dst, NULL, &cerr) < 0)
 			xd_warn("VDI.copy: could not destroy %s: %s", dst, cerr.code);
 		xd_error_clear(&cerr);
 	}

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "plugin_timeouts.h"
 #include "plugins_int.h"
 #include "rpc/rpc.h"
 #include "tasks/tasks.h"
@@ -184,29 +185,71 @@ static void add_vdi(xd_sr_result *r, json_object *m)
 
 /* ---- the worker slots ---- */
 
-static xd_worker_slot *acquire(xd_plugin *p, const char *task, xd_error *err)
+/* Under p->lock: a slot free for a call (one with a live worker first),
+ * or NULL while the driver makes as many calls as it may. */
+static xd_worker_slot *free_slot(xd_plugin *p)
 {
+	xd_worker_slot *empty = NULL;
+	for (unsigned i = 0; i < p->max_workers; i++) {
+		xd_worker_slot *s = &p->slots[i];
+		if (s->busy)
+			continue;
+		if (s->proc.pid > 0)
+			return s;
+		if (!empty)
+			empty = s;
+	}
+	return empty;
+}
+
+/* Under p->lock: what a caller waits for, as task.other_config shows it
+ * ("driver <type> <op> <task>", the first call in the way). */
+static void describe_busy(const xd_plugin *p, char *out, size_t n)
+{
+	for (unsigned i = 0; i < p->max_workers; i++) {
+		const xd_worker_slot *s = &p->slots[i];
+		if (s->busy) {
+			snprintf(out, n, "driver %s %s %s", p->name, s->op ? s->op : "?",
+				 s->task[0] ? s->task : "OpaqueRef:NULL");
+			return;
+		}
+	}
+	snprintf(out, n, "driver %s", p->name);
+}
+
+/* Takes a worker slot for op. While the driver already makes as many calls
+ * as it may (one without XAPI_PLUGIN_THREADSAFE), the caller waits: the
+ * wait is logged (once per call in the way) and shown in its task's
+ * other_config (tasks.h, XD_TASK_WAITING_KEY), and a cancel of the task
+ * ends it within CANCEL_POLL_S with TASK_CANCELLED. */
+static xd_worker_slot *acquire(xd_plugin *p, const char *op, const char *task, xd_error *err)
+{
+	xd_worker_slot *got = NULL;
+	char shown[192] = "";
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		xd_worker_slot *live = NULL, *empty = NULL;
-		for (unsigned i = 0; i < p->max_workers && !live; i++) {
-			xd_worker_slot *s = &p->slots[i];
-			if (s->busy)
-				continue;
-			if (s->proc.pid > 0)
-				live = s;
-			else if (!empty)
-				empty = s;
+		got = free_slot(p);
+		if (got) {
+			got->busy = true;
+			got->op = op;
+			snprintf(got->task, sizeof got->task, "%s", task ? task : "");
+			break;
 		}
-		xd_worker_slot *s = live ? live : empty;
-		if (s) {
-			s->busy = true;
+		char what[192];
+		describe_busy(p, what, sizeof what);
+		if (strcmp(what, shown) != 0) {
+			snprintf(shown, sizeof shown, "%s", what);
+			/* no log or db write under the plugin's lock */
 			pthread_mutex_unlock(&p->lock);
-			return s;
+			xd_info("plugin %s: %s waits for the driver's turn (waiting for %s)",
+				p->conf_name, op, what);
+			xd_task_set_waiting(task, what);
+			pthread_mutex_lock(&p->lock);
+			continue; /* a slot may have come free meanwhile */
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 250 * 1000000L;
+		until.tv_nsec += (long)(CANCEL_POLL_S * 1e9);
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -218,18 +261,29 @@ static xd_worker_slot *acquire(xd_plugin *p, const char *task, xd_error *err)
 			bool cancelling = xd_task_cancelling(task);
 			pthread_mutex_lock(&p->lock);
 			if (cancelling) {
-				pthread_mutex_unlock(&p->lock);
 				xd_error_set(err, "TASK_CANCELLED", task, NULL);
-				return NULL;
+				break;
 			}
 		}
 	}
+	pthread_mutex_unlock(&p->lock);
+	if (shown[0]) {
+		xd_task_set_waiting(task, NULL);
+		if (got)
+			xd_info("plugin %s: %s has the driver's turn now", p->conf_name, op);
+		else
+			xd_info("plugin %s: %s cancelled while it waited for the driver's turn",
+				p->conf_name, op);
+	}
+	return got;
 }
 
 static void release(xd_plugin *p, xd_worker_slot *s)
 {
 	pthread_mutex_lock(&p->lock);
 	s->busy = false;
+	s->op = NULL;
+	s->task[0] = 0;
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -245,7 +299,13 @@ static int died(xd_plugin *p, xd_wproc *w, const char *op, xd_error *err)
 	return -1;
 }
 
-/* Sends the call and takes in what comes back until "done". */
+/* Sends the call and takes in what comes back until "done". The call ends
+ * early in three ways: past its op's timeout (plugin_timeouts.h) the
+ * worker is killed and the call fails; once its task is cancelled the
+ * driver is told (host->cancelled) and, if it has not returned within
+ * cancel_grace, the worker is killed and the call fails TASK_CANCELLED; at
+ * xapid's shutdown it gets STOP_GRACE_S. Killing takes the worker's whole
+ * process group (helpers it ran); the next call starts a new worker. */
 static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 		    json_object *msg, xd_sr_result *out, xd_error *err)
 {
@@ -253,9 +313,11 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 	const char *task = a ? a->task : NULL;
 	xd_plugins_settings cfg;
 	xd_plugins_get_settings(&cfg);
-	double timeout = cfg.timeout_s;
+	char source[64];
+	double timeout = xd_op_timeout(&p->timeouts, (int)op, cfg.timeout_s, source, sizeof source);
+	double grace = cfg.cancel_grace_s;
 	xd_plugins_settings_free(&cfg);
-	double deadline = now_s() + timeout, next_cancel_check = 0;
+	double deadline = now_s() + timeout, next_cancel_check = 0, cancel_deadline = 0;
 	bool cancel_sent = false, stopping = false;
 	int rc = -1;
 
@@ -277,20 +339,40 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 						       "stopped", p->name, opname);
 			}
 			xd_err("plugin %s: its worker did not answer within %g s during %s: killed; "
-			       "it is restarted on the next call", p->conf_name, timeout, opname);
+			       "it is restarted on the next call (the limit is %s)", p->conf_name,
+			       timeout, opname, source);
 			return backend_failure(err, "the %s driver did not answer within %g s during %s",
 					       p->name, timeout, opname);
+		}
+		if (cancel_sent && now >= cancel_deadline) {
+			/* The driver did not stop when told: cancel means now, not
+			 * whenever the driver looks (DESIGN §5: a hang must fail
+			 * that operation only). */
+			xd_wproc_kill(w);
+			xd_warn("plugin %s: %s did not stop within %g s of the cancel of task %s: its "
+				"worker was killed; it is restarted on the next call", p->conf_name,
+				opname, grace, task);
+			return xd_error_set(err, "TASK_CANCELLED", task, NULL);
 		}
 		if (task && !cancel_sent && now >= next_cancel_check) {
 			next_cancel_check = now + CANCEL_POLL_S;
 			if (xd_task_cancelling(task)) {
-				/* The plugin sees it through host->cancelled(). */
+				/* The plugin sees it through host->cancelled(). A send
+				 * that fails means the worker is gone: the recv below
+				 * sees EOF. */
 				json_object *c = xd_pp_new("cancel");
-				cancel_sent = xd_wproc_send(w, c) == 0;
+				(void)xd_wproc_send(w, c);
 				json_object_put(c);
+				cancel_sent = true;
+				cancel_deadline = now + grace;
+				xd_info("plugin %s: task %s cancelled: %s is told to stop; its worker is "
+					"killed if it has not within %g s", p->conf_name, task, opname, grace);
 			}
 		}
-		double wait = deadline - now < CANCEL_POLL_S ? deadline - now : CANCEL_POLL_S;
+		double until = cancel_sent && cancel_deadline < deadline ? cancel_deadline : deadline;
+		double wait = until - now < CANCEL_POLL_S ? until - now : CANCEL_POLL_S;
+		if (wait < 0)
+			wait = 0;
 		json_object *m = NULL;
 		xd_pp_status st = xd_wproc_recv(w, (int)(wait * 1000) + 1, &m);
 		if (st == XD_PP_TIMEOUT)
@@ -341,7 +423,7 @@ int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 	if (xd_plugin_check_required(p, op, args, err) < 0)
 		return -1;
 
-	xd_worker_slot *s = acquire(p, args ? args->task : NULL, err);
+	xd_worker_slot *s = acquire(p, opname, args ? args->task : NULL, err);
 	if (!s)
 		return -1;
 	int rc = -1;

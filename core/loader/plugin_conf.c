@@ -86,6 +86,14 @@ static void read_file(xd_plugin_conf *c, const char *plugin_dir)
 		} else if (strcmp(key, "path") == 0) {
 			free(path_value);
 			path_value = strdup(val);
+		} else if (xd_op_timeout_key(key)) {
+			char *why = NULL;
+			if (xd_op_timeout_parse(&c->timeouts, key, val, &why) != 0) {
+				set_error(c, "%s line %d: %s", c->file, lineno,
+					  why ? why : "bad timeout");
+				free(why);
+				break;
+			}
 		} else {
 			xd_struct_set_take(c->settings, key, xd_string(val));
 		}

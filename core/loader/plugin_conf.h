@@ -4,6 +4,7 @@
  *     # comment
  *     enabled = true            true|false|yes|no|on|off|1|0, default false
  *     path = file.so            default <name>.so; relative to plugin_dir
+ *     timeout.sr_scan = 300     how long that op may run (plugin_timeouts.h)
  *     anything_else = value     a setting: host->config_get("anything_else")
  *
  * Owns: the parsed entries it returns.
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "plugin_timeouts.h"
 #include "value.h"
 
 typedef struct xd_plugin_conf {
@@ -22,6 +24,7 @@ typedef struct xd_plugin_conf {
 	bool enabled;
 	char *path;          /* the .so, absolute or relative to the cwd */
 	xd_value *settings;  /* XD_V_STRUCT of strings */
+	xd_op_timeouts timeouts; /* the timeout.<op> keys (not settings) */
 	char *error;         /* why the file cannot be used (then enabled is
 	                        whatever was read before the bad line) */
 } xd_plugin_conf;

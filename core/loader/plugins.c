@@ -38,6 +38,7 @@ void xd_plugins_get_settings(xd_plugins_settings *out)
 	pthread_rwlock_rdlock(&reg.lock);
 	out->worker_path = dup_or_null(reg.cfg.worker_path);
 	out->timeout_s = reg.cfg.timeout_s;
+	out->cancel_grace_s = reg.cfg.cancel_grace_s;
 	pthread_rwlock_unlock(&reg.lock);
 }
 
@@ -299,6 +300,7 @@ static xd_plugin *load_one(const xd_plugin_conf *c)
 	p->conf_name = strdup(c->name);
 	p->so_path = strdup(c->path);
 	p->settings = xd_value_copy(c->settings);
+	p->timeouts = c->timeouts;
 	if (!p->conf_name || !p->so_path) {
 		why = strdup("out of memory");
 		goto refused;
@@ -413,6 +415,7 @@ int xd_plugins_init(const xd_plugins_config *cfg)
 	reg.plugin_dir = dup_or_null(cfg ? cfg->plugin_dir : NULL);
 	reg.cfg.worker_path = dup_or_null(cfg ? cfg->worker_path : NULL);
 	reg.cfg.timeout_s = cfg && cfg->timeout_s > 0 ? cfg->timeout_s : 3600;
+	reg.cfg.cancel_grace_s = cfg && cfg->cancel_grace_s > 0 ? cfg->cancel_grace_s : 5;
 	reg.inited = true;
 	pthread_rwlock_unlock(&reg.lock);
 	return scan(true);

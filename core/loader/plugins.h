@@ -3,10 +3,12 @@
  * Owns: the set of loaded plugins, and for each one its worker process: a
  * separate program (xapid-plugin-worker, installed in libexec) that dlopens
  * the plugin, calls xapi_plugin_init and serves the core's calls over a
- * socketpair. A plugin that crashes, calls exit or hangs (past
- * plugin_timeout) fails the call it was making with an error, its worker is
- * restarted, and the daemon goes on. Calls to a plugin without
- * XAPI_PLUGIN_THREADSAFE are serialised here.
+ * socketpair. A plugin that crashes, calls exit or hangs (past its op's
+ * limit: timeout.<op> in plugins.d, else 300 s for metadata ops and
+ * plugin_timeout for the others; or past cancel_grace after its task was
+ * cancelled) fails the call it was making with an error, its worker's
+ * process group is killed and restarted, and the daemon goes on. Calls to a
+ * plugin without XAPI_PLUGIN_THREADSAFE are serialised here.
  *
  * Which plugins load: the files <plugins_conf_dir>/<name>.conf with
  * `enabled = true` (see doc/plugins.md). Every refusal (no such .so, missing
@@ -31,6 +33,8 @@ typedef struct xd_plugins_config {
 	const char *conf_dir;          /* plugins.d */
 	const char *worker_path;       /* the xapid-plugin-worker program */
 	double timeout_s;              /* one op may take this long (default 3600) */
+	double cancel_grace_s;         /* a cancelled op still running this long after
+	                                  the driver was told is killed (default 5) */
 } xd_plugins_config;
 
 /* Loads every enabled plugin (refusals are logged, not fatal). Creates or
@@ -126,12 +130,14 @@ typedef struct xd_sr_args {
  *  - the worker died or hung: SR_BACKEND_FAILURE ["", "the <type> driver
  *    crashed (signal N) during <op>", ""], ["", "the <type> driver exited
  *    with status N during <op>", ""], ["", "the <type> driver did not
- *    answer within N s during <op>", ""] (it was killed after
- *    plugin_timeout); the worker is started again on the next call, and
- *    if that fails: ["", "the <type> driver could not be started:
+ *    answer within N s during <op>", ""] (it was killed at the op's limit,
+ *    plugin_timeouts.h); the worker is started again on the next call,
+ *    and if that fails: ["", "the <type> driver could not be started:
  *    <why>", ""];
  *  - TASK_CANCELLED [task]: the task was cancelled while the call waited
- *    for the driver's turn.
+ *    for the driver's turn (the wait shows in the task's
+ *    other_config:waiting_for), or the driver had not returned
+ *    cancel_grace seconds after it was told (its worker was killed).
  * VDI_MISSING and SR_OPERATION_NOT_SUPPORTED carry the uuid and location
  * known here; a handler that knows the refs may put those in instead. */
 int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,

@@ -12,6 +12,7 @@
 #include <xapi/plugin.h>
 
 #include "plugin_proc.h"
+#include "plugin_timeouts.h"
 #include "plugins.h"
 
 /* A plugin with XAPI_PLUGIN_THREADSAFE runs its concurrent calls in up to
@@ -21,6 +22,9 @@
 typedef struct xd_worker_slot {
 	xd_wproc proc;
 	bool busy;                    /* a caller owns it */
+	/* while busy: what it runs, for callers that wait for a slot */
+	const char *op;               /* static op name, NULL when idle */
+	char task[64];                /* the call's task, "" if none */
 } xd_worker_slot;
 
 /* One loaded plugin. Registered plugins are never freed before
@@ -39,6 +43,7 @@ typedef struct xd_plugin {
 	xd_value *configuration;      /* struct key -> description */
 	xd_value *required;           /* struct key -> int XAPI_CONFIG_* bits (required keys) */
 	bool sr_ops[XD_SR_NOPS];
+	xd_op_timeouts timeouts;      /* timeout.<op> of its .conf (fixed at load) */
 	/* its workers */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;          /* a slot was released */
@@ -50,6 +55,7 @@ typedef struct xd_plugin {
 typedef struct xd_plugins_settings {
 	char *worker_path;
 	double timeout_s;
+	double cancel_grace_s;
 } xd_plugins_settings;
 /* Copies into *out (free with xd_plugins_settings_free). */
 void xd_plugins_get_settings(xd_plugins_settings *out);

@@ -349,7 +349,11 @@ void xd_storage_vdi_detach(const char *vdi, const char *task)
 	xd_error err = XD_ERROR_INIT;
 	if (xd_storage_sr_open(a->sr, &s, &err) == 0) {
 		xd_sr_args args = { .location = a->location };
-		xd_storage_call(&s, XD_VDI_DETACH, &args, task, &r, &err);
+		/* An undo, often of a call that was cancelled: made without the
+		 * task, so that its cancel neither reaches the driver nor kills
+		 * the detach (the log lines still carry the task). */
+		(void)task;
+		xd_storage_call(&s, XD_VDI_DETACH, &args, NULL, &r, &err);
 	}
 	if (err.code)
 		xd_warn("storage: detach of VDI %s (%s) failed: %s %s", vdi, a->location, err.code,

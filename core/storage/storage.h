@@ -75,7 +75,8 @@ const xd_vdi_info *xd_storage_emitted_vdi(const xd_sr_result *r, const char *wha
  * [sr, vdi] if the record says the volume is gone. */
 char *xd_storage_vdi_attach(const char *vdi, bool writable, const char *op, const char *task,
 			    xd_error *err);
-/* Undoes one attach (errors are logged: there is no one to tell). */
+/* Undoes one attach (errors are logged: there is no one to tell). A cancel
+ * of task does not stop it: the driver is called without the task. */
 void xd_storage_vdi_detach(const char *vdi, const char *task);
 /* How the core holds the VDI attached here: 0 not, 1 read-only, 2
  * writable (allowed_operations counts it like an attached VBD, as xapi's

@@ -679,10 +679,23 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* How often a waiting mark looks at its task's cancel flag. */
+#define MARK_POLL_S 0.25
+
+/* The operation in the way, as task.other_config shows it: the params of
+ * OTHER_OPERATION_IN_PROGRESS [class, ref, op, task], space separated. */
+static void describe_obstacle(const xd_error *err, char *out, size_t n)
+{
+	snprintf(out, n, "%s %s %s %s", err->nparams > 0 ? err->params[0] : "?",
+		 err->nparams > 1 ? err->params[1] : "?", err->nparams > 2 ? err->params[2] : "?",
+		 err->nparams > 3 ? err->params[3] : "?");
+}
+
 int xd_storage_mark(const xd_storage_op_key *k, const char *sr, const char *sr_op,
 		    const char *vdi, const char *vdi_op, xd_error *err)
 {
 	double deadline = now_s() + mark_timeout_s;
+	char shown[256] = "";
 	int rc;
 	pthread_mutex_lock(&ops_lock);
 	for (;;) {
@@ -697,13 +710,24 @@ int xd_storage_mark(const xd_storage_op_key *k, const char *sr, const char *sr_o
 		double left = deadline - now_s();
 		if (left <= 0)
 			break;
-		xd_debug("storage: %s waits: %s %s %s is in progress", k->key,
-			 err->nparams > 0 ? err->params[0] : "", err->nparams > 1 ? err->params[1] : "",
-			 err->nparams > 2 ? err->params[2] : "");
-		/* woken by unmark; a second at most, to notice a cancel */
+		char what[256];
+		describe_obstacle(err, what, sizeof what);
+		if (strcmp(what, shown) != 0) {
+			/* once per operation in the way: the caller may wait for
+			 * as long as that one takes (a hung driver: its timeout) */
+			snprintf(shown, sizeof shown, "%s", what);
+			xd_info("storage: %s%s%s%s%s waits for %s %s: %s (task %s) is in progress",
+				sr ? "SR " : "", sr ? sr_op : "", sr && vdi ? ", " : "",
+				vdi ? "VDI " : "", vdi ? vdi_op : "", err->params[0],
+				err->nparams > 1 ? err->params[1] : "?",
+				err->nparams > 2 ? err->params[2] : "?",
+				err->nparams > 3 ? err->params[3] : "?");
+			xd_task_set_waiting(k->task, what);
+		}
+		/* woken by unmark; MARK_POLL_S at most, to notice a cancel */
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		double wait = left < 1.0 ? left : 1.0;
+		double wait = left < MARK_POLL_S ? left : MARK_POLL_S;
 		ts.tv_sec += (time_t)wait;
 		ts.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
 		if (ts.tv_nsec >= 1000000000L) {
@@ -713,6 +737,12 @@ int xd_storage_mark(const xd_storage_op_key *k, const char *sr, const char *sr_o
 		pthread_cond_timedwait(&ops_cond, &ops_lock, &ts);
 	}
 	pthread_mutex_unlock(&ops_lock);
+	if (shown[0]) {
+		xd_task_set_waiting(k->task, NULL);
+		xd_info("storage: %s%s%s%s%s %s", sr ? "SR " : "", sr ? sr_op : "",
+			sr && vdi ? ", " : "", vdi ? "VDI " : "", vdi ? vdi_op : "",
+			rc == 0 ? "no longer waits" : "stopped waiting");
+	}
 	if (rc == 0) {
 		if (sr)
 			xd_storage_sr_refresh(sr);

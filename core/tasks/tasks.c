@@ -44,7 +44,8 @@
 static const xd_class *task_cls, *session_cls;
 static struct {
 	int name_label, name_description, allowed_operations, current_operations, created,
-	    finished, status, resident_on, progress, type, result, error_info, subtask_of;
+	    finished, status, resident_on, progress, type, result, error_info, subtask_of,
+	    other_config;
 } F;
 static int session_tasks = -1;
 static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
@@ -67,6 +68,7 @@ static void resolve_fields(void)
 	F.result = xd_dm_field_index(c, "result");
 	F.error_info = xd_dm_field_index(c, "error_info");
 	F.subtask_of = xd_dm_field_index(c, "subtask_of");
+	F.other_config = xd_dm_field_index(c, "other_config");
 	const int *all = &F.name_label;
 	for (size_t i = 0; i < sizeof(F) / sizeof(int); i++) {
 		if (all[i] < 0) {
@@ -305,6 +307,29 @@ void xd_task_set_progress(const char *task, double progress)
 	xd_value *v = xd_float(progress);
 	xd_db_set_field(task_cls, task, F.progress, v, &err);
 	xd_value_free(v);
+	xd_error_clear(&err);
+}
+
+void xd_task_set_waiting(const char *task, const char *what)
+{
+	if (!resolved() || !task)
+		return;
+	xd_error err = XD_ERROR_INIT;
+	if (what) {
+		xd_value *v = xd_string(what);
+		if (xd_db_map_add(task_cls, task, F.other_config, XD_TASK_WAITING_KEY, v, &err) < 0 &&
+		    err.code && strcmp(err.code, "MAP_DUPLICATE_KEY") == 0) {
+			/* waiting for something else now */
+			xd_error_clear(&err);
+			xd_db_map_remove(task_cls, task, F.other_config, XD_TASK_WAITING_KEY, &err);
+			xd_error_clear(&err);
+			xd_db_map_add(task_cls, task, F.other_config, XD_TASK_WAITING_KEY, v, &err);
+		}
+		xd_value_free(v);
+	} else {
+		xd_db_map_remove(task_cls, task, F.other_config, XD_TASK_WAITING_KEY, &err);
+	}
+	/* a task destroyed meanwhile has nothing to show: not an error */
 	xd_error_clear(&err);
 }
 

@@ -31,6 +31,12 @@ char *xd_task_create(const char *session, const char *label, const char *descrip
  * requested (the caller then fails with TASK_CANCELLED [task]). */
 void xd_task_set_progress(const char *task, double progress);
 bool xd_task_cancelling(const char *task);
+/* For the code running a task that has to wait for another operation:
+ * what (e.g. "SR OpaqueRef:... scan OpaqueRef:<task>") goes into the
+ * task's other_config under XD_TASK_WAITING_KEY while it waits, so that
+ * clients see why it makes no progress; NULL removes it. */
+#define XD_TASK_WAITING_KEY "waiting_for"
+void xd_task_set_waiting(const char *task, const char *what);
 /* Completion: success with a result value (encoded into the XML-RPC value
  * string xapi stores in task.result) or failure with err. */
 void xd_task_complete(const char *task, const xd_value *result);

@@ -1,11 +1,15 @@
 /* faulty.c - the storage driver "faulty", for the crash isolation tests.
  * It misbehaves on request:
  *
- *   VDI.create (vdi_create), by the VDI's name_label, and SR.probe
- *   (sr_probe), by device_config or sm_config key "fault":
+ *   VDI.create (vdi_create), by the VDI's name_label, SR.scan (sr_scan),
+ *   by the SR's name_label (SR.set_name_label makes an existing SR's
+ *   scans misbehave), and SR.probe (sr_probe), by device_config or
+ *   sm_config key "fault":
  *     crash      raises SIGSEGV               (a segfault)
  *     exit       calls exit(3)
- *     hang       sleeps forever
+ *     hang       sleeps forever, deaf to host->cancelled()
+ *     helper     runs `sleep 987.654` (a hang in a helper program; the
+ *                odd number lets a test find it in the process table)
  *     fail       xapi_fail(NULL, 42, ...)     (SR_BACKEND_FAILURE_42)
  *     full       xapi_fail("SR_FULL", ...)
  *     notfound   returns XAPI_E_NOT_FOUND without saying why
@@ -23,7 +27,8 @@
  *
  * sr_attach emits the SR with name_label = its "greeting" setting, so that
  * tests can see plugins.d settings arrive; sr_create, sr_delete, sr_detach,
- * sr_scan and vdi_delete succeed doing nothing. Not installed.
+ * sr_scan (unless told otherwise) and vdi_delete succeed doing nothing. Not
+ * installed.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -60,6 +65,13 @@ static int misbehave(xapi_call_t *call, const char *how, int *rc)
 	if (strcmp(how, "hang") == 0) {
 		for (;;)
 			pause();
+	}
+	if (strcmp(how, "helper") == 0) {
+		const char *argv[] = { "sleep", "987.654", NULL };
+		const char *out = NULL;
+		H->run(call, argv, 1000 * 1000, &out);
+		*rc = xapi_fail(H, call, NULL, 1, "the helper returned");
+		return 1;
 	}
 	if (strcmp(how, "fail") == 0) {
 		*rc = xapi_fail(H, call, NULL, 42, "the faulty driver failed on purpose");
@@ -124,6 +136,15 @@ static int sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsi
 		.virtual_allocation = 0,
 	};
 	return H->emit_sr(call, &info);
+}
+
+static int sr_scan(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
+	int rc = XAPI_OK;
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	if (misbehave(call, sr->name_label, &rc))
+		return rc;
+	return XAPI_OK;
 }
 
 static int sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
@@ -192,7 +213,7 @@ static const struct xapi_sr_ops ops = {
 	.sr_delete = ok_sr_op,
 	.sr_attach = sr_attach,
 	.sr_detach = ok_sr_op,
-	.sr_scan = ok_sr_op,
+	.sr_scan = sr_scan,
 	.vdi_create = vdi_create,
 	.vdi_delete = vdi_delete,
 };
@@ -201,7 +222,7 @@ static const char *const caps[] = { "SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI
 				    "ATOMIC_PAUSE", NULL };
 
 static const struct xapi_config_key config[] = {
-	{ "fault", "what to do wrong: crash, exit, hang, fail, full, notfound, nap, slow", 0 },
+	{ "fault", "what to do wrong: crash, exit, hang, helper, fail, full, notfound, nap, slow", 0 },
 	{ NULL, NULL, 0 },
 };
 
