@@ -25,6 +25,7 @@ static struct {
 	size_t n, cap;
 	char *conf_dir, *plugin_dir;
 	xd_plugins_settings cfg;
+	xd_plugins_sr_loaded_fn *on_sr_loaded;
 	bool inited;
 } reg = { .lock = PTHREAD_RWLOCK_INITIALIZER, .scan_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -388,6 +389,14 @@ static int scan(bool initial)
 		pthread_rwlock_unlock(&reg.lock);
 	} else if (nfresh) {
 		xd_plugins_sm_sync(fresh, nfresh, false);
+		pthread_rwlock_rdlock(&reg.lock);
+		xd_plugins_sr_loaded_fn *hook = reg.on_sr_loaded;
+		pthread_rwlock_unlock(&reg.lock);
+		/* fresh plugins stay registered (never freed before shutdown,
+		 * which waits for scan_lock) */
+		for (size_t i = 0; hook && i < nfresh; i++)
+			if (fresh[i]->kind == XAPI_KIND_STORAGE)
+				hook(fresh[i]->name);
 	}
 	xd_info("plugins: %s of %s: %zu loaded now", initial ? "scan" : "rescan", reg.conf_dir,
 		nfresh);
@@ -410,6 +419,13 @@ int xd_plugins_init(const xd_plugins_config *cfg)
 	reg.inited = true;
 	pthread_rwlock_unlock(&reg.lock);
 	return scan(true);
+}
+
+void xd_plugins_on_sr_loaded(xd_plugins_sr_loaded_fn *fn)
+{
+	pthread_rwlock_wrlock(&reg.lock);
+	reg.on_sr_loaded = fn;
+	pthread_rwlock_unlock(&reg.lock);
 }
 
 int xd_plugins_rescan(void)

@@ -37,8 +37,15 @@ typedef struct xd_plugins_config {
  * refreshes the SM objects of storage plugins and destroys those of drivers
  * no longer loaded. Returns 0, or -1 only if the directories are unusable. */
 int xd_plugins_init(const xd_plugins_config *cfg);
-/* Loads plugins enabled since the last scan (SIGHUP, host.call_plugin). */
+/* Loads plugins enabled since the last scan (SIGHUP, host.call_plugin),
+ * and reports loaded plugins whose .so changed on disk (see below). */
 int xd_plugins_rescan(void);
+/* fn is called with the type of every storage driver a rescan loads, in
+ * the rescanning thread after its SM object is made, before the rescan
+ * returns (no lock of the loader held): the storage layer plugs the SRs
+ * that waited for it. One hook; NULL removes it. */
+typedef void xd_plugins_sr_loaded_fn(const char *type);
+void xd_plugins_on_sr_loaded(xd_plugins_sr_loaded_fn *fn);
 void xd_plugins_shutdown(void);
 
 /* Names of the loaded storage drivers (SR types): a new XD_V_ARRAY. */
