@@ -172,7 +172,10 @@ int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why)
 		*why = strdup("no plugin worker program is configured (plugin_worker)");
 		goto out;
 	}
-	if (xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->settings, why) != 0)
+	if (xd_plugin_file_check(&p->file, p->conf_name, why) != 0)
+		goto out;
+	if (xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->file.fd, p->settings,
+			   why) != 0)
 		goto out;
 	double limit = cfg.timeout_s > 0 && cfg.timeout_s < HELLO_TIMEOUT_S ? cfg.timeout_s
 									  : HELLO_TIMEOUT_S;
@@ -229,6 +232,7 @@ static void plugin_free(xd_plugin *p)
 		xd_wproc_kill(&p->slots[i].proc);
 	free(p->conf_name);
 	free(p->so_path);
+	xd_plugin_file_close(&p->file);
 	xd_value_free(p->settings);
 	free(p->name);
 	free(p->description);
@@ -294,6 +298,9 @@ static xd_plugin *load_one(const xd_plugin_conf *c)
 	p->conf_name = strdup(c->name);
 	p->so_path = strdup(c->path);
 	p->settings = xd_value_copy(c->settings);
+	/* opened once, here: every worker of p loads this very file */
+	if (xd_plugin_file_open(&p->file, c->path, &why) != 0)
+		goto refused;
 	if (!p->conf_name || !p->so_path) {
 		why = strdup("out of memory");
 		goto refused;
@@ -348,6 +355,16 @@ static int scan(bool initial)
 	int rc = 0;
 
 	pthread_mutex_lock(&reg.scan_lock);
+	if (!initial) {
+		/* what is loaded stays: a changed .so is only reported */
+		pthread_rwlock_rdlock(&reg.lock);
+		for (size_t i = 0; i < reg.n; i++) {
+			char *ignored = NULL;
+			xd_plugin_file_check(&reg.list[i]->file, reg.list[i]->conf_name, &ignored);
+			free(ignored);
+		}
+		pthread_rwlock_unlock(&reg.lock);
+	}
 	if (xd_plugin_conf_read(reg.conf_dir, reg.plugin_dir, &confs, &nconfs, &why) != 0) {
 		xd_err("plugins: %s", why ? why : "cannot read plugins.d");
 		rc = -1;

@@ -25,6 +25,15 @@ def faulty_conf(path=None, **settings):
     return dict(settings, path=str(path or test_plugin("faulty")))
 
 
+def wait_log(daemon, text, timeout=5.0):
+    """The log as soon as it holds text (the harness copies the daemon's
+    stderr into the log file from a thread of its own)."""
+    deadline = time.monotonic() + timeout
+    while text not in daemon.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return daemon.log_text()
+
+
 class RefusedDriverReplugTest(DaemonTestCase):
     daemon_plugins = {"faulty": faulty_conf()}
 
@@ -56,8 +65,8 @@ class RefusedDriverReplugTest(DaemonTestCase):
         self.assertFalse(self.attached(plugged_pbd))
         self.assertEqual(self.waits(plugged_pbd), "true")
         self.assertIsNone(self.waits(operator_pbd), "an operator's unplug is not a wait")
-        self.assertIn("no faulty driver is loaded; its PBD is unplugged until the driver loads",
-                      self.daemon.log_text())
+        text = "no faulty driver is loaded; its PBD is unplugged until the driver loads"
+        self.assertIn(text, wait_log(self.daemon, text))
         # an unplug while it waits: the operator wants it unplugged
         self.assertEqual(self.waits(later_pbd), "true")
         self.x.PBD.unplug(later_pbd)
@@ -77,7 +86,8 @@ class RefusedDriverReplugTest(DaemonTestCase):
         self.assertIsNone(self.waits(plugged_pbd))
         self.assertFalse(self.attached(operator_pbd))
         self.assertFalse(self.attached(later_pbd))
-        self.assertIn("plugged again: its driver is loaded", self.daemon.log_text())
+        self.assertIn("plugged again: its driver is loaded",
+                      wait_log(self.daemon, "plugged again: its driver is loaded"))
         # the SR serves calls again (VDI.create needs it plugged)
         self.x.SR.scan(plugged)
         self.x.VDI.create(harness.vdi_record(plugged, name_label="after the wait"))
@@ -112,6 +122,92 @@ class DriverFixedBeforeRestartTest(DaemonTestCase):
             if time.monotonic() > deadline:
                 self.fail("PBD not plugged after SIGHUP\n%s" % self.log_tail(30))
             time.sleep(0.05)
+
+
+class SoTestBase(DaemonTestCase):
+    """The faulty driver loaded from a copy in a temp dir, which the tests
+    replace, change or touch under the running daemon."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sodir = tempfile.mkdtemp(prefix="xapid-it-so-")
+        cls.so = os.path.join(cls.sodir, "faulty.so")
+        shutil.copy(test_plugin("faulty"), cls.so)
+        cls.daemon_plugins = {"faulty": faulty_conf(cls.so)}
+        super().setUpClass()
+        cls.addClassCleanup(shutil.rmtree, cls.sodir, True)
+        cls.host = cls.x.host.get_all()[0]
+        cls.sr = cls.x.SR.create(cls.host, {}, "0", "it-so", "", "faulty", "user", False, {})
+
+    def vdi(self, name):
+        return self.x.VDI.create(harness.vdi_record(self.sr, name_label=name))
+
+    def crash_worker(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during vdi_create", ""],
+                           self.vdi, "crash")
+
+    def lines(self, text):
+        return [l for l in self.daemon.log_text().splitlines() if text in l]
+
+    def wait_lines(self, text, n):
+        deadline = time.monotonic() + 5
+        while len(self.lines(text)) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # a line too many would be there by now
+        return self.lines(text)
+
+    def sm(self):
+        return [r for r in self.x.SM.get_all_records().values() if r["type"] == "faulty"][0]
+
+
+
+class ReplacedSoTest(SoTestBase):
+    def test_a_touch_is_not_a_change(self):
+        os.utime(self.so, None)
+        self.crash_worker()
+        self.vdi("after a touch")
+        self.assertEqual(self.lines("was changed in place"), [])
+        self.assertEqual(self.lines("was replaced on disk"), [])
+
+    def test_b_replaced_file_is_reported_not_used(self):
+        sm_before = self.sm()
+        # another plugin (name 'dup') put where faulty.so was, as `install` does
+        new = os.path.join(self.sodir, ".faulty.so.new")
+        shutil.copy(test_plugin("dup"), new)
+        os.replace(new, self.so)
+        self.x.host.call_plugin(self.host, "xapi-c", "rescan_plugins", {})
+        lines = self.wait_lines("was replaced on disk", 1)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("plugin faulty: %s was replaced on disk since the plugin was loaded" % self.so,
+                      lines[0])
+        self.assertIn("restart xapid to load the new file", lines[0])
+        # a fresh worker runs the loaded build: a worker that loaded the new
+        # file would say it is plugin 'dup' and the call would fail
+        self.crash_worker()
+        vdi = self.vdi("old code")
+        self.assertTrue(self.x.VDI.get_location(vdi).startswith("faulty/"))
+        self.assertEqual(len(self.wait_lines("was replaced on disk", 1)), 1, "reported once")
+        self.assertEqual(self.sm(), sm_before, "SM describes the loaded build")
+
+
+
+class ChangedInPlaceSoTest(SoTestBase):
+    def test_changed_in_place_is_not_used(self):
+        # appended to in place: the held file is no longer what was checked
+        with open(self.so, "r+b") as f:
+            f.seek(0, os.SEEK_END)
+            f.write(b"\0" * 4096)
+        self.crash_worker()
+        why = "%s was changed in place since it was loaded (restart xapid to load the new " \
+              "build)" % self.so
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver could not be started: " + why, ""],
+                           self.vdi, "refused")
+        self.assertFailure("SR_BACKEND_FAILURE", self.vdi, "refused again")
+        lines = self.wait_lines("was changed in place since it was loaded (size", 1)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn(" error ", lines[0])
 
 
 if __name__ == "__main__":

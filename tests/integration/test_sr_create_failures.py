@@ -67,8 +67,11 @@ class SrCreateAttachFailsTest(DaemonTestCase):
         self.assertFailure(["SR_BACKEND_FAILURE_42", "", "the faulty driver failed on purpose", ""],
                            self.create, "it-attach-fail", {"attach": "fail"})
         self.assert_nothing_left(before, "it-attach-fail")
-        self.assertIn("could not be attached (SR_BACKEND_FAILURE_42): it is removed again",
-                      self.daemon.log_text())
+        text = "could not be attached (SR_BACKEND_FAILURE_42): it is removed again"
+        deadline = time.monotonic() + 5  # the harness copies the log from a thread
+        while text not in self.daemon.log_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn(text, self.daemon.log_text())
 
     def test_attach_crashes(self):
         before = self.counts()
