@@ -14,6 +14,9 @@
  * without its op, a duplicate name, init failing) is one log line naming the
  * plugin and the reason; the daemon goes on without it. Loaded plugins stay
  * loaded until shutdown (never dlclose'd; disabling one takes a restart).
+ * A plugin's .so is opened once, when it loads, and every worker started
+ * for it loads that open file (plugin_file.h): a file replaced on disk is
+ * reported, not used, until a restart.
  *
  * Every storage plugin that loads gets an SM object (type = its name).
  */
