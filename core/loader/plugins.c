@@ -353,6 +353,7 @@ static int scan(bool initial)
 	size_t nconfs = 0, nfresh = 0;
 	char *why = NULL;
 	int rc = 0;
+	xd_value *loaded_types = xd_array();
 
 	pthread_mutex_lock(&reg.scan_lock);
 	if (!initial) {
@@ -406,14 +407,10 @@ static int scan(bool initial)
 		pthread_rwlock_unlock(&reg.lock);
 	} else if (nfresh) {
 		xd_plugins_sm_sync(fresh, nfresh, false);
-		pthread_rwlock_rdlock(&reg.lock);
-		xd_plugins_sr_loaded_fn *hook = reg.on_sr_loaded;
-		pthread_rwlock_unlock(&reg.lock);
-		/* fresh plugins stay registered (never freed before shutdown,
-		 * which waits for scan_lock) */
-		for (size_t i = 0; hook && i < nfresh; i++)
+		/* the storage types the hook is called with, below */
+		for (size_t i = 0; i < nfresh; i++)
 			if (fresh[i]->kind == XAPI_KIND_STORAGE)
-				hook(fresh[i]->name);
+				xd_array_append_take(loaded_types, xd_string(fresh[i]->name));
 	}
 	xd_info("plugins: %s of %s: %zu loaded now", initial ? "scan" : "rescan", reg.conf_dir,
 		nfresh);
@@ -421,6 +418,14 @@ static int scan(bool initial)
 	free(why);
 	xd_plugin_conf_free(confs, nconfs);
 	pthread_mutex_unlock(&reg.scan_lock);
+	/* after the scan lock: plugging SRs may wait for their marks, and
+	 * neither another rescan nor shutdown should wait for that */
+	pthread_rwlock_rdlock(&reg.lock);
+	xd_plugins_sr_loaded_fn *hook = reg.on_sr_loaded;
+	pthread_rwlock_unlock(&reg.lock);
+	for (size_t i = 0; hook && i < loaded_types->u.arr.n; i++)
+		hook(loaded_types->u.arr.items[i]->u.s);
+	xd_value_free(loaded_types);
 	return rc;
 }
 

@@ -44,9 +44,9 @@ int xd_plugins_init(const xd_plugins_config *cfg);
  * and reports loaded plugins whose .so changed on disk (see below). */
 int xd_plugins_rescan(void);
 /* fn is called with the type of every storage driver a rescan loads, in
- * the rescanning thread after its SM object is made, before the rescan
- * returns (no lock of the loader held): the storage layer plugs the SRs
- * that waited for it. One hook; NULL removes it. */
+ * the rescanning thread after its SM object is made and the scan is over
+ * (no lock of the loader held), before the rescan returns: the storage
+ * layer plugs the SRs that waited for it. One hook; NULL removes it. */
 typedef void xd_plugins_sr_loaded_fn(const char *type);
 void xd_plugins_on_sr_loaded(xd_plugins_sr_loaded_fn *fn);
 void xd_plugins_shutdown(void);
