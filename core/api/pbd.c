@@ -106,13 +106,11 @@ out:
 
 /* ---- plug / unplug ------------------------------------------------------------ */
 
+/* Also drops a note that the PBD waits for its driver (storage.h): a
+ * client's plug or unplug decides from now on. */
 static int set_attached(const char *pbd, bool value, xd_error *err)
 {
-	xd_value *v = xd_bool(value);
-	int rc = xd_db_set_field(pbd_cls(), pbd, xd_dm_field_index(pbd_cls(), "currently_attached"),
-				 v, err);
-	xd_value_free(v);
-	return rc;
+	return xd_storage_pbd_set_attached(pbd, value, err);
 }
 
 /* A PBD of another host: xapi would forward the call there. */
@@ -259,7 +257,10 @@ static xd_value *h_unplug(const xd_call *call, xd_error *err)
 	xd_value_free(rec);
 	rec = xd_db_get_record(pbd_cls(), self);
 	if (!xd_storage_rec_bool(rec, "currently_attached")) {
-		res = xd_void(); /* not plugged: nothing to do, as xapi */
+		/* not plugged: nothing to do, as xapi; but it stays so even if
+		 * it waited for its driver */
+		xd_storage_pbd_forget_wait(self);
+		res = xd_void();
 		goto unmark;
 	}
 	if (check_local(rec, err) < 0)

@@ -150,36 +150,54 @@ static char *new_pbd(const char *sr, const char *host, const xd_value *device_co
 	return ref;
 }
 
-/* PBD.plug as SR.create does it: Async in xapi, whose result it does not
- * look at; a failure leaves the SR unplugged (logged). */
-static void plug_new_pbd(const char *sr, const char *pbd, const char *task)
+/* PBD.plug as SR.create does it, under a plug mark of its own. Unlike
+ * xapi's SR.create (which plugs Async and only logs a failure) the error
+ * comes back: xapi's SMAPIv1 drivers attach inside sr_create, so there an
+ * SR whose storage cannot be reached is never made; our drivers attach in
+ * a separate op, and SR.create keeps that promise by failing here. No
+ * scan: xapi's SR.create does not scan either (doc/storage.md). */
+static int plug_new_pbd(const char *sr, const char *pbd, const char *task, xd_error *err)
 {
 	xd_storage_op_key k;
-	xd_error err = XD_ERROR_INIT;
 	xd_storage_op_key_init(&k, NULL);
 	k.task = task;
-	if (xd_storage_mark(&k, sr, "plug", NULL, NULL, &err) == 0) {
-		xd_pbd_plug_marked(pbd, task, &err);
-		xd_storage_unmark(&k, sr, NULL);
+	if (xd_storage_mark(&k, sr, "plug", NULL, NULL, err) < 0)
+		return -1;
+	int rc = xd_pbd_plug_marked(pbd, task, err);
+	xd_storage_unmark(&k, sr, NULL);
+	return rc;
+}
+
+/* Undoes what the driver did for an SR whose attach failed in SR.create:
+ * sr_detach (a failed attach may have done half its work; detach is safe
+ * to repeat), then sr_delete if sr_create made something. No task: a
+ * cancelled SR.create must still clean up. Failures are logged, the
+ * caller's error is the attach's. */
+static void undo_driver_create(const xd_storage_sr *s)
+{
+	xd_sr_args args = { 0 };
+	xd_sr_result r = { 0 };
+	xd_error e = XD_ERROR_INIT;
+	xd_storage_call(s, XD_SR_DETACH, &args, NULL, &r, &e);
+	xd_sr_result_clear(&r);
+	xd_error_clear(&e);
+	if (!xd_plugins_sr_can(s->sr.type, XD_SR_CREATE))
+		return; /* sr_create made nothing */
+	if (!xd_plugins_sr_can(s->sr.type, XD_SR_DELETE)) {
+		xd_err("SR.create: the %s driver has no sr_delete: what its sr_create made for SR %s "
+		       "stays on its storage", s->sr.type, s->sr.uuid);
+		return;
 	}
-	if (err.code)
-		xd_warn("SR.create: PBD %s of SR %s could not be plugged: %s %s", pbd, sr, err.code,
-			err.nparams > 1 ? err.params[1] : err.nparams ? err.params[0] : "");
-	xd_error_clear(&err);
-	if (xd_db_exists(sr_cls(), sr)) {
-		/* the first plug scans, as xapi's PBD.plug on the master */
-		xd_storage_op_key ks;
-		xd_storage_op_key_init(&ks, NULL);
-		ks.task = task;
-		if (xd_storage_mark(&ks, sr, "scan", NULL, NULL, &err) == 0) {
-			if (xd_storage_sr_any_attached(sr))
-				xd_sr_scan_marked(sr, task, &err);
-			xd_storage_unmark(&ks, sr, NULL);
-		}
-		if (err.code)
-			xd_warn("SR.create: first scan of SR %s failed: %s", sr, err.code);
-		xd_error_clear(&err);
-	}
+	xd_sr_args dargs = { 0 };
+	if (xd_storage_call(s, XD_SR_DELETE, &dargs, NULL, &r, &e) < 0)
+		xd_err("SR.create: sr_delete of SR %s after its failed attach failed too (%s %s): "
+		       "the %s driver's storage of that SR is left for the operator to remove",
+		       s->sr.uuid, e.code ? e.code : "?", e.nparams > 1 ? e.params[1] : "",
+		       s->sr.type);
+	else
+		xd_info("SR.create: SR %s: what sr_create made was deleted again", s->sr.uuid);
+	xd_sr_result_clear(&r);
+	xd_error_clear(&e);
 }
 
 static xd_value *h_create(const xd_call *call, xd_error *err)
@@ -241,17 +259,18 @@ static xd_value *h_create(const xd_call *call, xd_error *err)
 		xd_storage_sync_sr(sr, &r.srs[i], err);
 	xd_error_clear(err);
 	xd_storage_sr_refresh(sr);
-	for (size_t i = 0; i < pbds->u.arr.n; i++) {
-		xd_value *h = xd_db_get_field(xd_dm_class("PBD"), pbds->u.arr.items[i]->u.s,
-					      xd_dm_field_index(xd_dm_class("PBD"), "host"));
-		if (h && strcmp(h->u.s, xd_this_host()) == 0)
-			plug_new_pbd(sr, pbds->u.arr.items[i]->u.s, call->task);
-		xd_value_free(h);
+	/* this host's PBD (the others' hosts would plug theirs, as xapi's) */
+	if (s.pbd && plug_new_pbd(sr, s.pbd, call->task, err) < 0) {
+		xd_warn("SR.create: SR %s could not be attached (%s): it is removed again", s.sr.uuid,
+			err->code ? err->code : "?");
+		undo_driver_create(&s);
+		goto undo;
 	}
 	res = xd_string(sr);
 	goto out;
 undo:
-	/* the driver made nothing (or failed): the records go again */
+	/* the driver made nothing, failed, or what it made was deleted again:
+	 * the records go too */
 	{
 		xd_error ignore = XD_ERROR_INIT;
 		really_forget(sr, &ignore);

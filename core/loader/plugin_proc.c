@@ -53,10 +53,23 @@ static void clear(xd_wproc *w)
 	xd_pp_reader_free(&w->reader);
 }
 
-int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const char *so_path,
-		   const xd_value *settings, char **why)
+/* fd, or a CLOEXEC duplicate of it at XD_PP_WORKER_SO_FD + 1 or above if
+ * it sits on one of the numbers the child's dup2s write (a dup2 onto
+ * itself would keep CLOEXEC, and an earlier dup2 could overwrite it).
+ * *tmp gets the duplicate to close, or -1. Returns -1 on failure. */
+static int off_the_worker_fds(int fd, int *tmp)
 {
-	int sv[2] = { -1, -1 };
+	*tmp = -1;
+	if (fd != XD_PP_WORKER_FD && fd != XD_PP_WORKER_SO_FD)
+		return fd;
+	*tmp = fcntl(fd, F_DUPFD_CLOEXEC, XD_PP_WORKER_SO_FD + 1);
+	return *tmp;
+}
+
+int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const char *so_path,
+		   int so_fd, const xd_value *settings, char **why)
+{
+	int sv[2] = { -1, -1 }, so_tmp = -1;
 	int rc = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -72,15 +85,21 @@ int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const
 		*why = dupf("socketpair: %s", strerror(errno));
 		goto out;
 	}
-	/* dup2 onto the same number would keep CLOEXEC: move it off fd 3. */
-	if (sv[1] == XD_PP_WORKER_FD) {
-		int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, XD_PP_WORKER_FD + 1);
+	/* dup2 onto the same number would keep CLOEXEC: move it off fds 3, 4. */
+	if (sv[1] == XD_PP_WORKER_FD || sv[1] == XD_PP_WORKER_SO_FD) {
+		int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, XD_PP_WORKER_SO_FD + 1);
 		if (moved < 0) {
 			*why = dupf("fcntl: %s", strerror(errno));
 			goto out;
 		}
 		close(sv[1]);
 		sv[1] = moved;
+	}
+	/* The .so stays CLOEXEC in xapid: only this child's dup2 copy of it
+	 * is inherited. */
+	if (so_fd >= 0 && (so_fd = off_the_worker_fds(so_fd, &so_tmp)) < 0) {
+		*why = dupf("fcntl: %s", strerror(errno));
+		goto out;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0 || posix_spawnattr_init(&attr) != 0) {
 		*why = dupf("posix_spawn setup failed");
@@ -89,6 +108,8 @@ int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const
 	fa_ok = attr_ok = true;
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], XD_PP_WORKER_FD);
+	if (so_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, so_fd, XD_PP_WORKER_SO_FD);
 	/* Its own process group (killing the group takes its helpers too), no
 	 * blocked signals (xapid's threads block SIGTERM/SIGHUP), and default
 	 * SIGPIPE (xapid ignores it). */
@@ -101,10 +122,14 @@ int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const
 	posix_spawnattr_setsigdefault(&attr, &def);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 					       POSIX_SPAWN_SETSIGDEF);
-	char fdbuf[16];
+	char fdbuf[16], sofdbuf[16];
 	snprintf(fdbuf, sizeof fdbuf, "%d", XD_PP_WORKER_FD);
-	char *const argv[] = { (char *)worker_path, "--fd", fdbuf, "--name", (char *)name,
-			       (char *)so_path, NULL };
+	snprintf(sofdbuf, sizeof sofdbuf, "%d", XD_PP_WORKER_SO_FD);
+	char *const argv_fd[] = { (char *)worker_path, "--fd", fdbuf, "--so-fd", sofdbuf, "--name",
+				  (char *)name, (char *)so_path, NULL };
+	char *const argv_path[] = { (char *)worker_path, "--fd", fdbuf, "--name", (char *)name,
+				    (char *)so_path, NULL };
+	char *const *argv = so_fd >= 0 ? argv_fd : argv_path;
 	pid_t pid;
 	int e = posix_spawn(&pid, worker_path, &fa, &attr, argv, environ);
 	if (e != 0) {
@@ -143,6 +168,8 @@ out:
 		close(sv[0]);
 	if (sv[1] >= 0)
 		close(sv[1]);
+	if (so_tmp >= 0)
+		close(so_tmp);
 	if (rc != 0 && !*why)
 		*why = strdup("cannot start the plugin worker");
 	return rc;

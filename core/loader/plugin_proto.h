@@ -35,6 +35,9 @@
 
 /* The fd number the worker finds its end of the socketpair at. */
 #define XD_PP_WORKER_FD 3
+/* ... and the plugin's .so, opened by xapid (plugin_file.h), if it was
+ * given `--so-fd 4`. */
+#define XD_PP_WORKER_SO_FD 4
 
 /* Sends msg (borrowed). Returns 0, or -1 (errno set; EPIPE: the peer is gone). */
 int xd_pp_send(int fd, json_object *msg);

@@ -25,6 +25,7 @@ static struct {
 	size_t n, cap;
 	char *conf_dir, *plugin_dir;
 	xd_plugins_settings cfg;
+	xd_plugins_sr_loaded_fn *on_sr_loaded;
 	bool inited;
 } reg = { .lock = PTHREAD_RWLOCK_INITIALIZER, .scan_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -177,7 +178,10 @@ int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why)
 		*why = strdup("no plugin worker program is configured (plugin_worker)");
 		goto out;
 	}
-	if (xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->settings, why) != 0)
+	if (xd_plugin_file_check(&p->file, p->conf_name, why) != 0)
+		goto out;
+	if (xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->file.fd, p->settings,
+			   why) != 0)
 		goto out;
 	double limit = cfg.timeout_s > 0 && cfg.timeout_s < HELLO_TIMEOUT_S ? cfg.timeout_s
 									  : HELLO_TIMEOUT_S;
@@ -234,6 +238,7 @@ static void plugin_free(xd_plugin *p)
 		xd_wproc_kill(&p->slots[i].proc);
 	free(p->conf_name);
 	free(p->so_path);
+	xd_plugin_file_close(&p->file);
 	xd_value_free(p->settings);
 	free(p->name);
 	free(p->description);
@@ -301,6 +306,9 @@ static xd_plugin *load_one(const xd_plugin_conf *c)
 	p->so_path = strdup(c->path);
 	p->settings = xd_value_copy(c->settings);
 	p->timeouts = c->timeouts;
+	/* opened once, here: every worker of p loads this very file */
+	if (xd_plugin_file_open(&p->file, c->path, &why) != 0)
+		goto refused;
 	if (!p->conf_name || !p->so_path) {
 		why = strdup("out of memory");
 		goto refused;
@@ -353,8 +361,19 @@ static int scan(bool initial)
 	size_t nconfs = 0, nfresh = 0;
 	char *why = NULL;
 	int rc = 0;
+	xd_value *loaded_types = xd_array();
 
 	pthread_mutex_lock(&reg.scan_lock);
+	if (!initial) {
+		/* what is loaded stays: a changed .so is only reported */
+		pthread_rwlock_rdlock(&reg.lock);
+		for (size_t i = 0; i < reg.n; i++) {
+			char *ignored = NULL;
+			xd_plugin_file_check(&reg.list[i]->file, reg.list[i]->conf_name, &ignored);
+			free(ignored);
+		}
+		pthread_rwlock_unlock(&reg.lock);
+	}
 	if (xd_plugin_conf_read(reg.conf_dir, reg.plugin_dir, &confs, &nconfs, &why) != 0) {
 		xd_err("plugins: %s", why ? why : "cannot read plugins.d");
 		rc = -1;
@@ -396,6 +415,10 @@ static int scan(bool initial)
 		pthread_rwlock_unlock(&reg.lock);
 	} else if (nfresh) {
 		xd_plugins_sm_sync(fresh, nfresh, false);
+		/* the storage types the hook is called with, below */
+		for (size_t i = 0; i < nfresh; i++)
+			if (fresh[i]->kind == XAPI_KIND_STORAGE)
+				xd_array_append_take(loaded_types, xd_string(fresh[i]->name));
 	}
 	xd_info("plugins: %s of %s: %zu loaded now", initial ? "scan" : "rescan", reg.conf_dir,
 		nfresh);
@@ -403,6 +426,14 @@ static int scan(bool initial)
 	free(why);
 	xd_plugin_conf_free(confs, nconfs);
 	pthread_mutex_unlock(&reg.scan_lock);
+	/* after the scan lock: plugging SRs may wait for their marks, and
+	 * neither another rescan nor shutdown should wait for that */
+	pthread_rwlock_rdlock(&reg.lock);
+	xd_plugins_sr_loaded_fn *hook = reg.on_sr_loaded;
+	pthread_rwlock_unlock(&reg.lock);
+	for (size_t i = 0; hook && i < loaded_types->u.arr.n; i++)
+		hook(loaded_types->u.arr.items[i]->u.s);
+	xd_value_free(loaded_types);
 	return rc;
 }
 
@@ -419,6 +450,13 @@ int xd_plugins_init(const xd_plugins_config *cfg)
 	reg.inited = true;
 	pthread_rwlock_unlock(&reg.lock);
 	return scan(true);
+}
+
+void xd_plugins_on_sr_loaded(xd_plugins_sr_loaded_fn *fn)
+{
+	pthread_rwlock_wrlock(&reg.lock);
+	reg.on_sr_loaded = fn;
+	pthread_rwlock_unlock(&reg.lock);
 }
 
 int xd_plugins_rescan(void)

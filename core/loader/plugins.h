@@ -16,6 +16,9 @@
  * without its op, a duplicate name, init failing) is one log line naming the
  * plugin and the reason; the daemon goes on without it. Loaded plugins stay
  * loaded until shutdown (never dlclose'd; disabling one takes a restart).
+ * A plugin's .so is opened once, when it loads, and every worker started
+ * for it loads that open file (plugin_file.h): a file replaced on disk is
+ * reported, not used, until a restart.
  *
  * Every storage plugin that loads gets an SM object (type = its name).
  */
@@ -41,8 +44,15 @@ typedef struct xd_plugins_config {
  * refreshes the SM objects of storage plugins and destroys those of drivers
  * no longer loaded. Returns 0, or -1 only if the directories are unusable. */
 int xd_plugins_init(const xd_plugins_config *cfg);
-/* Loads plugins enabled since the last scan (SIGHUP, host.call_plugin). */
+/* Loads plugins enabled since the last scan (SIGHUP, host.call_plugin),
+ * and reports loaded plugins whose .so changed on disk (see below). */
 int xd_plugins_rescan(void);
+/* fn is called with the type of every storage driver a rescan loads, in
+ * the rescanning thread after its SM object is made and the scan is over
+ * (no lock of the loader held), before the rescan returns: the storage
+ * layer plugs the SRs that waited for it. One hook; NULL removes it. */
+typedef void xd_plugins_sr_loaded_fn(const char *type);
+void xd_plugins_on_sr_loaded(xd_plugins_sr_loaded_fn *fn);
 void xd_plugins_shutdown(void);
 
 /* Names of the loaded storage drivers (SR types): a new XD_V_ARRAY. */

@@ -11,6 +11,7 @@
 
 #include <xapi/plugin.h>
 
+#include "plugin_file.h"
 #include "plugin_proc.h"
 #include "plugin_timeouts.h"
 #include "plugins.h"
@@ -33,6 +34,7 @@ typedef struct xd_worker_slot {
 typedef struct xd_plugin {
 	char *conf_name;              /* plugins.d name */
 	char *so_path;
+	xd_plugin_file file;          /* so_path, held open: what workers load */
 	xd_value *settings;           /* struct of strings */
 	/* what its descriptor says (fixed at load) */
 	char *name, *description, *vendor, *copyright, *version;
@@ -64,8 +66,10 @@ void xd_plugins_settings_free(xd_plugins_settings *s);
 /* The loaded storage plugin of that type, or NULL. */
 xd_plugin *xd_plugins_find_sr(const char *type);
 
-/* Starts a worker for p and waits for its hello; the descriptor must still
- * be p's (same name and kind). Returns 0, or -1 with *why (heap). */
+/* Starts a worker for p, from the .so file held open since p loaded (see
+ * plugin_file.h: refused if it was changed in place), and waits for its
+ * hello; the descriptor must still be p's (same name and kind). Returns 0,
+ * or -1 with *why (heap). */
 int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why);
 
 /* plugin_status.c: the answer ("done") of a storage call into 0 or the

@@ -409,15 +409,21 @@ static void replug(const char *sr)
 	xd_error err = XD_ERROR_INIT;
 	if (xd_storage_sr_open(sr, &s, &err) < 0 || !s.pbd || !s.attached)
 		goto out;
+	if (!xd_plugins_has_sr_type(s.sr.type)) {
+		/* plugged again when the driver loads (storage_plug.c) */
+		xd_warn("storage: SR %s cannot be attached again: no %s driver is loaded; its PBD is "
+			"unplugged until the driver loads (fix it, then SIGHUP or host.call_plugin "
+			"xapi-c rescan_plugins)", s.sr.uuid, s.sr.type);
+		xd_storage_pbd_set_attached(s.pbd, false, &err);
+		xd_storage_pbd_wait_for_driver(s.pbd);
+		goto out;
+	}
 	xd_sr_args args = { 0 };
 	if (xd_storage_call(&s, XD_SR_ATTACH, &args, NULL, &r, &err) < 0) {
-		const xd_class *pbd = xd_dm_class("PBD");
-		xd_value *no = xd_bool(false);
 		xd_warn("storage: SR %s could not be attached again (%s %s): its PBD is now unplugged",
 			s.sr.uuid, err.code, err.nparams > 1 ? err.params[1] : "");
 		xd_error_clear(&err);
-		xd_db_set_field(pbd, s.pbd, xd_dm_field_index(pbd, "currently_attached"), no, &err);
-		xd_value_free(no);
+		xd_storage_pbd_set_attached(s.pbd, false, &err);
 		goto out;
 	}
 	for (size_t i = 0; i < r.nsrs; i++)
@@ -440,4 +446,7 @@ void xd_storage_startup(void)
 		xd_storage_sr_refresh_all_vdis(srs->u.arr.items[i]->u.s);
 	}
 	xd_value_free(srs);
+	/* SRs that waited for a driver through earlier runs, now loaded */
+	xd_storage_plug_waiting(NULL);
+	xd_plugins_on_sr_loaded(xd_storage_plug_waiting);
 }

@@ -87,9 +87,29 @@ int xd_storage_vdi_attach_mode(const char *vdi);
 
 /* After the plugins are loaded: re-attaches (sr_attach) every SR whose PBD
  * on this host says currently_attached (a failure unplugs it, with a log
- * line), drops current_operations left by a previous run and recomputes
- * the allowed_operations of every SR and VDI. */
+ * line; a missing driver also notes it as waiting, below), plugs the waiting
+ * PBDs whose driver is loaded now, drops current_operations left by a
+ * previous run and recomputes the allowed_operations of every SR and VDI.
+ * From then on, a storage driver that a rescan loads plugs the PBDs that
+ * wait for it (xd_plugins_on_sr_loaded). */
 void xd_storage_startup(void);
+
+/* SRs waiting for their driver (storage_plug.c). A PBD unplugged at start
+ * only because its SR's driver was not loaded carries
+ * other_config[XD_STORAGE_WAIT_KEY] = "true" and is plugged (sr_attach,
+ * under a plug mark, no scan) when that driver loads. The note goes when
+ * the PBD is plugged or unplugged by anyone (an operator's unplug stands),
+ * or when that plug fails (then it is an ordinary unplugged PBD). */
+#define XD_STORAGE_WAIT_KEY "xapi-c-plug-when-driver-loads"
+/* Sets currently_attached and drops the note: every plug and unplug goes
+ * through here. */
+int xd_storage_pbd_set_attached(const char *pbd, bool attached, xd_error *err);
+/* Notes that the (unplugged) PBD waits for its driver / drops the note. */
+void xd_storage_pbd_wait_for_driver(const char *pbd);
+void xd_storage_pbd_forget_wait(const char *pbd);
+/* Plugs the waiting PBDs of this host whose SR has this type (NULL: any
+ * type) if the driver is loaded. */
+void xd_storage_plug_waiting(const char *type);
 
 /* Operations (storage_ops.c): SR.allowed_operations / current_operations and
  * VDI.allowed_operations / current_operations, as xapi computes them

@@ -25,15 +25,22 @@
  * With the setting threadsafe = true it is the driver "faulty_ts" instead,
  * which sets XAPI_PLUGIN_THREADSAFE (xapid then runs its calls side by side).
  *
+ *   PBD.plug and SR.create (sr_attach), SR.scan (sr_scan): the same
+ *   faults, by device_config key "attach" / "scan".
+ *
  * sr_attach emits the SR with name_label = its "greeting" setting, so that
- * tests can see plugins.d settings arrive; sr_create, sr_delete, sr_detach,
- * sr_scan (unless told otherwise) and vdi_delete succeed doing nothing. Not
- * installed.
+ * tests can see plugins.d settings arrive. With device_config key "dir",
+ * sr_create makes the directory <dir>/<sr uuid> and sr_delete removes it
+ * (what a failed SR.create leaves behind shows there); without it they do
+ * nothing. sr_detach, sr_scan (unless told otherwise) and vdi_delete succeed
+ * doing nothing. Not installed.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,11 +111,32 @@ static int misbehave(xapi_call_t *call, const char *how, int *rc)
 	return 0;
 }
 
-/* Creating, deleting and detaching work, with nothing stored. */
+/* <device_config:dir>/<sr uuid> in buf; 0 if the SR has no "dir". */
+static int sr_dir(const struct xapi_sr *sr, char *buf, size_t size)
+{
+	const char *dir = H->kv_get(sr->device_config, "dir");
+	if (!dir || !sr->uuid)
+		return 0;
+	snprintf(buf, size, "%s/%s", dir, sr->uuid);
+	return 1;
+}
+
 static int sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_t size,
 		     unsigned flags)
 {
+	char path[4096];
 	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	if (sr_dir(sr, path, sizeof path) && mkdir(path, 0755) != 0)
+		return xapi_fail(H, call, NULL, 78, "cannot make %s: %s", path, strerror(errno));
+	return XAPI_OK;
+}
+
+static int sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
+	char path[4096];
+	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	if (sr_dir(sr, path, sizeof path) && rmdir(path) != 0 && errno != ENOENT)
+		return xapi_fail(H, call, NULL, 200, "cannot remove %s: %s", path, strerror(errno));
 	return XAPI_OK;
 }
 
@@ -125,7 +153,10 @@ static int vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, con
 
 static int sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
+	int rc = XAPI_OK;
 	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	if (misbehave(call, H->kv_get(sr->device_config, "attach"), &rc))
+		return rc;
 	const char *greeting = H->config_get(self_handle, "greeting");
 	struct xapi_sr_info info = {
 		.size = sizeof info,
@@ -142,6 +173,10 @@ static int sr_scan(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 {
 	int rc = XAPI_OK;
 	XAPI_CHECK_FLAGS(H, call, flags, 0);
+	/* by device_config "scan" (fixed when the SR is made), else by the
+	 * SR's name_label (changeable on an existing SR) */
+	if (misbehave(call, H->kv_get(sr->device_config, "scan"), &rc))
+		return rc;
 	if (misbehave(call, sr->name_label, &rc))
 		return rc;
 	return XAPI_OK;
@@ -210,7 +245,7 @@ static const struct xapi_sr_ops ops = {
 	.size = sizeof(struct xapi_sr_ops),
 	.sr_probe = sr_probe,
 	.sr_create = sr_create,
-	.sr_delete = ok_sr_op,
+	.sr_delete = sr_delete,
 	.sr_attach = sr_attach,
 	.sr_detach = ok_sr_op,
 	.sr_scan = sr_scan,

@@ -1,8 +1,11 @@
 /* plugin_worker.c - xapid-plugin-worker: runs one plugin for xapid.
  *
- *   xapid-plugin-worker [--fd N] --name NAME PLUGIN.so
+ *   xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so
  *
- * xapid starts it with its end of a socketpair on fd N (default 3), sends
+ * xapid starts it with its end of a socketpair on fd N (default 3) and the
+ * plugin's .so open on fd M (xapid opened it when the plugin loaded: every
+ * worker runs that file, whatever happened to the path since; PLUGIN.so is
+ * then its name for messages), sends
  * the plugin's settings (init), and reads back a hello: the descriptor, or
  * why the plugin is refused. Then it sends calls, one at a time, until it
  * says bye or goes away. Everything the plugin does that could take xapid
@@ -109,25 +112,47 @@ static const char *status_name(int rc)
 	return "an unknown status";
 }
 
-/* Loads the plugin and says hello. Returns 0 if it is ready for calls. */
-static int load(xapi_plugin_t *p, const char *path, void **handle)
+/* dlopen's message about `what`, with `what` replaced by path (the
+ * /proc/self/fd/N name of a held file means nothing to an operator). */
+static char *load_error(const char *what, const char *path)
+{
+	const char *e = dlerror();
+	char *out = NULL;
+	if (!e)
+		e = "dlopen failed";
+	size_t wl = strlen(what);
+	const char *hit = wl && strcmp(what, path) != 0 ? strstr(e, what) : NULL;
+	if (asprintf(&out, "cannot load %s: %.*s%s%s", path, hit ? (int)(hit - e) : (int)strlen(e),
+		     e, hit ? path : "", hit ? hit + wl : "") < 0)
+		out = NULL;
+	return out;
+}
+
+/* Loads the plugin (from so_fd if >= 0, else from path) and says hello.
+ * Returns 0 if it is ready for calls. */
+static int load(xapi_plugin_t *p, const char *path, int so_fd, void **handle)
 {
 	char *why = NULL;
 	int rc = -1;
 	struct stat sb;
+	char fdpath[64];
+	const char *what = path;
 
 	*handle = NULL;
-	if (stat(path, &sb) != 0) {
+	if (so_fd >= 0) {
+		/* the very file xapid checked, not whatever the path names now */
+		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", so_fd);
+		what = fdpath;
+	}
+	if ((so_fd >= 0 ? fstat(so_fd, &sb) : stat(path, &sb)) != 0) {
 		why = NULL;
 		if (asprintf(&why, "no such file %s (%s)", path, strerror(errno)) < 0)
 			why = NULL;
 		goto out;
 	}
-	*handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	*handle = dlopen(what, RTLD_NOW | RTLD_LOCAL);
 	if (!*handle) {
-		const char *e = dlerror();
-		if (asprintf(&why, "cannot load %s: %s", path, e ? e : "dlopen failed") < 0)
-			why = NULL;
+		why = load_error(what, path);
 		goto out;
 	}
 	dlerror();
@@ -204,20 +229,34 @@ static void serve(xapi_plugin_t *p)
 	}
 }
 
+/* Closes every fd from 3 up but keep1 and keep2 (-1: none). */
+static void close_all_but(int keep1, int keep2)
+{
+	int lo = keep2 >= 0 && keep2 < keep1 ? keep2 : keep1;
+	int hi = keep2 > keep1 ? keep2 : keep1;
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0u, 0);
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: xapid-plugin-worker [--fd N] --name NAME PLUGIN.so\n"
+	fprintf(stderr, "usage: xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so\n"
 			"(started by xapid; not meant to be run by hand)\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	int fd = XD_PP_WORKER_FD;
+	int fd = XD_PP_WORKER_FD, so_fd = -1;
 	const char *name = NULL, *path = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc)
 			fd = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--so-fd") == 0 && i + 1 < argc)
+			so_fd = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
 		else if (argv[i][0] != '-' && !path)
@@ -225,14 +264,12 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!name || !path || fd < 3)
+	if (!name || !path || fd < 3 || (so_fd >= 0 && (so_fd < 3 || so_fd == fd)))
 		return usage();
 
 	signal(SIGPIPE, SIG_IGN);
 	/* Whatever else xapid had open is not the plugin's business. */
-	if (fd > 3)
-		close_range(3, (unsigned)fd - 1, 0);
-	close_range((unsigned)fd + 1, ~0u, 0);
+	close_all_but(fd, so_fd);
 	/* A plugin's stray printf goes to the log, not to xapid's stdout. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	on_exit(exit_hook, NULL);
@@ -253,7 +290,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	p.settings = xd_kv_from_json(xd_pp_obj(init, "settings"));
-	if (!p.settings || load(&p, path, &handle) != 0)
+	if (!p.settings || load(&p, path, so_fd, &handle) != 0)
 		goto out;
 	serve(&p);
 	rc = 0;

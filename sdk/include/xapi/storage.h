@@ -144,7 +144,9 @@ struct xapi_sr_ops {
 	int (*sr_create)(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_t size,
 			 unsigned flags);
 	/* SR.destroy: remove the SR and everything in it (the core checked it
-	 * holds no VDIs in use). */
+	 * holds no VDIs in use). Also SR.create undoing itself when sr_attach
+	 * failed after sr_create: then the SR is not attached (sr_detach was
+	 * called after the failed attach). */
 	xapi_sr_op_fn *sr_delete;
 	/* PBD.plug / unplug on this host. attach may emit the SR's space. The
 	 * device_config keys the descriptor marks XAPI_CONFIG_REQUIRED are
