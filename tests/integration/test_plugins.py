@@ -237,6 +237,57 @@ class CrashIsolationTest(DaemonTestCase):
                            self.probe, "crash")
         self.assert_works_again()
 
+    def wait_for_log(self, pattern, timeout=5):
+        """The daemon's log once pattern matches it (a harness thread copies it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.daemon.log_text()
+            if re.search(pattern, log, re.M) or time.monotonic() > deadline:
+                return log
+            time.sleep(0.05)
+
+    def test_segfault_logs_a_backtrace(self):
+        """The worker's crash handler (core/loader/worker/plugin_crash.c):
+        the frames of the crashing thread in xapid's log, through the
+        core, with the call's request id: the plugin's own frames name
+        faulty.so, an offset for addr2line and the (hidden) function."""
+        head = r"^.* error \[req (\d+)\].*plugin faulty: crashed with signal 11 \(SIGSEGV\); " \
+               r"backtrace, innermost first \(addr2line -f -e FILE OFFSET\):$"
+        before = len(re.findall(head, self.daemon.log_text(), re.M))
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during sr_probe", ""],
+                           self.probe, "crash")
+        deadline = time.monotonic() + 5
+        while True:
+            log = self.daemon.log_text()
+            heads = re.findall(head, log, re.M)
+            if len(heads) > before or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(heads), before + 1, log[-3000:])
+        req = heads[-1]
+        log = self.wait_for_log(r"\[req %s\].*its worker crashed \(signal 11\) during sr_probe"
+                                % req)
+        frames = re.findall(r"^.* error \[req %s\].*plugin faulty: #(\d+) (\S+)\+(0x[0-9a-f]+)"
+                            r"(?: \(([\w.]+)\+0x[0-9a-f]+\))?$" % req, log, re.M)
+        self.assertGreaterEqual(len(frames), 3, log[-3000:])
+        self.assertEqual([int(f[0]) for f in frames], list(range(len(frames))))
+        mine = [f for f in frames if f[1].endswith("/faulty.so")]
+        # raise() <- misbehave() (unless inlined) <- sr_probe(), static functions of faulty.c
+        names = [f[3] for f in mine]
+        self.assertIn("sr_probe", names, frames)
+        # (gcc may clone it as misbehave.constprop.0)
+        self.assertTrue({n.split(".")[0] for n in names} <= {"misbehave", "sr_probe"}, frames)
+        self.assertEqual(mine[0][1], str(test_plugin("faulty")))
+        # the offset is the one addr2line takes: it falls inside the function named
+        nm = subprocess.run(["nm", "-S", "--defined-only", mine[0][1]], stdout=subprocess.PIPE,
+                            text=True, check=True).stdout
+        syms = {l.split()[3]: (int(l.split()[0], 16), int(l.split()[1], 16))
+                for l in nm.splitlines() if len(l.split()) == 4}
+        start, size = syms[mine[0][3]]
+        self.assertTrue(start < int(mine[0][2], 16) <= start + size, (mine[0], start, size))
+        self.assert_works_again()
+
     def test_exit_fails_that_call(self):
         self.assertFailure(["SR_BACKEND_FAILURE", "",
                             "the faulty driver exited with status 3 during sr_probe", ""],
