@@ -1,9 +1,11 @@
 """The plugin SDK from a vendor's side: the SDK installed from the source tree
-(configure --prefix=<tmp> in a temp build dir, then `make install-data`,
-which is the part of `make install` that puts the headers, xapi-plugin.pc
+(configure --prefix=<tmp> in a temp build dir, then `make install-data
+install-libLIBRARIES`, the parts of `make install` that put the headers,
+xapi-plugin.pc, xapi-plugin-mock.pc, the mock host's libxapi-plugin-mock.a
 and the plugins in place), the three examples of sdk/examples built out of
 tree with their plain Makefiles and nothing but `pkg-config xapi-plugin`,
-then the SR example enabled in a running xapid (plugins.d + rescan): its SM
+their unit tests run by `make check` against the installed mock host (no
+xapid), then the SR example enabled in a running xapid (plugins.d + rescan): its SM
 record, `xe sr-create type=example`, `xe vdi-create`, data through
 import/export, `xe sr-destroy`."""
 
@@ -57,7 +59,7 @@ class SdkTest(DaemonTestCase):
         build = cls.tmp / "build"
         build.mkdir()
         run([str(configure), "--prefix=%s" % cls.prefix], cwd=build)
-        run(["make", "-j2", "install-data"], cwd=build)
+        run(["make", "-j2", "install-data", "install-libLIBRARIES"], cwd=build)
         cls.env = dict(os.environ, PKG_CONFIG_PATH=str(cls.prefix / "lib" / "pkgconfig"))
         cls.built = {}
         for ex, so in EXAMPLES.items():
@@ -102,11 +104,48 @@ class SdkTest(DaemonTestCase):
     # ---- the install ----
 
     def test_install_holds_the_sdk(self):
-        for h in ("plugin.h", "storage.h", "network.h", "metrics.h"):
+        for h in ("plugin.h", "storage.h", "network.h", "metrics.h", "mock.h"):
             self.assertTrue((self.prefix / "include" / "xapi" / h).is_file(), h)
-        pc = self.prefix / "lib" / "pkgconfig" / "xapi-plugin.pc"
-        self.assertTrue(pc.is_file())
-        self.assertNotIn("@", pc.read_text(), "unsubstituted variable in xapi-plugin.pc")
+        for name in ("xapi-plugin.pc", "xapi-plugin-mock.pc"):
+            pc = self.prefix / "lib" / "pkgconfig" / name
+            self.assertTrue(pc.is_file(), name)
+            self.assertNotIn("@", pc.read_text(), "unsubstituted variable in %s" % name)
+        self.assertTrue((self.prefix / "lib" / "libxapi-plugin-mock.a").is_file())
+
+    # ---- the examples' own unit tests, with the installed mock host ----
+
+    def test_mock_pkg_config_answers(self):
+        out = run(["pkg-config", "--cflags", "--libs", "xapi-plugin-mock"], env=self.env).split()
+        self.assertIn("-I%s" % (self.prefix / "include"), out)
+        self.assertIn("-L%s" % (self.prefix / "lib"), out)
+        self.assertIn("-lxapi-plugin-mock", out)
+
+    def test_examples_unit_tests_pass_without_xapid(self):
+        for ex, test in (("sr-example", "test_sr_example"), ("net-example", "test_net_example"),
+                         ("metrics-example", "test_metrics_example")):
+            with self.subTest(ex):
+                out = run(["make", "check"], cwd=self.tmp / ex, env=self.env)
+                self.assertRegex(out, r"%s: [1-9]\d* checks, 0 failed" % test)
+
+    def test_example_unit_test_catches_a_broken_driver(self):
+        """The SR example's test is real: a driver whose sr_attach forgets
+        its emit_sr fails it (the mock's ABI check and the test's own)."""
+        d = self.tmp / "broken-sr-example"
+        shutil.copytree(harness.REPO / "sdk" / "examples" / "sr-example", d)
+        src = d / "sr_example.c"
+        text = src.read_text()
+        broken = text.replace("""		return xapi_fail(ex->host, call, NULL, E_SR_UNAVAILABLE,
+				 "The SR is not available: %s is not a directory", dir);
+	return emit_space(ex, call, sr->uuid, dir);""", """		return xapi_fail(ex->host, call, NULL, E_SR_UNAVAILABLE,
+				 "The SR is not available: %s is not a directory", dir);
+	return XAPI_OK;""")
+        self.assertNotEqual(text, broken, "the patch applies to sr_example.c")
+        src.write_text(broken)
+        p = subprocess.run(["make", "check"], cwd=d, env=self.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=300)
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertIn("sr_attach: sr_attach returned XAPI_OK without emit_sr()", p.stdout)
+        self.assertIn("... emits the SR's space", p.stdout)
 
     def test_pkg_config_answers(self):
         out = run(["pkg-config", "--cflags", "--libs", "xapi-plugin"], env=self.env).strip()

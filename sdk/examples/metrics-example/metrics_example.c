@@ -42,7 +42,11 @@ static int metrics_example_collect(void *st, xapi_call_t *call, unsigned flags)
 	if (!got)
 		return xapi_fail(me->host, call, NULL, 1, "cannot read /proc/loadavg");
 	/* owner NULL: the host this xapid runs */
-	return me->host->ds_sample(call, loadavg_ds.name, NULL, load);
+	int rc = me->host->ds_sample(call, loadavg_ds.name, NULL, load);
+	if (rc != XAPI_OK)
+		return xapi_fail(me->host, call, NULL, 1, "cannot report %s: status %d",
+				 loadavg_ds.name, rc);
+	return XAPI_OK;
 }
 
 static const struct xapi_metrics_ops metrics_example_ops = {
@@ -67,12 +71,20 @@ static const struct xapi_plugin_desc metrics_example_desc = {
 static int metrics_example_init(const struct xapi_host *host, xapi_plugin_t *self,
 				const struct xapi_plugin_desc **d, void **st)
 {
+	/* a refusal says why: the line is the operator's only clue */
 	if (!XAPI_CAN(host, struct xapi_host, ds_declare) ||
-	    !XAPI_CAN(host, struct xapi_host, ds_sample))
+	    !XAPI_CAN(host, struct xapi_host, ds_sample)) {
+		xapi_log(host, self, NULL, XAPI_LOG_ERROR, "this xapid has no data sources");
 		return XAPI_E_UNSUPPORTED;
+	}
+	/* init runs in every worker process xapid starts for the plugin: a
+	 * declaration must be safe to repeat (it is: same name, same facts) */
 	int rc = host->ds_declare(self, &loadavg_ds);
-	if (rc != XAPI_OK)
+	if (rc != XAPI_OK) {
+		xapi_log(host, self, NULL, XAPI_LOG_ERROR, "cannot declare %s: status %d",
+			 loadavg_ds.name, rc);
 		return rc;
+	}
 	struct metrics_example *me = calloc(1, sizeof(*me));
 	if (!me)
 		return XAPI_E_FAILED;

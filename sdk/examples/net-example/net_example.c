@@ -55,6 +55,8 @@ static int net_example_pif_scan(void *st, xapi_call_t *call, unsigned flags)
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0)
 			continue;
 		read_attr(e->d_name, "address", mac, sizeof(mac));
+		if (!mac[0])
+			continue; /* no link-layer address (tun, wireguard...): not a PIF */
 		read_attr(e->d_name, "mtu", mtu, sizeof(mtu));
 		read_attr(e->d_name, "carrier", carrier, sizeof(carrier));
 		read_attr(e->d_name, "speed", speed, sizeof(speed));
@@ -69,7 +71,11 @@ static int net_example_pif_scan(void *st, xapi_call_t *call, unsigned flags)
 		rc = ne->host->emit_pif(call, &pif);
 	}
 	closedir(d);
-	return rc;
+	/* every failure says why: a bare status reaches the client as an
+	 * error nobody can act on */
+	if (rc != XAPI_OK)
+		return xapi_fail(ne->host, call, NULL, 1, "cannot report interface: status %d", rc);
+	return XAPI_OK;
 }
 
 static int net_example_bridge_ensure(void *st, xapi_call_t *call, const char *bridge,
