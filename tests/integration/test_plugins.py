@@ -13,11 +13,15 @@ cancellation reach the driver.
 
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
+from pathlib import Path
 
 import harness
 from harness import DaemonTestCase, Failure, test_plugin
@@ -372,6 +376,62 @@ class StopDuringHangTest(unittest.TestCase):
         self.assertEqual(errors, [["SR_BACKEND_FAILURE", "",
                                    "xapid is stopping: the faulty driver's sr_probe was stopped",
                                    ""]])
+
+
+class WorkerWrapperTest(DaemonTestCase):
+    """--plugin-worker pointing at a wrapper script, the route that runs a
+    driver under valgrind, gdb or an ASan runtime inside a live xapid
+    (doc/plugin-sdk.md section 8): the script records how it was called and
+    execs the real worker under `env`; the plugin loads and serves calls
+    through it, and a crash is still reported as the worker's signal."""
+    daemon_plugins = {"faulty": conf("faulty")}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="xapid-it-wrapper-"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        cls.marker = cls.tmp / "calls"
+        wrapper = cls.tmp / "worker-wrapper"
+        wrapper.write_text("#!/bin/sh\n"
+                           "echo \"$$ $*\" >> %s\n"
+                           "exec env XAPI_WRAPPED=yes %s \"$@\"\n"
+                           % (shlex.quote(str(cls.marker)),
+                              shlex.quote(str(harness.plugin_worker()))))
+        wrapper.chmod(0o755)
+        # the harness passes --plugin-worker from this variable
+        old = os.environ.get("XAPID_PLUGIN_WORKER")
+        os.environ["XAPID_PLUGIN_WORKER"] = str(wrapper)
+        try:
+            super().setUpClass()
+        finally:
+            if old is None:
+                del os.environ["XAPID_PLUGIN_WORKER"]
+            else:
+                os.environ["XAPID_PLUGIN_WORKER"] = old
+        cls.host = cls.x.host.get_all()[0]
+
+    def probe(self, fault):
+        return self.x.SR.probe(self.host, {"fault": fault}, "faulty", {})
+
+    def test_the_worker_runs_through_the_wrapper(self):
+        self.assertIn("9a1f5a2c-0000-4000-8000-00000000f417", self.probe("none"))
+        calls = self.marker.read_text().splitlines()
+        self.assertGreaterEqual(len(calls), 1)
+        pid, args = calls[-1].split(" ", 1)
+        self.assertIn("--name faulty", args)
+        self.assertTrue(args.endswith(str(test_plugin("faulty"))), args)
+        # exec kept the pid: the live worker is the wrapped one, with its environment
+        environ = Path("/proc/%s/environ" % pid).read_bytes().split(b"\0")
+        self.assertIn(b"XAPI_WRAPPED=yes", environ)
+
+    def test_a_crash_through_the_wrapper_is_still_the_signal(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during sr_probe", ""],
+                           self.probe, "crash")
+        before = len(self.marker.read_text().splitlines())
+        self.assertIn("9a1f5a2c-0000-4000-8000-00000000f417", self.probe("none"))
+        self.assertEqual(len(self.marker.read_text().splitlines()), before + 1,
+                         "the next worker is started through the wrapper too")
 
 
 class VdiCallsTest(DaemonTestCase):

@@ -354,6 +354,18 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 	raise(sig);
 }
 
+void xd_worker_crash_fini(void)
+{
+	/* a crash from here on (fini's, atexit's) gets offsets without names */
+	struct sym *s = syms;
+	char *strings = sym_strings;
+	nsyms = 0;
+	syms = NULL;
+	sym_strings = NULL;
+	free(s);
+	free(strings);
+}
+
 void xd_worker_crash_init(xapi_plugin_t *p, const char *so_path)
 {
 	crash_plugin = p;

@@ -277,6 +277,7 @@ out:
 	xd_kv_free(p.settings);
 	free(p.init_complaint);
 	xd_pp_reader_free(&p.reader);
+	xd_worker_crash_fini();
 	close(fd);
 	return rc;
 }

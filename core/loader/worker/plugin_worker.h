@@ -91,5 +91,7 @@ void xd_worker_crash_init(xapi_plugin_t *p, const char *so_path);
 /* Notes the objects loaded since the last time (the handler cannot ask the
  * loader); before init and before each op. */
 void xd_worker_crash_refresh(void);
+/* Frees the symbol tables (at exit). */
+void xd_worker_crash_fini(void);
 
 #endif
