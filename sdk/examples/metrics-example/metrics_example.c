@@ -2,11 +2,14 @@
  * "metrics_example" samples the host's 1-minute load average every 5 s as
  * the data source "example_loadavg" of the host.
  *
- * A collector declares its data sources once (here in init), then xapid
- * calls collect every interval_ms; a failing collect is retried later with
- * a growing delay and never stops xapid. Built out of tree with the
- * Makefile next to this file (pkg-config xapi-plugin). Rules:
- * sdk/include/xapi/plugin.h and metrics.h.
+ * A collector declares its data sources (here in init, which runs again in
+ * every worker process xapid starts for it), then collect samples them every
+ * interval_ms. This xapid loads and checks collectors but has no metrics
+ * engine calling collect yet (xapi/metrics.h says what holds): its unit test,
+ * test_metrics_example.c with the SDK's mock host, is where collect runs.
+ * Built out of tree with the Makefile next to this file (pkg-config
+ * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
+ * and metrics.h.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,11 +2,14 @@
  * "net_example". It reports the host's interfaces from /sys/class/net and
  * only logs what it is asked to do with bridges and ports (a dry run: no
  * bridge is made). A real backend (Linux bridge, Open vSwitch) does the
- * same calls for real. No VLANs, bonds or tunnels: probe says so, and xapid
- * refuses those for this backend.
+ * same calls for real. No VLANs, bonds or tunnels: probe says so and their
+ * ops are NULL. This xapid loads and checks network backends but has no
+ * network layer calling them yet (xapi/network.h says what holds): its unit
+ * test, test_net_example.c with the SDK's mock host, is where the ops run.
  *
  * Built out of tree with the Makefile next to this file (pkg-config
- * xapi-plugin). Rules: sdk/include/xapi/plugin.h and network.h.
+ * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
+ * and network.h.
  */
 #include <dirent.h>
 #include <stdio.h>

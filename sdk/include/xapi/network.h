@@ -7,6 +7,27 @@
  * backend reports the host's physical interfaces with emit_pif from pif_scan.
  * probe narrows the static capabilities to what this host can do (a kernel
  * without 8021q has no VLANs).
+ *
+ * Status in this release: xapid loads a network backend as any plugin (a
+ * worker process of its own, init, the checks of the descriptor: the
+ * mandatory ops pif_scan, bridge_ensure, bridge_destroy, port_add and
+ * port_remove must be set, or it is refused with one log line), keeps its
+ * worker, and calls none of its ops yet: the network layer that will
+ * (core/network/, doc/architecture.md) is not written. Test a backend with
+ * the mock host (xapi/mock.h).
+ *
+ * Failures. Every op (and each of them is idempotent: ensuring a bridge that
+ * exists, removing one that is gone, succeed) returns XAPI_OK, or fails with
+ * xapi_fail() saying why; a bare negative status carries no reason to the
+ * operator. The rules of xapi/plugin.h hold as for storage: a crash, exit()
+ * or hang fails the call it was making (a hang after plugin_timeout, the
+ * worker's process group killed), never xapid, and the next call starts a
+ * new worker, whose init runs again; a crash also logs a backtrace. An op
+ * keeps no state in memory between calls (the worker may be new) and must
+ * be safe to repeat after such a failure: ask the kernel or OVSDB what is
+ * there rather than remembering it. host->cancelled() answers non-zero only
+ * for a call made for a task that was cancelled; the short ops here need
+ * not poll it.
  */
 #ifndef XAPI_NETWORK_H
 #define XAPI_NETWORK_H 1

@@ -30,8 +30,19 @@
  *    message, ""] as xapi's sm_exec does, or a named XenAPI code you give).
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
- *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
- *    makes one call at a time to a plugin.
+ *  - Processes and threads. The plugin runs in worker processes, and each
+ *    worker runs xapi_plugin_init itself: at load, in every further worker
+ *    (up to 8 for a plugin with XAPI_PLUGIN_THREADSAFE), and again in the
+ *    worker that replaces one that crashed or was killed. init must be cheap
+ *    and repeatable, with no once-per-host side effect; workers share no
+ *    memory (coordinate through the storage: file locks...). fini runs when
+ *    a worker ends cleanly, never after a crash or a kill. One worker makes
+ *    one call at a time, so ops never overlap within a process; without
+ *    XAPI_PLUGIN_THREADSAFE the core makes one call at a time to the plugin,
+ *    with it up to 8 at once in 8 processes, within what the kind's layer
+ *    allows (storage: xapi's per-SR rules, one SR-changing op per SR at a
+ *    time while VDI attach, detach and update may overlap it).
+ *    doc/plugin-sdk.md section 2 has the details.
  */
 #ifndef XAPI_PLUGIN_H
 #define XAPI_PLUGIN_H 1
@@ -153,7 +164,10 @@ struct xapi_config_key {
 	int required;
 };
 
-#define XAPI_PLUGIN_THREADSAFE (1u << 0) /* ops may run concurrently */
+/* Ops may run at the same time, each in a worker process of its own (not
+ * threads of one process): set it if two calls may touch your storage at
+ * once. See "Processes and threads" above. */
+#define XAPI_PLUGIN_THREADSAFE (1u << 0)
 
 /* What a plugin is. Plugin-owned, static const. */
 struct xapi_plugin_desc {
@@ -180,7 +194,9 @@ struct xapi_plugin_desc {
 
 /* The one exported symbol. Set *desc and *st, return XAPI_OK; or log why
  * (host->logv) and return a negative status. `self` identifies the plugin in
- * later host calls. */
+ * later host calls. It runs once in every worker process of the plugin (see
+ * "Processes and threads" above), so it may run several times, concurrently
+ * with ops in other workers. */
 typedef int xapi_plugin_init_fn(const struct xapi_host *host, xapi_plugin_t *self,
 				const struct xapi_plugin_desc **desc, void **st);
 
