@@ -4,7 +4,9 @@
  * frames of the crashing thread as "log" messages to the core (which logs
  * them as "plugin NAME: ..." with the request and task of the call), then
  * dies of the same signal, so that the core still reports "crashed (signal
- * N)". Each frame is "#n FILE+0xOFFSET (function+0xOFF)": the offset is what
+ * N)". The plugin is found among the loaded objects by its file (device and
+ * inode of the path the worker was given), so a plugin dlopen'd through a
+ * held fd (/proc/self/fd/N) is named and resolved as well. Each frame is "#n FILE+0xOFFSET (function+0xOFF)": the offset is what
  * `addr2line -f -e FILE 0xOFFSET` takes (frames after #0 are return
  * addresses: the call is the instruction before).
  *
@@ -50,7 +52,11 @@ struct sym {
 };
 
 static xapi_plugin_t *crash_plugin;
-static const char *crash_so;     /* the plugin's path, as dlopen'd */
+static const char *crash_so;     /* the plugin's path, as the worker was given it */
+static dev_t so_dev;             /* ... and the file it is: the plugin is the loaded */
+static ino_t so_ino;             /* object of that file, whatever name dlopen saw */
+static bool so_known;
+static char so_loaded[256];      /* the name the loader has it under: symbols come from it */
 static struct module modules[MAX_MODULES];
 static volatile sig_atomic_t nmodules;
 static unsigned long long seen_adds = ~0ull;
@@ -142,16 +148,22 @@ static int note_module(struct dl_phdr_info *info, size_t size, void *arg)
 			m->hi = hi;
 	}
 	const char *name = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : NULL;
-	if (!name) {
-		/* the worker itself */
-		ssize_t l = readlink("/proc/self/exe", m->name, sizeof m->name - 1);
+	if (!name || strncmp(name, "/proc/self/fd/", 14) == 0) {
+		/* the worker itself, or an object loaded through a held fd: the
+		 * file's own name is what addr2line needs */
+		ssize_t l = readlink(name ? name : "/proc/self/exe", m->name, sizeof m->name - 1);
 		m->name[l > 0 ? l : 0] = '\0';
 	} else {
 		snprintf(m->name, sizeof m->name, "%s", name);
 	}
-	if (crash_so && name && strcmp(name, crash_so) == 0) {
+	struct stat sb;
+	if (so_known && name && !plugin_found && stat(name, &sb) == 0 && sb.st_dev == so_dev &&
+	    sb.st_ino == so_ino) {
 		plugin_base = info->dlpi_addr;
 		plugin_found = true;
+		snprintf(so_loaded, sizeof so_loaded, "%s", name);
+		if (strncmp(name, "/proc/self/fd/", 14) != 0)
+			snprintf(m->name, sizeof m->name, "%s", crash_so); /* as configured */
 	}
 	nmodules++;
 	return 0;
@@ -175,8 +187,8 @@ void xd_worker_crash_refresh(void)
 	bool had_plugin = plugin_found;
 	nmodules = 0;
 	dl_iterate_phdr(note_module, NULL);
-	if (plugin_found && !had_plugin && crash_so)
-		load_symbols(crash_so);
+	if (plugin_found && !had_plugin)
+		load_symbols(so_loaded);
 }
 
 /* ---- the handler: async-signal-safe from here on ---- */
@@ -370,6 +382,12 @@ void xd_worker_crash_init(xapi_plugin_t *p, const char *so_path)
 {
 	crash_plugin = p;
 	crash_so = so_path;
+	struct stat sb;
+	if (so_path && stat(so_path, &sb) == 0) {
+		so_dev = sb.st_dev;
+		so_ino = sb.st_ino;
+		so_known = true;
+	}
 	/* loads libgcc_s now: its dlopen is not safe inside a handler */
 	void *prime[2];
 	(void)backtrace(prime, 2);
