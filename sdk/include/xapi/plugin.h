@@ -165,8 +165,8 @@ struct xapi_config_key {
 };
 
 /* Ops may run at the same time, each in a worker process of its own (not
- * threads of one process): set it if two calls may touch your storage at
- * once. See "Processes and threads" above. */
+ * threads of one process): set it if your ops stay correct when two of them
+ * work on your storage at once. See "Processes and threads" above. */
 #define XAPI_PLUGIN_THREADSAFE (1u << 0)
 
 /* What a plugin is. Plugin-owned, static const. */
