@@ -86,6 +86,22 @@ xapi_kv_t *xapi_mock_kv(xapi_mock_t *m, ...)
 	return kv_keep(m, kv);
 }
 
+xapi_kv_t *xapi_mock_kv_array(xapi_mock_t *m, const char *const *pairs)
+{
+	xapi_kv_t *kv = calloc(1, sizeof *kv);
+	if (!kv)
+		return NULL;
+	for (size_t i = 0; pairs && pairs[i]; i += 2) {
+		if (kv_add(kv, pairs[i], pairs[i + 1]) != 0) {
+			mock_kv_free(kv);
+			return NULL;
+		}
+		if (!pairs[i + 1])
+			break; /* an odd list: the last key got "" */
+	}
+	return kv_keep(m, kv);
+}
+
 xapi_kv_t *mock_kv_copy(xapi_mock_t *m, const xapi_kv_t *src)
 {
 	if (!src)

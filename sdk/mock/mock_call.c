@@ -290,6 +290,9 @@ const char *xapi_mock_check(const xapi_call_t *cc, const char *op, int rc)
 	if (rc == XAPI_E_FAILED && !c->r.failed)
 		n = asprintf(&why, "%s returned XAPI_E_FAILED without xapi_fail(): xapid cannot "
 			     "tell the client what went wrong", op);
+	else if (rc < 0 && rc != XAPI_E_CANCELLED && !c->r.failed)
+		n = asprintf(&why, "%s returned status %d without xapi_fail(): xapid logs that as a "
+			     "driver bug and the client gets no reason", op, rc);
 	else if (rc != XAPI_E_FAILED && c->r.failed)
 		n = asprintf(&why, "%s called xapi_fail() (\"%s\") but returned %d, not "
 			     "XAPI_E_FAILED", op, c->r.fail_msg, rc);

@@ -177,6 +177,7 @@ static void test_faulty(const char *so)
 	void *st = xapi_mock_st(m);
 	xapi_call_t *c = xapi_mock_call(m);
 	struct xapi_sr sr = { .size = sizeof sr, .uuid = "sr-1", .device_config = xapi_mock_kv(m, NULL) };
+	const char *bug;
 
 	is_int(ops->sr_attach(st, c, &sr, 0), XAPI_OK, "sr_attach");
 	is_str(xapi_mock_result(c)->nsrs ? xapi_mock_result(c)->srs[0].name_label : NULL,
@@ -235,6 +236,18 @@ static void test_faulty(const char *so)
 	want.name_label = "full";
 	rc = ops->vdi_create(st, c, &sr, &want, 0);
 	is_str(xapi_mock_result(c)->fail_xenapi, "SR_FULL", "a named XenAPI error");
+	xapi_mock_call_reset(c);
+	want.name_label = "notfound";
+	rc = ops->vdi_create(st, c, &sr, &want, 0);
+	bug = xapi_mock_check(c, "vdi_create", rc);
+	ok(rc == XAPI_E_NOT_FOUND && bug && strstr(bug, "without xapi_fail()"),
+	   "check: a bare status is a driver bug (%s)", bug ? bug : "none");
+	xapi_mock_call_reset(c);
+	xapi_mock_cancel_after(c, 0);
+	want.name_label = "slow";
+	rc = ops->vdi_create(st, c, &sr, &want, 0);
+	ok(rc == XAPI_E_CANCELLED && !xapi_mock_check(c, "vdi_create", rc),
+	   "check: XAPI_E_CANCELLED needs no reason");
 
 	/* calls are independent */
 	xapi_call_t *c2 = xapi_mock_call(m);

@@ -33,12 +33,15 @@
  * (the result holds what the plugin said; doc/plugin-sdk.md has the table).
  *
  * xapi_mock_check() checks a call's result against the ABI's rules (an
- * XAPI_E_FAILED without failv, failv with another status, XAPI_OK from an op
+ * error status without failv, failv with another status, XAPI_OK from an op
  * that must emit and did not) and says what is wrong, as xapid's log would.
  *
  * Not thread safe between tests' own threads, but the plugin may log, emit and
  * poll cancelled() from threads of its own during an op (a lock guards the
  * records).
+ *
+ * xapi-plugin-call (installed with the SDK) is this library as a command:
+ * one op of a plugin run by hand, what it did printed (doc/plugin-sdk.md 8.1).
  *
  * Ownership: everything the mock returns is the mock's, valid until
  * xapi_mock_free (results: until their call is reset or freed). The plugin
@@ -96,6 +99,8 @@ const struct xapi_metrics_ops *xapi_mock_metrics_ops(const xapi_mock_t *m);
  * key, value pairs ended by NULL; the mock's, valid until xapi_mock_free.
  * NULL if out of memory. */
 xapi_kv_t *xapi_mock_kv(xapi_mock_t *m, ...) __attribute__((sentinel));
+/* The same from an array: key, value, key, value..., NULL. */
+xapi_kv_t *xapi_mock_kv_array(xapi_mock_t *m, const char *const *pairs);
 
 /* ---- calls ---- */
 
@@ -143,8 +148,9 @@ const struct xapi_vdi_info *xapi_mock_find_vdi(const xapi_call_t *c, const char 
 void xapi_mock_cancel_after(xapi_call_t *c, int polls);
 
 /* Checks what op `op` (its name in the ops table: "sr_scan", "vdi_create",
- * "pif_scan", "collect"...) returned against the ABI's rules: XAPI_E_FAILED
- * needs a failv, a failv needs XAPI_E_FAILED, and XAPI_OK from the ops that
+ * "pif_scan", "collect"...) returned against the ABI's rules: a negative
+ * status needs a failv (but XAPI_E_CANCELLED), a failv needs XAPI_E_FAILED,
+ * a status is never positive, and XAPI_OK from the ops that
  * must report something needs that emit (sr_attach, sr_scan, sr_update:
  * the SR; vdi_create, vdi_snapshot, vdi_clone, vdi_resize, vdi_attach,
  * vdi_introduce, vdi_update: one VDI; vdi_attach: with a datapath).
