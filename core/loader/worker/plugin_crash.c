@@ -157,13 +157,13 @@ static int note_module(struct dl_phdr_info *info, size_t size, void *arg)
 		snprintf(m->name, sizeof m->name, "%s", name);
 	}
 	struct stat sb;
-	if (so_known && name && !plugin_found && stat(name, &sb) == 0 && sb.st_dev == so_dev &&
+	if (so_known && name && stat(name, &sb) == 0 && sb.st_dev == so_dev &&
 	    sb.st_ino == so_ino) {
 		plugin_base = info->dlpi_addr;
 		plugin_found = true;
 		snprintf(so_loaded, sizeof so_loaded, "%s", name);
-		if (strncmp(name, "/proc/self/fd/", 14) != 0)
-			snprintf(m->name, sizeof m->name, "%s", crash_so); /* as configured */
+		/* named as configured (plugins.d path), however it was opened */
+		snprintf(m->name, sizeof m->name, "%s", crash_so);
 	}
 	nmodules++;
 	return 0;
@@ -184,10 +184,10 @@ void xd_worker_crash_refresh(void)
 	if (adds == seen_adds)
 		return;
 	seen_adds = adds;
-	bool had_plugin = plugin_found;
 	nmodules = 0;
+	plugin_found = false;
 	dl_iterate_phdr(note_module, NULL);
-	if (plugin_found && !had_plugin)
+	if (plugin_found && !syms)
 		load_symbols(so_loaded);
 }
 
