@@ -378,6 +378,88 @@ class StopDuringHangTest(unittest.TestCase):
                                    ""]])
 
 
+# A driver that overflows its stack or aborts on request (SR.probe with
+# device_config fault=overflow|abort), built by the test from the SDK headers.
+CRASH_KINDS_SRC = r"""
+#include <stdlib.h>
+#include <string.h>
+#include <xapi/plugin.h>
+static const struct xapi_host *H;
+static int ok_op(void *st, xapi_call_t *c, const struct xapi_sr *sr, unsigned f)
+{ return XAPI_OK; }
+__attribute__((noinline)) static int deep(volatile char *p, int n)
+{ volatile char buf[512]; buf[0] = p ? p[0] : 0; return deep(buf, n + 1) + buf[1]; }
+static int crash_probe(void *st, xapi_call_t *c, const xapi_kv_t *dc, const xapi_kv_t *smc,
+		       unsigned f)
+{
+	const char *how = H->kv_get(dc, "fault");
+	if (how && strcmp(how, "overflow") == 0)
+		return deep(NULL, 0);
+	if (how && strcmp(how, "abort") == 0)
+		abort();
+	return XAPI_OK;
+}
+static const struct xapi_sr_ops ops = { .size = sizeof ops, .sr_probe = crash_probe,
+	.sr_attach = ok_op, .sr_detach = ok_op, .sr_scan = ok_op };
+static const char *const caps[] = { "SR_PROBE", NULL };
+static const struct xapi_plugin_desc d = { .size = sizeof d, .abi_version = XAPI_ABI_VERSION,
+	.kind = XAPI_KIND_STORAGE, .name = "crash_kinds", .capabilities = caps, .ops = &ops };
+static int init(const struct xapi_host *h, xapi_plugin_t *s,
+		const struct xapi_plugin_desc **dd, void **st)
+{ H = h; *dd = &d; *st = NULL; return XAPI_OK; }
+XAPI_PLUGIN_DEFINE(init)
+"""
+
+
+class CrashKindsTest(DaemonTestCase):
+    """The crash handler on a stack overflow (it runs on an alternate stack;
+    the recursion is one line) and on abort() (SIGABRT), with a driver
+    built here from the SDK headers."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="xapid-it-crash-kinds-"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        (cls.tmp / "crash_kinds.c").write_text(CRASH_KINDS_SRC)
+        so = cls.tmp / "crash_kinds.so"
+        subprocess.run(["cc", "-std=gnu11", "-O1", "-g", "-fPIC", "-shared", "-fvisibility=hidden",
+                        "-I%s" % (harness.REPO / "sdk" / "include"), "-o", str(so),
+                        str(cls.tmp / "crash_kinds.c")], check=True)
+        cls.daemon_plugins = {"crash_kinds": {"path": str(so)}}
+        super().setUpClass()
+        cls.host = cls.x.host.get_all()[0]
+
+    def crash(self, fault, signo):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the crash_kinds driver crashed (signal %d) during sr_probe" % signo, ""],
+                           self.x.SR.probe, self.host, {"fault": fault}, "crash_kinds", {})
+        done = r"\[req (\d+)\].*plugin crash_kinds: its worker crashed \(signal %d\)" % signo
+        deadline = time.monotonic() + 5
+        while True:
+            log = self.daemon.log_text()
+            reqs = re.findall(done, log)
+            if reqs or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertTrue(reqs, log[-3000:])
+        return [l.split("plugin crash_kinds: ", 1)[1] for l in log.splitlines()
+                if " error [req %s]" % reqs[-1] in l and "plugin crash_kinds: " in l]
+
+    def test_stack_overflow(self):
+        lines = self.crash("overflow", 11)
+        self.assertRegex(lines[0], r"^crashed with signal 11 \(SIGSEGV at address 0x[0-9a-f]+\); ")
+        runs = [l for l in lines if re.search(r"\(deep\+0x[0-9a-f]+\) \[and \d+ more times\]$", l)]
+        self.assertEqual(len(runs), 1, lines)
+        self.assertLess(len(lines), 10, "the recursion is one line: %r" % lines)
+
+    def test_abort(self):
+        lines = self.crash("abort", 6)
+        self.assertEqual(lines[0], "crashed with signal 6 (SIGABRT); backtrace, innermost first "
+                                   "(addr2line -f -e FILE OFFSET):")
+        self.assertTrue(any(re.search(r"crash_kinds\.so\+0x[0-9a-f]+ \(crash_probe\+0x", l)
+                            for l in lines), lines)
+
+
 class WorkerWrapperTest(DaemonTestCase):
     """--plugin-worker pointing at a wrapper script, the route that runs a
     driver under valgrind, gdb or an ASan runtime inside a live xapid

@@ -34,7 +34,7 @@
 
 #include "plugin_worker.h"
 
-#define MAX_FRAMES 48
+#define MAX_FRAMES 128
 #define MAX_MODULES 96
 #define ALT_STACK_SIZE (64 * 1024)
 
@@ -330,9 +330,15 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 	o.buf[o.len] = '\0';
 	say(o.buf, to_core);
 
-	/* frames[0] is this handler; the signal frame follows */
+	/* frames[0] is this handler; the signal frame follows. A run of the
+	 * same frame (a recursion that overflowed the stack) is one line. */
 	for (int i = 1, shown = 0; i < n; i++) {
 		uintptr_t pc = (uintptr_t)frames[i];
+		int same = 0;
+		while (i + same + 1 < n && frames[i + same + 1] == frames[i])
+			same++;
+		if (i > 1 && frames[i - 1] == frames[i])
+			continue; /* said in the line of the run's first frame */
 		const struct module *m = module_of(pc);
 		o.len = 0;
 		put(&o, "#");
@@ -353,6 +359,12 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 			}
 		} else {
 			put_num(&o, pc, 16);
+		}
+		if (same) {
+			put(&o, " [and ");
+			put_num(&o, (uintptr_t)same, 10);
+			put(&o, " more times]");
+			shown += same;
 		}
 		o.buf[o.len] = '\0';
 		say(o.buf, to_core);
