@@ -121,6 +121,21 @@ static bool must_emit_vdi(xd_sr_op op)
 	}
 }
 
+const char *xd_plugin_status_name(int64_t status)
+{
+	switch (status) {
+	case XAPI_OK: return "XAPI_OK";
+	case XAPI_E_FAILED: return "XAPI_E_FAILED";
+	case XAPI_E_UNSUPPORTED: return "XAPI_E_UNSUPPORTED";
+	case XAPI_E_INVALID: return "XAPI_E_INVALID";
+	case XAPI_E_NOT_FOUND: return "XAPI_E_NOT_FOUND";
+	case XAPI_E_BUSY: return "XAPI_E_BUSY";
+	case XAPI_E_CANCELLED: return "XAPI_E_CANCELLED";
+	case XAPI_E_NO_SPACE: return "XAPI_E_NO_SPACE";
+	default: return "an unknown status";
+	}
+}
+
 /* A failing status without xapi_fail (the table in xapi/plugin.h). */
 static int status_error(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, int64_t status,
 			xd_error *err)
@@ -129,6 +144,13 @@ static int status_error(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, in
 	const char *sr_uuid = a && a->sr && a->sr->uuid ? a->sr->uuid : "";
 	const char *location = a && a->location ? a->location : "";
 	char n[32], detail[256];
+	/* The client gets the status's error below, but no reason: said in the
+	 * log so that the vendor hears of it (UNSUPPORTED and CANCELLED say all
+	 * there is to say). */
+	if (status != XAPI_E_UNSUPPORTED && status != XAPI_E_CANCELLED && status != XAPI_E_FAILED)
+		xd_warn("plugin %s: driver bug: the %s driver returned %s from %s without "
+			"xapi_fail: the client gets no reason", p->conf_name, p->name,
+			xd_plugin_status_name(status), opname);
 	switch (status) {
 	case XAPI_E_UNSUPPORTED:
 		return xd_error_set(err, "SR_OPERATION_NOT_SUPPORTED", sr_uuid, NULL);

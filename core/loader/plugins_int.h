@@ -77,6 +77,8 @@ int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why);
  * Driver bugs are logged naming the plugin. */
 int xd_plugin_verdict(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, json_object *done,
 		      const xd_sr_result *out, xd_error *err);
+/* "XAPI_E_NOT_FOUND"... for a status (static text). */
+const char *xd_plugin_status_name(int64_t status);
 /* Sets SR_BACKEND_FAILURE ["", message, ""]; returns -1. */
 int xd_plugin_backend_failure(xd_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -13,11 +13,15 @@ cancellation reach the driver.
 
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
+from pathlib import Path
 
 import harness
 from harness import DaemonTestCase, Failure, test_plugin
@@ -237,6 +241,57 @@ class CrashIsolationTest(DaemonTestCase):
                            self.probe, "crash")
         self.assert_works_again()
 
+    def wait_for_log(self, pattern, timeout=5):
+        """The daemon's log once pattern matches it (a harness thread copies it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.daemon.log_text()
+            if re.search(pattern, log, re.M) or time.monotonic() > deadline:
+                return log
+            time.sleep(0.05)
+
+    def test_segfault_logs_a_backtrace(self):
+        """The worker's crash handler (core/loader/worker/plugin_crash.c):
+        the frames of the crashing thread in xapid's log, through the
+        core, with the call's request id: the plugin's own frames name
+        faulty.so, an offset for addr2line and the (hidden) function."""
+        head = r"^.* error \[req (\d+)\].*plugin faulty: crashed with signal 11 \(SIGSEGV\); " \
+               r"backtrace, innermost first \(addr2line -f -e FILE OFFSET\):$"
+        before = len(re.findall(head, self.daemon.log_text(), re.M))
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during sr_probe", ""],
+                           self.probe, "crash")
+        deadline = time.monotonic() + 5
+        while True:
+            log = self.daemon.log_text()
+            heads = re.findall(head, log, re.M)
+            if len(heads) > before or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(heads), before + 1, log[-3000:])
+        req = heads[-1]
+        log = self.wait_for_log(r"\[req %s\].*its worker crashed \(signal 11\) during sr_probe"
+                                % req)
+        frames = re.findall(r"^.* error \[req %s\].*plugin faulty: #(\d+) (\S+)\+(0x[0-9a-f]+)"
+                            r"(?: \(([\w.]+)\+0x[0-9a-f]+\))?$" % req, log, re.M)
+        self.assertGreaterEqual(len(frames), 3, log[-3000:])
+        self.assertEqual([int(f[0]) for f in frames], list(range(len(frames))))
+        mine = [f for f in frames if f[1].endswith("/faulty.so")]
+        # raise() <- misbehave() (unless inlined) <- sr_probe(), static functions of faulty.c
+        names = [f[3] for f in mine]
+        self.assertIn("sr_probe", names, frames)
+        # (gcc may clone it as misbehave.constprop.0)
+        self.assertTrue({n.split(".")[0] for n in names} <= {"misbehave", "sr_probe"}, frames)
+        self.assertEqual(mine[0][1], str(test_plugin("faulty")))
+        # the offset is the one addr2line takes: it falls inside the function named
+        nm = subprocess.run(["nm", "-S", "--defined-only", mine[0][1]], stdout=subprocess.PIPE,
+                            text=True, check=True).stdout
+        syms = {l.split()[3]: (int(l.split()[0], 16), int(l.split()[1], 16))
+                for l in nm.splitlines() if len(l.split()) == 4}
+        start, size = syms[mine[0][3]]
+        self.assertTrue(start < int(mine[0][2], 16) <= start + size, (mine[0], start, size))
+        self.assert_works_again()
+
     def test_exit_fails_that_call(self):
         self.assertFailure(["SR_BACKEND_FAILURE", "",
                             "the faulty driver exited with status 3 during sr_probe", ""],
@@ -321,6 +376,144 @@ class StopDuringHangTest(unittest.TestCase):
         self.assertEqual(errors, [["SR_BACKEND_FAILURE", "",
                                    "xapid is stopping: the faulty driver's sr_probe was stopped",
                                    ""]])
+
+
+# A driver that overflows its stack or aborts on request (SR.probe with
+# device_config fault=overflow|abort), built by the test from the SDK headers.
+CRASH_KINDS_SRC = r"""
+#include <stdlib.h>
+#include <string.h>
+#include <xapi/plugin.h>
+static const struct xapi_host *H;
+static int ok_op(void *st, xapi_call_t *c, const struct xapi_sr *sr, unsigned f)
+{ return XAPI_OK; }
+__attribute__((noinline)) static int deep(volatile char *p, int n)
+{ volatile char buf[512]; buf[0] = p ? p[0] : 0; return deep(buf, n + 1) + buf[1]; }
+static int crash_probe(void *st, xapi_call_t *c, const xapi_kv_t *dc, const xapi_kv_t *smc,
+		       unsigned f)
+{
+	const char *how = H->kv_get(dc, "fault");
+	if (how && strcmp(how, "overflow") == 0)
+		return deep(NULL, 0);
+	if (how && strcmp(how, "abort") == 0)
+		abort();
+	return XAPI_OK;
+}
+static const struct xapi_sr_ops ops = { .size = sizeof ops, .sr_probe = crash_probe,
+	.sr_attach = ok_op, .sr_detach = ok_op, .sr_scan = ok_op };
+static const char *const caps[] = { "SR_PROBE", NULL };
+static const struct xapi_plugin_desc d = { .size = sizeof d, .abi_version = XAPI_ABI_VERSION,
+	.kind = XAPI_KIND_STORAGE, .name = "crash_kinds", .capabilities = caps, .ops = &ops };
+static int init(const struct xapi_host *h, xapi_plugin_t *s,
+		const struct xapi_plugin_desc **dd, void **st)
+{ H = h; *dd = &d; *st = NULL; return XAPI_OK; }
+XAPI_PLUGIN_DEFINE(init)
+"""
+
+
+class CrashKindsTest(DaemonTestCase):
+    """The crash handler on a stack overflow (it runs on an alternate stack;
+    the recursion is one line) and on abort() (SIGABRT), with a driver
+    built here from the SDK headers."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="xapid-it-crash-kinds-"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        (cls.tmp / "crash_kinds.c").write_text(CRASH_KINDS_SRC)
+        so = cls.tmp / "crash_kinds.so"
+        subprocess.run(["cc", "-std=gnu11", "-O1", "-g", "-fPIC", "-shared", "-fvisibility=hidden",
+                        "-I%s" % (harness.REPO / "sdk" / "include"), "-o", str(so),
+                        str(cls.tmp / "crash_kinds.c")], check=True)
+        cls.daemon_plugins = {"crash_kinds": {"path": str(so)}}
+        super().setUpClass()
+        cls.host = cls.x.host.get_all()[0]
+
+    def crash(self, fault, signo):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the crash_kinds driver crashed (signal %d) during sr_probe" % signo, ""],
+                           self.x.SR.probe, self.host, {"fault": fault}, "crash_kinds", {})
+        done = r"\[req (\d+)\].*plugin crash_kinds: its worker crashed \(signal %d\)" % signo
+        deadline = time.monotonic() + 5
+        while True:
+            log = self.daemon.log_text()
+            reqs = re.findall(done, log)
+            if reqs or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertTrue(reqs, log[-3000:])
+        return [l.split("plugin crash_kinds: ", 1)[1] for l in log.splitlines()
+                if " error [req %s]" % reqs[-1] in l and "plugin crash_kinds: " in l]
+
+    def test_stack_overflow(self):
+        lines = self.crash("overflow", 11)
+        self.assertRegex(lines[0], r"^crashed with signal 11 \(SIGSEGV at address 0x[0-9a-f]+\); ")
+        runs = [l for l in lines if re.search(r"\(deep\+0x[0-9a-f]+\) \[and \d+ more times\]$", l)]
+        self.assertEqual(len(runs), 1, lines)
+        self.assertLess(len(lines), 10, "the recursion is one line: %r" % lines)
+
+    def test_abort(self):
+        lines = self.crash("abort", 6)
+        self.assertEqual(lines[0], "crashed with signal 6 (SIGABRT); backtrace, innermost first "
+                                   "(addr2line -f -e FILE OFFSET):")
+        self.assertTrue(any(re.search(r"crash_kinds\.so\+0x[0-9a-f]+ \(crash_probe\+0x", l)
+                            for l in lines), lines)
+
+
+class WorkerWrapperTest(DaemonTestCase):
+    """--plugin-worker pointing at a wrapper script, the route that runs a
+    driver under valgrind, gdb or an ASan runtime inside a live xapid
+    (doc/plugin-sdk.md section 8): the script records how it was called and
+    execs the real worker under `env`; the plugin loads and serves calls
+    through it, and a crash is still reported as the worker's signal."""
+    daemon_plugins = {"faulty": conf("faulty")}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="xapid-it-wrapper-"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        cls.marker = cls.tmp / "calls"
+        wrapper = cls.tmp / "worker-wrapper"
+        wrapper.write_text("#!/bin/sh\n"
+                           "echo \"$$ $*\" >> %s\n"
+                           "exec env XAPI_WRAPPED=yes %s \"$@\"\n"
+                           % (shlex.quote(str(cls.marker)),
+                              shlex.quote(str(harness.plugin_worker()))))
+        wrapper.chmod(0o755)
+        # the harness passes --plugin-worker from this variable
+        old = os.environ.get("XAPID_PLUGIN_WORKER")
+        os.environ["XAPID_PLUGIN_WORKER"] = str(wrapper)
+        try:
+            super().setUpClass()
+        finally:
+            if old is None:
+                del os.environ["XAPID_PLUGIN_WORKER"]
+            else:
+                os.environ["XAPID_PLUGIN_WORKER"] = old
+        cls.host = cls.x.host.get_all()[0]
+
+    def probe(self, fault):
+        return self.x.SR.probe(self.host, {"fault": fault}, "faulty", {})
+
+    def test_the_worker_runs_through_the_wrapper(self):
+        self.assertIn("9a1f5a2c-0000-4000-8000-00000000f417", self.probe("none"))
+        calls = self.marker.read_text().splitlines()
+        self.assertGreaterEqual(len(calls), 1)
+        pid, args = calls[-1].split(" ", 1)
+        self.assertIn("--name faulty", args)
+        self.assertTrue(args.endswith(str(test_plugin("faulty"))), args)
+        # exec kept the pid: the live worker is the wrapped one, with its environment
+        environ = Path("/proc/%s/environ" % pid).read_bytes().split(b"\0")
+        self.assertIn(b"XAPI_WRAPPED=yes", environ)
+
+    def test_a_crash_through_the_wrapper_is_still_the_signal(self):
+        self.assertFailure(["SR_BACKEND_FAILURE", "",
+                            "the faulty driver crashed (signal 11) during sr_probe", ""],
+                           self.probe, "crash")
+        before = len(self.marker.read_text().splitlines())
+        self.assertIn("9a1f5a2c-0000-4000-8000-00000000f417", self.probe("none"))
+        self.assertEqual(len(self.marker.read_text().splitlines()), before + 1,
+                         "the next worker is started through the wrapper too")
 
 
 class VdiCallsTest(DaemonTestCase):

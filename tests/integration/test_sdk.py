@@ -1,9 +1,11 @@
 """The plugin SDK from a vendor's side: the SDK installed from the source tree
-(configure --prefix=<tmp> in a temp build dir, then `make install-data`,
-which is the part of `make install` that puts the headers, xapi-plugin.pc
-and the plugins in place), the three examples of sdk/examples built out of
+(configure --prefix=<tmp> in a temp build dir, then `make install-data
+install-libLIBRARIES install-mockexecPROGRAMS`, the parts of `make install`
+that put the headers, xapi-plugin.pc, xapi-plugin-mock.pc, the mock host's
+libxapi-plugin-mock.a, xapi-plugin-call and the plugins in place), the three examples of sdk/examples built out of
 tree with their plain Makefiles and nothing but `pkg-config xapi-plugin`,
-then the SR example enabled in a running xapid (plugins.d + rescan): its SM
+their unit tests run by `make check` against the installed mock host (no
+xapid), then the SR example enabled in a running xapid (plugins.d + rescan): its SM
 record, `xe sr-create type=example`, `xe vdi-create`, data through
 import/export, `xe sr-destroy`."""
 
@@ -58,7 +60,8 @@ class SdkTest(DaemonTestCase):
         build = cls.tmp / "build"
         build.mkdir()
         run([str(configure), "--prefix=%s" % cls.prefix], cwd=build)
-        run(["make", "-j2", "install-data"], cwd=build)
+        run(["make", "-j2", "install-data", "install-libLIBRARIES", "install-mockexecPROGRAMS"],
+            cwd=build)
         cls.env = dict(os.environ, PKG_CONFIG_PATH=str(cls.prefix / "lib" / "pkgconfig"))
         cls.built = {}
         for ex, so in EXAMPLES.items():
@@ -103,11 +106,75 @@ class SdkTest(DaemonTestCase):
     # ---- the install ----
 
     def test_install_holds_the_sdk(self):
-        for h in ("plugin.h", "storage.h", "network.h", "metrics.h"):
+        for h in ("plugin.h", "storage.h", "network.h", "metrics.h", "mock.h"):
             self.assertTrue((self.prefix / "include" / "xapi" / h).is_file(), h)
-        pc = self.prefix / "lib" / "pkgconfig" / "xapi-plugin.pc"
-        self.assertTrue(pc.is_file())
-        self.assertNotIn("@", pc.read_text(), "unsubstituted variable in xapi-plugin.pc")
+        for name in ("xapi-plugin.pc", "xapi-plugin-mock.pc"):
+            pc = self.prefix / "lib" / "pkgconfig" / name
+            self.assertTrue(pc.is_file(), name)
+            self.assertNotIn("@", pc.read_text(), "unsubstituted variable in %s" % name)
+        self.assertTrue((self.prefix / "lib" / "libxapi-plugin-mock.a").is_file())
+        self.assertTrue(os.access(self.prefix / "bin" / "xapi-plugin-call", os.X_OK))
+
+    # ---- the examples' own unit tests, with the installed mock host ----
+
+    def test_mock_pkg_config_answers(self):
+        out = run(["pkg-config", "--cflags", "--libs", "xapi-plugin-mock"], env=self.env).split()
+        self.assertIn("-I%s" % (self.prefix / "include"), out)
+        self.assertIn("-L%s" % (self.prefix / "lib"), out)
+        self.assertIn("-lxapi-plugin-mock", out)
+
+    def test_examples_unit_tests_pass_without_xapid(self):
+        for ex, test in (("sr-example", "test_sr_example"), ("net-example", "test_net_example"),
+                         ("metrics-example", "test_metrics_example")):
+            with self.subTest(ex):
+                out = run(["make", "check"], cwd=self.tmp / ex, env=self.env)
+                self.assertRegex(out, r"%s: [1-9]\d* checks, 0 failed" % test)
+
+    def test_plugin_call_runs_one_op_by_hand(self):
+        """xapi-plugin-call: one op of the example driver, no xapid, what it
+        emitted printed; a failing op exits 1 with the driver's error."""
+        tool = str(self.prefix / "bin" / "xapi-plugin-call")
+        so = str(self.built["sr-example"])
+        sr = self.tmp / "by-hand"
+        out = run([tool, so, "sr_create", "dc.path=%s" % sr, "sr.uuid=5e4b2c1a-0000-4000-8000-0000000000c1"])
+        self.assertRegex(out, r"(?m)^sr: uuid=5e4b2c1a-0000-4000-8000-0000000000c1 .*physical_size=[1-9]")
+        self.assertRegex(out, r"(?m)^status: 0 \(XAPI_OK\)$")
+        self.assertTrue(sr.is_dir())
+        uuid = "5e4b2c1a-0000-4000-8000-0000000000d1"
+        run([tool, so, "vdi_create", "dc.path=%s" % sr, "size=4096", "want.uuid=%s" % uuid])
+        out = run([tool, so, "vdi_attach", "dc.path=%s" % sr, "location=%s.raw" % uuid])
+        self.assertIn("datapath=file://%s/%s.raw" % (sr, uuid), out)
+        p = subprocess.run([tool, so, "vdi_resize", "dc.path=%s" % sr, "location=%s.raw" % uuid,
+                            "size=0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertRegex(p.stdout, r"(?m)^error: SR_BACKEND_FAILURE 79 VDI Invalid size")
+        self.assertNotIn("driver bug", p.stdout)
+        p = subprocess.run([tool, so, "vdi_snapshot"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("example has no vdi_snapshot op", p.stdout)
+        out = run([tool, str(self.built["metrics-example"]), "collect"])
+        self.assertRegex(out, r"(?m)^sample: example_loadavg owner=\(host\) value=")
+
+    def test_example_unit_test_catches_a_broken_driver(self):
+        """The SR example's test is real: a driver whose sr_attach forgets
+        its emit_sr fails it (the mock's ABI check and the test's own)."""
+        d = self.tmp / "broken-sr-example"
+        shutil.copytree(harness.REPO / "sdk" / "examples" / "sr-example", d)
+        src = d / "sr_example.c"
+        text = src.read_text()
+        broken = text.replace("""		return xapi_fail(ex->host, call, NULL, E_SR_UNAVAILABLE,
+				 "The SR is not available: %s is not a directory", dir);
+	return emit_space(ex, call, sr->uuid, dir);""", """		return xapi_fail(ex->host, call, NULL, E_SR_UNAVAILABLE,
+				 "The SR is not available: %s is not a directory", dir);
+	return XAPI_OK;""")
+        self.assertNotEqual(text, broken, "the patch applies to sr_example.c")
+        src.write_text(broken)
+        p = subprocess.run(["make", "check"], cwd=d, env=self.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=300)
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertIn("sr_attach: sr_attach returned XAPI_OK without emit_sr()", p.stdout)
+        self.assertIn("... emits the SR's space", p.stdout)
 
     def test_pkg_config_answers(self):
         out = run(["pkg-config", "--cflags", "--libs", "xapi-plugin"], env=self.env).strip()

@@ -1,11 +1,12 @@
 /* test_file_sr.c - the `file` SR driver through its ABI, with a mock host
- * (tests/unit/mock_host.c) and the real qemu-img / qemu-nbd / qemu-io:
+ * (the SDK's libxapi-plugin-mock, xapi/mock.h) and the real qemu-img / qemu-nbd / qemu-io:
  * every op, its errors, data through snapshot chains, crash leftovers.
  *
  *   test_file_sr [path/to/file.so]   (default: the build's, FILE_PLUGIN_SO)
  * Skips (exit 0, "0 passed, 0 failed") without qemu-img.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mock_host.h"
+#include <xapi/mock.h>
+
 #include "tap.h"
 
 #ifndef FILE_PLUGIN_SO
@@ -24,17 +26,20 @@
 
 #define GIB (1024LL * 1024 * 1024)
 
-static struct mock_plugin plug;
+static xapi_mock_t *mock;
+static struct { const struct xapi_plugin_desc *desc; void *st; } plug;
 static const struct xapi_sr_ops *ops;
-static struct xapi_call *call;
+static xapi_call_t *call;
+/* what the call did so far */
+#define R (xapi_mock_result(call))
 static char top[256], loc[300], srdir[400];
 static const char *SR_UUID = "6d0b6e3e-1c1f-4a0e-9d6e-0c3f5a1b2c3d";
-static struct xapi_kv dconf;
+static xapi_kv_t *dconf;
 static struct xapi_sr sr;
 
 static void begin(void)
 {
-	mock_call_begin(call);
+	xapi_mock_call_reset(call);
 }
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -104,17 +109,17 @@ static char *create_vdi(long long size)
 {
 	struct xapi_vdi_info want = { .size = sizeof(want), .virtual_size = size };
 	begin();
-	if (ops->vdi_create(plug.st, call, &sr, &want, 0) != XAPI_OK || call->nvdis != 1)
+	if (ops->vdi_create(plug.st, call, &sr, &want, 0) != XAPI_OK || R->nvdis != 1)
 		return NULL;
-	return strdup(call->vdis[0].location);
+	return strdup(R->vdis[0].location);
 }
 
 static char *attach(const char *l, int writable)
 {
 	begin();
-	if (ops->vdi_attach(plug.st, call, &sr, l, writable, 0) != XAPI_OK || call->nvdis != 1)
+	if (ops->vdi_attach(plug.st, call, &sr, l, writable, 0) != XAPI_OK || R->nvdis != 1)
 		return NULL;
-	return call->vdis[0].datapath ? strdup(call->vdis[0].datapath) : NULL;
+	return R->vdis[0].datapath ? strdup(R->vdis[0].datapath) : NULL;
 }
 
 static void test_descriptor(void)
@@ -132,50 +137,50 @@ static void test_descriptor(void)
 
 static void test_sr(void)
 {
-	struct xapi_kv empty = { 0 };
-	struct xapi_sr nolocation = { .size = sizeof(sr), .uuid = SR_UUID, .device_config = &empty };
+	struct xapi_sr nolocation = { .size = sizeof(sr), .uuid = SR_UUID,
+				      .device_config = xapi_mock_kv(mock, NULL) };
 
 	begin();
 	is_int(ops->sr_create(plug.st, call, &nolocation, 0, 0), XAPI_E_FAILED,
 	       "sr_create without location fails");
-	is_int(call->fail_code, 94, "... with 94 (ConfigLocationMissing)");
+	is_int(R->fail_code, 94, "... with 94 (ConfigLocationMissing)");
 
 	begin();
-	is_int(ops->sr_probe(plug.st, call, &dconf, NULL, 0), XAPI_OK, "probe of a new location");
-	is_int(call->nsrs, 0, "... finds no SR");
+	is_int(ops->sr_probe(plug.st, call, dconf, NULL, 0), XAPI_OK, "probe of a new location");
+	is_int(R->nsrs, 0, "... finds no SR");
 
 	begin();
 	is_int(ops->sr_attach(plug.st, call, &sr, 0), XAPI_E_FAILED, "attach before create fails");
-	is_int(call->fail_code, 47, "... with 47 (SRUnavailable)");
+	is_int(R->fail_code, 47, "... with 47 (SRUnavailable)");
 
 	begin();
 	is_int(ops->sr_create(plug.st, call, &sr, 0, 0), XAPI_OK, "sr_create");
 	ok(exists(".xapi-sr"), "... writes the metadata file");
-	ok(call->nsrs == 1 && call->srs[0].physical_size > 0, "... emits the SR's space");
+	ok(R->nsrs == 1 && R->srs[0].physical_size > 0, "... emits the SR's space");
 
 	begin();
 	is_int(ops->sr_create(plug.st, call, &sr, 0, 0), XAPI_E_FAILED, "sr_create again fails");
-	is_int(call->fail_code, 42, "... with 42 (SRExists)");
+	is_int(R->fail_code, 42, "... with 42 (SRExists)");
 
 	begin();
-	is_int(ops->sr_probe(plug.st, call, &dconf, NULL, 0), XAPI_OK, "probe");
-	ok(call->nsrs == 1 && strcmp(call->srs[0].uuid, SR_UUID) == 0, "... finds the SR");
-	ok(call->nsrs == 1 && strcmp(call->srs[0].name_label, "unit SR") == 0,
+	is_int(ops->sr_probe(plug.st, call, dconf, NULL, 0), XAPI_OK, "probe");
+	ok(R->nsrs == 1 && strcmp(R->srs[0].uuid, SR_UUID) == 0, "... finds the SR");
+	ok(R->nsrs == 1 && strcmp(R->srs[0].name_label, "unit SR") == 0,
 	   "... with its name");
 
 	begin();
 	is_int(ops->sr_attach(plug.st, call, &sr, 0), XAPI_OK, "sr_attach");
-	ok(call->nsrs == 1 && call->srs[0].physical_size > 0 &&
-		   call->srs[0].physical_utilisation > 0 && call->srs[0].virtual_allocation == 0,
+	ok(R->nsrs == 1 && R->srs[0].physical_size > 0 &&
+		   R->srs[0].physical_utilisation > 0 && R->srs[0].virtual_allocation == 0,
 	   "... emits size, utilisation, allocation 0");
 
 	begin();
 	is_int(ops->sr_scan(plug.st, call, &sr, 1u << 7), XAPI_E_FAILED, "unknown flags refused");
-	ok(call->fail_msg && strstr(call->fail_msg, "unsupported flags"), "... saying so");
+	ok(R->fail_msg && strstr(R->fail_msg, "unsupported flags"), "... saying so");
 
 	begin();
 	is_int(ops->sr_update(plug.st, call, &sr, 0), XAPI_OK, "sr_update");
-	is_int(call->nsrs, 1, "... emits the space");
+	is_int(R->nsrs, 1, "... emits the space");
 }
 
 static void test_vdi_basics(void)
@@ -184,10 +189,10 @@ static void test_vdi_basics(void)
 	ok(a != NULL, "vdi_create 1 GiB");
 	if (!a)
 		return;
-	const struct mock_vdi *v = &call->vdis[0];
+	const struct xapi_vdi_info *v = &R->vdis[0];
 	is_int(v->virtual_size, GIB, "... virtual size");
 	ok(v->physical_utilisation > 0 && v->physical_utilisation < 4 * 1024 * 1024,
-	   "... thin (%lld bytes used)", v->physical_utilisation);
+	   "... thin (%lld bytes used)", (long long)v->physical_utilisation);
 	ok(strlen(a) == 42 && strcmp(a + 36, ".qcow2") == 0, "... location <uuid>.qcow2: %s", a);
 	ok(v->uuid && strncmp(v->uuid, a, 36) == 0, "... uuid reported");
 	ok(exists(a), "... file exists");
@@ -197,42 +202,42 @@ static void test_vdi_basics(void)
 				      .virtual_size = 1000 };
 	begin();
 	is_int(ops->vdi_create(plug.st, call, &sr, &want, 0), XAPI_OK, "vdi_create with a uuid");
-	is_str(call->nvdis ? call->vdis[0].location : NULL,
+	is_str(R->nvdis ? R->vdis[0].location : NULL,
 	       "11111111-2222-3333-4444-555555555555.qcow2", "... named after it");
-	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 1024, "... size rounded up to 512");
+	is_int(R->nvdis ? R->vdis[0].virtual_size : 0, 1024, "... size rounded up to 512");
 	begin();
 	is_int(ops->vdi_create(plug.st, call, &sr, &want, 0), XAPI_E_FAILED, "... again: fails");
-	is_int(call->fail_code, 43, "... with 43 (VDIExists)");
+	is_int(R->fail_code, 43, "... with 43 (VDIExists)");
 
 	want.uuid = NULL;
 	want.virtual_size = -5;
 	begin();
 	is_int(ops->vdi_create(plug.st, call, &sr, &want, 0), XAPI_E_FAILED, "negative size fails");
-	is_int(call->fail_code, 79, "... with 79 (VDISize)");
+	is_int(R->fail_code, 79, "... with 79 (VDISize)");
 
 	/* resize */
 	begin();
 	is_int(ops->vdi_resize(plug.st, call, &sr, a, 2 * GIB, 0), XAPI_OK, "resize to 2 GiB");
-	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 2 * GIB, "... emitted");
+	is_int(R->nvdis ? R->vdis[0].virtual_size : 0, 2 * GIB, "... emitted");
 	begin();
 	is_int(ops->vdi_resize(plug.st, call, &sr, a, GIB, 0), XAPI_E_FAILED, "shrink fails");
-	is_int(call->fail_code, 79, "... with 79 (VDISize)");
+	is_int(R->fail_code, 79, "... with 79 (VDISize)");
 	begin();
 	is_int(ops->vdi_update(plug.st, call, &sr, a, 0), XAPI_OK, "vdi_update");
-	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 2 * GIB, "... size still 2 GiB");
+	is_int(R->nvdis ? R->vdis[0].virtual_size : 0, 2 * GIB, "... size still 2 GiB");
 
 	/* locations */
 	begin();
 	is_int(ops->vdi_introduce(plug.st, call, &sr, "../../etc/passwd", 0), XAPI_E_FAILED,
 	       "introduce of a path outside the SR fails");
-	is_int(call->fail_code, 1, "... with 1 (InvalidArg)");
+	is_int(R->fail_code, 1, "... with 1 (InvalidArg)");
 	begin();
 	is_int(ops->vdi_introduce(plug.st, call, &sr, "nothere.qcow2", 0), XAPI_E_NOT_FOUND,
 	       "introduce of a missing file: NOT_FOUND");
-	is_int(call->fail_code, 144, "... with 144 (VDIMissing)");
+	is_int(R->fail_code, 144, "... with 144 (VDIMissing)");
 	begin();
 	is_int(ops->vdi_introduce(plug.st, call, &sr, a, 0), XAPI_OK, "introduce of an image");
-	is_int(call->nvdis, 1, "... emits it");
+	is_int(R->nvdis, 1, "... emits it");
 
 	begin();
 	is_int(ops->vdi_delete(plug.st, call, &sr, a, 0), XAPI_OK, "vdi_delete");
@@ -260,11 +265,11 @@ static void test_snapshot_data(void)
 	is_int(nbd_write(uri, 0xab, 0, 1 << 20), 0, "write pattern 0xab through NBD");
 	begin();
 	is_int(ops->vdi_delete(plug.st, call, &sr, a, 0), XAPI_E_FAILED, "delete while attached fails");
-	is_int(call->fail_code, 24, "... with 24 (VDIInUse)");
+	is_int(R->fail_code, 24, "... with 24 (VDIInUse)");
 	begin();
 	is_int(ops->vdi_resize(plug.st, call, &sr, a, GIB, 0), XAPI_E_FAILED,
 	       "resize while attached fails");
-	is_int(call->fail_code, 24, "... with 24 (VDIInUse)");
+	is_int(R->fail_code, 24, "... with 24 (VDIInUse)");
 
 	/* snapshot while attached: the server is restarted on the same socket */
 	begin();
@@ -272,13 +277,13 @@ static void test_snapshot_data(void)
 				      .uuid = "0b5e3a9c-1d2f-4e6a-8b7c-9d0e1f2a3b4c" };
 	is_int(ops->vdi_snapshot(plug.st, call, &sr, a, &want, 0), XAPI_OK,
 	       "snapshot of an attached VDI");
-	char *s = call->nvdis ? strdup(call->vdis[0].location) : NULL;
+	char *s = R->nvdis ? strdup(R->vdis[0].location) : NULL;
 	ok(s && strcmp(s, a) != 0, "... new location %s", s ? s : "");
 	is_str(s, "0b5e3a9c-1d2f-4e6a-8b7c-9d0e1f2a3b4c.qcow2", "... named after want->uuid");
-	is_str(call->nvdis ? call->vdis[0].uuid : NULL, want.uuid, "... and emitted with it");
-	ok(call->nvdis && call->vdis[0].is_a_snapshot, "... is_a_snapshot");
-	is_str(call->nvdis ? call->vdis[0].snapshot_of : NULL, a, "... snapshot_of the original");
-	ok(call->nvdis && call->vdis[0].parent && strstr(call->vdis[0].parent, ".base.qcow2"),
+	is_str(R->nvdis ? R->vdis[0].uuid : NULL, want.uuid, "... and emitted with it");
+	ok(R->nvdis && R->vdis[0].is_a_snapshot, "... is_a_snapshot");
+	is_str(R->nvdis ? R->vdis[0].snapshot_of : NULL, a, "... snapshot_of the original");
+	ok(R->nvdis && R->vdis[0].parent && strstr(R->vdis[0].parent, ".base.qcow2"),
 	   "... parent is a hidden base");
 	is_int(count_files(".base.qcow2"), 1, "... one base file");
 	is_int(nbd_check(uri, 0xab, 0, 1 << 20), 0, "original still reads 0xab (same datapath)");
@@ -295,9 +300,9 @@ static void test_snapshot_data(void)
 	want.uuid = "6f1e2d3c-4b5a-4978-8867-5a4b3c2d1e0f";
 	is_int(ops->vdi_clone(plug.st, call, &sr, s, &want, 0), XAPI_OK,
 	       "clone of the (attached) snapshot");
-	is_str(call->nvdis ? call->vdis[0].uuid : NULL, want.uuid, "... emitted with want->uuid");
-	char *c = call->nvdis ? strdup(call->vdis[0].location) : NULL;
-	ok(call->nvdis && !call->vdis[0].is_a_snapshot && !call->vdis[0].snapshot_of,
+	is_str(R->nvdis ? R->vdis[0].uuid : NULL, want.uuid, "... emitted with want->uuid");
+	char *c = R->nvdis ? strdup(R->vdis[0].location) : NULL;
+	ok(R->nvdis && !R->vdis[0].is_a_snapshot && !R->vdis[0].snapshot_of,
 	   "... not a snapshot");
 	char *curi = c ? attach(c, 1) : NULL;
 	is_int(curi ? nbd_check(curi, 0xab, 0, 1 << 20) : -1, 0, "clone reads 0xab");
@@ -307,14 +312,14 @@ static void test_snapshot_data(void)
 	/* scan sees the chain */
 	begin();
 	is_int(ops->sr_scan(plug.st, call, &sr, 0), XAPI_OK, "scan");
-	is_int(call->nvdis, 5, "... 3 VDIs + 2 hidden parents");
+	is_int(R->nvdis, 5, "... 3 VDIs + 2 hidden parents");
 	int bases = 0;
-	for (size_t i = 0; i < call->nvdis; i++)
-		if (call->vdis[i].read_only && call->vdis[i].name_label &&
-		    strcmp(call->vdis[i].name_label, "base copy") == 0)
+	for (size_t i = 0; i < R->nvdis; i++)
+		if (R->vdis[i].read_only && R->vdis[i].name_label &&
+		    strcmp(R->vdis[i].name_label, "base copy") == 0)
 			bases++;
 	is_int(bases, 2, "... parents are read-only 'base copy'");
-	const struct mock_vdi *va = mock_find_vdi(call, a), *vc = c ? mock_find_vdi(call, c) : NULL;
+	const struct xapi_vdi_info *va = xapi_mock_find_vdi(call, a), *vc = c ? xapi_mock_find_vdi(call, c) : NULL;
 	ok(va && va->parent && vc && vc->parent && strcmp(va->parent, vc->parent) != 0,
 	   "... original and clone have different parents");
 
@@ -357,17 +362,16 @@ static void test_sizes_o1(void)
 	begin();
 	int r2 = ops->vdi_snapshot(plug.st, call, &sr, big, &want, 0);
 	double t2 = now();
-	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 100 * GIB, "snapshot keeps 100 GiB");
+	is_int(R->nvdis ? R->vdis[0].virtual_size : 0, 100 * GIB, "snapshot keeps 100 GiB");
 	ok(r1 == XAPI_OK && r2 == XAPI_OK && (t2 - t1) < 10 * (t1 - t0) + 0.5,
 	   "snapshot time 1 GiB %.3f s, 100 GiB %.3f s", t1 - t0, t2 - t1);
 	begin();
 	ops->sr_scan(plug.st, call, &sr, 0);
-	for (size_t i = 0; i < call->nvdis; i++)
-		if (!call->vdis[i].read_only) {
-			struct xapi_call *c2 = calloc(1, sizeof(*c2));
-			ops->vdi_delete(plug.st, c2, &sr, call->vdis[i].location, 0);
-			mock_call_clear(c2);
-			free(c2);
+	for (size_t i = 0; i < R->nvdis; i++)
+		if (!R->vdis[i].read_only) {
+			xapi_call_t *c2 = xapi_mock_call(mock);
+			ops->vdi_delete(plug.st, c2, &sr, R->vdis[i].location, 0);
+			xapi_mock_call_free(c2);
 		}
 	is_int(count_files(".qcow2"), 0, "all deleted, parents collected");
 	free(small);
@@ -382,25 +386,25 @@ static void test_found_outside(void)
 	   "images copied into the SR directory");
 	begin();
 	is_int(ops->sr_scan(plug.st, call, &sr, 0), XAPI_OK, "scan");
-	const struct mock_vdi *q = mock_find_vdi(call, "disk-copied-in.qcow2");
-	const struct mock_vdi *r = mock_find_vdi(call, "raw-disk.img");
+	const struct xapi_vdi_info *q = xapi_mock_find_vdi(call, "disk-copied-in.qcow2");
+	const struct xapi_vdi_info *r = xapi_mock_find_vdi(call, "raw-disk.img");
 	ok(q && q->virtual_size == 10 * 1024 * 1024 && q->uuid == NULL &&
 		   q->name_label && strcmp(q->name_label, "disk-copied-in.qcow2") == 0,
 	   "... finds the qcow2, named after its file");
 	ok(r && r->virtual_size == 5 * 1024 * 1024, "... finds the raw .img");
-	is_int(call->nvdis, 2, "... and nothing else");
-	is_int(call->nsrs ? call->srs[0].virtual_allocation : 0, 15 * 1024 * 1024,
+	is_int(R->nvdis, 2, "... and nothing else");
+	is_int(R->nsrs ? R->srs[0].virtual_allocation : 0, 15 * 1024 * 1024,
 	       "... virtual_allocation is the sum");
 
 	begin();
 	struct xapi_vdi_info want = { .size = sizeof want };
 	is_int(ops->vdi_snapshot(plug.st, call, &sr, "raw-disk.img", &want, 0), XAPI_E_FAILED,
 	       "snapshot of a raw image fails");
-	is_int(call->fail_code, 66, "... with 66 (VDIType)");
+	is_int(R->fail_code, 66, "... with 66 (VDIType)");
 	begin();
 	is_int(ops->vdi_resize(plug.st, call, &sr, "raw-disk.img", 8 * 1024 * 1024, 0), XAPI_OK,
 	       "resize of a raw image");
-	is_int(call->nvdis ? call->vdis[0].virtual_size : 0, 8 * 1024 * 1024, "... grown");
+	is_int(R->nvdis ? R->vdis[0].virtual_size : 0, 8 * 1024 * 1024, "... grown");
 	char *uri = attach("raw-disk.img", 1);
 	ok(uri && nbd_write(uri, 0x5a, 0, 65536) == 0, "raw image attached and written");
 	begin();
@@ -414,7 +418,7 @@ static void test_found_outside(void)
 	begin();
 	is_int(ops->sr_delete(plug.st, call, &sr, 0), XAPI_E_FAILED,
 	       "sr_delete with a foreign file fails");
-	is_int(call->fail_code, 62, "... with 62 (FileSRRmDir)");
+	is_int(R->fail_code, 62, "... with 62 (FileSRRmDir)");
 	ok(exists(".xapi-sr") && exists("raw-disk.img"), "... and leaves the SR whole");
 	sh("rm -f %s/notes.txt", srdir);
 	begin();
@@ -454,8 +458,8 @@ static void test_sr_delete(void)
 	is_int(ops->sr_delete(plug.st, call, &sr, 0), XAPI_OK, "sr_delete");
 	ok(access(srdir, F_OK) != 0, "... directory gone");
 	begin();
-	is_int(ops->sr_probe(plug.st, call, &dconf, NULL, 0), XAPI_OK, "probe");
-	is_int(call->nsrs, 0, "... finds nothing");
+	is_int(ops->sr_probe(plug.st, call, dconf, NULL, 0), XAPI_OK, "probe");
+	is_int(R->nsrs, 0, "... finds nothing");
 	begin();
 	is_int(ops->sr_delete(plug.st, call, &sr, 0), XAPI_OK, "sr_delete again: done already");
 	free(uri);
@@ -465,25 +469,26 @@ static void test_sr_delete(void)
 int main(int argc, char **argv)
 {
 	const char *so = argc > 1 ? argv[1] : FILE_PLUGIN_SO;
-	mock_verbose = getenv("MOCK_VERBOSE") != NULL;
 	if (system("qemu-img --version >/dev/null 2>&1") != 0) {
 		printf("1..0 # SKIP qemu-img missing (apt-get install qemu-utils)\n0 passed, 0 failed\n");
 		return 0;
 	}
-	call = calloc(1, sizeof(*call));
+	mock = xapi_mock_new();
+	call = xapi_mock_call(mock);
 	snprintf(top, sizeof(top), "/tmp/test-file-sr-XXXXXX");
-	if (!mkdtemp(top) || mock_load(so, &plug) < 0) {
-		ok(0, "load %s", so);
+	if (!mkdtemp(top) || xapi_mock_load(mock, so) != XAPI_OK) {
+		ok(0, "load %s: %s", so, xapi_mock_error(mock));
+		xapi_mock_free(mock);
 		return tap_done();
 	}
-	ops = plug.desc->ops;
 	snprintf(loc, sizeof(loc), "%s/srs", top);
 	snprintf(srdir, sizeof(srdir), "%s/%s", loc, SR_UUID);
-	dconf.n = 1;
-	dconf.k[0] = "location";
-	dconf.v[0] = loc;
+	plug.desc = xapi_mock_desc(mock);
+	plug.st = xapi_mock_st(mock);
+	ops = xapi_mock_sr_ops(mock);
+	dconf = xapi_mock_kv(mock, "location", loc, NULL);
 	sr = (struct xapi_sr){ .size = sizeof(sr), .uuid = SR_UUID, .name_label = "unit SR",
-			       .device_config = &dconf };
+			       .device_config = dconf };
 
 	test_descriptor();
 	test_sr();
@@ -494,8 +499,7 @@ int main(int argc, char **argv)
 	test_leftovers();
 	test_sr_delete();
 
-	mock_call_clear(call);
-	free(call);
+	xapi_mock_free(mock);
 	sh("rm -rf %s", top);
 	return tap_done();
 }

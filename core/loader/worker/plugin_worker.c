@@ -34,6 +34,8 @@ static atomic_bool core_gone;
 
 void xd_worker_set_in_op(bool on)
 {
+	if (on)
+		xd_worker_crash_refresh();
 	atomic_store(&in_op, on);
 	/* The core went away while we were idle, and an op starts anyway (it
 	 * was queued): nobody waits for its answer. */
@@ -277,6 +279,7 @@ int main(int argc, char **argv)
 	xapi_plugin_t p = { .fd = fd, .name = name };
 	pthread_mutex_init(&p.send_lock, NULL);
 	pthread_mutex_init(&p.read_lock, NULL);
+	xd_worker_crash_init(&p, path);
 	pthread_t wd;
 	bool wd_running = pipe2(stop_pipe, O_CLOEXEC) == 0 &&
 			  pthread_create(&wd, NULL, watchdog, &p.fd) == 0;
@@ -311,6 +314,7 @@ out:
 	xd_kv_free(p.settings);
 	free(p.init_complaint);
 	xd_pp_reader_free(&p.reader);
+	xd_worker_crash_fini();
 	close(fd);
 	return rc;
 }

@@ -7,7 +7,8 @@
  * read-only maps handed to the plugin (struct xapi_kv). Modules:
  * plugin_worker.c (main, loading, the serve loop), plugin_host.c (the
  * struct xapi_host services), plugin_check.c (what a descriptor must be),
- * plugin_dispatch.c (a call message to an op), plugin_run.c (host->run).
+ * plugin_dispatch.c (a call message to an op), plugin_run.c (host->run),
+ * plugin_crash.c (a backtrace in xapid's log when the plugin crashes).
  */
 #ifndef XD_PLUGIN_WORKER_H
 #define XD_PLUGIN_WORKER_H
@@ -81,5 +82,16 @@ void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg);
  * *output (heap, may be NULL), killed after timeout_ms (<= 0: no limit).
  * Returns the exit status, or -1 if it could not run or was killed. */
 int xd_worker_run(const char *const argv[], int timeout_ms, char **output);
+
+/* Installs the crash handlers (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT):
+ * the crashing thread's frames go to the core as log lines, then the worker
+ * dies of the signal. so_path: the plugin, as it is dlopen'd (its frames
+ * get function names). Before the plugin is loaded. */
+void xd_worker_crash_init(xapi_plugin_t *p, const char *so_path);
+/* Notes the objects loaded since the last time (the handler cannot ask the
+ * loader); before init and before each op. */
+void xd_worker_crash_refresh(void);
+/* Frees the symbol tables (at exit). */
+void xd_worker_crash_fini(void);
 
 #endif

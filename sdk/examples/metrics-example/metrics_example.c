@@ -2,11 +2,14 @@
  * "metrics_example" samples the host's 1-minute load average every 5 s as
  * the data source "example_loadavg" of the host.
  *
- * A collector declares its data sources once (here in init), then xapid
- * calls collect every interval_ms; a failing collect is retried later with
- * a growing delay and never stops xapid. Built out of tree with the
- * Makefile next to this file (pkg-config xapi-plugin). Rules:
- * sdk/include/xapi/plugin.h and metrics.h.
+ * A collector declares its data sources (here in init, which runs again in
+ * every worker process xapid starts for it), then collect samples them every
+ * interval_ms. This xapid loads and checks collectors but has no metrics
+ * engine calling collect yet (xapi/metrics.h says what holds): its unit test,
+ * test_metrics_example.c with the SDK's mock host, is where collect runs.
+ * Built out of tree with the Makefile next to this file (pkg-config
+ * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
+ * and metrics.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +45,11 @@ static int metrics_example_collect(void *st, xapi_call_t *call, unsigned flags)
 	if (!got)
 		return xapi_fail(me->host, call, NULL, 1, "cannot read /proc/loadavg");
 	/* owner NULL: the host this xapid runs */
-	return me->host->ds_sample(call, loadavg_ds.name, NULL, load);
+	int rc = me->host->ds_sample(call, loadavg_ds.name, NULL, load);
+	if (rc != XAPI_OK)
+		return xapi_fail(me->host, call, NULL, 1, "cannot report %s: status %d",
+				 loadavg_ds.name, rc);
+	return XAPI_OK;
 }
 
 static const struct xapi_metrics_ops metrics_example_ops = {
@@ -67,12 +74,20 @@ static const struct xapi_plugin_desc metrics_example_desc = {
 static int metrics_example_init(const struct xapi_host *host, xapi_plugin_t *self,
 				const struct xapi_plugin_desc **d, void **st)
 {
+	/* a refusal says why: the line is the operator's only clue */
 	if (!XAPI_CAN(host, struct xapi_host, ds_declare) ||
-	    !XAPI_CAN(host, struct xapi_host, ds_sample))
+	    !XAPI_CAN(host, struct xapi_host, ds_sample)) {
+		xapi_log(host, self, NULL, XAPI_LOG_ERROR, "this xapid has no data sources");
 		return XAPI_E_UNSUPPORTED;
+	}
+	/* init runs in every worker process xapid starts for the plugin: a
+	 * declaration must be safe to repeat (it is: same name, same facts) */
 	int rc = host->ds_declare(self, &loadavg_ds);
-	if (rc != XAPI_OK)
+	if (rc != XAPI_OK) {
+		xapi_log(host, self, NULL, XAPI_LOG_ERROR, "cannot declare %s: status %d",
+			 loadavg_ds.name, rc);
 		return rc;
+	}
 	struct metrics_example *me = calloc(1, sizeof(*me));
 	if (!me)
 		return XAPI_E_FAILED;

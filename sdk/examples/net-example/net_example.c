@@ -2,11 +2,14 @@
  * "net_example". It reports the host's interfaces from /sys/class/net and
  * only logs what it is asked to do with bridges and ports (a dry run: no
  * bridge is made). A real backend (Linux bridge, Open vSwitch) does the
- * same calls for real. No VLANs, bonds or tunnels: probe says so, and xapid
- * refuses those for this backend.
+ * same calls for real. No VLANs, bonds or tunnels: probe says so and their
+ * ops are NULL. This xapid loads and checks network backends but has no
+ * network layer calling them yet (xapi/network.h says what holds): its unit
+ * test, test_net_example.c with the SDK's mock host, is where the ops run.
  *
  * Built out of tree with the Makefile next to this file (pkg-config
- * xapi-plugin). Rules: sdk/include/xapi/plugin.h and network.h.
+ * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
+ * and network.h.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -55,6 +58,8 @@ static int net_example_pif_scan(void *st, xapi_call_t *call, unsigned flags)
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0)
 			continue;
 		read_attr(e->d_name, "address", mac, sizeof(mac));
+		if (!mac[0])
+			continue; /* no link-layer address (tun, wireguard...): not a PIF */
 		read_attr(e->d_name, "mtu", mtu, sizeof(mtu));
 		read_attr(e->d_name, "carrier", carrier, sizeof(carrier));
 		read_attr(e->d_name, "speed", speed, sizeof(speed));
@@ -69,7 +74,11 @@ static int net_example_pif_scan(void *st, xapi_call_t *call, unsigned flags)
 		rc = ne->host->emit_pif(call, &pif);
 	}
 	closedir(d);
-	return rc;
+	/* every failure says why: a bare status reaches the client as an
+	 * error nobody can act on */
+	if (rc != XAPI_OK)
+		return xapi_fail(ne->host, call, NULL, 1, "cannot report interface: status %d", rc);
+	return XAPI_OK;
 }
 
 static int net_example_bridge_ensure(void *st, xapi_call_t *call, const char *bridge,

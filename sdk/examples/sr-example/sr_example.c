@@ -339,6 +339,9 @@ static const struct xapi_plugin_desc example_desc = {
 	.ops = &example_ops,
 };
 
+/* Runs in every worker process xapid starts for the driver (up to 8 with
+ * XAPI_PLUGIN_THREADSAFE, and again after a crash): only what is cheap and
+ * safe to repeat, nothing done to the storage. */
 static int example_init(const struct xapi_host *host, xapi_plugin_t *self,
 			const struct xapi_plugin_desc **d, void **st)
 {

@@ -1,12 +1,28 @@
 /* xapi/metrics.h - metric collectors (XAPI_KIND_METRICS).
  *
  * A collector declares its data sources (host->ds_declare) in init or on
- * its first collect, then xapid calls collect every interval_ms; collect
- * reports values with host->ds_sample(call, name, owner_uuid, value). A
- * failing collect is retried with a growing delay; it never stops xapid.
- * collect returns XAPI_OK or a status of xapi/plugin.h, never a bare errno
- * (the same rules as storage ops; there is no client to answer, so a
- * failure and its xapi_fail message only reach xapid's log).
+ * its first collect, and collect, called every interval_ms, reports their
+ * values with host->ds_sample(call, name, owner_uuid, value); owner_uuid is
+ * the uuid of the object of the source's owner_class, or NULL for the host
+ * xapid runs on. init runs in every worker process of the plugin (see
+ * xapi/plugin.h), so a declaration is repeated: make it the same each time.
+ *
+ * Status in this release: xapid loads a collector as any plugin (a worker
+ * process of its own, init, the checks: collect must be set, or it is
+ * refused with one log line) and logs its declarations at debug level, but
+ * does not call collect yet: the metrics engine that will (core/metrics/,
+ * doc/architecture.md) is not written. Test a collector with the mock host
+ * (xapi/mock.h), which records declarations and samples.
+ *
+ * Failures. collect returns XAPI_OK, or fails with xapi_fail() saying why
+ * (a bare negative status carries no reason; a bare errno is a driver bug,
+ * as for storage ops). As for every kind, a crash,
+ * exit() or hang (plugin_timeout) fails that collect only, never xapid: the
+ * worker is started again, with init, for the next one, and a crash logs a
+ * backtrace. collect is a short periodic read: keep it well under
+ * interval_ms, keep no state that a new worker could not rebuild (a DERIVE
+ * source reports the raw counter, not a rate of its own), and expect no
+ * cancellation (host->cancelled() answers 0: no task waits on a collect).
  */
 #ifndef XAPI_METRICS_H
 #define XAPI_METRICS_H 1

@@ -8,11 +8,28 @@
  * probe narrows the static capabilities to what this host can do (a kernel
  * without 8021q has no VLANs).
  *
- * Ops return XAPI_OK or a status of xapi/plugin.h after xapi_fail(), never
- * a bare errno, as storage ops do (name a XenAPI code such as
- * "PIF_IS_PHYSICAL" in xapi_fail, or give an SMAPIv1-style number); a long
- * op polls host->cancelled(). Which XenAPI error each status becomes is the
- * network layer's, written down with it.
+ * Status in this release: xapid loads a network backend as any plugin (a
+ * worker process of its own, init, the checks of the descriptor: the
+ * mandatory ops pif_scan, bridge_ensure, bridge_destroy, port_add and
+ * port_remove must be set, or it is refused with one log line), keeps its
+ * worker, and calls none of its ops yet: the network layer that will
+ * (core/network/, doc/architecture.md) is not written. Test a backend with
+ * the mock host (xapi/mock.h).
+ *
+ * Failures. Every op (and each of them is idempotent: ensuring a bridge that
+ * exists, removing one that is gone, succeed) returns XAPI_OK, or fails with
+ * xapi_fail() saying why (name a XenAPI code such as "PIF_IS_PHYSICAL", or
+ * give an SMAPIv1-style number); a bare negative status carries no reason
+ * to the operator, and a bare errno is a driver bug, as for storage ops.
+ * The rules of xapi/plugin.h hold as for storage: a crash, exit()
+ * or hang fails the call it was making (a hang after plugin_timeout, the
+ * worker's process group killed), never xapid, and the next call starts a
+ * new worker, whose init runs again; a crash also logs a backtrace. An op
+ * keeps no state in memory between calls (the worker may be new) and must
+ * be safe to repeat after such a failure: ask the kernel or OVSDB what is
+ * there rather than remembering it. host->cancelled() answers non-zero only
+ * for a call made for a task that was cancelled; the short ops here need
+ * not poll it.
  */
 #ifndef XAPI_NETWORK_H
 #define XAPI_NETWORK_H 1

@@ -32,19 +32,19 @@
  *    table "Statuses on the wire" below.
  *  - Flags. Every op takes `flags`; none are defined yet: refuse unknown
  *    bits with XAPI_CHECK_FLAGS.
- *  - Threads. Unless the descriptor sets XAPI_PLUGIN_THREADSAFE, the core
- *    makes one call at a time to a plugin. With it, calls run side by side
- *    in up to 8 worker processes, as far as xapi's rules let them: like
- *    xapi, xapid runs one operation at a time on an SR (SR.scan, VDI.create,
- *    VDI.destroy, VDI.snapshot, VDI.clone, VDI.resize... exclude each other
- *    on the same SR; PBD.plug may overlap other plugs), so what overlaps is
- *    calls on different SRs, SR.probe, and the attaches and detaches of VDI
- *    data (imports, exports, VM starts).
- *  - Init. xapi_plugin_init runs in every worker process when it starts:
- *    at load, again after a worker died (a crash, a kill after a hang), and
- *    once per extra worker of a XAPI_PLUGIN_THREADSAFE plugin.
- *    Keep it cheap and free of side effects that must happen once (create
- *    nothing exclusive, take no lock that outlives the process).
+ *  - Processes and threads. The plugin runs in worker processes, and each
+ *    worker runs xapi_plugin_init itself: at load, in every further worker
+ *    (up to 8 for a plugin with XAPI_PLUGIN_THREADSAFE), and again in the
+ *    worker that replaces one that crashed or was killed. init must be cheap
+ *    and repeatable, with no once-per-host side effect; workers share no
+ *    memory (coordinate through the storage: file locks...). fini runs when
+ *    a worker ends cleanly, never after a crash or a kill. One worker makes
+ *    one call at a time, so ops never overlap within a process; without
+ *    XAPI_PLUGIN_THREADSAFE the core makes one call at a time to the plugin,
+ *    with it up to 8 at once in 8 processes, within what the kind's layer
+ *    allows (storage: xapi's per-SR rules, one SR-changing op per SR at a
+ *    time while VDI attach, detach and update may overlap it).
+ *    doc/plugin-sdk.md section 2 has the details.
  */
 #ifndef XAPI_PLUGIN_H
 #define XAPI_PLUGIN_H 1
@@ -134,6 +134,10 @@ enum xapi_status {
  *   XAPI_E_FAILED       a driver bug: SR_BACKEND_FAILURE ["", "the <type>
  *                       driver failed in <op> without saying why
  *                       (XAPI_E_FAILED without xapi_fail)", ""]
+ * INVALID, NOT_FOUND, BUSY and NO_SPACE without xapi_fail give the client
+ * no reason: each is also a warning line "plugin <name>: driver bug: the
+ * <type> driver returned XAPI_E_... from <op> without xapi_fail" in
+ * xapid's log (the client's error stays the one above).
  *
  * Driver bugs. Each is also one error line in xapid's log, "plugin <name>:
  * driver bug: <the message>", and the client gets SR_BACKEND_FAILURE ["",
@@ -259,7 +263,10 @@ struct xapi_config_key {
 	int required;                  /* 0 or XAPI_CONFIG_* bits */
 };
 
-#define XAPI_PLUGIN_THREADSAFE (1u << 0) /* ops may run concurrently */
+/* Ops may run at the same time, each in a worker process of its own (not
+ * threads of one process): set it if your ops stay correct when two of them
+ * work on your storage at once. See "Processes and threads" above. */
+#define XAPI_PLUGIN_THREADSAFE (1u << 0)
 
 /* What a plugin is. Plugin-owned, static const. */
 struct xapi_plugin_desc {
@@ -286,7 +293,9 @@ struct xapi_plugin_desc {
 
 /* The one exported symbol. Set *desc and *st, return XAPI_OK; or log why
  * (host->logv) and return a negative status. `self` identifies the plugin in
- * later host calls. */
+ * later host calls. It runs once in every worker process of the plugin (see
+ * "Processes and threads" above), so it may run several times, concurrently
+ * with ops in other workers. */
 typedef int xapi_plugin_init_fn(const struct xapi_host *host, xapi_plugin_t *self,
 				const struct xapi_plugin_desc **desc, void **st);
 
