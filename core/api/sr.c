@@ -319,7 +319,9 @@ static xd_value *h_destroy(const xd_call *call, xd_error *err)
 	if (xd_storage_call(&s, XD_SR_DELETE, &args, call->task, &r, err) < 0) {
 		xd_error derr = XD_ERROR_INIT;
 		xd_sr_result dr = { 0 };
-		xd_storage_call(&s, XD_SR_DETACH, &args, call->task, &dr, &derr);
+		/* the undo runs without the task: a cancel that ended the
+		 * delete must not kill the detach too */
+		xd_storage_call(&s, XD_SR_DETACH, &args, NULL, &dr, &derr);
 		xd_sr_result_clear(&dr);
 		xd_error_clear(&derr);
 		goto fixed;

@@ -218,7 +218,11 @@ struct xapi_host {
 	/* Progress of a long operation, 0.0 .. 1.0 (shown on its task). */
 	void (*progress)(xapi_call_t *call, double fraction);
 	/* Non-zero once the client cancelled the task: stop and return
-	 * XAPI_E_CANCELLED. */
+	 * XAPI_E_CANCELLED. Poll it in every long loop: xapid kills the
+	 * worker's whole process group (the plugin and any helper it runs)
+	 * plugin_cancel_grace seconds (default 5) after the cancel if the op
+	 * has not returned by then (doc/plugins.md, "When an operation
+	 * hangs"). */
 	int (*cancelled)(xapi_call_t *call);
 
 	/* Runs a helper program (no shell; argv[0] is looked up in PATH) with
