@@ -84,6 +84,9 @@ int mock_emit_pif(xapi_call_t *call, const struct xapi_pif_info *pif);
 int mock_ds_sample(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 		   double value);
 int mock_run(xapi_call_t *call, const char *const argv[], int timeout_ms, const char **output);
+/* The worker's helper runner (core/loader/worker/plugin_run.c, built into
+ * this archive; its header is the daemon's, so it is declared here). */
+int xd_worker_run(const char *const argv[], int timeout_ms, char **output);
 void mock_call_count_log(xapi_call_t *call);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plugin_worker.h"
+#include "plugin_run.h"
 
 /* Output beyond this is read and dropped (a chatty helper must not eat
  * the worker's memory). */

@@ -21,6 +21,7 @@
 #include <xapi/plugin.h>
 
 #include "loader/plugin_proto.h"
+#include "plugin_run.h"
 
 struct xapi_kv {
 	size_t n;
@@ -78,10 +79,6 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 /* Runs one "call" message and answers it with "done". */
 void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg);
 
-/* host->run: argv without a shell, stdout and stderr captured into
- * *output (heap, may be NULL), killed after timeout_ms (<= 0: no limit).
- * Returns the exit status, or -1 if it could not run or was killed. */
-int xd_worker_run(const char *const argv[], int timeout_ms, char **output);
 
 /* Installs the crash handlers (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT):
  * the crashing thread's frames go to the core as log lines, then the worker
