@@ -1,0 +1,254 @@
+"""xenhost.py - a real Xen host for the tests: Xen 4.17 with a Debian 12 dom0
+booted in QEMU (tests/xen/build-image makes and caches the image), with the
+build under test installed on a second disk and `xapid --backend xen`
+started in dom0. Its port is forwarded to 127.0.0.1 of this machine.
+
+    host = XenHost(builddir, sanitize=False)
+    host.start()              # boots; returns when xapid is ready in dom0
+    host.url                  # http://127.0.0.1:PORT
+    host.dom0("xl list")      # runs a command in dom0 (root shell on hvc0)
+    host.stop()
+
+QEMU runs under TCG (`-cpu max,-smap`, ../shared/reference/xen-in-qemu.md):
+the KVM of our machines cannot run Xen. `-enable-kvm -cpu host` is taken when
+XEN_TEST_KVM=1 says this machine's KVM can (real nested VMX/SVM).
+Everything stays on loopback; the image is used with -snapshot, so that no
+run sees what an earlier one left.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+ROOT_PASSWORD = "xen-test"
+READY = re.compile(rb"xapid ready on [0-9.:]+")
+# terminal escapes (bash's bracketed paste, systemd's colours)
+ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
+# The guest files in the image (tests/xen/build-image).
+GUEST_KERNEL = "/root/guest/vmlinuz"
+GUEST_RAMDISK = "/root/guest/initrd.gz"
+
+
+class XenHostError(Exception):
+    pass
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def crypt_sha512(password):
+    out = subprocess.run(["openssl", "passwd", "-6", password], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
+def build_image():
+    """The cached image directory (built first if its recipe changed)."""
+    out = subprocess.run([os.path.join(HERE, "build-image")], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise XenHostError("build-image failed:\n" + out.stderr[-3000:])
+    return out.stdout.strip().splitlines()[-1]
+
+
+class XenHost:
+    def __init__(self, builddir, sanitize=False, image=None, memory_mb=4096, dom0_mb=1024,
+                 log_level="debug"):
+        self.builddir = os.path.abspath(builddir)
+        self.sanitize = sanitize
+        self.image = image
+        self.memory_mb = memory_mb
+        self.dom0_mb = dom0_mb
+        self.log_level = log_level
+        self.tmp = None
+        self.proc = None
+        self.port = None
+        self.console = None
+        self.shell_ready = False
+
+    # ---- the build on its own disk --------------------------------------------
+    def _stage_build(self):
+        stage = os.path.join(self.tmp, "stage")
+        dest = os.path.join(self.tmp, "destdir")
+        subprocess.run(["make", "-C", self.builddir, "install", "DESTDIR=" + dest],
+                       check=True, capture_output=True)
+        # the install prefix (/usr/local) becomes the disk's root
+        prefix = subprocess.run(["sed", "-n", "s/^prefix = //p",
+                                 os.path.join(self.builddir, "Makefile")],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        shutil.move(dest + prefix, stage)
+        etc = os.path.join(stage, "etc", "xapi-c")
+        os.makedirs(os.path.join(etc, "plugins.d"), exist_ok=True)
+        with open(os.path.join(etc, "users"), "w") as f:
+            f.write("root:%s\n" % crypt_sha512(ROOT_PASSWORD))
+        with open(os.path.join(etc, "plugins.d", "file.conf"), "w") as f:
+            f.write("enabled = true\n")
+        with open(os.path.join(etc, "xapid.conf"), "w") as f:
+            f.write("listen = 0.0.0.0:8080\n"
+                    "backend = xen\n"
+                    "state_dir = /var/lib/xapi-c\n"
+                    "users_file = /usr/local/etc/xapi-c/users\n"
+                    "plugin_dir = /usr/local/lib/xapi-c/plugins\n"
+                    "plugins_conf_dir = /usr/local/etc/xapi-c/plugins.d\n"
+                    "log_level = %s\n" % self.log_level)
+        with open(os.path.join(etc, "environment"), "w") as f:
+            if self.sanitize:
+                f.write("ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1\n"
+                        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1\n")
+        img = os.path.join(self.tmp, "build.img")
+        size_mb = 64 + sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(stage)
+                           for n in ns if not os.path.islink(os.path.join(d, n))) // (1 << 20)
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "xapic-build", "-d", stage, img,
+                        "%dM" % size_mb], check=True)
+        return img
+
+    # ---- boot --------------------------------------------------------------------
+    def _qemu_command(self, build_img):
+        img = self.image
+        kvm = os.environ.get("XEN_TEST_KVM") == "1"
+        accel = ["-enable-kvm", "-cpu", "host"] if kvm else \
+            ["-accel", "tcg,thread=multi", "-cpu", "max,-smap"]
+        # (-append is Xen's own command line: commas as they are; only the
+        # -initrd list needs them doubled)
+        xen_args = "dom0_mem=%dM,max:%dM console=com1 com1=115200,8n1" % (self.dom0_mb,
+                                                                       self.dom0_mb)
+        dom0_args = "root=/dev/vda rw console=hvc0"
+        return (["qemu-system-x86_64"] + accel +
+                ["-m", str(self.memory_mb), "-smp", "2", "-display", "none", "-no-reboot",
+                 "-monitor", "none",
+                 # QEMU waits for us to connect: not a byte of the console is lost
+                 "-chardev", "socket,id=con,path=%s,server=on,wait=on" % self.console_path,
+                 "-serial", "chardev:con",
+                 "-kernel", os.path.join(img, "xen"),
+                 "-append", xen_args,
+                 "-initrd", "%s %s,%s" % (os.path.join(img, "vmlinuz"), dom0_args,
+                                          os.path.join(img, "initrd.img")),
+                 "-drive", "file=%s,if=virtio,format=raw,cache=unsafe,snapshot=on" %
+                 os.path.join(img, "dom0.img"),
+                 "-drive", "file=%s,if=virtio,format=raw,cache=unsafe" % build_img,
+                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
+                 "-device", "virtio-net-pci,netdev=n0"])
+
+    def start(self, timeout=420):
+        if not shutil.which("qemu-system-x86_64"):
+            raise XenHostError("qemu-system-x86_64 is not installed (tools/deps-xen.txt)")
+        if self.image is None:
+            self.image = build_image()
+        self.tmp = tempfile.mkdtemp(prefix="xapic-xen.")
+        self.console_path = os.path.join(self.tmp, "console.sock")
+        self.serial_log = os.path.join(self.tmp, "serial.log")
+        build_img = self._stage_build()
+        self.port = free_port()
+        self.proc = subprocess.Popen(self._qemu_command(build_img), stdin=subprocess.DEVNULL,
+                                     stdout=open(os.path.join(self.tmp, "qemu.log"), "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.t0 = time.monotonic()
+        self._connect_console()
+        self.wait_for(READY, timeout, what="xapid ready in dom0")
+        self.ready_s = time.monotonic() - self.t0
+
+    def _connect_console(self, timeout=30):
+        """Connects to the serial console and copies everything it says into
+        serial.log (a thread), so that waits and commands read one file."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.console = socket.socket(socket.AF_UNIX)
+                self.console.connect(self.console_path)
+                break
+            except OSError:
+                self.console.close()
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise XenHostError("QEMU's console socket never appeared")
+                time.sleep(0.1)
+        log = open(self.serial_log, "ab", buffering=0)
+
+        def copy():
+            while True:
+                try:
+                    data = self.console.recv(65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                log.write(data)
+            log.close()
+        self.reader = threading.Thread(target=copy, daemon=True)
+        self.reader.start()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def serial(self):
+        try:
+            with open(self.serial_log, "rb") as f:
+                return f.read()
+        except OSError:
+            return b""
+
+    def wait_for(self, pattern, timeout, what=None, start=0):
+        """Waits until pattern (bytes regex) shows in the serial log after
+        offset start; returns the match. Raises with the log's tail."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = pattern.search(self.serial(), start)
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                raise XenHostError("QEMU exited (%s) waiting for %s:\n%s" %
+                                   (self.proc.returncode, what or pattern.pattern,
+                                    self.tail()))
+            time.sleep(0.5)
+        raise XenHostError("no %s within %d s:\n%s" % (what or pattern.pattern, timeout,
+                                                       self.tail()))
+
+    def tail(self, n=4000):
+        return self.serial()[-n:].decode("utf-8", "replace")
+
+    # ---- commands in dom0, through its console -----------------------------------
+    def dom0(self, command, timeout=120):
+        """Runs command in dom0's root shell (autologin on hvc0); returns
+        (exit status, output)."""
+        if not self.shell_ready:
+            # the autologin shell: wake it and wait for its prompt
+            self.console.sendall(b"\n")
+            self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "), 120, what="dom0's shell")
+            self.shell_ready = True
+        tag = "XC%d" % int(time.monotonic() * 1000)
+        start = len(self.serial())
+        line = "%s; echo %s-END $?\n" % (command, tag)
+        self.console.sendall(line.encode())
+        # (the echo of the command line has "$?" there, not a number)
+        m = self.wait_for(re.compile(tag.encode() + rb"-END (\d+)"), timeout,
+                          what="the end of `%s` in dom0" % command, start=start)
+        out = self.serial()[start:m.start()].decode("utf-8", "replace")
+        out = ANSI.sub("", out).replace("\r", "")
+        # drop the echo of the command itself
+        out = out.split("\n", 1)[1] if "\n" in out else ""
+        return int(m.group(1)), out
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+        self.proc = None
+        if self.console is not None:
+            self.console.close()
+            self.console = None
+        if self.tmp and not os.environ.get("XEN_TEST_KEEP"):
+            shutil.rmtree(self.tmp, ignore_errors=True)
