@@ -163,11 +163,8 @@ int main(int argc, char **argv)
 	}
 	db_open = true;
 	xd_db_set_history_limit(xd_cfg.event_history);
-	if (xd_firstboot(xd_cfg.listen, &err) != 0) {
-		xd_err("first boot failed: %s %s", err.code, err.nparams ? err.params[0] : "");
-		goto out;
-	}
-	/* The hypervisor after the db (the VMs it runs are recorded there). */
+	/* The hypervisor before first boot: the host and control domain records
+	 * hold what it says of them. */
 	if (xd_cfg.sim_memory)
 		xd_hv_sim_set_memory((int64_t)xd_cfg.sim_memory);
 	if (xd_hv_init(backend, xd_cfg.fallback_to_sim, &err) != 0) {
@@ -178,6 +175,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	hv = true;
+	if (xd_firstboot(xd_cfg.listen, &err) != 0) {
+		xd_err("first boot failed: %s %s", err.code, err.nparams ? err.params[0] : "");
+		goto out;
+	}
 	xd_vm_set_shutdown_timeout(xd_cfg.clean_shutdown_timeout);
 	xd_session_config scfg = {
 		.users_file = xd_cfg.users_file,

@@ -12,15 +12,18 @@
 #include "auth/session.h"
 #include "db/db.h"
 #include "generic/generic.h"
+#include "hv/hv.h"
 #include "ids.h"
 #include "log.h"
 
 #define MiB (1024LL * 1024LL)
 
-/* Facts read from /proc: what xapi's host record reports about the machine. */
+/* What xapi's host record reports about the machine: the CPU model from
+ * /proc, the rest from the hypervisor backend (hv.h). */
 typedef struct host_facts {
 	char hostname[256];
-	long ncpus;
+	long ncpus;                    /* physical CPUs, as the hypervisor says */
+	xd_hv_host_info hv;
 	char vendor[64], modelname[256], flags[4096], stepping[16];
 	long family, model;
 	long speed_mhz;
@@ -86,6 +89,18 @@ static void gather_facts(host_facts *h)
 		h->ncpus = 1;
 	read_cpuinfo(h);
 	read_meminfo(h);
+	xd_error err = XD_ERROR_INIT;
+	if (xd_hv()->host_info(&h->hv, &err) != 0) {
+		/* the record keeps what /proc says; the log says why */
+		xd_warn("host facts: the %s backend gave none (%s %s): CPUs and the control "
+			"domain from /proc", xd_hv()->name, err.code, err.nparams ? err.params[0] : "");
+		xd_error_clear(&err);
+		h->hv.dom0_memory = h->hv.dom0_memory_max = h->mem_total / 8;
+		h->hv.dom0_vcpus = (int)h->ncpus;
+		return;
+	}
+	if (h->hv.nr_cpus > 0)
+		h->ncpus = h->hv.nr_cpus;
 }
 
 static xd_value *smap(const char *const *kv)
@@ -96,7 +111,7 @@ static xd_value *smap(const char *const *kv)
 	return m;
 }
 
-static xd_value *software_version(void)
+static xd_value *software_version(const host_facts *h)
 {
 	struct utsname u;
 	if (uname(&u) != 0)
@@ -110,13 +125,30 @@ static xd_value *software_version(void)
 		"platform_version", "3.4.0",
 		"xapi", "23.0",
 		"xapi_build", PACKAGE_VERSION,
-		"xen", "4.17",
+		"xen", h->hv.version ? h->hv.version : "unknown",
 		"linux", u.release,
 		"network_backend", "bridge",
 		"db_schema", dbv,
 		NULL,
 	};
 	return smap(kv);
+}
+
+static const char *sched_policy(const host_facts *h)
+{
+	return h->hv.sched_policy ? h->hv.sched_policy : "unknown";
+}
+
+/* The hypervisor's capabilities string as the set xapi shows. */
+static xd_value *capabilities(const host_facts *h)
+{
+	xd_value *caps = xd_array();
+	char *copy = strdup(h->hv.capabilities ? h->hv.capabilities : ""), *save = NULL;
+	for (char *c = copy ? strtok_r(copy, " \t\n", &save) : NULL; c;
+	     c = strtok_r(NULL, " \t\n", &save))
+		xd_array_append_take(caps, xd_string(c));
+	free(copy);
+	return caps;
 }
 
 static xd_value *cpu_info_map(const host_facts *h)
@@ -233,15 +265,10 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	xd_struct_set_take(r, "API_version_minor", xd_int(XAPI_API_VERSION_MINOR));
 	xd_struct_set_take(r, "API_version_vendor", xd_string("XenSource"));
 	xd_struct_set_take(r, "enabled", xd_bool(true));
-	xd_struct_set_take(r, "software_version", software_version());
+	xd_struct_set_take(r, "software_version", software_version(h));
 	xd_struct_set_take(r, "cpu_info", cpu_info_map(h));
-	xd_struct_set_take(r, "sched_policy", xd_string("credit"));
-	xd_value *caps = xd_array();
-	const char *cap_names[] = { "xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_32p",
-				    "hvm-3.0-x86_64", NULL };
-	for (const char **c = cap_names; *c; c++)
-		xd_array_append_take(caps, xd_string(*c));
-	xd_struct_set_take(r, "capabilities", caps);
+	xd_struct_set_take(r, "sched_policy", xd_string(sched_policy(h)));
+	xd_struct_set_take(r, "capabilities", capabilities(h));
 	xd_value *bl = xd_array();
 	xd_array_append_take(bl, xd_string("pygrub"));
 	xd_array_append_take(bl, xd_string("eliloader"));
@@ -270,7 +297,8 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	}
 
 	/* The control domain: what xapi shows as dom0. */
-	rc |= create(t, "VM_metrics", dom0m, vm_metrics_record(h->mem_total / 8, h->ncpus), err);
+	rc |= create(t, "VM_metrics", dom0m, vm_metrics_record(h->hv.dom0_memory, h->hv.dom0_vcpus),
+		     err);
 	r = xd_struct();
 	char label[320];
 	snprintf(label, sizeof label, "Control domain on host: %s", h->hostname);
@@ -281,13 +309,13 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	xd_struct_set_take(r, "resident_on", xd_string(host));
 	xd_struct_set_take(r, "domid", xd_int(0));
 	xd_struct_set_take(r, "user_version", xd_int(1));
-	xd_struct_set_take(r, "memory_static_max", xd_int(h->mem_total / 8));
-	xd_struct_set_take(r, "memory_dynamic_max", xd_int(h->mem_total / 8));
-	xd_struct_set_take(r, "memory_dynamic_min", xd_int(h->mem_total / 8));
-	xd_struct_set_take(r, "memory_static_min", xd_int(h->mem_total / 8));
-	xd_struct_set_take(r, "memory_target", xd_int(h->mem_total / 8));
-	xd_struct_set_take(r, "VCPUs_max", xd_int(h->ncpus));
-	xd_struct_set_take(r, "VCPUs_at_startup", xd_int(h->ncpus));
+	xd_struct_set_take(r, "memory_static_max", xd_int(h->hv.dom0_memory_max));
+	xd_struct_set_take(r, "memory_dynamic_max", xd_int(h->hv.dom0_memory));
+	xd_struct_set_take(r, "memory_dynamic_min", xd_int(h->hv.dom0_memory));
+	xd_struct_set_take(r, "memory_static_min", xd_int(h->hv.dom0_memory));
+	xd_struct_set_take(r, "memory_target", xd_int(h->hv.dom0_memory));
+	xd_struct_set_take(r, "VCPUs_max", xd_int(h->hv.dom0_vcpus));
+	xd_struct_set_take(r, "VCPUs_at_startup", xd_int(h->hv.dom0_vcpus));
 	xd_struct_set_take(r, "actions_after_shutdown", xd_string("destroy"));
 	xd_struct_set_take(r, "actions_after_reboot", xd_string("destroy"));
 	xd_struct_set_take(r, "actions_after_crash", xd_string("destroy"));
@@ -336,31 +364,80 @@ static int first_ref(const char *ref, const xd_value *const *fields, void *ud)
 	return 1;
 }
 
-/* Every start: the facts that may have changed since the last one. */
+/* Sets one field and frees v. */
+static int set_take(const char *cls, const char *ref, const char *field, xd_value *v,
+		    xd_error *err)
+{
+	const xd_class *c = xd_dm_class(cls);
+	int rc = xd_db_set_field(c, ref, xd_dm_field_index(c, field), v, err);
+	xd_value_free(v);
+	return rc;
+}
+
+/* The string field `field` of ref, or NULL (caller frees). */
+static char *ref_field(const char *cls, const char *ref, const char *field)
+{
+	const xd_class *c = xd_dm_class(cls);
+	if (!ref || !xd_db_exists(c, ref))
+		return NULL;
+	xd_value *v = xd_db_get_field(c, ref, xd_dm_field_index(c, field));
+	char *s = v && v->t == XD_V_STRING ? strdup(v->u.s) : NULL;
+	xd_value_free(v);
+	return s;
+}
+
+/* The control domain as the hypervisor has it now (xapi's dom0 record
+ * follows the domain: its memory and vCPUs). */
+static int refresh_control_domain(const char *host, const host_facts *h, xd_error *err)
+{
+	char *dom0 = ref_field("host", host, "control_domain");
+	char *metrics = ref_field("VM", dom0, "metrics");
+	int rc = 0;
+	if (dom0 && xd_db_exists(xd_dm_class("VM"), dom0)) {
+		rc = set_take("VM", dom0, "memory_static_max", xd_int(h->hv.dom0_memory_max), err);
+		const char *mem_fields[] = { "memory_dynamic_max", "memory_dynamic_min",
+					     "memory_static_min", "memory_target", NULL };
+		for (const char **f = mem_fields; rc == 0 && *f; f++)
+			rc = set_take("VM", dom0, *f, xd_int(h->hv.dom0_memory), err);
+		if (rc == 0)
+			rc = set_take("VM", dom0, "VCPUs_max", xd_int(h->hv.dom0_vcpus), err);
+		if (rc == 0)
+			rc = set_take("VM", dom0, "VCPUs_at_startup", xd_int(h->hv.dom0_vcpus), err);
+	}
+	if (rc == 0 && metrics && xd_db_exists(xd_dm_class("VM_metrics"), metrics)) {
+		rc = set_take("VM_metrics", metrics, "memory_actual", xd_int(h->hv.dom0_memory), err);
+		if (rc == 0)
+			rc = set_take("VM_metrics", metrics, "VCPUs_number", xd_int(h->hv.dom0_vcpus),
+				      err);
+	}
+	free(dom0);
+	free(metrics);
+	return rc;
+}
+
+/* Every start: the facts that may have changed since the last one (a new
+ * xapid, another Xen, dom0 given more memory). */
 static int refresh(const char *host, const host_facts *h, const char *address, xd_error *err)
 {
-	const xd_class *hc = xd_dm_class("host"), *hmc = xd_dm_class("host_metrics");
 	xd_set_this_host(host);
-	xd_value *sv = software_version();
-	xd_value *addr = xd_string(address);
-	int rc = xd_db_set_field(hc, host, xd_dm_field_index(hc, "software_version"), sv, err);
+	int rc = set_take("host", host, "software_version", software_version(h), err);
 	if (rc == 0)
-		rc = xd_db_set_field(hc, host, xd_dm_field_index(hc, "address"), addr, err);
-	xd_value_free(sv);
-	xd_value_free(addr);
-	xd_value *hm = xd_db_get_field(hc, host, xd_dm_field_index(hc, "metrics"));
-	if (rc == 0 && hm && xd_db_exists(hmc, hm->u.s)) {
-		xd_value *live = xd_bool(true), *mem = xd_int(h->mem_total), *now = xd_datetime(time(NULL));
-		rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "live"), live, err);
+		rc = set_take("host", host, "address", xd_string(address), err);
+	if (rc == 0)
+		rc = set_take("host", host, "sched_policy", xd_string(sched_policy(h)), err);
+	if (rc == 0)
+		rc = set_take("host", host, "capabilities", capabilities(h), err);
+	if (rc == 0)
+		rc = refresh_control_domain(host, h, err);
+	char *hm = rc == 0 ? ref_field("host", host, "metrics") : NULL;
+	if (hm && xd_db_exists(xd_dm_class("host_metrics"), hm)) {
+		rc = set_take("host_metrics", hm, "live", xd_bool(true), err);
 		if (rc == 0)
-			rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "memory_total"), mem, err);
+			rc = set_take("host_metrics", hm, "memory_total", xd_int(h->mem_total), err);
 		if (rc == 0)
-			rc = xd_db_set_field(hmc, hm->u.s, xd_dm_field_index(hmc, "last_updated"), now, err);
-		xd_value_free(live);
-		xd_value_free(mem);
-		xd_value_free(now);
+			rc = set_take("host_metrics", hm, "last_updated", xd_datetime(time(NULL)), err);
 	}
-	xd_value_free(hm);
+	free(hm);
 	return rc;
 }
 
@@ -374,5 +451,6 @@ int xd_firstboot(const char *listen_addr, xd_error *err)
 	int rc = host ? refresh(host, &h, address, err) : first_boot(&h, address, err);
 	free(host);
 	free(address);
+	xd_hv_host_info_clear(&h.hv);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "hv.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hv_int.h"
@@ -79,4 +80,14 @@ void xd_hv_shutdown(void)
 	/* the sim keeps state even when it was not selected (tests use it directly) */
 	xd_hv_sim_reset();
 	pthread_mutex_unlock(&select_lock);
+}
+
+void xd_hv_host_info_clear(xd_hv_host_info *h)
+{
+	if (!h)
+		return;
+	free(h->version);
+	free(h->sched_policy);
+	free(h->capabilities);
+	memset(h, 0, sizeof *h);
 }

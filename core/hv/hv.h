@@ -82,8 +82,25 @@ typedef struct xd_hv_guest_info {
 	bool pv_drivers;
 } xd_hv_guest_info;
 
+/* What the hypervisor says of the host and of its control domain (the
+ * host record's software_version.xen, sched_policy, capabilities, its CPUs,
+ * and the dom0 VM record). Strings are the caller's (xd_hv_host_info_clear). */
+typedef struct xd_hv_host_info {
+	char *version;               /* "4.17.7": the hypervisor's full version */
+	char *sched_policy;          /* "credit2" */
+	char *capabilities;          /* space-separated: "xen-3.0-x86_64 hvm-3.0-x86_32 ..." */
+	int nr_cpus;                 /* physical CPUs the hypervisor runs on */
+	int64_t total_memory;        /* bytes of the whole host */
+	int64_t dom0_memory;         /* the control domain's current memory, bytes */
+	int64_t dom0_memory_max;     /* ... and its maximum */
+	int dom0_vcpus;              /* its online vCPUs */
+} xd_hv_host_info;
+void xd_hv_host_info_clear(xd_hv_host_info *h);
+
 typedef struct xd_hv_ops {
 	const char *name;            /* "sim" | "xen" */
+	/* The host and its control domain, as the hypervisor has them now. */
+	int (*host_info)(xd_hv_host_info *out, xd_error *err);
 	/* The host's memory the hypervisor can give to guests (bytes). */
 	int64_t (*free_memory)(void);
 	int64_t (*total_memory)(void);

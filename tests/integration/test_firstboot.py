@@ -105,6 +105,19 @@ class FirstBootTest(DaemonTestCase):
         self.assertEqual(self.x.host.get_control_domain(self.host), dom0)
         self.assertIn(dom0, self.x.host.get_resident_VMs(self.host))
 
+    def test_hypervisor_facts_come_from_the_backend(self):
+        # on sim: the Xen it stands for (tests/xen checks them against a real one)
+        rec = self.x.host.get_record(self.host)
+        self.assertEqual(rec["software_version"]["xen"], "4.17.0")
+        self.assertEqual(rec["sched_policy"], "credit2")
+        self.assertIn("xen-3.0-x86_64", rec["capabilities"])
+        dom0 = rec["control_domain"]
+        target = int(self.x.VM.get_memory_target(dom0))
+        self.assertGreaterEqual(target, 1 << 30)            # the sim's dom0 keeps 1 GiB + 5%
+        metrics = self.x.VM.get_metrics(dom0)
+        self.assertEqual(int(self.x.VM_metrics.get_memory_actual(metrics)), target)
+        self.assertEqual(self.x.VM_metrics.get_VCPUs_number(metrics), rec["cpu_info"]["cpu_count"])
+
     def test_templates(self):
         refs = self.x.VM.get_by_name_label("Other install media")
         self.assertEqual(len(refs), 1, refs)

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hv/hv_int.h"
 #include "hv_sim_image.h"
@@ -143,13 +144,12 @@ void *xd_sim_calloc(size_t n, size_t size)
 
 /* ---- memory ---------------------------------------------------------------- */
 
-/* MemTotal less what dom0 would keep: 1 GiB + 5%, at most half. */
-static int64_t default_total(void)
+/* This machine's MemTotal in bytes, or -1. */
+static int64_t meminfo_total(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[256];
 	long long kb = -1;
-	int64_t total, dom0;
 
 	if (f) {
 		while (fgets(line, sizeof(line), f))
@@ -157,13 +157,24 @@ static int64_t default_total(void)
 				break;
 		fclose(f);
 	}
-	if (kb <= 0)
-		return FALLBACK_TOTAL;
-	total = (int64_t)kb * 1024;
-	dom0 = GiB + total / 20;
-	if (dom0 > total / 2)
-		dom0 = total / 2;
-	return total - dom0;
+	return kb > 0 ? (int64_t)kb * 1024 : -1;
+}
+
+/* What the simulated dom0 keeps of a host of `total` bytes: 1 GiB + 5%, at
+ * most half. */
+static int64_t dom0_share(int64_t total)
+{
+	int64_t dom0 = GiB + total / 20;
+
+	return dom0 > total / 2 ? total / 2 : dom0;
+}
+
+/* MemTotal less what dom0 keeps. */
+static int64_t default_total(void)
+{
+	int64_t total = meminfo_total();
+
+	return total <= 0 ? FALLBACK_TOTAL : total - dom0_share(total);
 }
 
 static int64_t total_locked(void)
@@ -470,6 +481,31 @@ static int64_t sim_total_memory(void)
 	v = total_locked();
 	xd_sim_unlock();
 	return v;
+}
+
+/* The simulated host is this machine (its CPUs, its memory with a dom0
+ * share kept back) running the Xen it stands for: 4.17 with credit2, the
+ * default scheduler there, and an x86_64 host's capabilities. */
+static int sim_host_info(xd_hv_host_info *out, xd_error *err)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t whole = meminfo_total(), guests = sim_total_memory();
+	int64_t dom0 = whole > 0 ? dom0_share(whole) : GiB;
+
+	memset(out, 0, sizeof(*out));
+	out->version = strdup("4.17.0");
+	out->sched_policy = strdup("credit2");
+	out->capabilities = strdup("xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
+	if (!out->version || !out->sched_policy || !out->capabilities) {
+		xd_hv_host_info_clear(out);
+		return xd_error_setf(err, "INTERNAL_ERROR", "sim: out of memory");
+	}
+	out->nr_cpus = ncpus > 0 ? (int)ncpus : 1;
+	out->total_memory = guests + dom0;
+	out->dom0_memory = dom0;
+	out->dom0_memory_max = dom0;
+	out->dom0_vcpus = out->nr_cpus;
+	return 0;
 }
 
 /* What create and restore share: faults, one domain per VM, the budget. */
@@ -829,6 +865,7 @@ void xd_hv_sim_reset(void)
 
 static const xd_hv_ops sim_ops = {
 	.name = "sim",
+	.host_info = sim_host_info,
 	.free_memory = sim_free_memory,
 	.total_memory = sim_total_memory,
 	.create = sim_create,

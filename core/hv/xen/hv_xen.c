@@ -277,6 +277,49 @@ static int64_t xen_total_memory(void)
 	return (int64_t)pi.total_pages * PAGE_BYTES;
 }
 
+/* The host's facts as Xen has them (xl info): version with its extra
+ * part, the scheduler, the capabilities string, physical CPUs; and dom0's
+ * memory and vCPUs (xl list 0). */
+static int xen_host_info(xd_hv_host_info *out, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	libxl_physinfo pi;
+	libxl_dominfo di;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!ctx)
+		return -1;
+	libxl_physinfo_init(&pi);
+	libxl_dominfo_init(&di);
+	const libxl_version_info *v = libxl_get_version_info(ctx);
+	if (!v || libxl_get_physinfo(ctx, &pi) != 0 || libxl_domain_info(ctx, &di, 0) != 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "xen: cannot read the host's facts from libxl");
+		goto out;
+	}
+	if (asprintf(&out->version, "%d.%d%s", v->xen_version_major, v->xen_version_minor,
+		     v->xen_version_extra ? v->xen_version_extra : "") < 0)
+		out->version = NULL;
+	const char *sched = libxl_scheduler_to_string(libxl_get_scheduler(ctx));
+	out->sched_policy = strdup(sched ? sched : "unknown");
+	out->capabilities = strdup(v->capabilities ? v->capabilities : "");
+	out->nr_cpus = (int)pi.nr_cpus;
+	out->total_memory = (int64_t)pi.total_pages * PAGE_BYTES;
+	out->dom0_memory = (int64_t)di.current_memkb * 1024;
+	out->dom0_memory_max = (int64_t)di.max_memkb * 1024;
+	out->dom0_vcpus = (int)di.vcpu_online;
+	if (!out->version || !out->sched_policy || !out->capabilities) {
+		xd_hv_host_info_clear(out);
+		xd_error_setf(err, "INTERNAL_ERROR", "xen: out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	libxl_physinfo_dispose(&pi);
+	libxl_dominfo_dispose(&di);
+	return rc;
+}
+
 /* ---- building ---------------------------------------------------------------------- */
 
 static int not_enough_memory(xd_error *err, uint64_t need_kb, uint64_t free_kb)
@@ -860,6 +903,7 @@ static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, x
 
 static const xd_hv_ops xen_ops = {
 	.name = "xen",
+	.host_info = xen_host_info,
 	.free_memory = xen_free_memory,
 	.total_memory = xen_total_memory,
 	.create = xen_create,
