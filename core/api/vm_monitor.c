@@ -360,6 +360,34 @@ static void refresh_host_memory(void)
 	xd_value_free(m);
 }
 
+/* The control domain follows its domain between starts (dom0 ballooned
+ * with xl mem-set, vCPUs taken offline): its target, VM_metrics' memory and
+ * vCPUs, written only when they changed. */
+static void refresh_control_domain(void)
+{
+	const char *host = xd_this_host();
+	xd_hv_host_info hi;
+	xd_error err = XD_ERROR_INIT;
+	if (!host || xd_hv()->host_info(&hi, &err) != 0) {
+		xd_error_clear(&err);
+		return;
+	}
+	const xd_class *hc = xd_dm_class("host"), *vc = xd_dm_class("VM");
+	const xd_class *mc = xd_dm_class("VM_metrics");
+	xd_value *dom0 = xd_db_get_field(hc, host, xd_dm_field_index(hc, "control_domain"));
+	if (dom0 && dom0->t == XD_V_STRING && xd_db_exists(vc, dom0->u.s)) {
+		set_if_changed(vc, dom0->u.s, "memory_target", hi.dom0_memory);
+		xd_value *m = xd_db_get_field(vc, dom0->u.s, xd_dm_field_index(vc, "metrics"));
+		if (m && m->t == XD_V_STRING && xd_db_exists(mc, m->u.s)) {
+			set_if_changed(mc, m->u.s, "memory_actual", hi.dom0_memory);
+			set_if_changed(mc, m->u.s, "VCPUs_number", hi.dom0_vcpus);
+		}
+		xd_value_free(m);
+	}
+	xd_value_free(dom0);
+	xd_hv_host_info_clear(&hi);
+}
+
 static void refresh_round(void)
 {
 	candidates c;
@@ -368,6 +396,7 @@ static void refresh_round(void)
 		refresh_vm(c.refs[i]);
 	candidates_free(&c);
 	refresh_host_memory();
+	refresh_control_domain();
 }
 
 static double mono_now(void)

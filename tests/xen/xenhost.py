@@ -15,19 +15,23 @@ XEN_TEST_KVM=1 says this machine's KVM can (real nested VMX/SVM).
 Everything stays on loopback; the image is used with -snapshot, so that no
 run sees what an earlier one left.
 """
+import http.client
 import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import xmlrpc.client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+from xenapi_client import Failure, Session  # noqa: E402
 ROOT_PASSWORD = "xen-test"
-READY = re.compile(rb"xapid ready on [0-9.:]+")
 # terminal escapes (bash's bracketed paste, systemd's colours)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 # The guest files in the image (tests/xen/build-image).
@@ -154,8 +158,32 @@ class XenHost:
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.t0 = time.monotonic()
         self._connect_console()
-        self.wait_for(READY, timeout, what="xapid ready in dom0")
+        self.wait_ready(timeout)
         self.ready_s = time.monotonic() - self.t0
+
+    def wait_ready(self, timeout):
+        """Waits until dom0's xapid answers on the forwarded port (a login);
+        raises with the serial log's tail and, once dom0 has a shell,
+        xapid's journal."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise XenHostError("QEMU exited (%s) before xapid was ready:\n%s" %
+                                   (self.proc.returncode, self.tail()))
+            try:
+                s = Session(self.url, timeout=5)
+                s.login_with_password("root", ROOT_PASSWORD, "1.0", "xenhost")
+                s.logout()
+                return
+            except (OSError, Failure, http.client.HTTPException, xmlrpc.client.Error):
+                time.sleep(1)
+        journal = ""
+        try:
+            journal = self.dom0("journalctl -u xapid --no-pager | tail -n 40", timeout=60)[1]
+        except XenHostError:
+            pass
+        raise XenHostError("xapid in dom0 not ready within %d s:\n%s\n%s" %
+                           (timeout, self.tail(), journal))
 
     def _connect_console(self, timeout=30):
         """Connects to the serial console and copies everything it says into
@@ -221,10 +249,12 @@ class XenHost:
         """Runs command in dom0's root shell (autologin on hvc0); returns
         (exit status, output)."""
         if not self.shell_ready:
-            # the autologin shell: wake it and wait for its prompt
+            # the autologin shell: wake it and wait for its prompt; kernel
+            # messages off the console, so that they do not cut into output
             self.console.sendall(b"\n")
             self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "), 120, what="dom0's shell")
             self.shell_ready = True
+            self.dom0("dmesg -n 1")
         tag = "XC%d" % int(time.monotonic() * 1000)
         start = len(self.serial())
         line = "%s; echo %s-END $?\n" % (command, tag)
