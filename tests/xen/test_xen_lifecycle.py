@@ -92,7 +92,21 @@ class XenLifecycle(unittest.TestCase):
             if self.x.VM.get_power_state(vm) == state:
                 return
             time.sleep(1)
-        self.fail("VM never %s (is %s)" % (state, self.x.VM.get_power_state(vm)))
+        rc, xl = HOST.dom0("xl list")
+        rc, journal = HOST.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n 15")
+        self.fail("VM never %s (is %s)\nxl list:\n%s\nxapid:\n%s\nconsole:\n%s" % (
+            state, self.x.VM.get_power_state(vm), xl, journal, self.console_log(vm)[-1500:]))
+
+    def wait_agent(self, vm, timeout=120):
+        """Until the guest's agent has reported: its init is done, and it
+        acts on a shutdown request at once."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            gm = self.x.VM.get_guest_metrics(vm)
+            if gm != "OpaqueRef:NULL" and self.x.VM_guest_metrics.get_os_version(gm):
+                return gm
+            time.sleep(2)
+        self.fail("the guest's agent never reported")
 
     def xl_info(self):
         rc, out = HOST.dom0("xl info")
@@ -177,13 +191,7 @@ class XenLifecycle(unittest.TestCase):
         self.assertIn(self.domain_of(vm), self.xl_names())
 
         # the guest agent's reports reach VM_guest_metrics
-        deadline = time.monotonic() + 60
-        gm = "OpaqueRef:NULL"
-        while time.monotonic() < deadline:
-            gm = self.x.VM.get_guest_metrics(vm)
-            if gm != "OpaqueRef:NULL" and self.x.VM_guest_metrics.get_os_version(gm):
-                break
-            time.sleep(2)
+        gm = self.wait_agent(vm)
         self.assertEqual(self.x.VM_guest_metrics.get_os_version(gm).get("distro"), "busybox")
 
         # pause / unpause
@@ -222,9 +230,10 @@ class XenLifecycle(unittest.TestCase):
         vm = self.x.VM.create(pv_guest(name))
         self.x.VM.start(vm, False, False)
         self.wait_console(vm, r"GUEST-UP")
+        self.wait_agent(vm)
         rc, out = HOST.dom0("xl shutdown %s" % self.domain_of(vm))  # as if the guest chose to
         self.assertEqual(rc, 0, out)
-        self.wait_power(vm, "Halted", timeout=60)
+        self.wait_power(vm, "Halted", timeout=120)
         self.assertNotIn(self.domain_of(vm), self.xl_names())
         self.x.VM.destroy(vm)
 
