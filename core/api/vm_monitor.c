@@ -361,8 +361,10 @@ static void refresh_host_memory(void)
 }
 
 /* The control domain follows its domain between starts (dom0 ballooned
- * with xl mem-set, vCPUs taken offline): its target, VM_metrics' memory and
- * vCPUs, written only when they changed. */
+ * with xl mem-set, vCPUs taken offline): the memory fields first boot sets
+ * (all at its current memory, so that they stay ordered, the static
+ * maximum at its maximum), VM_metrics' memory and vCPUs, written only when
+ * they changed. */
 static void refresh_control_domain(void)
 {
 	const char *host = xd_this_host();
@@ -376,7 +378,11 @@ static void refresh_control_domain(void)
 	const xd_class *mc = xd_dm_class("VM_metrics");
 	xd_value *dom0 = xd_db_get_field(hc, host, xd_dm_field_index(hc, "control_domain"));
 	if (dom0 && dom0->t == XD_V_STRING && xd_db_exists(vc, dom0->u.s)) {
-		set_if_changed(vc, dom0->u.s, "memory_target", hi.dom0_memory);
+		set_if_changed(vc, dom0->u.s, "memory_static_max", hi.dom0_memory_max);
+		const char *fields[] = { "memory_dynamic_max", "memory_dynamic_min",
+					 "memory_static_min", "memory_target", NULL };
+		for (const char **f = fields; *f; f++)
+			set_if_changed(vc, dom0->u.s, *f, hi.dom0_memory);
 		xd_value *m = xd_db_get_field(vc, dom0->u.s, xd_dm_field_index(vc, "metrics"));
 		if (m && m->t == XD_V_STRING && xd_db_exists(mc, m->u.s)) {
 			set_if_changed(mc, m->u.s, "memory_actual", hi.dom0_memory);

@@ -158,6 +158,12 @@ class XenLifecycle(unittest.TestCase):
         self.assertLess(mem, 1024 * 1024 * 1024)
         self.assertEqual(seen, mem)
         self.assertEqual(int(self.x.VM.get_memory_target(dom0)), mem)
+        # the record stays ordered: static_min <= dynamic_min <= dynamic_max <= static_max
+        rec = self.x.VM.get_record(dom0)
+        order = [int(rec[f]) for f in ("memory_static_min", "memory_dynamic_min",
+                                       "memory_dynamic_max", "memory_static_max")]
+        self.assertEqual(order, sorted(order), order)
+        self.assertEqual(int(rec["memory_dynamic_max"]), mem)
 
     def test_zz_control_domain_refreshed_at_start(self):
         # dom0 given less memory, then xapid restarted: the record follows
