@@ -24,19 +24,7 @@ HOST = None
 
 def setUpModule():
     global HOST
-    builddir = os.environ.get("XEN_TEST_BUILDDIR", os.path.join(xenhost.TOP, "build"))
-    HOST = xenhost.XenHost(builddir, sanitize=os.environ.get("XEN_TEST_SANITIZE") == "1")
-    try:
-        HOST.start()
-    except Exception:
-        HOST.stop()
-        raise
-    print("\n  (Xen host up, xapid ready after %.0f s)" % HOST.ready_s, file=sys.stderr)
-
-
-def tearDownModule():
-    if HOST is not None:
-        HOST.stop()
+    HOST = xenhost.shared_host()
 
 
 def pv_guest(name, **extra):

@@ -282,3 +282,30 @@ class XenHost:
             self.console = None
         if self.tmp and not os.environ.get("XEN_TEST_KEEP"):
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_SHARED = {"host": None, "error": None}
+
+
+def shared_host():
+    """The one Xen host of a test run, booted by the first test module that
+    asks (the build of $XEN_TEST_BUILDDIR, ASan with XEN_TEST_SANITIZE=1)
+    and stopped when the run ends: one boot for every module. A host that
+    could not be had fails every module with the same reason, without
+    booting again."""
+    import atexit
+    if _SHARED["error"] is not None:
+        raise XenHostError("the Xen host could not be had: %s" % _SHARED["error"])
+    if _SHARED["host"] is None:
+        builddir = os.environ.get("XEN_TEST_BUILDDIR", os.path.join(TOP, "build"))
+        host = XenHost(builddir, sanitize=os.environ.get("XEN_TEST_SANITIZE") == "1")
+        try:
+            host.start()
+        except Exception as e:
+            host.stop()
+            _SHARED["error"] = str(e)[-2000:]
+            raise
+        atexit.register(host.stop)
+        _SHARED["host"] = host
+        print("\n  (Xen host up, xapid ready after %.0f s)" % host.ready_s, file=sys.stderr)
+    return _SHARED["host"]
