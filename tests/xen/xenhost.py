@@ -143,7 +143,7 @@ class XenHost:
                  "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
                  "-device", "virtio-net-pci,netdev=n0"])
 
-    def start(self, timeout=420):
+    def start(self, timeout=None):
         if not shutil.which("qemu-system-x86_64"):
             raise XenHostError("qemu-system-x86_64 is not installed (tools/deps-xen.txt)")
         if self.image is None:
@@ -158,7 +158,9 @@ class XenHost:
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.t0 = time.monotonic()
         self._connect_console()
-        self.wait_ready(timeout)
+        # ~1 min on an idle 2-core machine; a loaded one (TCG shares its
+        # cores) can take several times that: XEN_READY_TIMEOUT seconds
+        self.wait_ready(timeout or int(os.environ.get("XEN_READY_TIMEOUT", "420")))
         self.ready_s = time.monotonic() - self.t0
 
     def wait_ready(self, timeout):
