@@ -220,7 +220,7 @@ static bool wait_connected(int n)
 	return true;
 }
 
-int xd_hv_xen_nbd_connect(const char *datapath, char **dev, xd_error *err)
+int xd_hv_xen_nbd_connect(const char *datapath, bool readonly, char **dev, xd_error *err)
 {
 	xd_strbuf opts = XD_STRBUF_INIT, msg = XD_STRBUF_INIT;
 	char *name = NULL, *path = NULL, devpath[32];
@@ -238,7 +238,7 @@ int xd_hv_xen_nbd_connect(const char *datapath, char **dev, xd_error *err)
 	pthread_mutex_lock(&connect_lock);
 	for (n = 0; sys_exists(n, "") && tries < 3; n++) {
 		const char *argv[] = { "qemu-nbd", "--connect", devpath, "--image-opts",
-				       sb_text(&opts), NULL };
+				       sb_text(&opts), readonly ? "--read-only" : NULL, NULL };
 		if (!device_free(n))
 			continue;
 		snprintf(devpath, sizeof(devpath), "/dev/nbd%d", n);

@@ -27,9 +27,10 @@ bool xd_hv_xen_nbd_is_datapath(const char *datapath);
  * NAME may be ""). Pure. -1 with INTERNAL_ERROR on a malformed URI. */
 int xd_hv_xen_nbd_parse(const char *uri, char **name, char **path, xd_error *err);
 
-/* Connects a free /dev/nbdN to the datapath; *dev (heap) is its path.
+/* Connects a free /dev/nbdN to the datapath, read-only or not as the disk
+ * is (a read-only NBD export refuses a writer); *dev (heap) is its path.
  * -1 with INTERNAL_ERROR naming the datapath and qemu-nbd's message. */
-int xd_hv_xen_nbd_connect(const char *datapath, char **dev, xd_error *err);
+int xd_hv_xen_nbd_connect(const char *datapath, bool readonly, char **dev, xd_error *err);
 
 /* True for a device this module hands out ("/dev/nbdN"). */
 bool xd_hv_xen_nbd_is_device(const char *path);
