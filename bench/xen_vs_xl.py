@@ -36,6 +36,7 @@ GUEST_LOG = "/var/log/xen/console/guest-%s.log"
 # Shell functions run in dom0 before each measured script: t prints seconds,
 # up waits for GUEST-UP in a console log, agent for the guest's init to be done.
 PRELUDE = r"""set -e
+export XE_SOCKET=/var/lib/xapi-c/xapi.sock
 t() { date +%s.%N; }
 up() { while ! grep -q GUEST-UP "$1" 2>/dev/null; do sleep 0.05; done; }
 d() { echo "$1 $2" | awk '{ printf "%.3f\n", $2 - $1 }'; }

@@ -15,29 +15,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import xenhost  # noqa: E402
 from test_xen_lifecycle import pv_guest  # noqa: E402
-from xenapi_client import Session  # noqa: E402
 
-HOST = None
-
-
-def setUpModule():
-    global HOST
-    HOST = xenhost.shared_host()
-
-
-class XenConsole(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.session = Session(HOST.url)
-        cls.session.login_with_password("root", xenhost.ROOT_PASSWORD, "1.0", "xen-tests")
-        cls.x = cls.session.xenapi
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.session.logout()
-
+class XenConsole(xenhost.XenTestCase):
     def open_console(self, console):
-        s = socket.create_connection(("127.0.0.1", HOST.port), timeout=10)
+        s = socket.create_connection(("127.0.0.1", self.xen.port), timeout=10)
         s.sendall(("CONNECT /console?ref=%s&session_id=%s HTTP/1.0\r\n\r\n"
                    % (console, self.session.handle)).encode())
         head = b""
@@ -73,7 +54,7 @@ class XenConsole(unittest.TestCase):
         self.assertRegex(rec["location"], r"^http://[^/]+/console\?uuid=%s$" % rec["uuid"])
         # wait for the guest's shell, then talk to it
         deadline = time.monotonic() + 180
-        while "GUEST-UP" not in HOST.dom0("cat /var/log/xen/console/guest-%s.log"
+        while "GUEST-UP" not in self.xen.dom0("cat /var/log/xen/console/guest-%s.log"
                                           % self.x.VM.get_uuid(vm))[1]:
             self.assertLess(time.monotonic(), deadline, "the guest never came up")
             time.sleep(3)
@@ -82,7 +63,7 @@ class XenConsole(unittest.TestCase):
             s.sendall(b"\recho CONSOLE-$((6*7))\r")
             self.read_until(s, b"CONSOLE-42")
             # by the VM's ref too (its only console)
-            s2 = socket.create_connection(("127.0.0.1", HOST.port), timeout=10)
+            s2 = socket.create_connection(("127.0.0.1", self.xen.port), timeout=10)
             s2.sendall(("CONNECT /console?ref=%s&session_id=%s HTTP/1.0\r\n\r\n"
                         % (vm, self.session.handle)).encode())
             self.assertTrue(s2.recv(15).startswith(b"HTTP/1.1 200"))

@@ -9,9 +9,7 @@ Run by tests/xen/run (and so by tools/test); by hand:
 """
 import http.client
 import os
-import re
 import sys
-import time
 import unittest
 import urllib.parse
 
@@ -19,29 +17,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import xenhost  # noqa: E402
 from test_xen_lifecycle import pv_guest  # noqa: E402
-from xenapi_client import Session  # noqa: E402
 
 MIB = 1024 * 1024
-HOST = None
 
 
-def setUpModule():
-    global HOST
-    HOST = xenhost.shared_host()
-
-
-def tearDownModule():
-    pass  # the host is shared with the other test modules (xenhost.shared_host)
-
-
-class XenDisks(unittest.TestCase):
+class XenDisks(xenhost.XenTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.session = Session(HOST.url)
-        cls.session.login_with_password("root", xenhost.ROOT_PASSWORD, "1.0", "xen-tests")
-        cls.x = cls.session.xenapi
+        super().setUpClass()
         cls.host = cls.x.session.get_this_host(cls.session.handle)
-        rc, out = HOST.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
+        rc, out = self.xen.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
         assert rc == 0, out
         cls.sr = cls.x.SR.create(cls.host, {"location": "/var/lib/xapi-c/test-srs/disks"}, "0",
                                  "xt-disks", "", "file", "user", False, {})
@@ -54,15 +39,15 @@ class XenDisks(unittest.TestCase):
             for pbd in cls.x.SR.get_PBDs(cls.sr):
                 cls.x.PBD.unplug(pbd)
             cls.x.SR.forget(cls.sr)
-            cls.session.logout()
         except Exception:
             pass
+        super().tearDownClass()
 
     # ---- helpers ----
 
     def transfer(self, method, path, vdi, body=None):
         q = urllib.parse.urlencode({"vdi": vdi, "session_id": self.session.handle})
-        conn = http.client.HTTPConnection("127.0.0.1", HOST.port, timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", self.xen.port, timeout=120)
         try:
             headers = {"Content-Length": str(len(body))} if body is not None else {}
             conn.request(method, path + "?" + q, body=body, headers=headers)
@@ -86,34 +71,18 @@ class XenDisks(unittest.TestCase):
             "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
             "qos_algorithm_params": {}})
 
-    def console_log(self, vm):
-        rc, out = HOST.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
-                            % self.x.VM.get_uuid(vm))
-        return out
-
-    def wait_console(self, vm, pattern, timeout=180):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.console_log(vm))
-            if m:
-                return m
-            time.sleep(3)
-        rc, journal = HOST.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n 15")
-        self.fail("guest never printed %r; console:\n%s\nxapid:\n%s" % (
-            pattern, self.console_log(vm)[-2000:], journal))
-
     def connected_nbd(self):
-        rc, out = HOST.dom0("ls -d /sys/block/nbd*/pid 2>/dev/null | cut -d/ -f4")
+        rc, out = self.xen.dom0("ls -d /sys/block/nbd*/pid 2>/dev/null | cut -d/ -f4")
         return sorted(out.split())
 
     def device_models(self, domid):
-        rc, out = HOST.dom0("pgrep -af 'qemu-system' | grep -- '-xen-domid %d ' || true" % domid)
+        rc, out = self.xen.dom0("pgrep -af 'qemu-system' | grep -- '-xen-domid %d ' || true" % domid)
         return out.strip()
 
     def assert_nothing_left(self, domid):
         self.assertEqual(self.connected_nbd(), [], "an NBD device is still connected")
         self.assertEqual(self.device_models(domid), "", "a device model outlived its VM")
-        rc, out = HOST.dom0("xl list %d" % domid)
+        rc, out = self.xen.dom0("xl list %d" % domid)
         self.assertNotEqual(rc, 0, "domain %d is still there:\n%s" % (domid, out))
 
     # ---- tests ----
@@ -132,7 +101,7 @@ class XenDisks(unittest.TestCase):
         self.assertTrue(m.group(2).startswith("XAPIC-DISK-OK"), m.group(0))
         self.wait_console(vm, r"GUEST-WROTE xvda")
         self.assertEqual(len(self.connected_nbd()), 1)
-        rc, out = HOST.dom0("xl block-list %d" % domid)
+        rc, out = self.xen.dom0("xl block-list %d" % domid)
         self.assertEqual(rc, 0, out)
         self.assertRegex(out, r"\n\d+\s+0\s+\d+\s+4\s", "the disk's backend is not connected:\n"
                          + out)
@@ -173,7 +142,7 @@ class XenDisks(unittest.TestCase):
         self.assertTrue(self.x.VBD.get_currently_attached(vbd))
         self.assertEqual(len(self.connected_nbd()), 1)
         # the guest's front end picks it up: the block device appears in the guest
-        rc, out = HOST.dom0("xl block-list %d" % domid)
+        rc, out = self.xen.dom0("xl block-list %d" % domid)
         self.assertRegex(out, r"\n51744\s+0\s+\d+\s+[34]\s", out)   # xvdc, connecting/connected
         self.x.VBD.unplug(vbd)
         self.assertFalse(self.x.VBD.get_currently_attached(vbd))

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 import xmlrpc.client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -311,3 +312,41 @@ def shared_host():
         _SHARED["host"] = host
         print("\n  (Xen host up, xapid ready after %.0f s)" % host.ready_s, file=sys.stderr)
     return _SHARED["host"]
+
+
+class XenTestCase(unittest.TestCase):
+    """A test class on the shared Xen host (shared_host()): a root session
+    in cls.session / cls.x, and the guests' consoles as xenconsoled logs them
+    in dom0 (xapid names a VM's domain by the VM's uuid)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.xen = shared_host()
+        cls.session = Session(cls.xen.url)
+        cls.session.login_with_password("root", ROOT_PASSWORD, "1.0", "xen-tests")
+        cls.x = cls.session.xenapi
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.session.logout()
+        except Exception:
+            pass  # a test may have restarted xapid: that session is gone
+
+    def console_log(self, vm):
+        rc, out = self.xen.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
+                                % self.x.VM.get_uuid(vm))
+        return out
+
+    def wait_console(self, vm, pattern, timeout=180):
+        """The match of pattern in the VM's console log, once it is there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.console_log(vm))
+            if m:
+                return m
+            time.sleep(3)
+        rc, journal = self.xen.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' "
+                                    "| tail -n 15")
+        self.fail("guest %s never printed %r; its console:\n%s\nxapid:\n%s" % (
+            self.x.VM.get_name_label(vm), pattern, self.console_log(vm)[-3000:], journal))
