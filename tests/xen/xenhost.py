@@ -255,7 +255,8 @@ class XenHost:
             # the autologin shell: wake it and wait for its prompt; kernel
             # messages off the console, so that they do not cut into output
             self.console.sendall(b"\n")
-X
+            self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "),
+                          int(os.environ.get("XEN_READY_TIMEOUT", "120")), what="dom0's shell")
             self.shell_ready = True
             self.dom0("dmesg -n 1")
         tag = "XC%d" % int(time.monotonic() * 1000)
