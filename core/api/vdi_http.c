@@ -51,24 +51,20 @@
 #include "storage_api.h"
 #include "tasks/tasks.h"
 #include "transfer/transfer.h"
+#include "xreq.h"
 
 /* ---- one transfer ------------------------------------------------------------ */
 
 typedef enum { FMT_RAW, FMT_VHD } disk_format;
 
 typedef struct transfer {
-	const xd_http_request *req;
+	xd_xreq x;          /* the request, its credentials and task */
 	bool import;
 	disk_format format;
 	bool chunked;       /* import: xapi's sparse chunked raw stream */
 	char *vdi;          /* the VDI (ref) */
 	char *base;         /* export: the VDI a delta is made against */
-	char *task;         /* the task progress and the result go to */
-	bool own_task;      /* made here (else the client's task_id) */
-	char *session;      /* the session given, if any */
-	bool answered;      /* an HTTP answer went out */
 	bool attached;      /* the VDI is attached for the transfer */
-	int64_t consumed;   /* body bytes read so far (import) */
 	xd_vdi_data **data, **base_data; /* export: the open datapaths */
 	bool finished;      /* export: the task completed */
 } transfer;
@@ -76,179 +72,6 @@ typedef struct transfer {
 static const xd_class *vdi_cls(void)
 {
 	return xd_dm_class("VDI");
-}
-
-static int status_of(const xd_error *err)
-{
-	const char *c = err->code ? err->code : "";
-	if (!strcmp(c, "HANDLE_INVALID") || !strcmp(c, "UUID_INVALID"))
-		return 404;
-	if (!strcmp(c, "SESSION_INVALID") || !strcmp(c, "SESSION_AUTHENTICATION_FAILED"))
-		return 401;
-	if (!strcmp(c, "VDI_IN_USE") || !strcmp(c, "OTHER_OPERATION_IN_PROGRESS"))
-		return 409;
-	if (!strcmp(c, "VDI_TOO_SMALL") || !strcmp(c, "VDI_READONLY"))
-		return 400;
-	return 500;
-}
-
-/* After an early answer to a PUT whose body we did not read: stop sending,
- * then read and drop what the client still sends for a while (at most 64
- * MiB or 2 s), so that closing does not reset the connection before the
- * client read the answer. */
-static void linger(transfer *t)
-{
-	int64_t have = t->consumed > (int64_t)t->req->body_prefix_len ? t->consumed
-									 : (int64_t)t->req->body_prefix_len;
-	/* an HTTP chunked body: its length is unknown, read until the limits */
-	int64_t left = t->req->chunked ? INT64_MAX : t->req->content_length - have;
-	if (!t->import || (t->req->content_length < 0 && !t->req->chunked) || left <= 0)
-		return;
-	char sink[65536];
-	int64_t budget = (int64_t)64 << 20;
-	struct timespec t0, now;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	shutdown(t->req->fd, SHUT_WR);
-	while (left > 0 && budget > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= 2)
-			break;
-		struct pollfd pfd = { .fd = t->req->fd, .events = POLLIN };
-		if (poll(&pfd, 1, 200) <= 0)
-			continue;
-		ssize_t n = recv(t->req->fd, sink, sizeof(sink), 0);
-		if (n <= 0)
-			break;
-		left -= n;
-		budget -= n;
-	}
-}
-
-/* Sends status with the error as text; the task (if any) fails with it. */
-static void fail(transfer *t, int status, const xd_error *err)
-{
-	xd_strbuf body = XD_STRBUF_INIT;
-	xd_strbuf_puts(&body, err->code ? err->code : "INTERNAL_ERROR");
-	for (size_t i = 0; i < err->nparams; i++) {
-		xd_strbuf_putc(&body, ' ');
-		xd_strbuf_puts(&body, err->params[i]);
-	}
-	xd_strbuf_putc(&body, '\n');
-	xd_info("%s: %d %s", t->import ? "import_raw_vdi" : "export_raw_vdi", status, body.data);
-	if (t->task)
-		xd_task_fail(t->task, err);
-	if (!t->answered) {
-		char extra[160] = "";
-		if (status == 401) /* as xapi's response_unauthorised */
-			snprintf(extra, sizeof(extra), "WWW-Authenticate: Basic realm=\"%s\"\r\n",
-				 t->import ? "VDI.import" : "VDI.export_raw");
-		char head[512];
-		int n = snprintf(head, sizeof(head),
-				 "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\nContent-Type: text/plain\r\n"
-				 "%sConnection: close\r\n\r\n",
-				 status,
-				 status == 400 ? "Bad Request" : status == 401 ? "Unauthorised"
-				 : status == 404 ? "Not Found" : status == 409 ? "Conflict"
-				 : status == 411 ? "Length Required" : "Internal Error",
-				 body.len, extra);
-		if (n > 0 && (size_t)n < sizeof(head)) {
-			send(t->req->fd, head, (size_t)n, MSG_NOSIGNAL);
-			send(t->req->fd, body.data, body.len, MSG_NOSIGNAL);
-		}
-		t->answered = true;
-		linger(t);
-	}
-	xd_strbuf_free(&body);
-}
-
-static void fail_code(transfer *t, int status, const char *code, const char *param)
-{
-	xd_error err = XD_ERROR_INIT;
-	xd_error_set(&err, code, param, NULL);
-	fail(t, status, &err);
-	xd_error_clear(&err);
-}
-
-/* ---- credentials ------------------------------------------------------------- */
-
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* "Basic <base64 user:password>" decoded (heap), or NULL. */
-static char *basic_credentials(const char *auth)
-{
-	if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
-		return NULL;
-	const char *p = auth + 6;
-	while (*p == ' ')
-		p++;
-	size_t len = strlen(p);
-	char *out = malloc(len + 1), *o = out;
-	unsigned acc = 0;
-	int bits = 0;
-	if (!out)
-		abort();
-	for (; *p && *p != '='; p++) {
-		int v = b64val(*p);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*o++ = (char)((acc >> bits) & 0xff);
-		}
-	}
-	*o = 0;
-	if (memchr(out, 0, (size_t)(o - out)) || !strchr(out, ':')) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* 0 if the request may go on; else answered 401. */
-static int check_credentials(transfer *t)
-{
-	const xd_http_request *req = t->req;
-	xd_error err = XD_ERROR_INIT;
-	t->session = xd_http_query_get(req->query, "session_id");
-	if (t->session) {
-		if (xd_session_check(t->session, &err) == 0)
-			return 0;
-		xd_error_clear(&err);
-		free(t->session);
-		t->session = NULL;
-	} else {
-		char *cred = basic_credentials(req->authorization);
-		if (cred) {
-			char *colon = strchr(cred, ':');
-			const char *why = NULL;
-			*colon = 0;
-			int ok = xd_auth_check(cred, colon + 1, &why) == 0;
-			if (!ok)
-				xd_info("%s: Basic auth of '%s' refused: %s",
-					t->import ? "import_raw_vdi" : "export_raw_vdi", cred,
-					why ? why : "?");
-			free(cred);
-			if (ok)
-				return 0;
-		} else if (req->peer && req->peer->is_unix && req->peer->uid == 0) {
-			return 0; /* the local socket as root: no credentials, as xapi */
-		}
-	}
-	fail_code(t, 401, "SESSION_AUTHENTICATION_FAILED", NULL);
-	return -1;
 }
 
 /* ---- the request --------------------------------------------------------------- */
@@ -265,7 +88,7 @@ static char *find_vdi(transfer *t, const char *name)
 			xd_error_set(&err, "UUID_INVALID", "VDI", name, NULL);
 		else
 			xd_error_set(&err, "HANDLE_INVALID", "VDI", name, NULL);
-		fail(t, 404, &err);
+		xd_xreq_fail(&t->x, 404, &err);
 		xd_error_clear(&err);
 	}
 	return ref;
@@ -278,36 +101,12 @@ static const char *const import_params[] = { "session_id", "task_id", "vdi", "sr
 static const char *const export_params[] = { "session_id", "task_id", "vdi", "format", "base",
 					     NULL };
 
-static int check_params(transfer *t)
-{
-	const char *const *known = t->import ? import_params : export_params;
-	const char *q = t->req->query;
-	while (q && *q) {
-		size_t len = strcspn(q, "&");
-		size_t klen = strcspn(q, "=&");
-		bool ok = klen == 0;
-		for (size_t i = 0; !ok && known[i]; i++)
-			ok = strlen(known[i]) == klen && !strncmp(q, known[i], klen);
-		if (!ok) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "Unknown parameter %.*s", (int)(klen < 80 ? klen : 80),
-				 q);
-			fail_code(t, 400, "INTERNAL_ERROR", msg);
-			return -1;
-		}
-		q += len;
-		if (*q == '&')
-			q++;
-	}
-	return 0;
-}
-
 /* format=, chunked=, base= and the HTTP framing: what goes on is set in t;
  * else answered as xapi answers. */
 static int check_format(transfer *t)
 {
-	char *format = xd_http_query_get(t->req->query, "format");
-	char *chunked = xd_http_query_get(t->req->query, "chunked");
+	char *format = xd_http_query_get(t->x.req->query, "format");
+	char *chunked = xd_http_query_get(t->x.req->query, "chunked");
 	char msg[160];
 	int status = 0;
 	const char *why = NULL;
@@ -331,10 +130,10 @@ static int check_format(transfer *t)
 			why = "Cannot handle chunked VHD", status = 404;
 		t->chunked = true;
 	}
-	if (!status && t->import && t->req->chunked)
+	if (!status && t->import && t->x.req->chunked)
 		why = "Cannot handle encoding: chunked", status = 404; /* as xapi */
 	if (status) {
-		fail_code(t, status, "INTERNAL_ERROR", why ? why : msg);
+		xd_xreq_fail_code(&t->x, status, "INTERNAL_ERROR", why ? why : msg);
 		free(format);
 		free(chunked);
 		return -1;
@@ -344,50 +143,10 @@ static int check_format(transfer *t)
 	return 0;
 }
 
-/* task_id's task, if it names one: what goes wrong from here on (even
- * the credentials, as xapi) fails it. */
-static void given_task(transfer *t)
-{
-	char *given = xd_http_query_get(t->req->query, "task_id");
-	if (given && xd_db_exists(xd_dm_class("task"), given))
-		t->task = given;
-	else
-		free(given);
-}
-
-/* task_id's task, or a new one. */
-static int take_task(transfer *t)
-{
-	char *given = t->task ? NULL : xd_http_query_get(t->req->query, "task_id");
-	xd_error err = XD_ERROR_INIT;
-	if (t->task)
-		return 0;
-	if (given) {
-		if (!xd_db_exists(xd_dm_class("task"), given)) {
-			xd_error_set(&err, "HANDLE_INVALID", "task", given, NULL);
-			free(given);
-			fail(t, 404, &err);
-			xd_error_clear(&err);
-			return -1;
-		}
-		t->task = given;
-		return 0;
-	}
-	t->task = xd_task_create(t->session, t->import ? "Importing raw VDI" : "Exporting raw VDI",
-				 "", &err);
-	t->own_task = t->task != NULL;
-	if (!t->task) {
-		fail(t, 500, &err);
-		xd_error_clear(&err);
-		return -1;
-	}
-	return 0;
-}
-
 /* base=: a VDI of the same SR, for a VHD delta; answered if not. */
 static int check_base(transfer *t)
 {
-	char *name = xd_http_query_get(t->req->query, "base");
+	char *name = xd_http_query_get(t->x.req->query, "base");
 	if (!name)
 		return 0;
 	t->base = find_vdi(t, name);
@@ -396,7 +155,7 @@ static int check_base(transfer *t)
 		return -1;
 	if (t->format != FMT_VHD) {
 		/* a raw stream cannot say "unchanged": refused rather than sent whole */
-		fail_code(t, 400, "INTERNAL_ERROR", "base= needs format=vhd");
+		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "base= needs format=vhd");
 		return -1;
 	}
 	return 0;
@@ -406,52 +165,54 @@ static int check_base(transfer *t)
  * SR to make one in). */
 static int start(transfer *t)
 {
-	given_task(t);
-	if (check_credentials(t) < 0 || check_params(t) < 0 || check_format(t) < 0 ||
-	    take_task(t) < 0)
+	xd_xreq_given_task(&t->x);
+	if (xd_xreq_check_credentials(&t->x) < 0 ||
+	    xd_xreq_check_params(&t->x, t->import ? import_params : export_params) < 0 ||
+	    check_format(t) < 0 ||
+	    xd_xreq_take_task(&t->x, t->import ? "Importing raw VDI" : "Exporting raw VDI") < 0)
 		return -1;
-	char *name = xd_http_query_get(t->req->query, "vdi");
+	char *name = xd_http_query_get(t->x.req->query, "vdi");
 	if (name) {
 		t->vdi = find_vdi(t, name);
 		free(name);
 		return t->vdi ? check_base(t) : -1;
 	}
 	if (!t->import) {
-		fail_code(t, 400, "INTERNAL_ERROR", "Missing vdi query parameter");
+		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "Missing vdi query parameter");
 		return -1;
 	}
 	/* import without a VDI: a new one in sr_id / sr_uuid, of the body's size */
-	char *sr = xd_http_query_get(t->req->query, "sr_id");
+	char *sr = xd_http_query_get(t->x.req->query, "sr_id");
 	if (!sr) {
-		char *uuid = xd_http_query_get(t->req->query, "sr_uuid");
+		char *uuid = xd_http_query_get(t->x.req->query, "sr_uuid");
 		sr = uuid ? xd_db_ref_by_uuid(xd_dm_class("SR"), uuid) : NULL;
 		free(uuid);
 	}
 	xd_error err = XD_ERROR_INIT;
 	if (!sr) {
-		fail_code(t, 400, "VDI_MISSING", NULL); /* xapi: "Require an SR or VDI to import" */
+		xd_xreq_fail_code(&t->x, 400, "VDI_MISSING", NULL); /* xapi: "Require an SR or VDI to import" */
 		return -1;
 	}
 	if (t->format == FMT_VHD) {
 		free(sr);
-		fail_code(t, 400, "INTERNAL_ERROR",
+		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR",
 			  "Importing a VHD directly into an SR not yet supported"); /* as xapi */
 		return -1;
 	}
-	if (t->req->content_length < 0) {
+	if (t->x.req->content_length < 0) {
 		free(sr);
-		fail_code(t, 411, "INTERNAL_ERROR", "Not enough info supplied to import");
+		xd_xreq_fail_code(&t->x, 411, "INTERNAL_ERROR", "Not enough info supplied to import");
 		return -1;
 	}
 	xd_value *rec = xd_struct();
 	xd_struct_set_take(rec, "SR", xd_string(sr));
 	xd_struct_set_take(rec, "name_label", xd_string("Imported VDI"));
-	xd_struct_set_take(rec, "virtual_size", xd_int(t->req->content_length));
+	xd_struct_set_take(rec, "virtual_size", xd_int(t->x.req->content_length));
 	xd_struct_set_take(rec, "type", xd_string("user"));
-	t->vdi = xd_vdi_create_record(t->task, rec, &err);
+	t->vdi = xd_vdi_create_record(t->x.task, rec, &err);
 	free(sr);
 	if (!t->vdi) {
-		fail(t, status_of(&err), &err);
+		xd_xreq_fail(&t->x, xd_xreq_status_of(&err), &err);
 		xd_error_clear(&err);
 		return -1;
 	}
@@ -459,20 +220,6 @@ static int start(transfer *t)
 }
 
 /* ---- data ----------------------------------------------------------------------- */
-
-static int send_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* A raw body of total bytes from the start of the VDI. */
 static int import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)
@@ -506,14 +253,14 @@ static int do_import(transfer *t, xd_vdi_data *d, int64_t size, xd_error *err)
 {
 	xd_xfer_in in;
 	int rc;
-	xd_xfer_in_init(&in, t->req, t->task);
+	xd_xfer_in_init(&in, t->x.req, t->x.task);
 	if (t->format == FMT_VHD)
 		rc = xd_vhd_import(&in, d, size, t->vdi, err);
 	else if (t->chunked)
 		rc = xd_xfer_import_chunked(&in, d, size, t->vdi, err);
 	else
-		rc = import_raw(&in, d, t->req->content_length, err);
-	t->consumed = in.pos;
+		rc = import_raw(&in, d, t->x.req->content_length, err);
+	t->x.consumed = in.pos;
 	return rc;
 }
 
@@ -525,7 +272,7 @@ static void release(transfer *t, xd_vdi_data **d)
 	xd_vdi_data_close(*d);
 	*d = NULL;
 	if (t->attached)
-		xd_storage_vdi_detach(t->vdi, t->task);
+		xd_storage_vdi_detach(t->vdi, t->x.task);
 	t->attached = false;
 }
 
@@ -539,17 +286,17 @@ static void finish_export(void *ctx)
 	if (*t->base_data) {
 		xd_vdi_data_close(*t->base_data);
 		*t->base_data = NULL;
-		xd_storage_vdi_detach(t->base, t->task);
+		xd_storage_vdi_detach(t->base, t->x.task);
 	}
 	xd_value *result = xd_string("");
-	xd_task_complete(t->task, result);
+	xd_task_complete(t->x.task, result);
 	xd_value_free(result);
 	t->finished = true;
 }
 
 static void out_init(transfer *t, xd_xfer_out *out, int64_t total)
 {
-	*out = (xd_xfer_out){ .fd = t->req->fd, .task = t->task, .total = total,
+	*out = (xd_xfer_out){ .fd = t->x.req->fd, .task = t->x.task, .total = total,
 			      .before_end = finish_export, .ctx = t };
 }
 
@@ -562,7 +309,7 @@ static int export_raw(transfer *t, xd_xfer_out *out, xd_vdi_data **d, int64_t to
 	int rc = -1;
 	if (!buf)
 		abort();
-	xd_vdi_progress_init(&prog, t->task, 0.0, 1.0, total);
+	xd_vdi_progress_init(&prog, t->x.task, 0.0, 1.0, total);
 	while (off < total) {
 		int64_t want = total - off < (int64_t)XD_VDI_DATA_CHUNK ? total - off
 								       : (int64_t)XD_VDI_DATA_CHUNK;
@@ -596,10 +343,10 @@ static int export_head(transfer *t, int64_t length)
 			 "Content-Disposition: attachment; filename=\"%s.%s\"\r\n"
 			 "task-id: %s\r\nConnection: close\r\n\r\n",
 			 length, t->format == FMT_VHD ? "application/vhd" : "application/octet-stream",
-			 uuid ? uuid->u.s : "vdi", t->format == FMT_VHD ? "vhd" : "raw", t->task);
+			 uuid ? uuid->u.s : "vdi", t->format == FMT_VHD ? "vhd" : "raw", t->x.task);
 	xd_value_free(uuid);
-	t->answered = true;
-	return send_all(t->req->fd, head, (size_t)n);
+	t->x.answered = true;
+	return xd_xreq_send_all(t->x.req->fd, head, (size_t)n);
 }
 
 /* The VHD export: the plan (which blocks), the head, the blocks. */
@@ -608,9 +355,9 @@ static int export_vhd(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t 
 {
 	xd_xfer_out out;
 	int rc = -1;
-	xd_vhd_plan *plan = xd_vhd_plan_make(*d, *base, size, t->task, err);
+	xd_vhd_plan *plan = xd_vhd_plan_make(*d, *base, size, t->x.task, err);
 	if (!plan) {
-		fail(t, status_of(err), err);
+		xd_xreq_fail(&t->x, xd_xreq_status_of(err), err);
 		return -1;
 	}
 	if (export_head(t, xd_vhd_plan_bytes(plan)) < 0) {
@@ -623,8 +370,8 @@ static int export_vhd(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t 
 	xd_value_free(uuid);
 out:
 	xd_vhd_plan_free(plan);
-	if (rc < 0 && t->answered)
-		fail(t, 500, err); /* the task only: the answer has started */
+	if (rc < 0 && t->x.answered)
+		xd_xreq_fail(&t->x, 500, err); /* the task only: the answer has started */
 	return rc;
 }
 
@@ -642,7 +389,7 @@ static int do_export(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t s
 		if (export_head(t, size) < 0 || export_raw(t, &out, d, size, err) < 0) {
 			if (!err->code)
 				xd_error_setf(err, "VDI_IO_ERROR", "the client went away");
-			fail(t, 500, err); /* the task only: the answer has started */
+			xd_xreq_fail(&t->x, 500, err); /* the task only: the answer has started */
 			return -1;
 		}
 	}
@@ -652,13 +399,13 @@ static int do_export(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t s
 /* The base of a delta, attached read-only beside the VDI. */
 static xd_vdi_data *open_base(transfer *t, int64_t size, xd_error *err)
 {
-	char *uri = xd_storage_vdi_attach(t->base, false, "export", t->task, err);
+	char *uri = xd_storage_vdi_attach(t->base, false, "export", t->x.task, err);
 	if (!uri)
 		return NULL;
 	xd_vdi_data *b = xd_vdi_data_open(uri, false, err);
 	free(uri);
 	if (!b) {
-		xd_storage_vdi_detach(t->base, t->task);
+		xd_storage_vdi_detach(t->base, t->x.task);
 		return NULL;
 	}
 	(void)size;
@@ -667,7 +414,9 @@ static xd_vdi_data *open_base(transfer *t, int64_t size, xd_error *err)
 
 static void run_transfer(const xd_http_request *req, bool import)
 {
-	transfer t = { .req = req, .import = import };
+	transfer t = { .import = import };
+	xd_xreq_init(&t.x, req, import, import ? "import_raw_vdi" : "export_raw_vdi",
+		     import ? "VDI.import" : "VDI.export_raw");
 	xd_error err = XD_ERROR_INIT;
 	xd_value *rec = NULL;
 	char *uri = NULL;
@@ -679,14 +428,14 @@ static void run_transfer(const xd_http_request *req, bool import)
 	if (import && t.format == FMT_RAW && !t.chunked) {
 		int64_t total = req->content_length;
 		if (total < 0) {
-			fail_code(&t, 411, "INTERNAL_ERROR", "Content-Length is required");
+			xd_xreq_fail_code(&t.x, 411, "INTERNAL_ERROR", "Content-Length is required");
 			goto out;
 		}
 		if (total > size) {
 			char want[32];
 			snprintf(want, sizeof(want), "%" PRId64, total);
 			xd_error_set(&err, "VDI_TOO_SMALL", t.vdi, want, NULL);
-			fail(&t, 400, &err);
+			xd_xreq_fail(&t.x, 400, &err);
 			goto out;
 		}
 	}
@@ -694,12 +443,12 @@ static void run_transfer(const xd_http_request *req, bool import)
 		char max[32];
 		snprintf(max, sizeof(max), "%" PRId64, XD_VHD_MAX_SIZE);
 		xd_error_set(&err, "VDI_TOO_LARGE", t.vdi, max, NULL);
-		fail(&t, 500, &err);
+		xd_xreq_fail(&t.x, 500, &err);
 		goto out;
 	}
-	uri = xd_storage_vdi_attach(t.vdi, import, import ? "import" : "export", t.task, &err);
+	uri = xd_storage_vdi_attach(t.vdi, import, import ? "import" : "export", t.x.task, &err);
 	if (!uri) {
-		fail(&t, status_of(&err), &err);
+		xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);
 		goto out;
 	}
 	t.attached = true;
@@ -707,33 +456,33 @@ static void run_transfer(const xd_http_request *req, bool import)
 	if (!d || xd_vdi_data_size(d) < size) {
 		if (d)
 			xd_error_setf(&err, "VDI_IO_ERROR", "the datapath %s is smaller than the VDI", uri);
-		fail(&t, 500, &err);
+		xd_xreq_fail(&t.x, 500, &err);
 		goto detach;
 	}
 	if (t.base && !(base = open_base(&t, size, &err))) {
-		fail(&t, status_of(&err), &err);
+		xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);
 		goto detach;
 	}
 	xd_info("%s: VDI %s%s%s, %s%s (task %s)", import ? "import_raw_vdi" : "export_raw_vdi",
 		t.vdi, t.base ? " against base " : "", t.base ? t.base : "",
-		t.format == FMT_VHD ? "vhd" : "raw", t.chunked ? " chunked" : "", t.task);
+		t.format == FMT_VHD ? "vhd" : "raw", t.chunked ? " chunked" : "", t.x.task);
 	if (import) {
 		if (do_import(&t, d, size, &err) < 0) {
-			fail(&t, status_of(&err), &err);
+			xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);
 			goto detach;
 		}
 		release(&t, &d);
 		/* the task ends before the client hears of it */
 		xd_value *result = xd_string(t.vdi);
-		xd_task_complete(t.task, result);
+		xd_task_complete(t.x.task, result);
 		xd_value_free(result);
 		char head[256];
 		int n = snprintf(head, sizeof(head),
 				 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\ntask-id: %s\r\n"
 				 "Connection: close\r\n\r\n",
-				 t.task);
-		send_all(req->fd, head, (size_t)n);
-		t.answered = true;
+				 t.x.task);
+		xd_xreq_send_all(req->fd, head, (size_t)n);
+		t.x.answered = true;
 		goto out;
 	}
 	if (do_export(&t, &d, &base, size, &err) == 0) {
@@ -744,7 +493,7 @@ static void run_transfer(const xd_http_request *req, bool import)
 detach:
 	if (base) {
 		xd_vdi_data_close(base);
-		xd_storage_vdi_detach(t.base, t.task);
+		xd_storage_vdi_detach(t.base, t.x.task);
 	}
 	release(&t, &d);
 out:
@@ -753,8 +502,7 @@ out:
 	free(uri);
 	free(t.vdi);
 	free(t.base);
-	free(t.task);
-	free(t.session);
+	xd_xreq_clear(&t.x);
 }
 
 static void h_import(const xd_http_request *req)
