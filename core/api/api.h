@@ -13,6 +13,9 @@ void xd_api_pbd_register(void);
 void xd_api_vdi_register(void);
 /* PUT /import_raw_vdi, GET /export_raw_vdi (http.h routes). */
 void xd_api_vdi_http_register(void);
+/* GET /export, /export_metadata (vm_export.c); PUT /import (vm_import.c): XVAs. */
+void xd_api_vm_export_register(void);
+void xd_api_vm_import_register(void);
 void xd_api_devices_register(void);
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 

@@ -133,7 +133,7 @@ void xd_xreq_fail(xd_xreq *t, int status, const xd_error *err)
 				 "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\nContent-Type: text/plain\r\n"
 				 "%sConnection: close\r\n\r\n",
 				 status,
-				 status == 400 ? "Bad Request" : status == 401 ? "Unauthorised"
+				 status == 400 ? "Bad Request" : status == 401 ? "Unauthorised" : status == 403 ? "Forbidden"
 				 : status == 404 ? "Not Found" : status == 409 ? "Conflict"
 				 : status == 411 ? "Length Required" : "Internal Error",
 				 body.len, extra);

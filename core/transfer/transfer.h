@@ -103,4 +103,44 @@ int xd_vhd_export(const xd_vhd_plan *p, xd_vdi_data *src, xd_xfer_out *out, cons
  * d (size bytes). A VHD larger than size: VDI_TOO_SMALL [vdi, its size]. */
 int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi, xd_error *err);
 
+/* ---- tar, XVA --------------------------------------------------------------------- */
+
+/* An XVA cuts each disk in chunks of this size (xapi's stream_vdi.ml). */
+#define XD_XVA_CHUNK ((int64_t)1 << 20)
+
+typedef struct xd_tar_member {
+	char name[256];
+	int64_t size;
+} xd_tar_member;
+
+#define XD_TAR_BLOCK 512
+/* The ustar header (XD_TAR_BLOCK bytes) of a member of len bytes. */
+void xd_tar_header(unsigned char *h, const char *name, size_t len);
+/* One member (a ustar header, the data, the padding). */
+int xd_tar_write(xd_xfer_out *out, const char *name, const void *data, size_t len,
+		 xd_error *err);
+/* The end of the archive (two zero blocks). */
+int xd_tar_write_end(xd_xfer_out *out, xd_error *err);
+/* The next member's header: 1 and *m, 0 at the end of the archive, -1 with
+ * err (IMPORT_ERROR_PREMATURE_EOF when the stream ends first,
+ * IMPORT_ERROR [why] for a malformed header). */
+int xd_tar_next(xd_xfer_in *in, xd_tar_member *m, xd_error *err);
+/* The member's data (len == m->size) and its padding. */
+int xd_tar_read(xd_xfer_in *in, const xd_tar_member *m, void *buf, xd_error *err);
+int xd_tar_skip(xd_xfer_in *in, const xd_tar_member *m, xd_error *err);
+
+/* Writes the disk d (size bytes) as prefix/00000000, prefix/00000001 ...
+ * members of XD_XVA_CHUNK bytes, each followed by prefix/<n>.xxhash (its
+ * XXH64 in 16 upper-case hex digits), as xapi's stream_vdi.ml: chunks that
+ * read as zeros are left out but for the first and the last. prog gets
+ * *done (bytes of disks gone through) as it goes. */
+int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char *prefix,
+		     xd_vdi_progress *prog, int64_t *done, xd_error *err);
+/* The data member m (prefix/<n>) whose header was read: its data is written
+ * at n * XD_XVA_CHUNK in d (size bytes), then the checksum member that must
+ * follow is read and compared (.xxhash; a mismatch is
+ * IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless force). */
+int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix,
+		      xd_vdi_data *d, int64_t size, bool force, xd_error *err);
+
 #endif
