@@ -452,6 +452,7 @@ static void h_import(const xd_http_request *req)
 		else
 			undo(&im);
 		xd_xreq_fail(&im.x, 500, &err);
+		xd_xreq_drain(&im.x);
 		goto out;
 	}
 	/* what follows the end of the archive (tar pads to its record size) */

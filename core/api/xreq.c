@@ -82,7 +82,7 @@ int xd_xreq_status_of(const xd_error *err)
  * then read and drop what the client still sends for a while (at most 64
  * MiB or 2 s), so that closing does not reset the connection before the
  * client read the answer. */
-static void linger(xd_xreq *t)
+void xd_xreq_drain(xd_xreq *t)
 {
 	int64_t have = t->consumed > (int64_t)t->req->body_prefix_len ? t->consumed
 									 : (int64_t)t->req->body_prefix_len;
@@ -142,7 +142,7 @@ void xd_xreq_fail(xd_xreq *t, int status, const xd_error *err)
 			send(t->req->fd, body.data, body.len, MSG_NOSIGNAL);
 		}
 		t->answered = true;
-		linger(t);
+		xd_xreq_drain(t);
 	}
 	xd_strbuf_free(&body);
 }

@@ -43,6 +43,12 @@ int xd_xreq_status_of(const xd_error *err);
 void xd_xreq_fail(xd_xreq *t, int status, const xd_error *err);
 void xd_xreq_fail_code(xd_xreq *t, int status, const char *code, const char *param);
 
+/* After an answer to a PUT whose body was not all read: stops sending and
+ * reads and drops what the client still sends for a while (at most 64 MiB
+ * or 2 s), so that closing does not reset the connection before the
+ * client read the answer. */
+void xd_xreq_drain(xd_xreq *t);
+
 /* 0 if the request may go on; else answered 401. */
 int xd_xreq_check_credentials(xd_xreq *t);
 /* 0 if every query parameter is in known (NULL-terminated); else 400

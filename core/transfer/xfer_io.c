@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "tasks/tasks.h"
 #include "transfer.h"
@@ -216,6 +217,8 @@ int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
 		if (r == 0)
 			continue;
 		ssize_t n = send(out->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == ENOTSOCK) /* a pipe (to a compressor) */
+			n = write(out->fd, p, len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (n <= 0) {

@@ -306,6 +306,6 @@ class ErrorTest(XvaTestCase):
             status, _, body = self.http("GET", "/export", {"ref": vm,
                                                            "session_id": self.session.handle})
             self.assertEqual((status, body.decode()),
-                             (500, "VM_BAD_POWER_STATE %s halted running\n" % vm))
+                             (500, "VM_BAD_POWER_STATE %s halted, suspended running\n" % vm))
         finally:
             self.x.VM.hard_shutdown(vm)
