@@ -1,8 +1,8 @@
 /* xe_transfer.c - the xe commands that move data over xapid's HTTP paths,
  * with upstream xe's names and parameters:
  *
- *   vdi-import uuid= filename= [format=raw|vhd]          PUT /import_raw_vdi
- *   vdi-export uuid= filename= [format=raw|vhd] [base=]  GET /export_raw_vdi
+ *   vdi-import uuid= filename= [format=raw|vhd|qcow2]          PUT /import_raw_vdi
+ *   vdi-export uuid= filename= [format=raw|vhd|qcow2] [base=]  GET /export_raw_vdi
  *   vm-export  vm=|uuid= filename= [compress=] [metadata=true]  GET /export
  *   vm-import  filename= [sr-uuid=] [force=] [preserve=]       PUT /import
  *
@@ -432,10 +432,10 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 const xe_named_cmd xe_transfer_cmds[] = {
 	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
 	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
-	  "disk) or vhd (the sectors a dynamic or differencing VHD holds, over the VDI)." },
+	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI) or qcow2." },
 	{ "vdi-export", cmd_vdi_export, "uuid filename", "format base",
-	  "Writes the VDI into the file: format raw (default) or vhd; with base (the uuid of "
-	  "another VDI) a VHD of the blocks that differ from it." },
+	  "Writes the VDI into the file: format raw (default), vhd or qcow2; with base (the "
+	  "uuid of another VDI) a VHD of the blocks that differ from it." },
 	{ "vm-export", cmd_vm_export, "vm filename", "uuid compress metadata",
 	  "Writes the halted VM with its disks as an XVA into the file (compress=true|gzip|zstd); "
 	  "metadata=true: its records only." },

@@ -55,7 +55,9 @@
 
 /* ---- one transfer ------------------------------------------------------------ */
 
-typedef enum { FMT_RAW, FMT_VHD } disk_format;
+typedef enum { FMT_RAW, FMT_VHD, FMT_QCOW2 } disk_format;
+
+static const char *const format_names[] = { "raw", "vhd", "qcow2" };
 
 typedef struct transfer {
 	xd_xreq x;          /* the request, its credentials and task */
@@ -114,8 +116,11 @@ static int check_format(transfer *t)
 		t->format = FMT_RAW;
 	} else if (!strcasecmp(format, "vhd")) {
 		t->format = FMT_VHD;
-	} else if (!strcasecmp(format, "tar") || !strcasecmp(format, "qcow2")) {
-		snprintf(msg, sizeof(msg), "format %.40s is not supported here: raw or vhd", format);
+	} else if (!strcasecmp(format, "qcow2")) {
+		t->format = FMT_QCOW2;
+	} else if (!strcasecmp(format, "tar")) {
+		snprintf(msg, sizeof(msg), "format %.40s is not supported here: raw, vhd or qcow2",
+			 format);
 		status = 400;
 	} else {
 		snprintf(msg, sizeof(msg), "Unknown format %.80s", format);
@@ -193,10 +198,12 @@ static int start(transfer *t)
 		xd_xreq_fail_code(&t->x, 400, "VDI_MISSING", NULL); /* xapi: "Require an SR or VDI to import" */
 		return -1;
 	}
-	if (t->format == FMT_VHD) {
+	if (t->format != FMT_RAW) {
 		free(sr);
 		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR",
-			  "Importing a VHD directly into an SR not yet supported"); /* as xapi */
+				  t->format == FMT_VHD
+					  ? "Importing a VHD directly into an SR not yet supported"
+					  : "Importing a QCOW2 directly into an SR not yet supported"); /* as xapi */
 		return -1;
 	}
 	if (t->x.req->content_length < 0) {
@@ -221,34 +228,6 @@ static int start(transfer *t)
 
 /* ---- data ----------------------------------------------------------------------- */
 
-/* A raw body of total bytes from the start of the VDI. */
-static int import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)
-{
-	char *buf = malloc(XD_VDI_DATA_CHUNK);
-	int64_t off = 0;
-	xd_vdi_progress prog;
-	int rc = -1;
-	if (!buf)
-		abort();
-	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, total);
-	while (off < total) {
-		size_t n = total - off < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)(total - off)
-								    : XD_VDI_DATA_CHUNK;
-		if (xd_xfer_read(in, buf, n, "the raw disk", err) < 0)
-			goto out;
-		/* zeros become holes: an import keeps the VDI sparse */
-		if (xd_vdi_data_is_zero(buf, n) ? xd_vdi_data_zero(d, n, off, err) < 0
-						: xd_vdi_data_write(d, buf, n, off, err) < 0)
-			goto out;
-		off += (int64_t)n;
-		xd_vdi_progress_update(&prog, off);
-	}
-	rc = xd_vdi_data_flush(d, err);
-out:
-	free(buf);
-	return rc;
-}
-
 static int do_import(transfer *t, xd_vdi_data *d, int64_t size, xd_error *err)
 {
 	xd_xfer_in in;
@@ -259,7 +238,7 @@ static int do_import(transfer *t, xd_vdi_data *d, int64_t size, xd_error *err)
 	else if (t->chunked)
 		rc = xd_xfer_import_chunked(&in, d, size, t->vdi, err);
 	else
-		rc = import_raw(&in, d, t->x.req->content_length, err);
+		rc = xd_xfer_import_raw(&in, d, t->x.req->content_length, err);
 	t->x.consumed = in.pos;
 	return rc;
 }
@@ -342,8 +321,11 @@ static int export_head(transfer *t, int64_t length)
 			 "Content-Type: %s\r\n"
 			 "Content-Disposition: attachment; filename=\"%s.%s\"\r\n"
 			 "task-id: %s\r\nConnection: close\r\n\r\n",
-			 length, t->format == FMT_VHD ? "application/vhd" : "application/octet-stream",
-			 uuid ? uuid->u.s : "vdi", t->format == FMT_VHD ? "vhd" : "raw", t->x.task);
+			 length,
+			 t->format == FMT_VHD	  ? "application/vhd"
+			 : t->format == FMT_QCOW2 ? "application/x-qemu-disk"
+						  : "application/octet-stream",
+			 uuid ? uuid->u.s : "vdi", format_names[t->format], t->x.task);
 	xd_value_free(uuid);
 	t->x.answered = true;
 	return xd_xreq_send_all(t->x.req->fd, head, (size_t)n);
@@ -412,6 +394,51 @@ static xd_vdi_data *open_base(transfer *t, int64_t size, xd_error *err)
 	return b;
 }
 
+static int qcow2_head(void *ctx, int64_t length)
+{
+	return export_head(ctx, length);
+}
+
+/* format=qcow2 both ways, through qemu-img (transfer.h). */
+static void run_qcow2(transfer *t, const char *uri, int64_t size)
+{
+	xd_error err = XD_ERROR_INIT;
+	xd_vdi_data *none = NULL;
+	xd_info("%s: VDI %s, qcow2 (task %s)", t->import ? "import_raw_vdi" : "export_raw_vdi",
+		t->vdi, t->x.task);
+	if (t->import) {
+		xd_xfer_in in;
+		xd_xfer_in_init(&in, t->x.req, t->x.task);
+		int rc = xd_qcow2_import(&in, uri, size, t->vdi, &err);
+		t->x.consumed = in.pos;
+		if (rc < 0) {
+			xd_xreq_fail(&t->x, xd_xreq_status_of(&err), &err);
+		} else {
+			release(t, &none);
+			xd_value *result = xd_string(t->vdi);
+			xd_task_complete(t->x.task, result);
+			xd_value_free(result);
+			char head[256];
+			int n = snprintf(head, sizeof(head),
+					 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\ntask-id: %s\r\n"
+					 "Connection: close\r\n\r\n",
+					 t->x.task);
+			xd_xreq_send_all(t->x.req->fd, head, (size_t)n);
+			t->x.answered = true;
+		}
+	} else {
+		xd_xfer_out out;
+		t->data = &none;
+		t->base_data = &none;
+		out_init(t, &out, INT64_MAX);
+		if (xd_qcow2_export(uri, &out, qcow2_head, t, t->x.task, &err) < 0)
+			xd_xreq_fail(&t->x, t->x.answered ? 500 : xd_xreq_status_of(&err), &err);
+		else if (!t->finished)
+			finish_export(t);
+	}
+	xd_error_clear(&err);
+}
+
 static void run_transfer(const xd_http_request *req, bool import)
 {
 	transfer t = { .import = import };
@@ -452,6 +479,12 @@ static void run_transfer(const xd_http_request *req, bool import)
 		goto out;
 	}
 	t.attached = true;
+	if (t.format == FMT_QCOW2) {
+		/* qemu-img opens the datapath itself (not here too: an NBD
+		 * server may take one client) */
+		run_qcow2(&t, uri, size);
+		goto detach;
+	}
 	d = xd_vdi_data_open(uri, import, &err);
 	if (!d || xd_vdi_data_size(d) < size) {
 		if (d)
@@ -465,7 +498,7 @@ static void run_transfer(const xd_http_request *req, bool import)
 	}
 	xd_info("%s: VDI %s%s%s, %s%s (task %s)", import ? "import_raw_vdi" : "export_raw_vdi",
 		t.vdi, t.base ? " against base " : "", t.base ? t.base : "",
-		t.format == FMT_VHD ? "vhd" : "raw", t.chunked ? " chunked" : "", t.x.task);
+		format_names[t.format], t.chunked ? " chunked" : "", t.x.task);
 	if (import) {
 		if (do_import(&t, d, size, &err) < 0) {
 			xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);

@@ -74,6 +74,12 @@ int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err);
 
 /* ---- raw, chunked --------------------------------------------------------------- */
 
+/* Writes len bytes at off, a run of zeros as a hole (imports keep VDIs
+ * sparse). */
+int xd_xfer_put(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_error *err);
+/* A raw body of total bytes written from the start of d. */
+int xd_xfer_import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err);
+
 /* Reads the sparse chunked stream into d (size bytes: a chunk beyond is
  * VDI_TOO_SMALL [vdi, end]). Progress goes to the task by the stream's
  * bytes when the body's length is known. */
@@ -102,6 +108,20 @@ int xd_vhd_export(const xd_vhd_plan *p, xd_vdi_data *src, xd_xfer_out *out, cons
 /* Reads a dynamic or differencing VHD and writes its allocated sectors into
  * d (size bytes). A VHD larger than size: VDI_TOO_SMALL [vdi, its size]. */
 int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi, xd_error *err);
+
+/* ---- qcow2 (xfer_qcow2.c) -------------------------------------------------------- */
+
+/* The VDI at the datapath uri (not open elsewhere meanwhile) converted to
+ * qcow2 by qemu-img into a staging file ($TMPDIR, default /var/tmp), then
+ * head(ctx, its length) is called (the HTTP head) and the file is written
+ * to out. Progress: 0.5 when converted, then by bytes sent. */
+int xd_qcow2_export(const char *uri, xd_xfer_out *out, int (*head)(void *ctx, int64_t length),
+		    void *ctx, const char *task, xd_error *err);
+/* The body (a qcow2 image) spooled to a staging file, then converted by
+ * qemu-img onto the datapath uri (size bytes: a larger image is
+ * VDI_TOO_SMALL [vdi, its size]; not a qcow2: VDI_IO_ERROR). */
+int xd_qcow2_import(xd_xfer_in *in, const char *uri, int64_t size, const char *vdi,
+		    xd_error *err);
 
 /* ---- tar, XVA --------------------------------------------------------------------- */
 

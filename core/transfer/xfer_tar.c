@@ -276,8 +276,7 @@ int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix
 		goto out;
 	}
 	size_t len = (size_t)m->size;
-	if (xd_vdi_data_is_zero(buf, len) ? xd_vdi_data_zero(d, len, off, err) < 0
-					  : xd_vdi_data_write(d, buf, len, off, err) < 0)
+	if (xd_xfer_put(d, buf, len, off, err) < 0)
 		goto out;
 	rc = 0;
 out:

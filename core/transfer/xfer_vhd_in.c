@@ -58,8 +58,7 @@ static int write_block(xd_vdi_data *d, const unsigned char *bitmap, const char *
 		if (off < end) {
 			size_t len = (size_t)(end - off);
 			const char *p = data + (size_t)s * VHD_SECTOR;
-			if (xd_vdi_data_is_zero(p, len) ? xd_vdi_data_zero(d, len, off, err) < 0
-							: xd_vdi_data_write(d, p, len, off, err) < 0)
+			if (xd_xfer_put(d, p, len, off, err) < 0)
 				return -1;
 		}
 		s = e;

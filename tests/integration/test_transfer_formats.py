@@ -184,8 +184,11 @@ class RefusalTest(FormatTestCase):
                         ["INTERNAL_ERROR", "Unknown parameter frobnicate"])
         self.put_failed({"vdi": vdi, "base": vdi}, body, 400,
                         ["INTERNAL_ERROR", "Unknown parameter base"])
-        self.put_failed({"vdi": vdi, "format": "qcow2"}, body, 400,
-                        ["INTERNAL_ERROR", "format qcow2 is not supported here: raw or vhd"])
+        self.put_failed({"vdi": vdi, "format": "tar"}, body, 400,
+                        ["INTERNAL_ERROR", "format tar is not supported here: raw, vhd or qcow2"])
+        self.put_failed({"sr_id": self.sr, "format": "qcow2"}, body, 400,
+                        ["INTERNAL_ERROR",
+                         "Importing a QCOW2 directly into an SR not yet supported"])
         self.put_failed({"sr_id": self.sr, "format": "vhd"}, body, 400,
                         ["INTERNAL_ERROR",
                          "Importing a VHD directly into an SR not yet supported"])
@@ -347,6 +350,45 @@ class VhdTest(FormatTestCase):
         self.assertEqual(status, 400, text)
         self.assertEqual(self.x.task.get_error_info(task),
                          ["VDI_TOO_SMALL", target, str(16 * MIB)])
+
+
+class Qcow2Test(FormatTestCase):
+    """format=qcow2 through qemu-img (staged): checked with qemu-img."""
+
+    def test_export_and_import(self):
+        size = 24 * MIB
+        image = sparse_image(size, {MIB: pattern(3 * MIB, 45), 20 * MIB: pattern(4096, 46)})
+        vdi = self.create_vdi(self.sr, size)
+        self.import_raw(vdi, image)
+        status, headers, body = self.get({"vdi": vdi, "format": "qcow2"})
+        self.assertEqual(status, 200, body[:200])
+        self.assertEqual(headers["content-type"], "application/x-qemu-disk")
+        self.assertEqual(int(headers["content-length"]), len(body))
+        self.assertTrue(body.startswith(b"QFI\xfb"))
+        self.assertLess(len(body), 8 * MIB)   # the holes are not in it
+        src, dst = self.path("x.qcow2"), self.path("x.raw")
+        with open(src, "wb") as f:
+            f.write(body)
+        subprocess.run(["qemu-img", "convert", "-f", "qcow2", "-O", "raw", src, dst], check=True)
+        with open(dst, "rb") as f:
+            self.assertTrue(f.read() == image)
+        # back into another VDI (its old data overwritten: the image is whole)
+        other = self.create_vdi(self.sr, size)
+        self.import_raw(other, pattern(size, 47))
+        task = self.x.task.create("it-qcow2-import", "")
+        status, _, text = self.put({"vdi": other, "format": "qcow2", "task_id": task}, body)
+        self.assertEqual(status, 200, text)
+        self.assertEqual(self.x.task.get_status(task), "success")
+        self.assertTrue(self.export_raw(other) == image)
+        # an image larger than the VDI, and not an image
+        small = self.create_vdi(self.sr, 8 * MIB)
+        self.put_failed({"vdi": small, "format": "qcow2"}, body, 400,
+                        ["VDI_TOO_SMALL", small, str(size)])
+        task = self.x.task.create("it-qcow2-bad", "")
+        status, _, text = self.put({"vdi": small, "format": "qcow2", "task_id": task},
+                                   b"not qcow2" * 100)
+        self.assertEqual(status, 500, text)
+        self.assertEqual(self.x.task.get_error_info(task), ["VDI_IO_ERROR", "not a qcow2 image"])
 
 
 class CancelTest(FormatTestCase):

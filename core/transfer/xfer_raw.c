@@ -1,4 +1,5 @@
-/* xfer_chunked.c - xapi's sparse "chunked" raw encoding, import side
+/* xfer_raw.c - raw imports: a plain body written from the start of the
+ * disk, and xapi's sparse "chunked" raw encoding
  * (vhd-tool's serve_chunked_to_raw): per chunk a 12-byte header, a
  * little-endian u64 offset and u32 length, then that many bytes to write at
  * the offset; the header {0, 0} ends the stream. Every header is checked
@@ -25,6 +26,37 @@ static uint64_t le64(const unsigned char *p)
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int xd_xfer_put(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_error *err)
+{
+	/* zeros become holes: an import keeps the VDI sparse */
+	return xd_vdi_data_is_zero(buf, len) ? xd_vdi_data_zero(d, len, off, err)
+					     : xd_vdi_data_write(d, buf, len, off, err);
+}
+
+int xd_xfer_import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)
+{
+	char *buf = malloc(XD_VDI_DATA_CHUNK);
+	int64_t off = 0;
+	xd_vdi_progress prog;
+	int rc = -1;
+	if (!buf)
+		abort();
+	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, total);
+	while (off < total) {
+		size_t n = total - off < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)(total - off)
+								    : XD_VDI_DATA_CHUNK;
+		if (xd_xfer_read(in, buf, n, "the raw disk", err) < 0 ||
+		    xd_xfer_put(d, buf, n, off, err) < 0)
+			goto out;
+		off += (int64_t)n;
+		xd_vdi_progress_update(&prog, off);
+	}
+	rc = xd_vdi_data_flush(d, err);
+out:
+	free(buf);
+	return rc;
 }
 
 int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
@@ -59,8 +91,7 @@ int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const c
 			size_t n = left < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)left : XD_VDI_DATA_CHUNK;
 			if (xd_xfer_read(in, buf, n, "a chunk's data", err) < 0)
 				goto out;
-			if (xd_vdi_data_is_zero(buf, n) ? xd_vdi_data_zero(d, n, at, err) < 0
-							: xd_vdi_data_write(d, buf, n, at, err) < 0)
+			if (xd_xfer_put(d, buf, n, at, err) < 0)
 				goto out;
 			at += (int64_t)n;
 			left -= (int64_t)n;
