@@ -13,7 +13,7 @@
  *                  Ref:<id>/<8 digits> chunks of 1 MiB with a .checksum each
  *
  * A stream in is the body of an HTTP request read through xd_xfer_in
- * (bounded by its Content-Length, or HTTP chunked); a stream out is a
+ * (bounded by its Content-Length, or until the client closes); a stream out is a
  * socket written through xd_xfer_out. Both watch a task: a cancel stops a
  * transfer within a second with TASK_CANCELLED [task], even while the
  * client sends or reads nothing. Malformed streams are VDI_IO_ERROR [why]
@@ -40,9 +40,6 @@ typedef struct xd_xfer_in {
 	const char *prefix;    /* body bytes the HTTP layer read already */
 	size_t prefix_len, prefix_used;
 	int64_t limit;         /* body bytes announced; -1: until the client closes */
-	bool http_chunked;     /* Transfer-Encoding: chunked */
-	int64_t chunk_left;    /* of the current HTTP chunk; -1 when the body ended,
-				  -2 before the first */
 	int64_t pos;           /* stream bytes consumed */
 	const char *task;      /* may be NULL */
 } xd_xfer_in;

@@ -1,7 +1,8 @@
 /* xfer_io.c - the byte streams of a transfer: an HTTP request's body in
  * (Content-Length bounded, HTTP chunked, or until the client closes) and a
  * socket out, both waking every 200 ms to see whether the task was
- * cancelled: a stalled client does not hold a cancelled transfer. */
+ * cancelled: a stalled client does not hold a cancelled transfer. (An HTTP
+ * chunked body is refused by every data path, as xapi refuses it.) */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -13,8 +14,6 @@
 #include "transfer.h"
 
 #define XD_XFER_POLL_MS 200
-/* chunk_left before the first HTTP chunk's size line is read */
-#define XD_XFER_BEFORE_FIRST_CHUNK (-2)
 
 void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *task)
 {
@@ -22,9 +21,7 @@ void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *tas
 	in->fd = req->fd;
 	in->prefix = req->body_prefix;
 	in->prefix_len = req->body_prefix_len;
-	in->limit = req->chunked ? -1 : req->content_length;
-	in->http_chunked = req->chunked;
-	in->chunk_left = XD_XFER_BEFORE_FIRST_CHUNK;
+	in->limit = req->content_length;
 	in->task = task;
 }
 
@@ -37,8 +34,7 @@ static int cancelled(const char *task, xd_error *err)
 	return 0;
 }
 
-/* Raw bytes of the connection: the prefix first, then the socket. 0 at
- * EOF. */
+/* Bytes of the connection: the prefix first, then the socket. 0 at EOF. */
 static int64_t wire_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 {
 	if (in->prefix_used < in->prefix_len) {
@@ -69,82 +65,11 @@ static int64_t wire_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 	}
 }
 
-/* One byte of the wire (HTTP chunk framing is parsed a byte at a time:
- * the lines are short). */
-static int wire_byte(xd_xfer_in *in, char *c, xd_error *err)
-{
-	int64_t n = wire_read(in, c, 1, err);
-	if (n < 0)
-		return -1;
-	if (n == 0) {
-		xd_error_setf(err, "VDI_IO_ERROR", "the HTTP chunked body was cut short");
-		return -1;
-	}
-	return 0;
-}
-
-/* The next HTTP chunk's size line (and the CRLF ending the one before). */
-static int next_http_chunk(xd_xfer_in *in, bool first, xd_error *err)
-{
-	char line[80];
-	size_t n = 0;
-	char c;
-	if (!first) {
-		char crlf[2];
-		if (wire_byte(in, &crlf[0], err) < 0 || wire_byte(in, &crlf[1], err) < 0)
-			return -1;
-		if (crlf[0] != '\r' || crlf[1] != '\n')
-			return xd_error_setf(err, "VDI_IO_ERROR", "malformed HTTP chunk framing"), -1;
-	}
-	for (;;) {
-		if (wire_byte(in, &c, err) < 0)
-			return -1;
-		if (c == '\n')
-			break;
-		if (n + 1 >= sizeof(line))
-			return xd_error_setf(err, "VDI_IO_ERROR", "HTTP chunk size line too long"), -1;
-		line[n++] = c;
-	}
-	line[n] = 0;
-	char *end;
-	errno = 0;
-	long long size = strtoll(line, &end, 16);
-	if (end == line || errno || size < 0 || (*end && *end != '\r' && *end != ';'))
-		return xd_error_setf(err, "VDI_IO_ERROR", "malformed HTTP chunk size"), -1;
-	if (size == 0) {
-		/* the last chunk: trailers up to an empty line */
-		size_t len = 0;
-		for (;;) {
-			if (wire_byte(in, &c, err) < 0)
-				return -1;
-			if (c == '\n') {
-				if (len == 0)
-					break;
-				len = 0;
-			} else if (c != '\r') {
-				len++;
-			}
-		}
-		in->chunk_left = -1;
-		return 0;
-	}
-	in->chunk_left = size;
-	return 0;
-}
-
 int64_t xd_xfer_read_some(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 {
 	if (len == 0)
 		return 0;
-	if (in->http_chunked) {
-		bool first = in->chunk_left == XD_XFER_BEFORE_FIRST_CHUNK;
-		if ((first || in->chunk_left == 0) && next_http_chunk(in, first, err) < 0)
-			return -1;
-		if (in->chunk_left < 0)
-			return 0;
-		if ((int64_t)len > in->chunk_left)
-			len = (size_t)in->chunk_left;
-	} else if (in->limit >= 0) {
+	if (in->limit >= 0) {
 		if (in->pos >= in->limit)
 			return 0;
 		if ((int64_t)len > in->limit - in->pos)
@@ -153,15 +78,13 @@ int64_t xd_xfer_read_some(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 	int64_t n = wire_read(in, buf, len, err);
 	if (n < 0)
 		return -1;
-	if (n == 0 && (in->http_chunked || in->limit >= 0)) {
+	if (n == 0 && in->limit >= 0) {
 		xd_error_setf(err, "VDI_IO_ERROR",
 			      "the client sent %lld bytes and closed before the end of its body",
 			      (long long)in->pos);
 		return -1;
 	}
 	in->pos += n;
-	if (in->http_chunked)
-		in->chunk_left -= n;
 	return n;
 }
 

@@ -147,12 +147,12 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 	 * A body of unknown length ends with the footer (the client may keep
 	 * its side open); else what is left is read, the last 512 bytes kept */
 	size_t have = 0;
-	if (in->limit < 0 && !in->http_chunked) {
+	if (in->limit < 0) {
 		if (xd_xfer_read(in, tail, sizeof(tail), "the VHD's last footer", err) < 0)
 			goto out;
 		have = sizeof(tail);
 	}
-	while (have == 0 || in->limit >= 0 || in->http_chunked) {
+	while (in->limit >= 0) {
 		char buf[65536];
 		int64_t got = xd_xfer_read_some(in, buf, sizeof(buf), err);
 		if (got < 0)
