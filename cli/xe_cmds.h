@@ -59,6 +59,10 @@ typedef struct xe_named_cmd {
 	const char *optional;
 	const char *help;
 } xe_named_cmd;
+/* The data transfer commands (xe_transfer.c: vdi-import, vm-export...),
+ * listed after the storage ones. */
+extern const xe_named_cmd xe_transfer_cmds[];
+extern const size_t xe_transfer_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);

@@ -175,6 +175,21 @@ static int connect_tcp(xe_conn *c)
 	return 0;
 }
 
+int xe_conn_connect_data(xe_conn *c)
+{
+	int saved = c->fd, fd;
+	c->fd = -1;
+	int rc = c->socket_path ? connect_unix(c) : connect_tcp(c);
+	fd = c->fd;
+	c->fd = saved;
+	return rc < 0 ? -1 : fd;
+}
+
+const char *xe_conn_host(const xe_conn *c)
+{
+	return c->socket_path ? "localhost" : c->host;
+}
+
 static int conn_open(xe_conn *c)
 {
 	c->rpos = c->rlen = 0;

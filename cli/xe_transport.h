@@ -36,4 +36,11 @@ int xe_conn_call(xe_conn *c, const char *method, xd_value *params, xd_value **re
 		 xd_error *err);
 const char *xe_conn_error(const xe_conn *c);
 
+/* A new connection to the same target, apart from the one calls use, for
+ * an HTTP data transfer (vm-export, vdi-import...): its fd, or -1 with the
+ * reason in xe_conn_error(). The caller closes it. */
+int xe_conn_connect_data(xe_conn *c);
+/* "localhost" for the unix socket, else the host: the Host header. */
+const char *xe_conn_host(const xe_conn *c);
+
 #endif

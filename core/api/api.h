@@ -15,6 +15,9 @@ void xd_api_vdi_register(void);
 void xd_api_vdi_http_register(void);
 /* CONNECT /console (console_http.c). */
 void xd_api_console_http_register(void);
+/* GET /export, /export_metadata (vm_export.c); PUT /import (vm_import.c): XVAs. */
+void xd_api_vm_export_register(void);
+void xd_api_vm_import_register(void);
 void xd_api_devices_register(void);
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 

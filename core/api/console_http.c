@@ -3,7 +3,7 @@
  *
  *   CONNECT /console?ref=<console ref | VM ref>   (or uuid=<console | VM uuid>)
  *
- * with the credentials of the other data paths (api_http.h). A VM names its
+ * with the credentials of the other data paths (xreq.h). A VM names its
  * rfb console, or its only one (xapi takes rfb only: a PV guest's vt100
  * console could not be had through its VM). The VM must be running on this
  * host. The answer is "200 OK" and from then on the connection carries the
@@ -30,13 +30,13 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "api_http.h"
 #include "auth/session.h"
 #include "db/db.h"
 #include "hv/hv.h"
 #include "http/http.h"
 #include "log.h"
 #include "vm_int.h"
+#include "xreq.h"
 
 #define PROXY_POLL_MS 500   /* how soon a stopping daemon lets a console go */
 #define PROXY_BUF 16384
@@ -66,15 +66,13 @@ char *xd_console_location(const char *console_uuid)
 
 static void refuse(const xd_http_request *req, int status, const char *why)
 {
-	const char *reason = status == 401 ? "Unauthorised" : status == 404 ? "Not Found"
-								: "Internal Server Error";
+	const char *reason = status == 404 ? "Not Found" : "Internal Server Error";
 	char head[256];
 	size_t blen = strlen(why);
 	int n = snprintf(head, sizeof(head),
 			 "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\nContent-Type: text/plain\r\n"
-			 "%sConnection: close\r\n\r\n",
-			 status, reason, blen + 1,
-			 status == 401 ? "WWW-Authenticate: Basic realm=\"xapi\"\r\n" : "");
+			 "Connection: close\r\n\r\n",
+			 status, reason, blen + 1);
 	xd_info("console: %d %s", status, why);
 	if (send(req->fd, head, (size_t)n, MSG_NOSIGNAL) == n) {
 		send(req->fd, why, blen, MSG_NOSIGNAL);
@@ -247,15 +245,16 @@ static void proxy(int client, int backend)
 
 static void h_console(const xd_http_request *req)
 {
-	char *session = NULL, *con = NULL;
+	static const char *const known[] = { "ref", "uuid", "session_id", NULL };
+	char *con = NULL;
 	xd_value *crec = NULL, *vrec = NULL;
 	const char *why = NULL;
+	xd_xreq t;
 	int fd = -1;
 
-	if (xd_http_credentials(req, "console", &session) < 0) {
-		refuse(req, 401, "SESSION_AUTHENTICATION_FAILED");
+	xd_xreq_init(&t, req, false, "console", "console");
+	if (xd_xreq_check_credentials(&t) < 0 || xd_xreq_check_params(&t, known) < 0)
 		goto out;
-	}
 	if (!(con = console_of_request(req, &why))) {
 		refuse(req, 500, why);
 		goto out;
@@ -288,7 +287,7 @@ out:
 	xd_value_free(crec);
 	xd_value_free(vrec);
 	free(con);
-	free(session);
+	xd_xreq_clear(&t);
 }
 
 void xd_api_console_http_register(void)

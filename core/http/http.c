@@ -574,6 +574,7 @@ static void run_path_handler(conn *c, const xd_http_head *h, const route *rt)
 	req.query = c->buf + h->query;
 	req.authorization = h->authorization == XD_HTTP_NONE ? NULL : c->buf + h->authorization;
 	req.content_length = h->content_length;
+	req.chunked = h->chunked;
 	req.body_prefix = c->buf + h->len;
 	req.body_prefix_len = h->content_length >= 0 && (uint64_t)h->content_length < avail
 				      ? (size_t)h->content_length : avail;

@@ -32,6 +32,7 @@ typedef struct xd_http_request {
 	const char *query;           /* raw query string, "" if none */
 	const char *authorization;   /* Authorization header or NULL */
 	int64_t content_length;      /* -1 if absent */
+	bool chunked;                /* Transfer-Encoding: chunked (no length) */
 	const char *body_prefix;
 	size_t body_prefix_len;
 	int fd;

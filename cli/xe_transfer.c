@@ -1,0 +1,447 @@
+/* xe_transfer.c - the xe commands that move data over xapid's HTTP paths,
+ * with upstream xe's names and parameters:
+ *
+ *   vdi-import uuid= filename= [format=raw|vhd|qcow2]          PUT /import_raw_vdi
+ *   vdi-export uuid= filename= [format=raw|vhd|qcow2] [base=]  GET /export_raw_vdi
+ *   vm-export  vm=|uuid= filename= [compress=] [metadata=true]  GET /export
+ *   vm-import  filename= [sr-uuid=] [force=] [preserve=]       PUT /import
+ *
+ * Each makes a task first and passes it as task_id, so that it can follow
+ * the server's progress (a line on stderr, redrawn, when stderr is a
+ * terminal) and learn the outcome: the exit status is 0 only if the task
+ * succeeded, else the task's error is printed as xe prints errors. The data
+ * travels on a connection of its own, in pieces: files of any size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "xe_cmds.h"
+#include "xe_transport.h"
+#include "xe_util.h"
+
+#define PIECE ((size_t)1 << 20)
+
+typedef struct xfer {
+	xe_client *x;
+	char *task;
+	const char *what;   /* for the progress line */
+	bool tty;
+	double last_poll;
+	int fd;             /* the data connection */
+} xfer;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The task's progress on stderr, at most twice a second. */
+static void show_progress(xfer *t, bool force)
+{
+	if (!t->tty || (!force && now_s() - t->last_poll < 0.5))
+		return;
+	t->last_poll = now_s();
+	xd_error err = XD_ERROR_INIT;
+	xd_value *p = xe_client_try(t->x, "task.get_progress", xe_strings(1, t->task), &err);
+	if (p && p->t == XD_V_FLOAT)
+		fprintf(stderr, "\r%s: %3d%% ", t->what, (int)(p->u.f * 100.0 + 0.5));
+	xd_value_free(p);
+	xd_error_clear(&err);
+}
+
+static int send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Percent-encodes a query value (refs and uuids need none; names may). */
+static void put_query(xd_strbuf *q, const char *key, const char *value)
+{
+	xd_strbuf_puts(q, q->len ? "&" : "?");
+	xd_strbuf_puts(q, key);
+	xd_strbuf_putc(q, '=');
+	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    strchr("-_.:", *s))
+			xd_strbuf_putc(q, (char)*s);
+		else
+			xd_strbuf_printf(q, "%%%02X", *s);
+	}
+}
+
+/* Reads the response head (a byte at a time: nothing of the body is taken
+ * from the socket); *length gets Content-Length or -1. The status, or -1. */
+static int read_head(int fd, int64_t *length)
+{
+	char head[8192];
+	size_t n = 0;
+	*length = -1;
+	while (n + 1 < sizeof(head)) {
+		ssize_t r = recv(fd, head + n, 1, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		n++;
+		if (n >= 4 && !memcmp(head + n - 4, "\r\n\r\n", 4))
+			break;
+	}
+	head[n] = 0;
+	int status;
+	if (sscanf(head, "HTTP/1.%*d %d", &status) != 1)
+		return -1;
+	for (char *l = strstr(head, "\r\n"); l && l[2]; l = strstr(l + 2, "\r\n"))
+		if (!strncasecmp(l + 2, "Content-Length:", 15))
+			*length = strtoll(l + 17, NULL, 10);
+	return status;
+}
+
+/* Waits for the task to end; 0 if it succeeded (*result: its result
+ * text), else prints its error. */
+static int wait_task(xfer *t, char **result)
+{
+	for (;;) {
+		show_progress(t, false);
+		xd_value *st = xe_client_call(t->x, "task.get_status", xe_strings(1, t->task));
+		if (!st)
+			return 1;
+		bool pending = !strcmp(st->u.s, "pending") || !strcmp(st->u.s, "cancelling");
+		bool ok = !strcmp(st->u.s, "success");
+		xd_value_free(st);
+		if (pending) {
+			usleep(100 * 1000);
+			continue;
+		}
+		if (t->tty) {
+			show_progress(t, true);
+			fputc('\n', stderr);
+		}
+		if (ok) {
+			xd_value *r = result ? xe_client_call(t->x, "task.get_result",
+							      xe_strings(1, t->task)) : NULL;
+			if (result)
+				*result = xe_strdup(r && r->t == XD_V_STRING ? r->u.s : "");
+			xd_value_free(r);
+			return 0;
+		}
+		xd_value *info = xe_client_call(t->x, "task.get_error_info", xe_strings(1, t->task));
+		xd_error err = XD_ERROR_INIT;
+		const char *items[XD_ERROR_MAX_PARAMS + 1];
+		size_t n = 0;
+		for (size_t i = 0; info && i < info->u.arr.n && n < XD_ERROR_MAX_PARAMS + 1; i++)
+			items[n++] = info->u.arr.items[i]->u.s;
+		xd_error_setv(&err, n ? items[0] : "INTERNAL_ERROR", items + 1, n ? n - 1 : 0);
+		xe_print_error(&err);
+		xd_error_clear(&err);
+		xd_value_free(info);
+		return 1;
+	}
+}
+
+/* Makes the task and opens the data connection with the request head. */
+static int start(xfer *t, xe_client *x, const char *what, const char *method, const char *path,
+		 xd_strbuf *query, int64_t length)
+{
+	t->x = x;
+	t->what = what;
+	t->tty = isatty(2);
+	t->fd = -1;
+	xd_value *task = xe_client_call(x, "task.create", xe_strings(2, what, "xe"));
+	if (!task)
+		return -1;
+	t->task = xe_strdup(task->u.s);
+	xd_value_free(task);
+	put_query(query, "session_id", x->session);
+	put_query(query, "task_id", t->task);
+	t->fd = xe_conn_connect_data(x->conn);
+	if (t->fd < 0) {
+		xe_fail("%s", xe_conn_error(x->conn));
+		return -1;
+	}
+	xd_strbuf head = XD_STRBUF_INIT;
+	xd_strbuf_printf(&head, "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: xe\r\n", method, path,
+			 query->data, xe_conn_host(x->conn));
+	if (length >= 0)
+		xd_strbuf_printf(&head, "Content-Length: %lld\r\n", (long long)length);
+	xd_strbuf_puts(&head, "Connection: close\r\n\r\n");
+	int rc = send_all(t->fd, head.data, head.len);
+	xd_strbuf_free(&head);
+	if (rc < 0)
+		xe_fail("cannot send the request: %s", strerror(errno));
+	return rc;
+}
+
+static void finish(xfer *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->task) {
+		xd_error err = XD_ERROR_INIT;
+		xd_value_free(xe_client_try(t->x, "task.destroy", xe_strings(1, t->task), &err));
+		xd_error_clear(&err);
+	}
+	free(t->task);
+}
+
+/* PUT path?query with the file's bytes; then the task's outcome. */
+static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *query,
+		  const char *filename, char **result)
+{
+	xfer t = { 0 };
+	int rc = 1;
+	int in = open(filename, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (in < 0 || fstat(in, &sb) < 0) {
+		xe_fail("cannot read %s: %s", filename, strerror(errno));
+		if (in >= 0)
+			close(in);
+		return 1;
+	}
+	if (start(&t, x, what, "PUT", path, query, sb.st_size) < 0)
+		goto out;
+	char *buf = xe_calloc(1, PIECE);
+	bool cut = false;
+	for (;;) {
+		ssize_t n = read(in, buf, PIECE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			xe_fail("cannot read %s: %s", filename, strerror(errno));
+			free(buf);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (send_all(t.fd, buf, (size_t)n) < 0) {
+			cut = true; /* the server answered early: its answer says why */
+			break;
+		}
+		show_progress(&t, false);
+	}
+	free(buf);
+	int64_t len;
+	int status = read_head(t.fd, &len);
+	if (status != 200 && status > 0) {
+		/* the error is the task's too: printed from there */
+		wait_task(&t, NULL);
+		goto out;
+	}
+	if (status < 0 && cut) {
+		xe_fail("the server closed the connection");
+		goto out;
+	}
+	rc = wait_task(&t, result);
+out:
+	close(in);
+	finish(&t);
+	return rc;
+}
+
+/* GET path?query into the file; then the task's outcome. */
+static int download(xe_client *x, const char *what, const char *path, xd_strbuf *query,
+		    const char *filename)
+{
+	xfer t = { 0 };
+	int rc = 1;
+	int out = open(filename, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		xe_fail("cannot write %s: %s", filename, strerror(errno));
+		return 1;
+	}
+	if (start(&t, x, what, "GET", path, query, -1) < 0)
+		goto out;
+	int64_t len, got = 0;
+	int status = read_head(t.fd, &len);
+	if (status != 200) {
+		if (status < 0)
+			xe_fail("no answer from the server");
+		else
+			wait_task(&t, NULL);
+		goto out;
+	}
+	char *buf = xe_calloc(1, PIECE);
+	for (;;) {
+		ssize_t n = recv(t.fd, buf, PIECE, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (write(out, buf, (size_t)n) != n) {
+			xe_fail("cannot write %s: %s", filename, strerror(errno));
+			free(buf);
+			goto out;
+		}
+		got += n;
+		show_progress(&t, false);
+	}
+	free(buf);
+	rc = wait_task(&t, NULL);
+	if (rc == 0 && len >= 0 && got != len) {
+		xe_fail("the server sent %lld of %lld bytes", (long long)got, (long long)len);
+		rc = 1;
+	}
+out:
+	if (close(out) < 0 && rc == 0) {
+		xe_fail("cannot write %s: %s", filename, strerror(errno));
+		rc = 1;
+	}
+	if (rc != 0)
+		unlink(filename); /* nothing half-written is left for a backup */
+	finish(&t);
+	return rc;
+}
+
+static const char *need(const xe_opts *o, const char *key)
+{
+	const char *v = xe_opts_get(o, key);
+	if (!v)
+		fprintf(stderr, "Required parameter not found: %s\n", key);
+	return v;
+}
+
+/* ---- the commands ---- */
+
+static int cmd_vdi_import(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = need(o, "uuid"), *file = uuid ? need(o, "filename") : NULL;
+	const char *format = xe_opts_get(o, "format");
+	if (!file)
+		return 1;
+	xd_strbuf q = XD_STRBUF_INIT;
+	put_query(&q, "vdi", uuid);
+	if (format)
+		put_query(&q, "format", format);
+	int rc = upload(x, "VDI import", "/import_raw_vdi", &q, file, NULL);
+	xd_strbuf_free(&q);
+	return rc;
+}
+
+static int cmd_vdi_export(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = need(o, "uuid"), *file = uuid ? need(o, "filename") : NULL;
+	const char *format = xe_opts_get(o, "format"), *base = xe_opts_get(o, "base");
+	if (!file)
+		return 1;
+	xd_strbuf q = XD_STRBUF_INIT;
+	put_query(&q, "vdi", uuid);
+	if (format)
+		put_query(&q, "format", format);
+	if (base)
+		put_query(&q, "base", base);
+	int rc = download(x, "VDI export", "/export_raw_vdi", &q, file);
+	xd_strbuf_free(&q);
+	return rc;
+}
+
+/* vm= (a uuid or a name) or uuid=: the VM's ref, or NULL after the error. */
+static char *vm_param(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_opts_get(o, "uuid"), *vm = xe_opts_get(o, "vm");
+	if (uuid)
+		return xe_client_ref_by_uuid(x, "VM", uuid);
+	if (!vm) {
+		fprintf(stderr, "Required parameter not found: vm\n");
+		return NULL;
+	}
+	xd_error err = XD_ERROR_INIT;
+	xd_value *r = xe_client_try(x, "VM.get_by_uuid", xe_strings(1, vm), &err);
+	xd_error_clear(&err);
+	if (r) {
+		char *ref = xe_strdup(r->u.s);
+		xd_value_free(r);
+		return ref;
+	}
+	r = xe_client_call(x, "VM.get_by_name_label", xe_strings(1, vm));
+	char *ref = NULL;
+	if (r && r->u.arr.n == 1)
+		ref = xe_strdup(r->u.arr.items[0]->u.s);
+	else if (r)
+		xe_fail("%zu VMs are named %s: give uuid=", r->u.arr.n, vm);
+	xd_value_free(r);
+	return ref;
+}
+
+static int cmd_vm_export(xe_client *x, const xe_opts *o)
+{
+	char *vm = vm_param(x, o);
+	const char *file = vm ? need(o, "filename") : NULL;
+	const char *compress = xe_opts_get(o, "compress");
+	bool metadata = xe_opts_flag(o, "metadata");
+	int rc = 1;
+	if (file) {
+		xd_strbuf q = XD_STRBUF_INIT;
+		put_query(&q, "ref", vm);
+		if (compress && !metadata)
+			put_query(&q, "use_compression", compress);
+		rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file);
+		xd_strbuf_free(&q);
+	}
+	free(vm);
+	return rc;
+}
+
+static int cmd_vm_import(xe_client *x, const xe_opts *o)
+{
+	const char *file = need(o, "filename"), *sr = xe_opts_get(o, "sr-uuid");
+	if (!file)
+		return 1;
+	xd_strbuf q = XD_STRBUF_INIT;
+	if (sr)
+		put_query(&q, "sr_uuid", sr);
+	if (xe_opts_flag(o, "force"))
+		put_query(&q, "force", "true");
+	if (xe_opts_flag(o, "preserve"))
+		put_query(&q, "restore", "true");
+	char *result = NULL;
+	int rc = upload(x, "VM import", "/import", &q, file, &result);
+	/* the result lists the VMs made: their uuids, one a line, as xe */
+	for (char *p = result; rc == 0 && p && (p = strstr(p, "OpaqueRef:")); p += 10) {
+		size_t n = strcspn(p, "<\"', ]");
+		char *ref = xe_strndup(p, n);
+		const char *uuid = xe_client_ref_uuid(x, "VM", ref);
+		if (uuid)
+			printf("%s\n", uuid);
+		free(ref);
+	}
+	free(result);
+	xd_strbuf_free(&q);
+	return rc;
+}
+
+const xe_named_cmd xe_transfer_cmds[] = {
+	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
+	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
+	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI) or qcow2." },
+	{ "vdi-export", cmd_vdi_export, "uuid filename", "format base",
+	  "Writes the VDI into the file: format raw (default), vhd or qcow2; with base (the "
+	  "uuid of another VDI) a VHD of the blocks that differ from it." },
+	{ "vm-export", cmd_vm_export, "vm filename", "uuid compress metadata",
+	  "Writes the halted VM with its disks as an XVA into the file (compress=true|gzip|zstd); "
+	  "metadata=true: its records only." },
+	{ "vm-import", cmd_vm_import, "filename", "sr-uuid force preserve",
+	  "Makes a new VM from an XVA file, its disks on sr-uuid (default: the pool's default "
+	  "SR), and prints its uuid. preserve=true keeps its uuid and MACs; force=true ignores "
+	  "bad checksums." },
+};
+const size_t xe_transfer_ncmds = sizeof(xe_transfer_cmds) / sizeof(xe_transfer_cmds[0]);

@@ -1,0 +1,157 @@
+/* xfer_io.c - the byte streams of a transfer: an HTTP request's body in
+ * (Content-Length bounded, HTTP chunked, or until the client closes) and a
+ * socket out, both waking every 200 ms to see whether the task was
+ * cancelled: a stalled client does not hold a cancelled transfer. (An HTTP
+ * chunked body is refused by every data path, as xapi refuses it.) */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tasks/tasks.h"
+#include "transfer.h"
+
+#define XD_XFER_POLL_MS 200
+
+void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *task)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = req->fd;
+	in->prefix = req->body_prefix;
+	in->prefix_len = req->body_prefix_len;
+	in->limit = req->content_length;
+	in->task = task;
+}
+
+static int cancelled(const char *task, xd_error *err)
+{
+	if (task && xd_task_cancelling(task)) {
+		xd_error_set(err, "TASK_CANCELLED", task, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/* Bytes of the connection: the prefix first, then the socket. 0 at EOF. */
+static int64_t wire_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
+{
+	if (in->prefix_used < in->prefix_len) {
+		size_t n = in->prefix_len - in->prefix_used;
+		if (n > len)
+			n = len;
+		memcpy(buf, in->prefix + in->prefix_used, n);
+		in->prefix_used += n;
+		return (int64_t)n;
+	}
+	for (;;) {
+		if (cancelled(in->task, err))
+			return -1;
+		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+		int r = poll(&pfd, 1, XD_XFER_POLL_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			continue;
+		ssize_t n = recv(in->fd, buf, len, 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			xd_error_setf(err, "VDI_IO_ERROR", "reading the request body: %s", strerror(errno));
+			return -1;
+		}
+		return n;
+	}
+}
+
+int64_t xd_xfer_read_some(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
+{
+	if (len == 0)
+		return 0;
+	if (in->limit >= 0) {
+		if (in->pos >= in->limit)
+			return 0;
+		if ((int64_t)len > in->limit - in->pos)
+			len = (size_t)(in->limit - in->pos);
+	}
+	int64_t n = wire_read(in, buf, len, err);
+	if (n < 0)
+		return -1;
+	if (n == 0 && in->limit >= 0) {
+		xd_error_setf(err, "VDI_IO_ERROR",
+			      "the client sent %lld bytes and closed before the end of its body",
+			      (long long)in->pos);
+		return -1;
+	}
+	in->pos += n;
+	return n;
+}
+
+int xd_xfer_read(xd_xfer_in *in, void *buf, size_t len, const char *what, xd_error *err)
+{
+	size_t got = 0;
+	while (got < len) {
+		int64_t n = xd_xfer_read_some(in, (char *)buf + got, len - got, err);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			xd_error_setf(err, "VDI_IO_ERROR", "the stream ends in the middle of %s (at byte %lld)",
+				      what, (long long)in->pos);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+int xd_xfer_skip(xd_xfer_in *in, int64_t n, const char *what, xd_error *err)
+{
+	char sink[65536];
+	while (n > 0) {
+		size_t want = n < (int64_t)sizeof(sink) ? (size_t)n : sizeof(sink);
+		if (xd_xfer_read(in, sink, want, what, err) < 0)
+			return -1;
+		n -= (int64_t)want;
+	}
+	return 0;
+}
+
+int64_t xd_xfer_left(const xd_xfer_in *in)
+{
+	return in->limit >= 0 ? in->limit - in->pos : -1;
+}
+
+int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
+{
+	const char *p = buf;
+	if (out->before_end && out->sent + (int64_t)len >= out->total) {
+		void (*fn)(void *) = out->before_end;
+		out->before_end = NULL;
+		fn(out->ctx);
+	}
+	while (len) {
+		if (cancelled(out->task, err))
+			return -1;
+		struct pollfd pfd = { .fd = out->fd, .events = POLLOUT };
+		int r = poll(&pfd, 1, XD_XFER_POLL_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			continue;
+		ssize_t n = send(out->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == ENOTSOCK) /* a pipe (to a compressor) */
+			n = write(out->fd, p, len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (n <= 0) {
+			xd_error_setf(err, "VDI_IO_ERROR", "the client went away after %lld bytes",
+				      (long long)out->sent);
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		out->sent += n;
+	}
+	return 0;
+}

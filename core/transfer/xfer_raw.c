@@ -1,0 +1,114 @@
+/* xfer_raw.c - raw imports: a plain body written from the start of the
+ * disk, and xapi's sparse "chunked" raw encoding
+ * (vhd-tool's serve_chunked_to_raw): per chunk a 12-byte header, a
+ * little-endian u64 offset and u32 length, then that many bytes to write at
+ * the offset; the header {0, 0} ends the stream. Every header is checked
+ * against the VDI before a byte of its chunk is written, and the stream
+ * must end with the end header (and nothing after it): a raw body sent
+ * with chunked=true fails instead of landing in the disk. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tasks/tasks.h"
+#include "transfer.h"
+
+#define CHUNK_HEADER 12
+
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int xd_xfer_put(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_error *err)
+{
+	/* zeros become holes: an import keeps the VDI sparse */
+	return xd_vdi_data_is_zero(buf, len) ? xd_vdi_data_zero(d, len, off, err)
+					     : xd_vdi_data_write(d, buf, len, off, err);
+}
+
+int xd_xfer_import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)
+{
+	char *buf = malloc(XD_VDI_DATA_CHUNK);
+	int64_t off = 0;
+	xd_vdi_progress prog;
+	int rc = -1;
+	if (!buf)
+		abort();
+	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, total);
+	while (off < total) {
+		size_t n = total - off < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)(total - off)
+								    : XD_VDI_DATA_CHUNK;
+		if (xd_xfer_read(in, buf, n, "the raw disk", err) < 0 ||
+		    xd_xfer_put(d, buf, n, off, err) < 0)
+			goto out;
+		off += (int64_t)n;
+		xd_vdi_progress_update(&prog, off);
+	}
+	rc = xd_vdi_data_flush(d, err);
+out:
+	free(buf);
+	return rc;
+}
+
+int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
+			   xd_error *err)
+{
+	char *buf = malloc(XD_VDI_DATA_CHUNK);
+	unsigned char head[CHUNK_HEADER];
+	xd_vdi_progress prog;
+	int64_t reached = 0;
+	int rc = -1;
+	if (!buf)
+		abort();
+	/* by the body's bytes when it has a length, else by how far into the
+	 * disk the chunks reached (they come in order from xapi's clients) */
+	bool by_body = in->limit > 0;
+	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, by_body ? in->limit : size);
+	for (;;) {
+		if (xd_xfer_read(in, head, sizeof(head), "a chunk header", err) < 0)
+			goto out;
+		uint64_t off = le64(head);
+		uint32_t len = le32(head + 8);
+		if (off == 0 && len == 0)
+			break;
+		if (off > (uint64_t)size || len > (uint64_t)size - off) {
+			char end[32];
+			snprintf(end, sizeof(end), "%llu", (unsigned long long)(off + len));
+			xd_error_set(err, "VDI_TOO_SMALL", vdi, end, NULL);
+			goto out;
+		}
+		int64_t at = (int64_t)off, left = len;
+		while (left > 0) {
+			size_t n = left < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)left : XD_VDI_DATA_CHUNK;
+			if (xd_xfer_read(in, buf, n, "a chunk's data", err) < 0)
+				goto out;
+			if (xd_xfer_put(d, buf, n, at, err) < 0)
+				goto out;
+			at += (int64_t)n;
+			left -= (int64_t)n;
+			if (at > reached)
+				reached = at;
+			xd_vdi_progress_update(&prog, by_body ? in->pos : reached);
+		}
+	}
+	if (xd_xfer_left(in) > 0) {
+		xd_error_setf(err, "VDI_IO_ERROR",
+			      "%lld bytes follow the end of the chunked stream",
+			      (long long)xd_xfer_left(in));
+		goto out;
+	}
+	rc = xd_vdi_data_flush(d, err);
+	xd_vdi_progress_update(&prog, by_body ? in->limit : size);
+out:
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,311 @@
+"""Whole VMs through GET /export, GET /export_metadata and PUT /import
+(XVA: a tar of ova.xml and the disks as checksummed 1 MiB chunks, as
+xapi's export.ml / import.ml): a round trip with every disk byte-identical,
+VIFs joined to networks by name (made when missing, as xapi), compression,
+and the errors of malformed, truncated or corrupted XVAs, which leave no
+half-imported objects."""
+
+import gzip
+import http.client
+import io
+import os
+import subprocess
+import tarfile
+import time
+import urllib.parse
+import uuid
+
+from storage_util import MIB, StorageTestCase, pattern, result_ref
+
+NULL = "OpaqueRef:NULL"
+
+
+class XvaTestCase(StorageTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sr = cls.make_sr("xva-src")
+        cls.sr2 = cls.make_sr("xva-dst")
+
+    @classmethod
+    def make_sr(cls, name):
+        location = os.path.join(cls.srdir, name)
+        os.makedirs(location)
+        return cls.x.SR.create(cls.host, {"location": location}, "0", name, "", "file", "user",
+                               False, {})
+
+    def make_vm(self, net_name=None):
+        """A halted VM with two disks (one sparse), an empty CD and a VIF."""
+        vm = self.create_vm("it-xva-vm-%s" % uuid.uuid4().hex[:6])
+        disks = []
+        for i, (size, data) in enumerate([(8 * MIB, pattern(8 * MIB, 50)),
+                                          (40 * MIB, pattern(3 * MIB, 51))]):
+            vdi = self.create_vdi(self.sr, size, name="xva-disk-%d" % i)
+            self.import_raw(vdi, data)
+            self.x.VBD.create({
+                "VM": vm, "VDI": vdi, "userdevice": str(i), "bootable": i == 0, "mode": "RW",
+                "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
+                "qos_algorithm_params": {}})
+            disks.append(vdi)
+        self.x.VBD.create({
+            "VM": vm, "VDI": NULL, "userdevice": "3", "bootable": False, "mode": "RO",
+            "type": "CD", "empty": True, "other_config": {}, "qos_algorithm_type": "",
+            "qos_algorithm_params": {}})
+        net_name = net_name or "it-xva-net-%s" % uuid.uuid4().hex[:6]
+        net = self.x.network.create({"name_label": net_name, "name_description": "",
+                                     "MTU": "1500", "other_config": {}})
+        self.x.VIF.create({"device": "0", "network": net, "VM": vm, "MAC": "",
+                           "MTU": "1500", "other_config": {}, "qos_algorithm_type": "",
+                           "qos_algorithm_params": {}})
+        return vm, disks, net
+
+    def export(self, vm, **query):
+        q = {"ref": vm, "session_id": self.session.handle}
+        q.update(query)
+        status, headers, body = self.http("GET", "/export", q)
+        self.assertEqual(status, 200, body[:300])
+        return headers, body
+
+    def import_xva(self, data, **query):
+        """(task record) of a PUT /import."""
+        q = {"sr_id": self.sr2, "session_id": self.session.handle}
+        q.update(query)
+        status, headers, body = self.http("PUT", "/import", q, body=data,
+                                          headers={"Content-Length": str(len(data))})
+        self.assertEqual(status, 200, body)
+        return self.wait_task(headers["task-id"], timeout=60)
+
+    def counts(self):
+        return {c: len(getattr(self.x, c).get_all()) for c in ("VM", "VDI", "VBD", "VIF", "network")}
+
+
+def members(data):
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+        return [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()]
+
+
+def refs_in(value):
+    import xmlrpc.client
+    return xmlrpc.client.loads("<params><param>%s</param></params>" % value.decode())[0][0]
+
+
+class ExportImportTest(XvaTestCase):
+
+    def test_round_trip(self):
+        vm, disks, net = self.make_vm()
+        task = self.x.task.create("it-xva-export", "")
+        headers, xva = self.export(vm, task_id=task)
+        rec = self.x.task.get_record(task)
+        self.assertEqual((rec["status"], rec["progress"]), ("success", 1.0))
+        self.assertEqual(headers["content-type"], "application/octet-stream")
+        names = [n for n, _ in members(xva)]
+        self.assertEqual(names[0], "ova.xml")
+        ova = refs_in(members(xva)[0][1])
+        classes = sorted(o["class"] for o in ova["objects"])
+        self.assertEqual(classes, sorted(["VM", "VBD", "VBD", "VBD", "VDI", "VDI", "SR", "VIF",
+                                          "network"]))
+        self.assertEqual(ova["version"]["export_vsn"], "2")
+        ids = {o["id"] for o in ova["objects"]}
+        for o in ova["objects"]:   # references are ids of the XVA, never refs of this host
+            for k, v in o["snapshot"].items():
+                if isinstance(v, str) and v.startswith("OpaqueRef:"):
+                    self.assertEqual(v, NULL, "%s.%s" % (o["class"], k))
+                if isinstance(v, str) and v.startswith("Ref:"):
+                    self.assertIn(v, ids)
+        vdi_id = {o["snapshot"]["uuid"]: o["id"] for o in ova["objects"] if o["class"] == "VDI"}
+        big = vdi_id[self.x.VDI.get_uuid(disks[1])]
+        # the 40 MiB disk with 3 MiB of data: chunks 0-2 and the last (39)
+        self.assertEqual(sorted(n for n in names if n.startswith(big + "/")),
+                         ["%s/%08d%s" % (big, i, ext) for i in (0, 1, 2, 39)
+                          for ext in ("", ".xxhash")])
+        self.assertEqual(self.x.VM.get_current_operations(vm), {})
+
+        before = self.counts()
+        rec = self.import_xva(xva)
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new_vms = refs_in(rec["result"].encode())
+        self.assertEqual(len(new_vms), 1)
+        new = new_vms[0]
+        self.assertNotEqual(new, vm)
+        vrec = self.x.VM.get_record(new)
+        self.assertEqual((vrec["name_label"], vrec["power_state"], vrec["memory_static_max"]),
+                         (self.x.VM.get_name_label(vm), "Halted", "268435456"))
+        self.assertNotEqual(vrec["uuid"], self.x.VM.get_uuid(vm))
+        vbds = {self.x.VBD.get_userdevice(b): self.x.VBD.get_record(b) for b in vrec["VBDs"]}
+        self.assertEqual(sorted(vbds), ["0", "1", "3"])
+        self.assertEqual((vbds["3"]["type"], vbds["3"]["empty"]), ("CD", True))
+        for i, src in enumerate(disks):
+            copy = vbds[str(i)]["VDI"]
+            self.assertEqual(self.x.VDI.get_SR(copy), self.sr2)
+            self.assertEqual(self.x.VDI.get_virtual_size(copy), self.x.VDI.get_virtual_size(src))
+            self.assertTrue(self.export_raw(copy) == self.export_raw(src), "disk %d differs" % i)
+        vifs = vrec["VIFs"]
+        self.assertEqual(len(vifs), 1)
+        self.assertEqual(self.x.VIF.get_network(vifs[0]), net)   # joined by name
+        after = self.counts()
+        self.assertEqual({k: after[k] - before[k] for k in after},
+                         {"VM": 1, "VDI": 2, "VBD": 3, "VIF": 1, "network": 0})
+
+    def test_missing_network_is_made_as_xapi(self):
+        name = "it-xva-gone-%s" % uuid.uuid4().hex[:6]
+        vm, _, net = self.make_vm(net_name=name)
+        _, xva = self.export(vm)
+        for vif in self.x.VM.get_VIFs(vm):
+            self.x.VIF.destroy(vif)
+        self.x.network.destroy(net)
+        rec = self.import_xva(xva)
+        self.assertEqual(rec["status"], "success", rec["error_info"])
+        new = refs_in(rec["result"].encode())[0]
+        made = self.x.VIF.get_network(self.x.VM.get_VIFs(new)[0])
+        self.assertEqual(self.x.network.get_name_label(made), name)
+
+    def test_compression(self):
+        vm, disks, _ = self.make_vm()
+        _, plain = self.export(vm)
+        headers, gz = self.export(vm, use_compression="true")
+        self.assertEqual(headers["content-disposition"], 'attachment; filename="export.xva.gz"')
+        unz = gzip.decompress(gz)
+        self.assertEqual([n for n, _ in members(unz)], [n for n, _ in members(plain)])
+        _, zst = self.export(vm, use_compression="zstd")
+        unzst = subprocess.run(["zstd", "-d", "-c", "-q"], input=zst, capture_output=True,
+                               check=True).stdout
+        self.assertEqual([n for n, _ in members(unzst)], [n for n, _ in members(plain)])
+        rec = self.import_xva(unzst)
+        self.assertEqual(rec["status"], "success", rec["error_info"])
+        status, _, body = self.http("GET", "/export", {"ref": vm, "session_id": self.session.handle,
+                                                       "use_compression": "lz4"})
+        self.assertEqual((status, body.decode()),
+                         (400, "INTERNAL_ERROR use_compression= takes true, gzip, zstd or false\n"))
+
+    def test_metadata(self):
+        vm, _, _ = self.make_vm()
+        snap = self.x.VM.snapshot(vm, "it-xva-snap")
+        status, headers, body = self.http("GET", "/export_metadata",
+                                          {"uuid": self.x.VM.get_uuid(vm),
+                                           "session_id": self.session.handle})
+        self.assertEqual(status, 200)
+        self.assertEqual(int(headers["content-length"]), len(body))
+        got = members(body)
+        self.assertEqual([n for n, _ in got], ["ova.xml"])
+        ova = refs_in(got[0][1])
+        vms = [o["snapshot"] for o in ova["objects"] if o["class"] == "VM"]
+        self.assertEqual(sorted(v["uuid"] for v in vms),
+                         sorted([self.x.VM.get_uuid(vm), self.x.VM.get_uuid(snap)]))
+        status, _, body = self.http("GET", "/export_metadata",
+                                    {"ref": vm, "session_id": self.session.handle,
+                                     "export_snapshots": "false"})
+        ova = refs_in(members(body)[0][1])
+        self.assertEqual(len([o for o in ova["objects"] if o["class"] == "VM"]), 1)
+
+    def test_snapshots_kept_on_import(self):
+        vm, _, _ = self.make_vm()
+        snap = self.x.VM.snapshot(vm, "it-xva-snap")
+        _, xva = self.export(vm)
+        # an XVA with the VM's snapshot in it: ova.xml of the metadata export
+        # (it has both VMs) in place of the plain one
+        status, _, meta = self.http("GET", "/export_metadata",
+                                    {"ref": vm, "session_id": self.session.handle})
+        ova_meta = members(meta)[0][1]
+        tar_in = tarfile.open(fileobj=io.BytesIO(xva), mode="r:")
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar_out:
+            for m in tar_in.getmembers():
+                data = tar_in.extractfile(m).read()
+                if m.name == "ova.xml":
+                    data = ova_meta
+                info = tarfile.TarInfo(m.name)
+                info.size = len(data)
+                tar_out.addfile(info, io.BytesIO(data))
+        rec = self.import_xva(out.getvalue())
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())
+        self.assertEqual(len(new), 1)
+        snaps = self.x.VM.get_snapshots(new[0])
+        self.assertEqual(len(snaps), 1)
+        srec = self.x.VM.get_record(snaps[0])
+        self.assertEqual((srec["is_a_snapshot"], srec["name_label"]), (True, "it-xva-snap"))
+        self.assertNotEqual(snaps[0], snap)
+
+
+class ErrorTest(XvaTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+    def setUp(self):
+        if not hasattr(type(self), "xva"):
+            vm, _, _ = self.make_vm()
+            type(self).vm = vm
+            type(self).xva = self.export(vm)[1]
+
+    def failed_import(self, data, error, **query):
+        before = self.counts()
+        rec = self.import_xva(data, **query)
+        self.assertEqual((rec["status"], rec["error_info"]), ("failure", error), self.log_tail())
+        self.assertEqual(self.counts(), before, "objects left behind")
+
+    def test_truncated(self):
+        self.failed_import(self.xva[:len(self.xva) // 2], ["IMPORT_ERROR_PREMATURE_EOF"])
+        self.failed_import(self.xva[:700], ["IMPORT_ERROR_PREMATURE_EOF"])
+
+    def test_bad_checksum(self):
+        data = bytearray(self.xva)
+        names = members(self.xva)
+        # the data of the first chunk: after ova.xml's header, data and padding
+        ova_len = len(names[0][1])
+        first = 512 + (ova_len + 511) // 512 * 512 + 512
+        data[first + 10] ^= 0xff
+        self.failed_import(bytes(data), ["IMPORT_ERROR_SOME_CHECKSUMS_FAILED"])
+        rec = self.import_xva(bytes(data), force="true")
+        self.assertEqual(rec["status"], "success", rec["error_info"])
+
+    def test_not_an_xva(self):
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
+            info = tarfile.TarInfo("hello.txt")
+            info.size = 5
+            tar.addfile(info, io.BytesIO(b"hello"))
+        self.failed_import(out.getvalue(), ["IMPORT_ERROR_UNEXPECTED_FILE", "ova.xml", "hello.txt"])
+        bad = bytearray(self.xva[:4096])
+        bad[0:7] = b"garbage"
+        self.failed_import(bytes(bad) + bytes(1024),
+                           ["IMPORT_ERROR", "Invalid XVA file: a tar header's checksum fails"])
+
+    def test_request_errors(self):
+        s = self.session.handle
+        status, _, body = self.http("GET", "/export", {"ref": "OpaqueRef:nope", "session_id": s})
+        self.assertEqual((status, body.decode()), (404, "HANDLE_INVALID VM OpaqueRef:nope\n"))
+        status, _, body = self.http("GET", "/export", {"ref": self.vm, "session_id": s,
+                                                       "preserve_power_state": "true"})
+        self.assertEqual((status, body.decode()),
+                         (400, "INTERNAL_ERROR Unknown parameter preserve_power_state\n"))
+        status, _, body = self.http("PUT", "/import", {"sr_id": "OpaqueRef:nope", "session_id": s},
+                                    body=self.xva[:4096])
+        self.assertEqual((status, body.decode()), (404, "HANDLE_INVALID SR OpaqueRef:nope\n"))
+        status, _, body = self.http("PUT", "/import", {"sr_id": self.sr2, "session_id": s,
+                                                       "restore": "maybe"}, body=b"x" * 512)
+        self.assertEqual((status, body.decode()),
+                         (400, "INTERNAL_ERROR restore= takes true or false\n"))
+        conn = http.client.HTTPConnection("127.0.0.1", self.daemon.port, timeout=30)
+        conn.putrequest("PUT", "/import?" + urllib.parse.urlencode({"sr_id": self.sr2,
+                                                                    "session_id": s}))
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.endheaders()
+        conn.send(b"200\r\n" + bytes(512) + b"\r\n0\r\n\r\n")
+        resp = conn.getresponse()
+        self.assertEqual((resp.status, resp.read().decode()),
+                         (403, "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED\n"))
+        conn.close()
+
+    def test_running_vm_refused(self):
+        vm = self.create_vm("it-xva-running")
+        self.x.VM.start(vm, False, False)
+        try:
+            status, _, body = self.http("GET", "/export", {"ref": vm,
+                                                           "session_id": self.session.handle})
+            self.assertEqual((status, body.decode()),
+                             (500, "VM_BAD_POWER_STATE %s halted, suspended running\n" % vm))
+        finally:
+            self.x.VM.hard_shutdown(vm)
