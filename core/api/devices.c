@@ -65,7 +65,12 @@ static int network_create_check(const xd_call *call, const char *ref, xd_value *
 	bridges_ctx cx = { xd_dm_field_index(call->cls, "bridge"), xd_array() };
 	xd_db_foreach(call->cls, collect_bridge, &cx);
 	const xd_value *br = xd_struct_get(record, "bridge");
+	const xd_value *mtu = xd_struct_get(record, "MTU");
 	int rc = 0;
+	if (mtu && mtu->t == XD_V_INT && xd_api_check_mtu(mtu->u.i, err) < 0) {
+		xd_value_free(cx.names);
+		return -1;
+	}
 	if (br->u.s[0]) {
 		if (contains_str(cx.names, br->u.s))
 			rc = xd_error_set(err, "BRIDGE_NAME_EXISTS", br->u.s, NULL);
