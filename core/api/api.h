@@ -19,6 +19,9 @@ void xd_api_console_http_register(void);
 void xd_api_vm_export_register(void);
 void xd_api_vm_import_register(void);
 void xd_api_devices_register(void);
+void xd_api_pif_register(void);          /* PIF.* (pif.c) */
+void xd_api_network_register(void);      /* network.*, VIF network calls, host.management_* (network_api.c) */
+void xd_api_vlan_bond_register(void);    /* VLAN, Bond, tunnel (vlan_bond.c) */
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 
 /* Calls every register function above. */
