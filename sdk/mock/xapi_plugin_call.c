@@ -15,6 +15,9 @@
  *   bridge, ifname, trunk, tag, mtu, bond, mode, members=a,b
  *                              network ops; kv.KEY fills their map
  *                              (other_config, external_ids, properties)
+ *   up                         link_set (1 up, 0 down, -1 unchanged)
+ *   protocol, remote, local, key, transport
+ *                              tunnel_add (and mtu)
  *   flags                      every op (default 0)
  * It prints one line per emit, sample and log line, the error the op gave,
  * its status and what xapi_mock_check says of the result. Exit status: 0
@@ -70,11 +73,13 @@ static int usage(void)
 			"    sr_update vdi_create vdi_delete vdi_snapshot vdi_clone vdi_resize\n"
 			"    vdi_attach vdi_detach vdi_introduce vdi_update\n"
 			"  network ops: probe pif_scan bridge_ensure bridge_destroy port_add\n"
-			"    port_remove vlan_add vlan_remove bond_add bond_remove\n"
+			"    port_remove vlan_add vlan_remove bond_add bond_remove link_query\n"
+			"    link_set tunnel_add tunnel_remove bridge_ports\n"
 			"  metrics ops: collect\n"
 			"  arguments: sr.uuid sr.name_label dc.KEY smc.KEY location writable size\n"
 			"    want.uuid want.name_label bridge ifname trunk tag mtu bond mode\n"
-			"    members=a,b kv.KEY flags (see xapi/mock.h and doc/plugin-sdk.md)\n");
+			"    members=a,b kv.KEY up protocol remote local key transport flags\n"
+			"    (see xapi/mock.h and doc/plugin-sdk.md)\n");
 	return 2;
 }
 
@@ -170,6 +175,17 @@ static int network_op(xapi_mock_t *m, const char *op, const struct args *a, unsi
 	NET_OP(vlan_remove, o->vlan_remove(st, c, br, trunk, tag, flags))
 	NET_OP(bond_add, o->bond_add(st, c, br, bond, members, mode, kv, flags))
 	NET_OP(bond_remove, o->bond_remove(st, c, br, bond, flags))
+	NET_OP(link_query, o->link_query(st, c, ifn, flags))
+	NET_OP(link_set, o->link_set(st, c, ifn, num(a, "mtu", 0), (int)num(a, "up", -1), flags))
+	NET_OP(bridge_ports, o->bridge_ports(st, c, br, flags))
+	NET_OP(tunnel_remove, o->tunnel_remove(st, c, br, ifn, flags))
+	const char *proto = arg(a, "protocol"), *remote = arg(a, "remote");
+	const char *local = arg(a, "local"), *transport = arg(a, "transport");
+	struct xapi_tunnel_info tun = { .size = sizeof tun, .protocol = proto ? proto : "vxlan",
+					.remote = remote ? remote : "", .local = local ? local : "",
+					.key = num(a, "key", 0), .transport = transport ? transport : "",
+					.mtu = num(a, "mtu", 0) };
+	NET_OP(tunnel_add, o->tunnel_add(st, c, br, ifn, &tun, flags))
 #undef NET_OP
 	return 0;
 }
@@ -213,9 +229,11 @@ static void print_result(xapi_mock_t *m, const xapi_call_t *c)
 		       v->is_a_snapshot, str(v->snapshot_of), str(v->parent), str(v->datapath));
 	}
 	for (size_t i = 0; i < r->npifs; i++)
-		printf("pif: device=%s mac=%s mtu=%lld carrier=%d speed_mbit=%lld\n",
+		printf("pif: device=%s mac=%s mtu=%lld carrier=%d speed_mbit=%lld physical=%d "
+		       "up=%d bridge=%s ipv4=%s\n",
 		       str(r->pifs[i].device), str(r->pifs[i].mac), (long long)r->pifs[i].mtu,
-		       r->pifs[i].carrier, (long long)r->pifs[i].speed_mbit);
+		       r->pifs[i].carrier, (long long)r->pifs[i].speed_mbit, r->pifs[i].physical,
+		       r->pifs[i].up, str(r->pifs[i].bridge), str(r->pifs[i].ipv4));
 	for (size_t i = 0; i < r->nsamples; i++)
 		printf("sample: %s owner=%s value=%g\n", r->samples[i].name,
 		       r->samples[i].owner_uuid ? r->samples[i].owner_uuid : "(host)",

@@ -247,11 +247,8 @@ int ovs_link_query(void *st, xapi_call_t *call, const char *ifname, unsigned fla
 	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
 	if (ovs_check_name(o, call, "interface", ifname) != XAPI_OK)
 		return XAPI_E_FAILED;
-	if (!exists(ifname, "ifindex")) {
-		/* the status network.h names, with the reason for the log */
-		xapi_fail(o->host, call, NULL, 0, "no interface %s", ifname);
-		return XAPI_E_NOT_FOUND;
-	}
+	if (!exists(ifname, "ifindex"))
+		return xapi_fail(o->host, call, NULL, 0, "no interface %s", ifname);
 	return emit(o, call, ifname, 1);
 }
 

@@ -39,6 +39,7 @@ static int add_once(struct ovs_op *op, const char *bridge, const char *name,
 	if (port && iface) {
 		/* there: same rows, options as asked, on this bridge */
 		json_object *row = tunnel_iface(name, t);
+		json_object_object_del(row, "name"); /* immutable */
 		json_object_array_add(ops, ovsdb_op_update("Interface", ovsdb_where_str("name", name),
 							   row));
 		if (!ovsdb_set_has_uuid(ovsdb_col(real, "ports"), ovsdb_row_uuid(port))) {

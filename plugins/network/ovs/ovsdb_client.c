@@ -288,6 +288,8 @@ int ovsdb_client_transact(struct ovsdb_client *c, const char *db, json_object *o
 
 int ovsdb_client_conflict(const struct ovsdb_client *c)
 {
-	return strncmp(c->err, "constraint violation", 20) == 0 ||
-	       strncmp(c->err, "timed out", 9) == 0;
+	/* a unique index (Bridge, Port, Interface names) hit by a row another
+	 * client inserted since we read: ovsdb-server says "identical values" */
+	return strncmp(c->err, "constraint violation", 20) == 0 &&
+	       strstr(c->err, "identical values") != NULL;
 }

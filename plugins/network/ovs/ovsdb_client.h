@@ -47,8 +47,8 @@ int ovsdb_client_notification(struct ovsdb_client *c, int timeout_ms, json_objec
  * *results, if not NULL on failure, is the caller's too. */
 int ovsdb_client_transact(struct ovsdb_client *c, const char *db, json_object *ops,
 			  json_object **results);
-/* Did the last failed transact fail on a unique index or a concurrent
- * change (worth re-reading and trying again)? */
+/* Did the last failed transact fail on a unique index (a concurrent
+ * insert of the same name: worth re-reading and trying again)? */
 int ovsdb_client_conflict(const struct ovsdb_client *c);
 
 #endif
