@@ -1,4 +1,4 @@
-/* plugin_call.c - xd_plugins_sr_call: one storage op in a driver's worker,
+/* plugin_call.c - one op in a plugin's worker (xd_plugin_call; storage: xd_plugins_sr_call),
  * its progress and cancellation relayed to the task, its results collected
  * and its errors (or its death) turned into XenAPI errors. No lock is held
  * while the worker runs but the plugin's own slot, so that other clients
@@ -288,13 +288,35 @@ static void release(xd_plugin *p, xd_worker_slot *s)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* The client's error for a failure of the worker itself (the sink's
+ * kind: SR_BACKEND_FAILURE ["", text, ""] for storage, INTERNAL_ERROR
+ * [text] for the others). */
+static int worker_failure(const xd_call_sink *sink, xd_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int worker_failure(const xd_call_sink *sink, xd_error *err, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (sink->internal_errors)
+		xd_error_set(err, "INTERNAL_ERROR", msg ? msg : "", NULL);
+	else
+		backend_failure(err, "%s", msg ? msg : "");
+	free(msg);
+	return -1;
+}
+
 /* The worker died during op: reap it and say how. */
-static int died(xd_plugin *p, xd_wproc *w, const char *op, xd_error *err)
+static int died(xd_plugin *p, xd_wproc *w, const char *op, const xd_call_sink *sink,
+		xd_error *err)
 {
 	char *how = xd_wproc_reap(w);
 	xd_err("plugin %s: its worker %s during %s; it is restarted on the next call",
 	       p->conf_name, how ? how : "ended", op);
-	backend_failure(err, "the %s driver %s during %s", p->name, how ? how : "ended", op);
+	worker_failure(sink, err, "the %s driver %s during %s", p->name, how ? how : "ended", op);
 	free(how);
 	return -1;
 }
@@ -306,15 +328,12 @@ static int died(xd_plugin *p, xd_wproc *w, const char *op, xd_error *err)
  * cancel_grace, the worker is killed and the call fails TASK_CANCELLED; at
  * xapid's shutdown it gets STOP_GRACE_S. Killing takes the worker's whole
  * process group (helpers it ran); the next call starts a new worker. */
-static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
-		    json_object *msg, xd_sr_result *out, xd_error *err)
+static int exchange(xd_plugin *p, xd_wproc *w, const char *opname, double timeout,
+		    const char *source, const char *task, json_object *msg,
+		    const xd_call_sink *sink, xd_error *err)
 {
-	const char *opname = xd_pp_sr_op_names[op];
-	const char *task = a ? a->task : NULL;
 	xd_plugins_settings cfg;
 	xd_plugins_get_settings(&cfg);
-	char source[64];
-	double timeout = xd_op_timeout(&p->timeouts, (int)op, cfg.timeout_s, source, sizeof source);
 	double grace = cfg.cancel_grace_s;
 	xd_plugins_settings_free(&cfg);
 	double deadline = now_s() + timeout, next_cancel_check = 0, cancel_deadline = 0;
@@ -322,7 +341,7 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 	int rc = -1;
 
 	if (xd_wproc_send(w, msg) != 0)
-		return died(p, w, opname, err);
+		return died(p, w, opname, sink, err);
 	for (;;) {
 		double now = now_s();
 		if (!stopping && xd_rpc_stopping()) {
@@ -335,14 +354,14 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 			if (stopping) {
 				xd_err("plugin %s: xapid is stopping and %s still ran: its worker was killed",
 				       p->conf_name, opname);
-				return backend_failure(err, "xapid is stopping: the %s driver's %s was "
-						       "stopped", p->name, opname);
+				return worker_failure(sink, err, "xapid is stopping: the %s driver's "
+						      "%s was stopped", p->name, opname);
 			}
 			xd_err("plugin %s: its worker did not answer within %g s during %s: killed; "
 			       "it is restarted on the next call (the limit is %s)", p->conf_name,
 			       timeout, opname, source);
-			return backend_failure(err, "the %s driver did not answer within %g s during %s",
-					       p->name, timeout, opname);
+			return worker_failure(sink, err, "the %s driver did not answer within %g s "
+					      "during %s", p->name, timeout, opname);
 		}
 		if (cancel_sent && now >= cancel_deadline) {
 			/* The driver did not stop when told: cancel means now, not
@@ -378,33 +397,87 @@ static int exchange(xd_plugin *p, xd_wproc *w, xd_sr_op op, const xd_sr_args *a,
 		if (st == XD_PP_TIMEOUT)
 			continue;
 		if (st == XD_PP_EOF)
-			return died(p, w, opname, err);
+			return died(p, w, opname, sink, err);
 		if (st == XD_PP_BAD) {
 			xd_wproc_kill(w);
 			xd_err("plugin %s: its worker broke the protocol during %s: killed", p->conf_name,
 			       opname);
-			return backend_failure(err, "the %s driver's worker sent a malformed message "
-					       "during %s", p->name, opname);
+			return worker_failure(sink, err, "the %s driver's worker sent a malformed "
+					      "message during %s", p->name, opname);
 		}
 		const char *t = xd_pp_str(m, "t");
 		if (!t)
 			t = "";
 		if (strcmp(t, "done") == 0) {
-			rc = xd_plugin_verdict(p, op, a, m, out, err);
+			rc = sink->verdict(sink->ud, m, err);
 			json_object_put(m);
 			return rc;
 		}
-		if (strcmp(t, "sr") == 0)
-			add_sr(out, m);
-		else if (strcmp(t, "vdi") == 0)
-			add_vdi(out, m);
-		else if (strcmp(t, "progress") == 0) {
+		if (strcmp(t, "progress") == 0) {
 			if (task)
 				xd_task_set_progress(task, xd_pp_double(m, "v", 0));
-		} else
+		} else if (!sink->emit(sink->ud, t, m))
 			xd_plugin_log_message(p->conf_name, m);
 		json_object_put(m);
 	}
+}
+
+int xd_plugin_call(xd_plugin *p, const char *opname, double timeout, const char *source,
+		   const char *task, json_object *msg, const xd_call_sink *sink, xd_error *err)
+{
+	xd_worker_slot *s = acquire(p, opname, task, err);
+	if (!s)
+		return -1;
+	int rc = -1;
+	char *how = NULL, *why = NULL;
+	if (s->proc.pid > 0 && xd_wproc_ended(&s->proc, &how))
+		xd_warn("plugin %s: its idle worker %s; starting a new one", p->conf_name,
+			how ? how : "ended");
+	free(how);
+	if (s->proc.pid <= 0) {
+		if (xd_plugin_start_worker(p, &s->proc, &why) != 0) {
+			xd_err("plugin %s: cannot start its worker: %s", p->conf_name, why);
+			worker_failure(sink, err, "the %s driver could not be started: %s", p->name,
+				       why);
+			free(why);
+			goto out;
+		}
+		xd_info("plugin %s: worker %d started", p->conf_name, (int)s->proc.pid);
+	}
+	double t0 = now_s();
+	rc = exchange(p, &s->proc, opname, timeout, source, task, msg, sink, err);
+	xd_debug("plugin %s: %s %s in %.3f s%s%s", p->conf_name, opname, rc == 0 ? "done" : "failed",
+		 now_s() - t0, rc == 0 ? "" : ": ", rc == 0 ? "" : err->code);
+out:
+	release(p, s);
+	return rc;
+}
+
+/* What a storage call collects: the SRs and VDIs emitted, then the
+ * verdict of plugin_status.c. */
+typedef struct sr_sink {
+	xd_plugin *p;
+	xd_sr_op op;
+	const xd_sr_args *args;
+	xd_sr_result *out;
+} sr_sink;
+
+static bool sr_emit(void *ud, const char *t, json_object *m)
+{
+	sr_sink *k = ud;
+	if (strcmp(t, "sr") == 0)
+		add_sr(k->out, m);
+	else if (strcmp(t, "vdi") == 0)
+		add_vdi(k->out, m);
+	else
+		return false;
+	return true;
+}
+
+static int sr_verdict(void *ud, json_object *done, xd_error *err)
+{
+	sr_sink *k = ud;
+	return xd_plugin_verdict(k->p, k->op, k->args, done, k->out, err);
 }
 
 int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
@@ -423,32 +496,16 @@ int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
 	if (xd_plugin_check_required(p, op, args, err) < 0)
 		return -1;
 
-	xd_worker_slot *s = acquire(p, opname, args ? args->task : NULL, err);
-	if (!s)
-		return -1;
-	int rc = -1;
-	char *how = NULL, *why = NULL;
-	if (s->proc.pid > 0 && xd_wproc_ended(&s->proc, &how))
-		xd_warn("plugin %s: its idle worker %s; starting a new one", p->conf_name,
-			how ? how : "ended");
-	free(how);
-	if (s->proc.pid <= 0) {
-		if (xd_plugin_start_worker(p, &s->proc, &why) != 0) {
-			xd_err("plugin %s: cannot start its worker: %s", p->conf_name, why);
-			backend_failure(err, "the %s driver could not be started: %s", p->name, why);
-			free(why);
-			goto out;
-		}
-		xd_info("plugin %s: worker %d started", p->conf_name, (int)s->proc.pid);
-	}
+	xd_plugins_settings cfg;
+	xd_plugins_get_settings(&cfg);
+	char source[64];
+	double timeout = xd_op_timeout(&p->timeouts, (int)op, cfg.timeout_s, source, sizeof source);
+	xd_plugins_settings_free(&cfg);
+	sr_sink k = { p, op, args, out };
+	xd_call_sink sink = { .emit = sr_emit, .verdict = sr_verdict, .ud = &k };
 	json_object *msg = call_message(opname, args);
-	double t0 = now_s();
-	rc = exchange(p, &s->proc, op, args, msg, out, err);
+	int rc = xd_plugin_call(p, opname, timeout, source, args ? args->task : NULL, msg, &sink, err);
 	json_object_put(msg);
-	xd_debug("plugin %s: %s %s in %.3f s%s%s", p->conf_name, opname, rc == 0 ? "done" : "failed",
-		 now_s() - t0, rc == 0 ? "" : ": ", rc == 0 ? "" : err->code);
-out:
-	release(p, s);
 	if (rc != 0)
 		xd_sr_result_clear(out);
 	return rc;

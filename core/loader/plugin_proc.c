@@ -67,7 +67,7 @@ static int off_the_worker_fds(int fd, int *tmp)
 }
 
 int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const char *so_path,
-		   int so_fd, const xd_value *settings, char **why)
+		   int so_fd, const char *netns, const xd_value *settings, char **why)
 {
 	int sv[2] = { -1, -1 }, so_tmp = -1;
 	int rc = -1;
@@ -125,10 +125,13 @@ int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const
 	char fdbuf[16], sofdbuf[16];
 	snprintf(fdbuf, sizeof fdbuf, "%d", XD_PP_WORKER_FD);
 	snprintf(sofdbuf, sizeof sofdbuf, "%d", XD_PP_WORKER_SO_FD);
+	/* --netns last: wrappers (doc/plugin-sdk.md 8.2) see the arguments they
+	 * always saw first. */
 	char *const argv_fd[] = { (char *)worker_path, "--fd", fdbuf, "--so-fd", sofdbuf, "--name",
-				  (char *)name, (char *)so_path, NULL };
+				  (char *)name, (char *)so_path, netns ? "--netns" : NULL,
+				  (char *)netns, NULL };
 	char *const argv_path[] = { (char *)worker_path, "--fd", fdbuf, "--name", (char *)name,
-				    (char *)so_path, NULL };
+				    (char *)so_path, netns ? "--netns" : NULL, (char *)netns, NULL };
 	char *const *argv = so_fd >= 0 ? argv_fd : argv_path;
 	pid_t pid;
 	int e = posix_spawn(&pid, worker_path, &fa, &attr, argv, environ);

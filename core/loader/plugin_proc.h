@@ -27,10 +27,11 @@ typedef struct xd_wproc {
 /* Starts the worker for plugin `name` in a process group of its own and
  * sends it init with the settings (a struct of strings). so_fd: the .so,
  * open (the worker gets it as XD_PP_WORKER_SO_FD and loads that, so_path
- * is for its messages), or -1 to let the worker open so_path. Returns 0,
- * or -1 with *why (heap). */
+ * is for its messages), or -1 to let the worker open so_path. netns: a
+ * network namespace the worker enters first (NULL: none). Returns 0, or
+ * -1 with *why (heap). */
 int xd_wproc_spawn(xd_wproc *w, const char *worker_path, const char *name, const char *so_path,
-		   int so_fd, const xd_value *settings, char **why);
+		   int so_fd, const char *netns, const xd_value *settings, char **why);
 
 /* Sends a message (borrowed): 0, or -1 if the worker is gone. */
 int xd_wproc_send(xd_wproc *w, json_object *msg);

@@ -25,6 +25,21 @@ int xd_pp_sr_op_index(const char *name)
 	return -1;
 }
 
+const char *const xd_pp_net_op_names[XD_PP_NET_NOPS] = {
+	"probe",         "pif_scan",   "bridge_ensure", "bridge_destroy", "port_add",
+	"port_remove",   "vlan_add",   "vlan_remove",   "bond_add",       "bond_remove",
+	"ip_configure",  "link_query", "link_set",      "tunnel_add",     "tunnel_remove",
+	"port_lock",     "bridge_ports",
+};
+
+int xd_pp_net_op_index(const char *name)
+{
+	for (int i = 0; name && i < XD_PP_NET_NOPS; i++)
+		if (strcmp(xd_pp_net_op_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 static int send_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {

@@ -6,7 +6,8 @@
  *
  *   core -> worker:  init   {settings: {k: v}}               once, first
  *                    call   {op, sr, device_config, sm_config, location,
- *                            want, size, writable}           one op
+ *                            want, size, writable}           one storage op
+ *                    call   {op, net: {bridge, ifname...}}   one network op
  *                    cancel {}                                the task was cancelled
  *                    bye    {}                                finish (fini, exit 0)
  *   worker -> core:  hello  {ok: true, desc: {...}, warnings: [..]}
@@ -16,6 +17,7 @@
  *                    sr / vdi / pif {fields}                  host->emit_*
  *                    ds_declare {..} / ds_sample {..}         metrics
  *                    done   {status, err: {code, n, msg}}     end of a call
+ *                           (+ caps: the network probe's answer)
  *
  * The end of the stream (EOF) means the other side is gone: the core then
  * reaps the worker and reports how it died.
@@ -83,5 +85,11 @@ void xd_pp_add_str(json_object *o, const char *key, const char *s);
 extern const char *const xd_pp_sr_op_names[XD_PP_SR_NOPS];
 /* Index of an op name, or -1. */
 int xd_pp_sr_op_index(const char *name);
+
+/* The network ops, in the order of struct xapi_net_ops and of xd_net_op
+ * (plugins.h). */
+#define XD_PP_NET_NOPS 17
+extern const char *const xd_pp_net_op_names[XD_PP_NET_NOPS];
+int xd_pp_net_op_index(const char *name);
 
 #endif

@@ -38,6 +38,8 @@ void xd_plugins_get_settings(xd_plugins_settings *out)
 {
 	pthread_rwlock_rdlock(&reg.lock);
 	out->worker_path = dup_or_null(reg.cfg.worker_path);
+	out->net_backend = dup_or_null(reg.cfg.net_backend);
+	out->net_netns = dup_or_null(reg.cfg.net_netns);
 	out->timeout_s = reg.cfg.timeout_s;
 	out->cancel_grace_s = reg.cfg.cancel_grace_s;
 	pthread_rwlock_unlock(&reg.lock);
@@ -46,7 +48,9 @@ void xd_plugins_get_settings(xd_plugins_settings *out)
 void xd_plugins_settings_free(xd_plugins_settings *s)
 {
 	free(s->worker_path);
-	s->worker_path = NULL;
+	free(s->net_backend);
+	free(s->net_netns);
+	s->worker_path = s->net_backend = s->net_netns = NULL;
 }
 
 static double now_s(void)
@@ -130,6 +134,9 @@ static void take_description(xd_plugin *p, json_object *desc)
 		int op = xd_pp_sr_op_index(json_object_get_string(json_object_array_get_idx(ops, i)));
 		if (op >= 0 && p->kind == XAPI_KIND_STORAGE)
 			p->sr_ops[op] = true;
+		int nop = xd_pp_net_op_index(json_object_get_string(json_object_array_get_idx(ops, i)));
+		if (nop >= 0 && p->kind == XAPI_KIND_NETWORK)
+			p->net_ops[nop] = true;
 	}
 	p->max_workers = (p->flags & XAPI_PLUGIN_THREADSAFE) ? XD_PLUGIN_MAX_WORKERS : 1;
 }
@@ -180,8 +187,21 @@ int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why)
 	}
 	if (xd_plugin_file_check(&p->file, p->conf_name, why) != 0)
 		goto out;
-	if (xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->file.fd, p->settings,
-			   why) != 0)
+	/* The network backend works on the simulated host's network: decided by
+	 * name, since the kind is known only from the worker's hello, and the
+	 * namespace must be entered before the worker starts a thread. */
+	const char *netns = cfg.net_netns && cfg.net_backend &&
+				    strcmp(cfg.net_backend, p->conf_name) == 0
+			    ? cfg.net_netns
+			    : NULL;
+	/* ... whose NICs are veth pairs (plugins.d may still say otherwise) */
+	xd_value *settings = xd_value_copy(p->settings);
+	if (netns && settings && settings->t == XD_V_STRUCT && !xd_struct_get(settings, "veth_nics"))
+		xd_struct_set_take(settings, "veth_nics", xd_string("true"));
+	int spawned = xd_wproc_spawn(w, cfg.worker_path, p->conf_name, p->so_path, p->file.fd, netns,
+				     settings, why);
+	xd_value_free(settings);
+	if (spawned != 0)
 		goto out;
 	double limit = cfg.timeout_s > 0 && cfg.timeout_s < HELLO_TIMEOUT_S ? cfg.timeout_s
 									  : HELLO_TIMEOUT_S;
@@ -263,6 +283,19 @@ static xd_plugin *find_locked(const char *conf_name, const char *name)
 			return p;
 	}
 	return NULL;
+}
+
+xd_plugin *xd_plugins_find_net(const char *conf_name)
+{
+	xd_plugin *found = NULL;
+	if (!conf_name)
+		return NULL;
+	pthread_rwlock_rdlock(&reg.lock);
+	xd_plugin *p = find_locked(conf_name, NULL);
+	if (p && p->kind == XAPI_KIND_NETWORK)
+		found = p;
+	pthread_rwlock_unlock(&reg.lock);
+	return found;
 }
 
 xd_plugin *xd_plugins_find_sr(const char *type)
@@ -445,6 +478,8 @@ int xd_plugins_init(const xd_plugins_config *cfg)
 	reg.conf_dir = strdup(cfg && cfg->conf_dir ? cfg->conf_dir : "/etc/xapi-c/plugins.d");
 	reg.plugin_dir = dup_or_null(cfg ? cfg->plugin_dir : NULL);
 	reg.cfg.worker_path = dup_or_null(cfg ? cfg->worker_path : NULL);
+	reg.cfg.net_backend = dup_or_null(cfg ? cfg->net_backend : NULL);
+	reg.cfg.net_netns = dup_or_null(cfg ? cfg->net_netns : NULL);
 	reg.cfg.timeout_s = cfg && cfg->timeout_s > 0 ? cfg->timeout_s : 3600;
 	reg.cfg.cancel_grace_s = cfg && cfg->cancel_grace_s > 0 ? cfg->cancel_grace_s : 5;
 	reg.inited = true;

@@ -38,6 +38,9 @@ typedef struct xd_plugins_config {
 	double timeout_s;              /* one op may take this long (default 3600) */
 	double cancel_grace_s;         /* a cancelled op still running this long after
 	                                  the driver was told is killed (default 5) */
+	const char *net_backend;       /* the plugins.d name of the network backend */
+	const char *net_netns;         /* ... whose workers run in this network
+	                                  namespace (the sim host's), or NULL */
 } xd_plugins_config;
 
 /* Loads every enabled plugin (refusals are logged, not fatal). Creates or
@@ -158,5 +161,72 @@ int xd_plugins_sr_call(const char *type, xd_sr_op op, const xd_sr_args *args,
  * <message>" and sets SR_BACKEND_FAILURE ["", message, ""]. Returns -1. */
 int xd_plugins_driver_bug(const char *type, xd_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* ---- network calls -------------------------------------------------- */
+
+/* The operations (names and order as in struct xapi_net_ops). */
+typedef enum {
+	XD_NET_PROBE, XD_NET_PIF_SCAN, XD_NET_BRIDGE_ENSURE, XD_NET_BRIDGE_DESTROY,
+	XD_NET_PORT_ADD, XD_NET_PORT_REMOVE, XD_NET_VLAN_ADD, XD_NET_VLAN_REMOVE,
+	XD_NET_BOND_ADD, XD_NET_BOND_REMOVE, XD_NET_IP_CONFIGURE, XD_NET_LINK_QUERY,
+	XD_NET_LINK_SET, XD_NET_TUNNEL_ADD, XD_NET_TUNNEL_REMOVE, XD_NET_PORT_LOCK,
+	XD_NET_BRIDGE_PORTS, XD_NET_NOPS
+} xd_net_op;
+
+/* Arguments of one network call (borrowed); what an op does not use stays
+ * 0/NULL. Strings NULL are sent as "". */
+typedef struct xd_net_args {
+	const char *bridge, *ifname, *trunk, *name; /* name: bond or tunnel */
+	int tag;
+	int64_t mtu;                  /* BRIDGE_ENSURE, LINK_SET (0: unchanged) */
+	int up;                       /* LINK_SET: 1, 0, -1 unchanged */
+	const xd_value *kv;           /* other_config / external_ids / bond properties */
+	const xd_value *members;      /* BOND_ADD: array of devices */
+	const char *mode;             /* BOND_ADD bond mode, IP_CONFIGURE mode, PORT_LOCK mode */
+	int family;                   /* IP_CONFIGURE: 4 or 6 */
+	const char *address, *gateway, *dns;
+	const char *protocol, *remote, *local, *transport; /* TUNNEL_ADD */
+	int64_t key;
+	const char *mac;              /* PORT_LOCK */
+	const xd_value *ipv4_allowed, *ipv6_allowed;
+	const char *task;
+} xd_net_args;
+
+/* One interface a backend reported (emit_pif); strings owned, NULL when
+ * not said; numbers -1 when unknown. */
+typedef struct xd_net_link {
+	char *device, *mac, *bridge, *ipv4, *ipv4_gateway, *ipv6;
+	char *vendor_id, *device_id, *vendor_name, *device_name, *pci_bus_path;
+	int64_t mtu, speed_mbit;
+	int carrier, duplex, physical, up;
+	int64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors;
+} xd_net_link;
+
+typedef struct xd_net_result {
+	xd_net_link *links;
+	size_t nlinks;
+	uint32_t caps;                /* PROBE: XAPI_NET_CAP_* */
+} xd_net_result;
+void xd_net_result_clear(xd_net_result *r);
+
+/* Is the network backend of that plugins.d name loaded; does it have op? */
+bool xd_plugins_has_net(const char *name);
+bool xd_plugins_net_can(const char *name, xd_net_op op);
+/* The loaded backend's descriptor name and version ("bridge", "1.0"): new
+ * strings, or NULL. */
+char *xd_plugins_net_describe(const char *name);
+
+/* Runs op in the backend's worker (as xd_plugins_sr_call does: its turn,
+ * timeouts, cancel, a restart after a crash). Errors:
+ *  - INTERNAL_ERROR ["network backend <name> is not loaded"];
+ *  - the op is missing: OPERATION_NOT_ALLOWED ["the <name> network backend
+ *    cannot <op>"] (callers check capabilities first, with xapi's errors);
+ *  - after xapi_fail(code named): code [message]; xapi_fail without a
+ *    code, or a failing status: INTERNAL_ERROR ["<name> network backend:
+ *    <op>: <message or status>"];
+ *  - the worker crashed, exited or hung: INTERNAL_ERROR ["the <name> driver
+ *    crashed (signal N) during <op>"] ... */
+int xd_plugins_net_call(const char *name, xd_net_op op, const xd_net_args *args,
+			xd_net_result *out, xd_error *err);
 
 #endif

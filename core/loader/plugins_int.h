@@ -45,6 +45,7 @@ typedef struct xd_plugin {
 	xd_value *configuration;      /* struct key -> description */
 	xd_value *required;           /* struct key -> int XAPI_CONFIG_* bits (required keys) */
 	bool sr_ops[XD_SR_NOPS];
+	bool net_ops[XD_NET_NOPS];
 	xd_op_timeouts timeouts;      /* timeout.<op> of its .conf (fixed at load) */
 	/* its workers */
 	pthread_mutex_t lock;
@@ -56,6 +57,7 @@ typedef struct xd_plugin {
 /* The settings in force (copied at init). */
 typedef struct xd_plugins_settings {
 	char *worker_path;
+	char *net_backend, *net_netns;
 	double timeout_s;
 	double cancel_grace_s;
 } xd_plugins_settings;
@@ -65,12 +67,32 @@ void xd_plugins_settings_free(xd_plugins_settings *s);
 
 /* The loaded storage plugin of that type, or NULL. */
 xd_plugin *xd_plugins_find_sr(const char *type);
+/* The loaded network plugin of that plugins.d name, or NULL. */
+xd_plugin *xd_plugins_find_net(const char *conf_name);
 
 /* Starts a worker for p, from the .so file held open since p loaded (see
  * plugin_file.h: refused if it was changed in place), and waits for its
  * hello; the descriptor must still be p's (same name and kind). Returns 0,
  * or -1 with *why (heap). */
 int xd_plugin_start_worker(xd_plugin *p, xd_wproc *w, char **why);
+
+/* How one call's messages are taken in (plugin_call.c's exchange): emit
+ * gets every message of the call but "done" and "progress" (returns false
+ * for one it does not know: it is logged), verdict the "done" (0 or -1
+ * with err). internal_errors: the worker's own failures (crash, timeout)
+ * are INTERNAL_ERROR [text] instead of SR_BACKEND_FAILURE ["", text, ""]. */
+typedef struct xd_call_sink {
+	bool (*emit)(void *ud, const char *t, json_object *m);
+	int (*verdict)(void *ud, json_object *done, xd_error *err);
+	void *ud;
+	bool internal_errors;
+} xd_call_sink;
+/* Runs one call (msg) in a worker of p: waits for the plugin's turn,
+ * starts the worker if needed, relays progress and cancellation of task,
+ * kills the worker after timeout s (source: where that limit comes from,
+ * for the log). */
+int xd_plugin_call(xd_plugin *p, const char *opname, double timeout, const char *source,
+		   const char *task, json_object *msg, const xd_call_sink *sink, xd_error *err);
 
 /* plugin_status.c: the answer ("done") of a storage call into 0 or the
  * XenAPI error of the table in plugins.h; `out` is what the call emitted.

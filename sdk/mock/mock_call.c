@@ -51,8 +51,19 @@ void xapi_mock_call_reset(xapi_call_t *c)
 	for (size_t i = 0; i < c->r.nvdis; i++)
 		free_vdi(&c->vdis[i]);
 	for (size_t i = 0; i < c->r.npifs; i++) {
-		free((char *)c->pifs[i].device);
-		free((char *)c->pifs[i].mac);
+		struct xapi_pif_info *p = &c->pifs[i];
+		free((char *)p->device);
+		free((char *)p->mac);
+		/* 2.1 */
+		free((char *)p->vendor_id);
+		free((char *)p->device_id);
+		free((char *)p->vendor_name);
+		free((char *)p->device_name);
+		free((char *)p->pci_bus_path);
+		free((char *)p->bridge);
+		free((char *)p->ipv4);
+		free((char *)p->ipv4_gateway);
+		free((char *)p->ipv6);
 	}
 	for (size_t i = 0; i < c->r.nsamples; i++) {
 		free((char *)c->samples[i].name);
@@ -247,6 +258,25 @@ int mock_emit_pif(xapi_call_t *call, const struct xapi_pif_info *pif)
 		COPY_VAL(p, pif, struct xapi_pif_info, mtu, 0);
 		COPY_VAL(p, pif, struct xapi_pif_info, carrier, 0);
 		COPY_VAL(p, pif, struct xapi_pif_info, speed_mbit, -1);
+		/* 2.1 (a 2.0 backend's record says nothing of these) */
+		COPY_VAL(p, pif, struct xapi_pif_info, duplex, -1);
+		COPY_STR(p, pif, struct xapi_pif_info, vendor_id);
+		COPY_STR(p, pif, struct xapi_pif_info, device_id);
+		COPY_STR(p, pif, struct xapi_pif_info, vendor_name);
+		COPY_STR(p, pif, struct xapi_pif_info, device_name);
+		COPY_STR(p, pif, struct xapi_pif_info, pci_bus_path);
+		COPY_STR(p, pif, struct xapi_pif_info, bridge);
+		COPY_STR(p, pif, struct xapi_pif_info, ipv4);
+		COPY_STR(p, pif, struct xapi_pif_info, ipv4_gateway);
+		COPY_STR(p, pif, struct xapi_pif_info, ipv6);
+		COPY_VAL(p, pif, struct xapi_pif_info, physical, 1);
+		COPY_VAL(p, pif, struct xapi_pif_info, up, 1);
+		COPY_VAL(p, pif, struct xapi_pif_info, rx_bytes, -1);
+		COPY_VAL(p, pif, struct xapi_pif_info, tx_bytes, -1);
+		COPY_VAL(p, pif, struct xapi_pif_info, rx_packets, -1);
+		COPY_VAL(p, pif, struct xapi_pif_info, tx_packets, -1);
+		COPY_VAL(p, pif, struct xapi_pif_info, rx_errors, -1);
+		COPY_VAL(p, pif, struct xapi_pif_info, tx_errors, -1);
 	}
 	pthread_mutex_unlock(&call->m->lock);
 	return rc == 0 ? XAPI_OK : XAPI_E_FAILED;

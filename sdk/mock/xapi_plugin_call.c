@@ -15,9 +15,11 @@
  *   bridge, ifname, trunk, tag, mtu, bond, mode, members=a,b
  *                              network ops; kv.KEY fills their map
  *                              (other_config, external_ids, properties)
- *   up                         link_set (1 up, 0 down, -1 unchanged)
- *   protocol, remote, local, key, transport
- *                              tunnel_add (and mtu)
+ *   family, address, gateway, dns, up, name, protocol, remote, local,
+ *   key, transport, mac, ipv4_allowed=a,b, ipv6_allowed=a,b
+ *                              the network ops of ABI 2.1 (ip_configure:
+ *                              mode, family...; tunnel_add: name...;
+ *                              port_lock: mode, mac...)
  *   flags                      every op (default 0)
  * It prints one line per emit, sample and log line, the error the op gave,
  * its status and what xapi_mock_check says of the result. Exit status: 0
@@ -73,12 +75,13 @@ static int usage(void)
 			"    sr_update vdi_create vdi_delete vdi_snapshot vdi_clone vdi_resize\n"
 			"    vdi_attach vdi_detach vdi_introduce vdi_update\n"
 			"  network ops: probe pif_scan bridge_ensure bridge_destroy port_add\n"
-			"    port_remove vlan_add vlan_remove bond_add bond_remove link_query\n"
-			"    link_set tunnel_add tunnel_remove bridge_ports\n"
+			"    port_remove vlan_add vlan_remove bond_add bond_remove ip_configure\n"
+			"    link_query link_set tunnel_add tunnel_remove port_lock bridge_ports\n"
 			"  metrics ops: collect\n"
 			"  arguments: sr.uuid sr.name_label dc.KEY smc.KEY location writable size\n"
 			"    want.uuid want.name_label bridge ifname trunk tag mtu bond mode\n"
-			"    members=a,b kv.KEY up protocol remote local key transport flags\n"
+			"    members=a,b kv.KEY family address gateway dns up name protocol remote\n"
+			"    local key transport mac ipv4_allowed=a,b ipv6_allowed=a,b flags\n"
 			"    (see xapi/mock.h and doc/plugin-sdk.md)\n");
 	return 2;
 }
@@ -132,30 +135,52 @@ static int storage_op(xapi_mock_t *m, const char *op, const struct args *a, unsi
 	return 0;
 }
 
+/* "a,b,c" into a NULL-terminated list (pointers into buf). */
+static void split(const char *list, char *buf, size_t size, const char **out)
+{
+	int n = 0;
+	snprintf(buf, size, "%s", list ? list : "");
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < MAX_ARGS;
+	     t = strtok_r(NULL, ",", &save))
+		out[n++] = t;
+	out[n] = NULL;
+}
+
 static int network_op(xapi_mock_t *m, const char *op, const struct args *a, unsigned flags,
 		      xapi_call_t *c, int *rc)
 {
 	const struct xapi_net_ops *o = xapi_mock_net_ops(m);
 	void *st = xapi_mock_st(m);
 	const char *br = arg(a, "bridge"), *ifn = arg(a, "ifname"), *trunk = arg(a, "trunk");
-	const char *bond = arg(a, "bond"), *mode = arg(a, "mode");
+	const char *bond = arg(a, "bond"), *mode = arg(a, "mode"), *name = arg(a, "name");
 	const xapi_kv_t *kv = map_of(m, a, "kv.");
 	int tag = (int)num(a, "tag", 0);
 	/* members=a,b,c: split into a NULL-terminated list */
 	char members_buf[1024];
 	const char *members[MAX_ARGS + 1];
-	int nm = 0;
-	snprintf(members_buf, sizeof members_buf, "%s", arg(a, "members") ? arg(a, "members") : "");
-	for (char *save = NULL, *t = strtok_r(members_buf, ",", &save); t && nm < MAX_ARGS;
-	     t = strtok_r(NULL, ",", &save))
-		members[nm++] = t;
-	members[nm] = NULL;
+	split(arg(a, "members"), members_buf, sizeof members_buf, members);
+	char v4_buf[1024], v6_buf[1024];
+	const char *v4[MAX_ARGS + 1], *v6[MAX_ARGS + 1];
+	split(arg(a, "ipv4_allowed"), v4_buf, sizeof v4_buf, v4);
+	split(arg(a, "ipv6_allowed"), v6_buf, sizeof v6_buf, v6);
+	struct xapi_ip_config ip = { .size = sizeof ip, .family = (int)num(a, "family", 4),
+				     .mode = mode, .address = arg(a, "address"),
+				     .gateway = arg(a, "gateway"), .dns = arg(a, "dns") };
+	struct xapi_tunnel_info tun = { .size = sizeof tun, .protocol = arg(a, "protocol"),
+					.remote = arg(a, "remote"), .local = arg(a, "local"),
+					.key = num(a, "key", 0), .transport = arg(a, "transport"),
+					.mtu = num(a, "mtu", 0) };
+	struct xapi_port_lock lock = { .size = sizeof lock, .mode = mode, .mac = arg(a, "mac"),
+				       .ipv4_allowed = v4, .ipv6_allowed = v6 };
 	if (strcmp(op, "probe") == 0) {
 		if (!HAS(o, struct xapi_net_ops, probe))
 			return -1;
 		uint32_t caps = o->probe(st, c, flags);
-		printf("capabilities: 0x%x%s%s%s\n", caps, caps & XAPI_NET_CAP_VLAN ? " VLAN" : "",
-		       caps & XAPI_NET_CAP_BOND ? " BOND" : "", caps & XAPI_NET_CAP_TUNNEL ? " TUNNEL" : "");
+		printf("capabilities: 0x%x%s%s%s%s%s%s%s\n", caps,
+		       caps & XAPI_NET_CAP_VLAN ? " VLAN" : "", caps & XAPI_NET_CAP_BOND ? " BOND" : "",
+		       caps & XAPI_NET_CAP_TUNNEL ? " TUNNEL" : "", caps & XAPI_NET_CAP_GRE ? " GRE" : "",
+		       caps & XAPI_NET_CAP_LOCKING ? " LOCKING" : "",
+		       caps & XAPI_NET_CAP_DHCP ? " DHCP" : "", caps & XAPI_NET_CAP_IPV6 ? " IPV6" : "");
 		*rc = XAPI_OK;
 		return 1;
 	}
@@ -175,17 +200,13 @@ static int network_op(xapi_mock_t *m, const char *op, const struct args *a, unsi
 	NET_OP(vlan_remove, o->vlan_remove(st, c, br, trunk, tag, flags))
 	NET_OP(bond_add, o->bond_add(st, c, br, bond, members, mode, kv, flags))
 	NET_OP(bond_remove, o->bond_remove(st, c, br, bond, flags))
+	NET_OP(ip_configure, o->ip_configure(st, c, ifn, &ip, flags))
 	NET_OP(link_query, o->link_query(st, c, ifn, flags))
 	NET_OP(link_set, o->link_set(st, c, ifn, num(a, "mtu", 0), (int)num(a, "up", -1), flags))
+	NET_OP(tunnel_add, o->tunnel_add(st, c, br, name, &tun, flags))
+	NET_OP(tunnel_remove, o->tunnel_remove(st, c, br, name, flags))
+	NET_OP(port_lock, o->port_lock(st, c, br, ifn, &lock, flags))
 	NET_OP(bridge_ports, o->bridge_ports(st, c, br, flags))
-	NET_OP(tunnel_remove, o->tunnel_remove(st, c, br, ifn, flags))
-	const char *proto = arg(a, "protocol"), *remote = arg(a, "remote");
-	const char *local = arg(a, "local"), *transport = arg(a, "transport");
-	struct xapi_tunnel_info tun = { .size = sizeof tun, .protocol = proto ? proto : "vxlan",
-					.remote = remote ? remote : "", .local = local ? local : "",
-					.key = num(a, "key", 0), .transport = transport ? transport : "",
-					.mtu = num(a, "mtu", 0) };
-	NET_OP(tunnel_add, o->tunnel_add(st, c, br, ifn, &tun, flags))
 #undef NET_OP
 	return 0;
 }
@@ -228,12 +249,15 @@ static void print_result(xapi_mock_t *m, const xapi_call_t *c)
 		       (long long)v->virtual_size, (long long)v->physical_utilisation, v->read_only,
 		       v->is_a_snapshot, str(v->snapshot_of), str(v->parent), str(v->datapath));
 	}
-	for (size_t i = 0; i < r->npifs; i++)
-		printf("pif: device=%s mac=%s mtu=%lld carrier=%d speed_mbit=%lld physical=%d "
-		       "up=%d bridge=%s ipv4=%s\n",
-		       str(r->pifs[i].device), str(r->pifs[i].mac), (long long)r->pifs[i].mtu,
-		       r->pifs[i].carrier, (long long)r->pifs[i].speed_mbit, r->pifs[i].physical,
-		       r->pifs[i].up, str(r->pifs[i].bridge), str(r->pifs[i].ipv4));
+	for (size_t i = 0; i < r->npifs; i++) {
+		const struct xapi_pif_info *p = &r->pifs[i];
+		printf("pif: device=%s mac=%s mtu=%lld carrier=%d speed_mbit=%lld duplex=%d "
+		       "physical=%d up=%d bridge=%s ipv4=%s ipv4_gateway=%s ipv6=%s rx_bytes=%lld "
+		       "tx_bytes=%lld\n", str(p->device), str(p->mac), (long long)p->mtu, p->carrier,
+		       (long long)p->speed_mbit, p->duplex, p->physical, p->up, str(p->bridge),
+		       str(p->ipv4), str(p->ipv4_gateway), str(p->ipv6), (long long)p->rx_bytes,
+		       (long long)p->tx_bytes);
+	}
 	for (size_t i = 0; i < r->nsamples; i++)
 		printf("sample: %s owner=%s value=%g\n", r->samples[i].name,
 		       r->samples[i].owner_uuid ? r->samples[i].owner_uuid : "(host)",

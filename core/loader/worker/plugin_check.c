@@ -42,7 +42,8 @@ static const op_slot sr_ops[XD_PP_SR_NOPS] = {
 	{ "vdi_update", offsetof(struct xapi_sr_ops, vdi_update), false },
 };
 
-static const op_slot net_ops[] = {
+/* In xd_pp_net_op_names order. */
+static const op_slot net_ops[XD_PP_NET_NOPS] = {
 	{ "probe", offsetof(struct xapi_net_ops, probe), false },
 	{ "pif_scan", offsetof(struct xapi_net_ops, pif_scan), true },
 	{ "bridge_ensure", offsetof(struct xapi_net_ops, bridge_ensure), true },
@@ -53,6 +54,13 @@ static const op_slot net_ops[] = {
 	{ "vlan_remove", offsetof(struct xapi_net_ops, vlan_remove), false },
 	{ "bond_add", offsetof(struct xapi_net_ops, bond_add), false },
 	{ "bond_remove", offsetof(struct xapi_net_ops, bond_remove), false },
+	{ "ip_configure", offsetof(struct xapi_net_ops, ip_configure), false },
+	{ "link_query", offsetof(struct xapi_net_ops, link_query), false },
+	{ "link_set", offsetof(struct xapi_net_ops, link_set), false },
+	{ "tunnel_add", offsetof(struct xapi_net_ops, tunnel_add), false },
+	{ "tunnel_remove", offsetof(struct xapi_net_ops, tunnel_remove), false },
+	{ "port_lock", offsetof(struct xapi_net_ops, port_lock), false },
+	{ "bridge_ports", offsetof(struct xapi_net_ops, bridge_ports), false },
 };
 
 static const op_slot metrics_ops[] = {
@@ -155,7 +163,7 @@ static char *check_ops(const struct xapi_plugin_desc *d, json_object *ops_json)
 		slots = sr_ops, nslots = XD_PP_SR_NOPS, size_1_0 = SR_OPS_SIZE_2_0;
 		break;
 	case XAPI_KIND_NETWORK:
-		slots = net_ops, nslots = sizeof net_ops / sizeof net_ops[0], size_1_0 = NET_OPS_SIZE_2_0;
+		slots = net_ops, nslots = XD_PP_NET_NOPS, size_1_0 = NET_OPS_SIZE_2_0;
 		break;
 	default:
 		slots = metrics_ops, nslots = 1, size_1_0 = METRICS_OPS_SIZE_2_0;

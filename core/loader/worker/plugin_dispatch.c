@@ -1,5 +1,6 @@
 /* plugin_dispatch.c - one "call" message from the core, run as the op of
- * the plugin's storage table, answered with "done". */
+ * the plugin's storage table (or, for a network backend, of its network
+ * table: plugin_net_dispatch.c), answered with "done". */
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,10 +99,16 @@ void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg)
 	xapi_call_t call = { .p = p };
 	call_args a;
 	int rc;
-	bool absent = false;
+	bool absent = false, is_net = p->desc->kind == XAPI_KIND_NETWORK;
+	uint32_t caps = 0;
 	int op = xd_pp_sr_op_index(xd_pp_str(msg, "op"));
 
-	if (decode(msg, &a) != 0) {
+	if (is_net) {
+		memset(&a, 0, sizeof a);
+		xd_worker_set_in_op(true);
+		rc = xd_worker_net_op(p, &call, msg, &absent, &caps);
+		xd_worker_set_in_op(false);
+	} else if (decode(msg, &a) != 0) {
 		rc = XAPI_E_FAILED;
 		call.failed = true;
 		call.err_msg = strdup("the plugin worker is out of memory");
@@ -119,6 +126,8 @@ void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg)
 	json_object_object_add(done, "status", json_object_new_int(rc));
 	if (absent)
 		json_object_object_add(done, "absent", json_object_new_boolean(1));
+	if (is_net)
+		json_object_object_add(done, "caps", json_object_new_int64(caps));
 	if (call.failed) {
 		json_object *e = json_object_new_object();
 		xd_pp_add_str(e, "code", call.err_code);

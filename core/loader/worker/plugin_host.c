@@ -275,6 +275,25 @@ static int h_emit_pif(xapi_call_t *call, const struct xapi_pif_info *pif)
 	ADD_INT(m, pif, struct xapi_pif_info, mtu);
 	ADD_INT(m, pif, struct xapi_pif_info, carrier);
 	ADD_INT(m, pif, struct xapi_pif_info, speed_mbit);
+	/* 2.1 */
+	ADD_INT(m, pif, struct xapi_pif_info, duplex);
+	ADD_STR(m, pif, struct xapi_pif_info, vendor_id);
+	ADD_STR(m, pif, struct xapi_pif_info, device_id);
+	ADD_STR(m, pif, struct xapi_pif_info, vendor_name);
+	ADD_STR(m, pif, struct xapi_pif_info, device_name);
+	ADD_STR(m, pif, struct xapi_pif_info, pci_bus_path);
+	ADD_INT(m, pif, struct xapi_pif_info, physical);
+	ADD_INT(m, pif, struct xapi_pif_info, up);
+	ADD_STR(m, pif, struct xapi_pif_info, bridge);
+	ADD_STR(m, pif, struct xapi_pif_info, ipv4);
+	ADD_STR(m, pif, struct xapi_pif_info, ipv4_gateway);
+	ADD_STR(m, pif, struct xapi_pif_info, ipv6);
+	ADD_INT(m, pif, struct xapi_pif_info, rx_bytes);
+	ADD_INT(m, pif, struct xapi_pif_info, tx_bytes);
+	ADD_INT(m, pif, struct xapi_pif_info, rx_packets);
+	ADD_INT(m, pif, struct xapi_pif_info, tx_packets);
+	ADD_INT(m, pif, struct xapi_pif_info, rx_errors);
+	ADD_INT(m, pif, struct xapi_pif_info, tx_errors);
 	xd_worker_send(call->p, m);
 	return XAPI_OK;
 }

@@ -1,6 +1,6 @@
 /* plugin_worker.c - xapid-plugin-worker: runs one plugin for xapid.
  *
- *   xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so
+ *   xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so [--netns NS]
  *
  * xapid starts it with its end of a socketpair on fd N (default 3) and the
  * plugin's .so open on fd M (xapid opened it when the plugin loaded: every
@@ -9,7 +9,9 @@
  * the plugin's settings (init), and reads back a hello: the descriptor, or
  * why the plugin is refused. Then it sends calls, one at a time, until it
  * says bye or goes away. Everything the plugin does that could take xapid
- * down (a crash, exit(), a hang) happens in here instead.
+ * down (a crash, exit(), a hang) happens in here instead. With --netns
+ * (a network backend of the simulated host) it first enters that network
+ * namespace, so that the plugin works on the simulated host's network.
  */
 #define _GNU_SOURCE /* asprintf, pipe2, close_range, POLLRDHUP */
 #include <dlfcn.h>
@@ -245,7 +247,8 @@ static void close_all_but(int keep1, int keep2)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so\n"
+	fprintf(stderr, "usage: xapid-plugin-worker [--fd N] [--so-fd M] --name NAME PLUGIN.so "
+			"[--netns NS]\n"
 			"(started by xapid; not meant to be run by hand)\n");
 	return 2;
 }
@@ -253,7 +256,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	int fd = XD_PP_WORKER_FD, so_fd = -1;
-	const char *name = NULL, *path = NULL;
+	const char *name = NULL, *path = NULL, *netns = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc)
 			fd = atoi(argv[++i]);
@@ -261,6 +264,8 @@ int main(int argc, char **argv)
 			so_fd = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(argv[i], "--netns") == 0 && i + 1 < argc)
+			netns = argv[++i];
 		else if (argv[i][0] != '-' && !path)
 			path = argv[i];
 		else
@@ -268,6 +273,12 @@ int main(int argc, char **argv)
 	}
 	if (!name || !path || fd < 3 || (so_fd >= 0 && (so_fd < 3 || so_fd == fd)))
 		return usage();
+
+	/* Before any thread: a private mount namespace (for its /sys) can only
+	 * be made by a process of one thread. A failure is the hello's refusal. */
+	char *netns_why = NULL;
+	if (netns)
+		xd_worker_enter_netns(netns, &netns_why);
 
 	signal(SIGPIPE, SIG_IGN);
 	/* Whatever else xapid had open is not the plugin's business. */
@@ -292,6 +303,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xapid-plugin-worker %s: no init message from xapid\n", name);
 		goto out;
 	}
+	if (netns_why) {
+		send_hello_refused(&p, netns_why);
+		goto out;
+	}
 	p.settings = xd_kv_from_json(xd_pp_obj(init, "settings"));
 	if (!p.settings || load(&p, path, so_fd, &handle) != 0)
 		goto out;
@@ -311,6 +326,7 @@ out:
 		if (stop_pipe[i] >= 0)
 			close(stop_pipe[i]);
 	json_object_put(init);
+	free(netns_why);
 	xd_kv_free(p.settings);
 	free(p.init_complaint);
 	xd_pp_reader_free(&p.reader);

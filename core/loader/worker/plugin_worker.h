@@ -78,6 +78,15 @@ char *xd_plugin_check(const struct xapi_plugin_desc *d, json_object **desc_json,
 
 /* Runs one "call" message and answers it with "done". */
 void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg);
+/* The op of a network backend's call message (plugin_net_dispatch.c):
+ * its status; *absent when the plugin has no such op, *caps the answer of
+ * probe. */
+int xd_worker_net_op(xapi_plugin_t *p, xapi_call_t *call, json_object *msg, bool *absent,
+		     uint32_t *caps);
+/* Enters network namespace `name` (/run/netns/<name>) with a private
+ * mount of /sys that shows it (plugin_netns.c). Before any thread is
+ * started. Returns 0, or -1 with *why (heap). */
+int xd_worker_enter_netns(const char *name, char **why);
 
 
 /* Installs the crash handlers (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT):

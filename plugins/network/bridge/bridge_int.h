@@ -1,0 +1,69 @@
+/* bridge_int.h - what the parts of the Linux bridge network backend share
+ * (bridge.c: descriptor, init, bridges and ports; bridge_nl.c: the netlink
+ * helpers over libnl-route-3; bridge_facts.c: what is reported of an
+ * interface; bridge_ip.c: IP configuration, DHCP through busybox udhcpc;
+ * bridge_tunnel.c: vxlan). No state is kept between calls: every op asks
+ * the kernel (xapi/network.h). */
+#ifndef BRIDGE_INT_H
+#define BRIDGE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <netlink/errno.h>
+#include <netlink/route/link.h>
+#include <xapi/plugin.h>
+
+typedef struct br_state {
+	const struct xapi_host *host;
+	xapi_plugin_t *self;
+	bool veth_nics;          /* setting veth_nics: veth devices are NICs */
+} br_state;
+
+/* One op's netlink session: a connected NETLINK_ROUTE socket and a cache
+ * of the links (refilled after changes with br_refill). */
+typedef struct br_nl {
+	struct nl_sock *sk;
+	struct nl_cache *links;
+} br_nl;
+
+/* Opens it, or fails the call (returns XAPI_E_FAILED after xapi_fail). */
+int br_nl_open(br_state *s, xapi_call_t *call, br_nl *nl);
+void br_nl_close(br_nl *nl);
+int br_refill(br_state *s, xapi_call_t *call, br_nl *nl);
+/* The link of that name in the cache (a reference the caller puts with
+ * rtnl_link_put), or NULL. */
+struct rtnl_link *br_link(br_nl *nl, const char *name);
+/* Fails the call with a netlink error: "<what> <name>: <nl_geterror>". */
+int br_nl_fail(br_state *s, xapi_call_t *call, int nlerr, const char *what, const char *name);
+/* Sets the flags/MTU/master of a link through a change request. */
+int br_link_set_up(br_state *s, xapi_call_t *call, br_nl *nl, struct rtnl_link *l, bool up);
+int br_link_set_mtu(br_state *s, xapi_call_t *call, br_nl *nl, struct rtnl_link *l,
+		    int64_t mtu);
+/* Makes ifname a port of bridge (leaving another bridge if it was in
+ * one), up. */
+int br_enslave(br_state *s, xapi_call_t *call, br_nl *nl, const char *bridge, const char *ifname);
+/* Is the interface name acceptable to the kernel (1..15 bytes, no '/',
+ * no whitespace, not "." or "..")? Else fails the call. */
+int br_check_name(br_state *s, xapi_call_t *call, const char *what, const char *name);
+
+/* bridge_facts.c: emit_pif() of link l with every fact of xapi/network.h
+ * 2.1 (addresses when with_addrs). */
+int br_emit_link(br_state *s, xapi_call_t *call, br_nl *nl, struct rtnl_link *l, bool with_addrs);
+/* Is l a NIC: a device with a bus, or (with veth_nics, the simulated
+ * host) a veth that is not a VIF? */
+bool br_is_physical(br_state *s, struct rtnl_link *l);
+
+/* bridge_ip.c */
+int br_ip_configure(void *st, xapi_call_t *call, const char *ifname,
+		    const struct xapi_ip_config *ip, unsigned flags);
+/* Is the DHCP client program there? */
+bool br_dhcp_available(void);
+
+/* bridge_tunnel.c */
+int br_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *name,
+		  const struct xapi_tunnel_info *t, unsigned flags);
+int br_tunnel_remove(void *st, xapi_call_t *call, const char *bridge, const char *name,
+		     unsigned flags);
+
+#endif
