@@ -61,7 +61,8 @@ class OvsCase(unittest.TestCase):
 
     def call(self, op, expect_ok=True, kv=None, **args):
         argv = ["ip", "netns", "exec", self.host.name, plugin_call(),
-                "-s", "ovsdb_socket=" + self.ovs.db_sock, "-s", "datapath_type=netdev"]
+                "-s", "ovsdb_socket=" + self.ovs.db_sock, "-s", "datapath_type=netdev",
+                "-s", "veth_nics=true"]   # as xapid sets it in the simulated host
         for k, v in self.settings.items():
             argv += ["-s", "%s=%s" % (k, v)]
         argv += [ovs_so(), op] + ["%s=%s" % kv for kv in args.items()]
@@ -198,7 +199,7 @@ class BridgeTest(OvsCase):
         br = self.bridge()
         name = unique("vx")
         for _ in range(2):
-            self.call("tunnel_add", bridge=br, ifname=name, protocol="vxlan",
+            self.call("tunnel_add", bridge=br, name=name, protocol="vxlan",
                       remote="192.0.2.9", key="5000")
         self.assertEqual(self.vsctl("get", "Interface", name, "type"), "vxlan")
         self.assertEqual(self.vsctl("get", "Interface", name, "options:remote_ip"),
@@ -206,14 +207,30 @@ class BridgeTest(OvsCase):
         self.assertEqual(self.vsctl("get", "Interface", name, "options:key"), '"5000"')
         self.assertEqual(self.vsctl("list-ports", br).split().count(name), 1)
         gre = unique("gre")
-        self.call("tunnel_add", bridge=br, ifname=gre, protocol="gre", remote="192.0.2.10")
+        self.call("tunnel_add", bridge=br, name=gre, protocol="gre", remote="192.0.2.10")
         self.assertEqual(self.vsctl("get", "Interface", gre, "type"), "gre")
-        r = self.call("tunnel_add", expect_ok=False, bridge=br, ifname=unique("t"),
+        r = self.call("tunnel_add", expect_ok=False, bridge=br, name=unique("t"),
                       protocol="geneve", remote="192.0.2.11")
         self.assertIn("vxlan or gre", r.msg)
         for t in (name, gre):
-            self.call("tunnel_remove", bridge=br, ifname=t)
+            self.call("tunnel_remove", bridge=br, name=t)
         self.assertEqual(self.vsctl("list-ports", br), "")
+
+    def test_static_ip_on_a_bridge(self):
+        # a PIF's address lives on its bridge, as on XenServer
+        peer = Netns("pe")
+        self.addCleanup(peer.delete)
+        nic = unique("eth")
+        self.veth(nic, "eth0", peer)
+        peer.run("ip", "addr", "add", "10.80.0.2/24", "dev", "eth0")
+        br = self.bridge()
+        self.call("port_add", bridge=br, ifname=nic)
+        r = self.call("ip_configure", ifname=br, family="4", mode="Static",
+                      address="10.80.0.1/24", gateway="")
+        self.assertEqual(r.pifs[0]["ipv4"], "10.80.0.1/24")
+        self.assertTrue(self.pings(self.host, "10.80.0.2", count=3), "the host reaches its LAN")
+        self.call("ip_configure", ifname=br, family="4", mode="None")
+        self.assertNotIn("10.80.0.1", self.host.run("ip", "-o", "addr", "show", br).stdout)
 
     def test_pif_scan_and_link_ops(self):
         nic = unique("ens7-")

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ovs_int.h"
+#include "ovs_link.h"
 
 uint32_t ovs_probe(void *st, xapi_call_t *call, unsigned flags)
 {
@@ -14,7 +15,11 @@ uint32_t ovs_probe(void *st, xapi_call_t *call, unsigned flags)
 	(void)flags;
 	/* VLANs (fake bridges), bonds and vxlan/gre tunnels are OVS's own,
 	 * on either datapath: no kernel module is needed for them */
-	return XAPI_NET_CAP_VLAN | XAPI_NET_CAP_BOND | XAPI_NET_CAP_TUNNEL | XAPI_NET_CAP_GRE;
+	uint32_t caps = XAPI_NET_CAP_VLAN | XAPI_NET_CAP_BOND | XAPI_NET_CAP_TUNNEL |
+			XAPI_NET_CAP_GRE | XAPI_NET_CAP_IPV6;
+	if (ovs_link_dhcp_available())
+		caps |= XAPI_NET_CAP_DHCP;
+	return caps;
 }
 
 static const struct xapi_net_ops ovs_ops = {
@@ -29,12 +34,13 @@ static const struct xapi_net_ops ovs_ops = {
 	.vlan_remove = ovs_vlan_remove,
 	.bond_add = ovs_bond_add,
 	.bond_remove = ovs_bond_remove,
+	.ip_configure = ovs_ip_configure,
 	.link_query = ovs_link_query,
 	.link_set = ovs_link_set,
 	.tunnel_add = ovs_tunnel_add,
 	.tunnel_remove = ovs_tunnel_remove,
 	.bridge_ports = ovs_bridge_ports,
-	/* ip_configure, port_lock: not in this backend (absent capabilities) */
+	/* port_lock: NULL, VIF locking is not enforced on this backend */
 };
 
 static const struct xapi_config_key ovs_config[] = {
@@ -44,6 +50,8 @@ static const struct xapi_config_key ovs_config[] = {
 	{ "ovsdb_timeout_ms", "how long a call to ovsdb-server may take (default 10000)", 0 },
 	{ "vswitchd_wait_ms", "how long to wait for ovs-vswitchd to apply a change (default "
 			      "10000; 0: do not wait)", 0 },
+	{ "veth_nics", "true: veth devices (but vif*, tap*) are NICs, as on xapid's simulated "
+		       "host (xapid sets it there)", 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -103,6 +111,11 @@ static int ovs_init(const struct xapi_host *host, xapi_plugin_t *self,
 		free(o);
 		return XAPI_E_INVALID;
 	}
+	const char *v = host->config_get(self, "veth_nics");
+	o->kernel.host = host;
+	o->kernel.self = self;
+	o->kernel.veth_nics = v && (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+				   strcmp(v, "1") == 0);
 	*desc = &ovs_desc;
 	*st = o;
 	return XAPI_OK;

@@ -121,11 +121,8 @@ int ovs_bridge_ensure(void *st, xapi_call_t *call, const char *bridge, int64_t m
 	if (rc != XAPI_OK)
 		return rc;
 	/* "exist and be up": vswitchd made the device, it starts down */
-	if (o->wait_ms > 0) {
-		int e = ovs_link_updown(bridge, 1);
-		if (e)
-			return ovs_fail(o, call, "cannot bring bridge %s up: %s", bridge, strerror(e));
-	}
+	if (o->wait_ms > 0)
+		return ovs_link_up(o, call, bridge);
 	return XAPI_OK;
 }
 

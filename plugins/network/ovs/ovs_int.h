@@ -22,6 +22,7 @@
 
 #include <xapi/plugin.h>
 
+#include "../bridge/bridge_int.h"
 #include "ovsdb_client.h"
 #include "ovsdb_ops.h"
 
@@ -36,6 +37,7 @@ struct ovs {
 	const char *datapath_type;   /* datapath_type: "" (system) or "netdev" */
 	int timeout_ms;              /* ovsdb_timeout_ms: each call to ovsdb-server */
 	int wait_ms;                 /* vswitchd_wait_ms: 0 = do not wait for vswitchd */
+	br_state kernel;             /* for the Linux helpers (ovs_link.h): veth_nics */
 };
 
 /* One op in progress: its connection and the rows it read. */
@@ -110,6 +112,8 @@ int ovs_bond_add(void *st, xapi_call_t *call, const char *bridge, const char *bo
 		 unsigned flags);
 int ovs_bond_remove(void *st, xapi_call_t *call, const char *bridge, const char *bond,
 		    unsigned flags);
+int ovs_ip_configure(void *st, xapi_call_t *call, const char *ifname,
+		     const struct xapi_ip_config *ip, unsigned flags);
 int ovs_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *name,
 		   const struct xapi_tunnel_info *tunnel, unsigned flags);
 int ovs_tunnel_remove(void *st, xapi_call_t *call, const char *bridge, const char *name,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ovs_int.h"
+#include "ovs_link.h"
 
 static int add_once(struct ovs_op *op, const char *bridge, const char *ifname,
 		    const xapi_kv_t *external_ids, int *created)
@@ -108,6 +109,9 @@ int ovs_port_add(void *st, xapi_call_t *call, const char *bridge, const char *if
 		}
 	}
 	ovs_op_end(&op);
+	/* as a Linux bridge's port: up (a VIF's or NIC's device starts down) */
+	if (rc == XAPI_OK && o->wait_ms > 0)
+		rc = ovs_link_up(o, call, ifname);
 	return rc;
 }
 

@@ -115,12 +115,8 @@ int ovs_vlan_add(void *st, xapi_call_t *call, const char *bridge, const char *tr
 	ovs_op_end(&op);
 	if (rc == OVS_RETRY)
 		return ovs_fail(o, call, "VLAN %s: kept colliding with other changes", bridge);
-	if (rc == XAPI_OK && o->wait_ms > 0) {
-		int e = ovs_link_updown(bridge, 1);
-		if (e)
-			return ovs_fail(o, call, "cannot bring VLAN bridge %s up: %s", bridge,
-					strerror(e));
-	}
+	if (rc == XAPI_OK && o->wait_ms > 0)
+		return ovs_link_up(o, call, bridge);
 	return rc;
 }
 
