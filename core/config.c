@@ -35,6 +35,9 @@ static const xd_option options[] = {
 	{ "backend", NULL, 0, "sim|xen", "xen if /dev/xen or xenstore exists, else sim", "hypervisor backend" },
 	{ "fallback_to_sim", NULL, 0, "true|false", "false", "when the xen backend finds no hypervisor, run on the simulated host instead of failing to start" },
 	{ "sim_memory", NULL, 0, "BYTES", "the simulated host's own default", "memory of the simulated host (sim backend): what VMs can be given" },
+	{ "network_backend", NULL, 0, "NAME", "bridge", "the network backend plugin (xapi's network.conf): bridge or ovs, enabled in plugins.d" },
+	{ "sim_netns", NULL, 0, "NAME", "xapi-<8 hex digits of the host uuid>", "sim backend: the network namespace of the simulated host's network (made at start, removed at a clean stop)" },
+	{ "sim_nics", NULL, 0, "LIST", "eth0,eth1", "sim backend: the simulated host's NICs (veth devices in its namespace), comma separated" },
 	{ "clean_shutdown_timeout", NULL, 0, "SECONDS", "1200 (xapi's)", "how long VM.clean_shutdown and VM.clean_reboot wait for the guest" },
 	{ "plugin_dir", NULL, 0, "DIR", XD_PLUGINDIR, "where plugin .so files are looked up" },
 	{ "plugins_conf_dir", NULL, 0, "DIR", DEFAULT_PLUGINS_CONF_DIR, "plugins.d: one <name>.conf per plugin (enabled = true, its settings); see doc/plugins.md" },
@@ -126,6 +129,16 @@ static int apply(const char *key, const char *v)
 			return -1;
 		}
 		xd_cfg.sim_memory = n;
+	} else if (strcmp(key, "network_backend") == 0) {
+		set_str(&xd_cfg.network_backend, v);
+	} else if (strcmp(key, "sim_netns") == 0) {
+		if (!*v || strchr(v, '/') || strlen(v) > 64) {
+			fprintf(stderr, "xapid: sim_netns: '%s' is not a namespace name\n", v);
+			return -1;
+		}
+		set_str(&xd_cfg.sim_netns, v);
+	} else if (strcmp(key, "sim_nics") == 0) {
+		set_str(&xd_cfg.sim_nics, v);
 	} else if (strcmp(key, "clean_shutdown_timeout") == 0) {
 		if (parse_double(key, v, &xd_cfg.clean_shutdown_timeout) < 0)
 			return -1;
@@ -259,6 +272,7 @@ static void set_defaults(void)
 	set_str(&xd_cfg.plugin_dir, XD_PLUGINDIR);
 	set_str(&xd_cfg.plugins_conf_dir, DEFAULT_PLUGINS_CONF_DIR);
 	set_str(&xd_cfg.plugin_worker, DEFAULT_PLUGIN_WORKER);
+	set_str(&xd_cfg.network_backend, "bridge");
 	xd_cfg.plugin_timeout = 3600;
 	xd_cfg.plugin_cancel_grace = 5;
 	set_str(&xd_cfg.log_level, "info");
@@ -412,6 +426,9 @@ void xd_config_free(void)
 	free(xd_cfg.users_file);
 	free(xd_cfg.pam_service);
 	free(xd_cfg.backend);
+	free(xd_cfg.network_backend);
+	free(xd_cfg.sim_netns);
+	free(xd_cfg.sim_nics);
 	free(xd_cfg.plugin_dir);
 	free(xd_cfg.plugins_conf_dir);
 	free(xd_cfg.plugin_worker);

@@ -20,6 +20,9 @@ typedef struct xd_config {
 	char *backend;                /* "sim" | "xen"; NULL = detect */
 	bool fallback_to_sim;         /* xen unavailable: run on sim instead of failing */
 	unsigned long long sim_memory; /* bytes of the simulated host's memory; 0: its default */
+	char *network_backend;        /* plugins.d name of the network backend ("bridge") */
+	char *sim_netns;              /* the simulated host's network namespace; NULL: derived */
+	char *sim_nics;               /* its NICs, comma separated */
 	double clean_shutdown_timeout; /* seconds a guest gets to shut down cleanly */
 	char *plugin_dir;
 	char *plugins_conf_dir;       /* plugins.d: which plugins load, their settings */

@@ -19,6 +19,7 @@
 #include "hv/hv.h"
 #include "loader/plugins.h"
 #include "log.h"
+#include "network/network.h"
 #include "rpc/rpc.h"
 #include "storage/storage.h"
 #include "tasks/tasks.h"
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 	int exit_code = 1;
 	bool hv = false, monitor = false;
 	bool db_open = false, sessions = false, tasks = false, http = false, plugins = false;
+	bool network = false;
 
 	if (xd_db_open(dbpath, &err) != 0) {
 		xd_err("cannot open the database %s: %s %s", dbpath, err.code,
@@ -197,16 +199,38 @@ int main(int argc, char **argv)
 	tasks = true;
 	/* After first boot (SM objects go into its db), before clients come:
 	 * a plugin that is refused is logged and left out, never fatal. */
+	/* The simulated host's network, in which the network backend's worker
+	 * will run, before the plugins load. */
+	xd_network_config ncfg = {
+		.backend = xd_cfg.network_backend,
+		.sim = strcmp(xd_hv()->name, "sim") == 0,
+		.sim_netns = xd_cfg.sim_netns,
+		.sim_nics = xd_cfg.sim_nics,
+		.plugins_conf_dir = xd_cfg.plugins_conf_dir,
+	};
+	char *netns = NULL;
+	if (xd_network_prepare(&ncfg, &netns, &err) != 0) {
+		xd_err("cannot make the simulated host's network: %s %s", err.code,
+		       err.nparams ? err.params[0] : "");
+		goto out;
+	}
+	network = true;
 	xd_plugins_config pcfg = {
 		.plugin_dir = xd_cfg.plugin_dir,
 		.conf_dir = xd_cfg.plugins_conf_dir,
 		.worker_path = xd_cfg.plugin_worker,
 		.timeout_s = xd_cfg.plugin_timeout,
 		.cancel_grace_s = xd_cfg.plugin_cancel_grace,
+		.net_backend = xd_cfg.network_backend,
+		.net_netns = netns,
 	};
 	if (xd_plugins_init(&pcfg) != 0)
 		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);
+	free(netns);
 	plugins = true;
+	/* PIFs, first-boot networks, and the reconcile of bridges and ports */
+	xd_network_start(&err);
+	xd_error_clear(&err);
 	/* SRs that were plugged before a restart are attached again, as the
 	 * storage ABI promises drivers */
 	xd_storage_startup();
@@ -261,6 +285,8 @@ out:
 		xd_vm_monitor_stop();
 	if (plugins)
 		xd_plugins_shutdown();
+	if (network)
+		xd_network_stop();
 	if (hv)
 		xd_hv_shutdown();
 	if (sessions)

@@ -11,6 +11,7 @@
 #include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
+#include "network/network.h"
 #include "vm_int.h"
 
 enum { VBD_ATTACH, VBD_EJECT, VBD_UNPLUG, VBD_UNPLUG_FORCE, VBD_INSERT, VBD_PLUG, VBD_PAUSE,
@@ -522,11 +523,21 @@ static xd_value *run_dev(const xd_call *call, const char *cls, int op, xd_error 
 						  .mac = xd_rec_str(r, "MAC"),
 						  .bridge = br && br->t == XD_V_STRING ? br->u.s : "",
 						  .mtu = xd_rec_int(r, "MTU") };
-				if (xd_hv()->nic_add(domid, &nic, err) == 0)
-					rc = dev_finish(&d, struct1("currently_attached", xd_bool(true)), err);
-				else
+				if (xd_hv()->nic_add(domid, &nic, err) == 0) {
+					/* the device joins its network's bridge, or goes again */
+					if (xd_network_backend() && xd_network_vif_plug(d.ref, domid, err) < 0) {
+						xd_error e2 = XD_ERROR_INIT;
+						xd_hv()->nic_remove(domid, nic.devid, &e2);
+						xd_error_clear(&e2);
+					} else {
+						rc = dev_finish(&d, struct1("currently_attached",
+									    xd_bool(true)), err);
+					}
+				} else {
 					device_error(err, xd_rec_str(r, "device"), d.ref);
+				}
 			} else if (r && domid >= 0) {
+				xd_network_vif_unplug(d.ref, domid);
 				if (xd_hv()->nic_remove(domid, atoi(xd_rec_str(r, "device")), err) == 0)
 					rc = dev_finish(&d, struct1("currently_attached", xd_bool(false)), err);
 				else

@@ -13,6 +13,7 @@
 #include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
+#include "network/network.h"
 
 #define MiB (1024LL * 1024LL)
 
@@ -259,7 +260,14 @@ int xd_vm_domain_build(const xd_value *rec, const xd_vm_devices *d, const char *
 	int domid = restore_from ? hv->restore(&spec, restore_from, err) : hv->create(&spec, err);
 	if (domid < 0)
 		return -1;
-	if (!paused && hv->unpause(domid, err) < 0) {
+	/* Its NICs on their networks' bridges before it runs (without a network
+	 * backend they are records only, as before networking existed). */
+	bool plugged = true;
+	for (int i = 0; d && xd_network_backend() && i < d->nnics && plugged; i++)
+		plugged = xd_network_vif_plug(d->nic[i].vif, domid, err) == 0;
+	if (!plugged || (!paused && hv->unpause(domid, err) < 0)) {
+		for (int i = 0; d && xd_network_backend() && i < d->nnics; i++)
+			xd_network_vif_unplug(d->nic[i].vif, domid);
 		xd_error e2 = XD_ERROR_INIT;
 		hv->destroy(domid, &e2);
 		xd_error_clear(&e2);
@@ -339,6 +347,14 @@ static void queue_detached(xd_vm_update *u, const char *cls, const xd_value *ref
 void xd_vm_queue_stopped(xd_vm_update *u, const char *to_state)
 {
 	xd_value *vm = xd_vm_update_after(u);
+	/* its VIFs' ports go with the domain (the db still has its domid) */
+	const xd_class *vc = xd_dm_class("VM");
+	xd_value *old = xd_db_get_field(vc, xd_vm_update_ref(u), xd_dm_field_index(vc, "domid"));
+	const xd_value *vifs = xd_struct_get(vm, "VIFs");
+	for (size_t i = 0; old && old->u.i >= 0 && vifs && i < vifs->u.arr.n; i++)
+		if (field_is_true("VIF", vifs->u.arr.items[i]->u.s, "currently_attached"))
+			xd_network_vif_unplug(vifs->u.arr.items[i]->u.s, (int)old->u.i);
+	xd_value_free(old);
 	xd_rec_set(vm, "power_state", xd_string(to_state));
 	xd_rec_set(vm, "domid", xd_int(-1));
 	xd_rec_set(vm, "resident_on", xd_string(XD_NULL_REF));

@@ -151,6 +151,18 @@ bool xd_hv_xen_available(char *why, size_t whylen);
  * (clean shutdown times out), "crash" (the domain crashes after start),
  * "create_fails". Also settable from VM.other_config "sim:fault" keys. */
 void xd_hv_sim_set_memory(int64_t total_bytes);
+/* sim only: the simulated host's network (hv_sim_net.c). Makes network
+ * namespace `netns` (and <netns>-lan) unless they exist, with the NICs of
+ * the comma-separated `nics` as veth devices there (their other ends lan0,
+ * lan1... in <netns>-lan); from then on every NIC of a domain is a veth
+ * vif<domid>.<devid> in netns whose other end is eth<devid> in the guest's
+ * namespace <netns>-d<domid>, and the guest agent reports the addresses
+ * it really has. 0 or -1 with err. */
+int xd_hv_sim_net_setup(const char *netns, const char *nics, xd_error *err);
+/* Removes the namespaces (at a clean stop). */
+void xd_hv_sim_net_teardown(void);
+/* Its name (new string), or NULL without a simulated network. */
+char *xd_hv_sim_netns(void);
 void xd_hv_sim_inject(const char *vm_uuid, const char *fault);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "plugin_conf.h"
 #include "plugins_int.h"
 
 void xd_net_result_clear(xd_net_result *r)
@@ -29,6 +30,20 @@ void xd_net_result_clear(xd_net_result *r)
 	}
 	free(r->links);
 	memset(r, 0, sizeof *r);
+}
+
+bool xd_plugins_conf_enabled(const char *conf_dir, const char *name)
+{
+	xd_plugin_conf *c = NULL;
+	size_t n = 0;
+	char *why = NULL;
+	bool on = false;
+	if (xd_plugin_conf_read(conf_dir, NULL, &c, &n, &why) == 0)
+		for (size_t i = 0; i < n; i++)
+			on |= strcmp(c[i].name, name) == 0 && c[i].enabled && !c[i].error;
+	xd_plugin_conf_free(c, n);
+	free(why);
+	return on;
 }
 
 bool xd_plugins_has_net(const char *name)

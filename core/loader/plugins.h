@@ -209,6 +209,9 @@ typedef struct xd_net_result {
 } xd_net_result;
 void xd_net_result_clear(xd_net_result *r);
 
+/* Does <conf_dir>/<name>.conf say enabled = true (before xd_plugins_init:
+ * whether the network backend will load)? */
+bool xd_plugins_conf_enabled(const char *conf_dir, const char *name);
 /* Is the network backend of that plugins.d name loaded; does it have op? */
 bool xd_plugins_has_net(const char *name);
 bool xd_plugins_net_can(const char *name, xd_net_op op);

@@ -27,6 +27,7 @@ PUBLIC = {
     "http": "http/http.h",
     "hv": "hv/hv.h",
     "loader": "loader/plugins.h",
+    "network": "network/network.h",
     "rpc": "rpc/rpc.h",
     "storage": "storage/storage.h",
     "tasks": "tasks/tasks.h",

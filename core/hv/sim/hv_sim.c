@@ -380,6 +380,14 @@ static xd_sim_dom *dom_new(const xd_hv_domain_spec *spec, int64_t memory, int vc
 		S.doms = grown;
 	}
 	S.doms[S.ndoms++] = d; /* the largest domid so far: stays sorted */
+	for (i = 0; i < d->nnics; i++) {
+		xd_error err = XD_ERROR_INIT;
+		/* the VIF's plug then fails on the missing device, with why */
+		if (xd_sim_net_nic_add(d->domid, &d->nics[i], &err) < 0)
+			xd_warn("sim: domain %d: NIC %d has no device: %s", d->domid,
+				d->nics[i].devid, err.nparams ? err.params[0] : err.code);
+		xd_error_clear(&err);
+	}
 	pthread_cond_broadcast(&S.changed);
 	return d;
 }
@@ -388,6 +396,9 @@ void xd_sim_dom_remove(xd_sim_dom *d)
 {
 	size_t i;
 
+	for (int k = 0; k < d->nnics; k++)
+		xd_sim_net_nic_remove(d->domid, d->nics[k].devid);
+	xd_sim_net_dom_gone(d->domid);
 	for (i = 0; i < S.ndoms; i++)
 		if (S.doms[i] == d) {
 			memmove(&S.doms[i], &S.doms[i + 1], (S.ndoms - i - 1) * sizeof(*S.doms));
@@ -845,8 +856,10 @@ void xd_hv_sim_reset(void)
 	size_t i;
 
 	xd_sim_lock();
-	for (i = 0; i < S.ndoms; i++)
+	for (i = 0; i < S.ndoms; i++) {
+		xd_sim_net_dom_gone(S.doms[i]->domid);
 		dom_free(S.doms[i]);
+	}
 	free(S.doms);
 	S.doms = NULL;
 	S.ndoms = S.cap = 0;

@@ -103,7 +103,12 @@ int xd_sim_nic_add(int domid, const xd_hv_nic *nic, xd_error *err)
 	if (!grown)
 		abort();
 	d->nics = grown;
-	xd_sim_nic_copy(&d->nics[d->nnics++], nic);
+	xd_sim_nic_copy(&d->nics[d->nnics], nic);
+	if (xd_sim_net_nic_add(domid, &d->nics[d->nnics], err) < 0) {
+		xd_sim_nic_free(&d->nics[d->nnics]);
+		goto out;
+	}
+	d->nnics++;
 	xd_sim_changed();
 	rc = 0;
 out:
@@ -134,6 +139,7 @@ int xd_sim_nic_remove(int domid, int devid, xd_error *err)
 			     "the guest refused to release the device (simulated fault)", NULL);
 		goto out;
 	}
+	xd_sim_net_nic_remove(domid, devid);
 	xd_sim_nic_free(&d->nics[i]);
 	memmove(&d->nics[i], &d->nics[i + 1], (size_t)(d->nnics - i - 1) * sizeof(*d->nics));
 	d->nnics--;

@@ -6,7 +6,9 @@
  * (domid << 3 | devid)) as "<devid>/ip" and "<devid>/ipv4/0", an IPv6
  * address 2001:db8::<domid>:<devid> (RFC 3849) as "<devid>/ipv6/0"; the
  * features of xapi's "other" map; a quarter of its memory in use; PV
- * drivers. The console is ("rfb", "sim://console/<domid>").
+ * drivers. With the simulated network (hv_sim_net.c) the addresses are
+ * the ones eth<devid> of the guest's namespace really has instead. The
+ * console is ("rfb", "sim://console/<domid>").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,24 @@ static void guest_networks(const xd_sim_dom *d, xd_value *net)
 
 	for (i = 0; i < d->nnics; i++) {
 		unsigned devid = (unsigned)d->nics[i].devid;
+		char *v6[8];
+		int n6 = 0;
+		/* With the simulated network, what eth<devid> of the guest's
+		 * namespace really has, as xapi's guest agent reports it. */
+		if (xd_sim_net_guest_addrs(d->domid, (int)devid, ip, sizeof ip, v6, 8, &n6) == 0) {
+			if (ip[0]) {
+				snprintf(key, sizeof(key), "%u/ip", devid);
+				put(net, key, ip);
+				snprintf(key, sizeof(key), "%u/ipv4/0", devid);
+				put(net, key, ip);
+			}
+			for (int k = 0; k < n6; k++) {
+				snprintf(key, sizeof(key), "%u/ipv6/%d", devid, k);
+				put(net, key, v6[k]);
+				free(v6[k]);
+			}
+			continue;
+		}
 		unsigned off = (((unsigned)d->domid << 3) | (devid & 7u)) & 0x1ffffu;
 		snprintf(ip, sizeof(ip), "198.%u.%u.%u", 18 + (off >> 16), (off >> 8) & 255u,
 			 off & 255u);

@@ -85,6 +85,14 @@ int xd_sim_guest_info(int domid, xd_hv_guest_info *out, xd_error *err);
 int xd_sim_console(int domid, char **protocol, char **location, xd_error *err);
 int xd_sim_migrate_send(int domid, const char *url, bool live, xd_error *err);
 int xd_sim_migrate_receive(const xd_hv_domain_spec *spec, const char *url, xd_error *err);
+/* The simulated host's network (hv_sim_net.c), under the sim lock: a
+ * NIC's veth pair, made and removed; the domain's namespace removed; the
+ * addresses its guest has (-1: no simulated network). */
+int xd_sim_net_nic_add(int domid, const xd_sim_nic *n, xd_error *err);
+void xd_sim_net_nic_remove(int domid, int devid);
+void xd_sim_net_dom_gone(int domid);
+int xd_sim_net_guest_addrs(int domid, int devid, char *v4, size_t n4, char **v6, int max6,
+			   int *n6);
 /* Makes every thread waiting in a migration give up (host reset). */
 void xd_sim_migrate_reset(void);
 
