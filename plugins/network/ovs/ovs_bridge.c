@@ -32,10 +32,41 @@ static void bridge_config(struct ovs *o, const xapi_kv_t *kv, json_object *row)
 	json_object_object_add(row, "other_config", oc);
 }
 
-/* ops += the MTU of the bridge's own interface (mtu_request). */
-static void set_mtu(json_object *ops, const char *name, int64_t mtu)
+/* Does map value `want` hold exactly what map value `have` holds? */
+static int same_map(json_object *have, json_object *want)
 {
-	if (mtu <= 0)
+	json_object *wp = json_object_array_get_idx(want, 1);
+	json_object *hp = have ? json_object_array_get_idx(have, 1) : NULL;
+	size_t n = json_object_array_length(wp);
+	if (!hp || !json_object_is_type(hp, json_type_array) || json_object_array_length(hp) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *kv = json_object_array_get_idx(wp, i);
+		const char *v = ovsdb_map_get(have, json_object_get_string(
+							     json_object_array_get_idx(kv, 0)));
+		if (!v || strcmp(v, json_object_get_string(json_object_array_get_idx(kv, 1))))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is the existing bridge row already as `want` (a row being built) says?
+ * Then ensure changes nothing: no commit, no reconfiguration of vswitchd
+ * (every VIF plug ensures its network's bridge). */
+static int same_bridge(json_object *br, json_object *want)
+{
+	return strcmp(ovsdb_str(br, "fail_mode"), ovsdb_str(want, "fail_mode")) == 0 &&
+	       same_map(ovsdb_col(br, "external_ids"), ovsdb_col(want, "external_ids")) &&
+	       same_map(ovsdb_col(br, "other_config"), ovsdb_col(want, "other_config"));
+}
+
+/* ops += the MTU of the bridge's own interface (mtu_request). */
+static void set_mtu(struct ovs_op *op, json_object *ops, const char *name, int64_t mtu)
+{
+	json_object *iface;
+	int64_t have;
+	if (mtu <= 0 || (ovs_get(op, "Interface", name, &iface) == XAPI_OK && iface &&
+			 ovsdb_opt_int(ovsdb_col(iface, "mtu_request"), &have) && have == mtu))
 		return;
 	json_object *row = json_object_new_object();
 	json_object_object_add(row, "mtu_request", json_object_new_int64(mtu));
@@ -58,11 +89,14 @@ static int ensure_once(struct ovs_op *op, const char *bridge, int64_t mtu,
 		/* there: its settings and MTU brought to what xapid asks */
 		json_object *row = json_object_new_object();
 		bridge_config(o, other_config, row);
-		json_object_array_add(ops, ovsdb_op_update("Bridge", ovsdb_where_str("name", bridge),
-							   row));
-		set_mtu(ops, bridge, mtu);
+		if (same_bridge(br, row))
+			json_object_put(row);
+		else
+			json_object_array_add(ops, ovsdb_op_update(
+				"Bridge", ovsdb_where_str("name", bridge), row));
+		set_mtu(op, ops, bridge, mtu);
 	} else if (port && json_object_get_boolean(ovsdb_col(port, "fake_bridge"))) {
-		set_mtu(ops, bridge, mtu); /* a VLAN network's bridge */
+		set_mtu(op, ops, bridge, mtu); /* a VLAN network's bridge */
 	} else if (port) {
 		json_object_put(ops);
 		return ovs_fail(o, op->call,
