@@ -14,6 +14,9 @@ void xd_api_vdi_register(void);
 /* PUT /import_raw_vdi, GET /export_raw_vdi (http.h routes). */
 void xd_api_vdi_http_register(void);
 void xd_api_devices_register(void);
+void xd_api_pif_register(void);          /* PIF.* (pif.c) */
+void xd_api_network_register(void);      /* network.*, VIF network calls, host.management_* (network_api.c) */
+void xd_api_vlan_bond_register(void);    /* VLAN, Bond, tunnel (vlan_bond.c) */
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 
 /* Calls every register function above. */

@@ -12,5 +12,8 @@ void xd_api_register_all(void)
 	xd_api_vdi_register();
 	xd_api_vdi_http_register();
 	xd_api_devices_register();
+	xd_api_pif_register();
+	xd_api_network_register();
+	xd_api_vlan_bond_register();
 	xd_api_host_plugins_register();
 }

@@ -19,6 +19,10 @@ static int vm_create_check(const xd_call *call, const char *ref, xd_value *recor
 			   xd_error *err)
 {
 	xd_rec_set(record, "domid", xd_int(-1));
+	/* xapi gives every new VM a mac_seed: its VIFs' MACs come from it */
+	xd_value *oc = xd_struct_get(record, "other_config");
+	if (oc && oc->t == XD_V_STRUCT && !xd_struct_get(oc, "mac_seed"))
+		xd_struct_set_take(oc, "mac_seed", xd_string_take(xd_uuid_new()));
 	if (strcmp(xd_rec_str(record, "domain_type"), "unspecified") == 0)
 		xd_rec_set(record, "domain_type", xd_string(xd_vm_domain_type(record)));
 	xd_rec_set(record, "memory_overhead", xd_int(xd_vm_memory_overhead(record)));

@@ -268,6 +268,75 @@ static xd_value *port_ids(const char *network_uuid)
 	return ids;
 }
 
+/* The devices of a bond's members (its slaves). */
+static xd_value *member_devices(const xd_value *bond)
+{
+	xd_value *out = xd_array();
+	const xd_value *slaves = xd_struct_get(bond, "slaves");
+	for (size_t i = 0; slaves && i < slaves->u.arr.n; i++) {
+		xd_value *p = xd_net_record("PIF", slaves->u.arr.items[i]->u.s);
+		if (p)
+			xd_array_append_take(out, xd_string(xd_net_str(p, "device")));
+		xd_value_free(p);
+	}
+	return out;
+}
+
+/* What a PIF is on its bridge, added (add) or removed: a VLAN of its
+ * tagged PIF's device, a bond of its members, a tunnel to the network's
+ * tunnel_remote, or (a NIC) the device itself as a port. */
+static int port_of(const xd_value *rec, const char *bridge, const xd_value *net,
+		   const xd_value *ids, bool add, xd_error *err)
+{
+	const char *device = xd_net_str(rec, "device");
+	const xd_value *bonds = xd_struct_get(rec, "bond_master_of");
+	const xd_value *tunnels = xd_struct_get(rec, "tunnel_access_PIF_of");
+	int64_t vlan = xd_net_int(rec, "VLAN");
+	int rc = 0;
+	if (vlan >= 0) {
+		const xd_value *vl = xd_struct_get(rec, "VLAN_master_of");
+		xd_value *v = vl ? xd_net_record("VLAN", vl->u.s) : NULL;
+		xd_value *tagged = v ? xd_net_record("PIF", xd_net_str(v, "tagged_PIF")) : NULL;
+		xd_net_args a = { .bridge = bridge, .trunk = xd_net_str(tagged, "device"),
+				  .tag = (int)vlan, .up = -1 };
+		rc = xd_net_do(add ? XD_NET_VLAN_ADD : XD_NET_VLAN_REMOVE, &a, err);
+		xd_value_free(tagged);
+		xd_value_free(v);
+	} else if (bonds && bonds->u.arr.n) {
+		xd_value *b = xd_net_record("Bond", bonds->u.arr.items[0]->u.s);
+		xd_value *members = member_devices(b);
+		xd_net_args a = { .bridge = bridge, .name = device, .members = members,
+				  .mode = xd_net_str(b, "mode"), .kv = xd_struct_get(b, "properties"),
+				  .up = -1 };
+		rc = xd_net_do(add ? XD_NET_BOND_ADD : XD_NET_BOND_REMOVE, &a, err);
+		xd_value_free(members);
+		xd_value_free(b);
+	} else if (tunnels && tunnels->u.arr.n) {
+		xd_value *t = xd_net_record("tunnel", tunnels->u.arr.items[0]->u.s);
+		xd_value *tp = t ? xd_net_record("PIF", xd_net_str(t, "transport_PIF")) : NULL;
+		const xd_value *oc = xd_struct_get(net, "other_config");
+		const xd_value *remote = oc ? xd_struct_get(oc, "tunnel_remote") : NULL;
+		const xd_value *key = oc ? xd_struct_get(oc, "tunnel_key") : NULL;
+		xd_net_args a = { .bridge = bridge, .name = device,
+				  .protocol = xd_net_str(t, "protocol"),
+				  .remote = remote ? remote->u.s : "", .local = xd_net_str(tp, "IP"),
+				  .key = key ? atoll(key->u.s) : 0,
+				  .transport = xd_net_str(tp, "device"), .up = -1 };
+		rc = xd_net_do(add ? XD_NET_TUNNEL_ADD : XD_NET_TUNNEL_REMOVE, &a, err);
+		xd_value_free(tp);
+		xd_value_free(t);
+	} else if (xd_net_bool(rec, "physical")) {
+		xd_net_args a = { .bridge = bridge, .ifname = device, .kv = ids, .up = -1 };
+		rc = xd_net_do(add ? XD_NET_PORT_ADD : XD_NET_PORT_REMOVE, &a, err);
+		if (rc == 0 && add)
+			rc = xd_net_do(XD_NET_LINK_SET, &(xd_net_args){ .ifname = device,
+									 .mtu = xd_net_int(rec, "MTU"),
+									 .up = 1 },
+				       err);
+	}
+	return rc;
+}
+
 int xd_network_pif_apply_ip(const char *pif, int family, xd_error *err)
 {
 	xd_value *rec = xd_net_record("PIF", pif);
@@ -348,27 +417,8 @@ int xd_network_pif_plug(const char *pif, xd_error *err)
 	xd_value *net = xd_net_record("network", network);
 	int rc = xd_network_ensure_bridge(network, err);
 	xd_value *ids = port_ids(xd_net_str(net, "uuid"));
-	xd_net_args a = { .bridge = xd_net_str(net, "bridge"), .ifname = xd_net_str(rec, "device"),
-			  .kv = ids, .up = -1 };
-	int64_t vlan = xd_net_int(rec, "VLAN");
-	if (rc == 0 && vlan >= 0) {
-		/* a VLAN PIF: the tagged PIF's device is the trunk */
-		const xd_value *vl = xd_struct_get(rec, "VLAN_master_of");
-		xd_value *v = vl ? xd_net_record("VLAN", vl->u.s) : NULL;
-		xd_value *tagged = v ? xd_net_record("PIF", xd_net_str(v, "tagged_PIF")) : NULL;
-		xd_net_args va = { .bridge = a.bridge, .trunk = xd_net_str(tagged, "device"),
-				   .tag = (int)vlan, .up = -1 };
-		rc = xd_net_do(XD_NET_VLAN_ADD, &va, err);
-		xd_value_free(tagged);
-		xd_value_free(v);
-	} else if (rc == 0 && xd_net_bool(rec, "physical")) {
-		rc = xd_net_do(XD_NET_PORT_ADD, &a, err);
-		if (rc == 0)
-			rc = xd_net_do(XD_NET_LINK_SET, &(xd_net_args){ .ifname = a.ifname,
-									 .mtu = xd_net_int(rec, "MTU"),
-									 .up = 1 },
-				       err);
-	}
+	if (rc == 0)
+		rc = port_of(rec, xd_net_str(net, "bridge"), net, ids, true, err);
 	xd_value_free(ids);
 	if (rc == 0)
 		rc = xd_net_set("PIF", pif, "currently_attached", xd_bool(true), err);
@@ -377,8 +427,9 @@ int xd_network_pif_plug(const char *pif, xd_error *err)
 	if (rc == 0 && strcmp(xd_net_str(rec, "ipv6_configuration_mode"), "None") != 0)
 		rc = xd_network_pif_apply_ip(pif, 6, err);
 	xd_net_result r;
-	if (rc == 0 && xd_net_call(XD_NET_LINK_QUERY, &(xd_net_args){ .ifname = a.ifname, .up = -1 },
-				   &r, err) == 0 && r.nlinks)
+	if (rc == 0 && xd_net_call(XD_NET_LINK_QUERY,
+				   &(xd_net_args){ .ifname = xd_net_str(rec, "device"), .up = -1 }, &r,
+				   err) == 0 && r.nlinks)
 		xd_net_pif_metrics_update(pif, &r.links[0]);
 	else if (rc == 0)
 		xd_error_clear(err);
@@ -437,23 +488,10 @@ int xd_network_pif_unplug(const char *pif, xd_error *err)
 		rc = xd_net_do(XD_NET_IP_CONFIGURE, &(xd_net_args){ .ifname = bridge, .family = 4,
 								     .mode = "None", .up = -1 },
 			       err);
-	if (rc == 0 && xd_net_int(rec, "VLAN") >= 0) {
-		const xd_value *vl = xd_struct_get(rec, "VLAN_master_of");
-		xd_value *v = vl ? xd_net_record("VLAN", vl->u.s) : NULL;
-		xd_value *tagged = v ? xd_net_record("PIF", xd_net_str(v, "tagged_PIF")) : NULL;
-		rc = xd_net_do(XD_NET_VLAN_REMOVE, &(xd_net_args){ .bridge = bridge,
-								   .trunk = xd_net_str(tagged, "device"),
-								   .tag = (int)xd_net_int(rec, "VLAN"),
-								   .up = -1 },
-			       err);
-		xd_value_free(tagged);
-		xd_value_free(v);
-	} else if (rc == 0 && xd_net_bool(rec, "physical")) {
-		rc = xd_net_do(XD_NET_PORT_REMOVE, &(xd_net_args){ .bridge = bridge,
-								   .ifname = xd_net_str(rec, "device"),
-								   .up = -1 },
-			       err);
-	}
+	xd_value *net = xd_net_record("network", xd_net_str(rec, "network"));
+	if (rc == 0)
+		rc = port_of(rec, bridge, net, NULL, false, err);
+	xd_value_free(net);
 	if (rc == 0)
 		rc = xd_net_set("PIF", pif, "currently_attached", xd_bool(false), err);
 	if (rc == 0)
