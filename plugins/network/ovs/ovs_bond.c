@@ -93,17 +93,25 @@ int ovs_bond_columns(struct ovs *o, xapi_call_t *call, const char *mode,
 	return XAPI_OK;
 }
 
-static int add_once(struct ovs_op *op, const char *bridge, const char *bond,
-		    const char *const *members, const char *mode, const xapi_kv_t *properties)
+struct bond_args {
+	const char *bridge, *bond;
+	const char *const *members;
+	const char *mode;
+	const xapi_kv_t *properties;
+};
+
+static int add_once(struct ovs_op *op, void *arg)
 {
+	const struct bond_args *a = arg;
+	const char *bridge = a->bridge, *bond = a->bond, *mode = a->mode;
+	const char *const *members = a->members;
+	const xapi_kv_t *properties = a->properties;
 	struct ovs *o = op->o;
 	json_object *real, *bp;
 	int64_t tag;
-	int rc = ovs_bridge_resolve(op, bridge, &real, &tag);
+	int rc = ovs_bridge_needed(op, bridge, &real, &tag);
 	if (rc != XAPI_OK)
 		return rc;
-	if (!real)
-		return xapi_fail(o->host, op->call, "BRIDGE_NOT_AVAILABLE", 0, "%s", bridge);
 	if ((rc = ovs_get(op, "Port", bond, &bp)) != XAPI_OK)
 		return rc;
 	json_object *ops = json_object_new_array(), *ifs = json_object_new_array();
@@ -133,11 +141,7 @@ static int add_once(struct ovs_op *op, const char *bridge, const char *bond,
 	json_object_object_add(row, "tag", tag >= 0 ? json_object_new_int64(tag)
 						  : ovsdb_empty_set());
 	if (bp) {
-		const char *bu = ovsdb_row_uuid(bp);
-		if (!ovsdb_set_has_uuid(ovsdb_col(real, "ports"), bu)) {
-			ovs_detach_port(ops, bu);
-			ovs_attach_port(ops, ovsdb_row_uuid(real), ovsdb_uuid(bu));
-		}
+		ovs_move_port(ops, real, bp);
 		json_object_array_add(ops, ovsdb_op_update("Port", ovsdb_where_str("name", bond), row));
 	} else {
 		json_object_object_add(row, "name", json_object_new_string(bond));
@@ -157,9 +161,7 @@ int ovs_bond_add(void *st, xapi_call_t *call, const char *bridge, const char *bo
 		 unsigned flags)
 {
 	struct ovs *o = st;
-	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
-	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK ||
-	    ovs_check_name(o, call, "bond", bond) != XAPI_OK)
+	if (ovs_check_args(o, call, flags, bridge, "bond", bond) != XAPI_OK)
 		return XAPI_E_FAILED;
 	size_t n = 0;
 	for (; members && members[n]; n++)
@@ -168,41 +170,30 @@ int ovs_bond_add(void *st, xapi_call_t *call, const char *bridge, const char *bo
 	if (n < 2)
 		return xapi_fail(o->host, call, "PIF_BOND_NEEDS_MORE_MEMBERS", 0,
 				 "a bond needs at least two members");
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	int rc = OVS_RETRY;
-	for (int i = 0; i < OVS_ATTEMPTS && rc == OVS_RETRY; i++)
-		rc = add_once(&op, bridge, bond, members, mode ? mode : "balance-slb", properties);
-	ovs_op_end(&op);
-	if (rc == OVS_RETRY)
-		return ovs_fail(o, call, "bond %s: kept colliding with other changes", bond);
-	return rc;
+	struct bond_args a = { bridge, bond, members, mode ? mode : "balance-slb", properties };
+	return ovs_run(o, call, "bond", bond, add_once, &a);
+}
+
+static int remove_once(struct ovs_op *op, void *arg)
+{
+	const char *bond = arg;
+	json_object *bp;
+	int rc = ovs_get(op, "Port", bond, &bp);
+	if (rc != XAPI_OK || !bp)
+		return rc;
+	if (ovsdb_set_count(ovsdb_col(bp, "interfaces")) < 2 &&
+	    !json_object_is_type(ovsdb_col(bp, "bond_mode"), json_type_string))
+		return ovs_fail(op->o, op->call, "%s is not a bond", bond);
+	json_object *ops = json_object_new_array();
+	ovs_detach_port(ops, ovsdb_row_uuid(bp));
+	return ovs_commit(op, ops, NULL);
 }
 
 int ovs_bond_remove(void *st, xapi_call_t *call, const char *bridge, const char *bond,
 		    unsigned flags)
 {
 	struct ovs *o = st;
-	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
-	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK ||
-	    ovs_check_name(o, call, "bond", bond) != XAPI_OK)
+	if (ovs_check_args(o, call, flags, bridge, "bond", bond) != XAPI_OK)
 		return XAPI_E_FAILED;
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	json_object *bp;
-	int rc = ovs_get(&op, "Port", bond, &bp);
-	if (rc == XAPI_OK && bp) {
-		if (ovsdb_set_count(ovsdb_col(bp, "interfaces")) < 2 &&
-		    !json_object_is_type(ovsdb_col(bp, "bond_mode"), json_type_string)) {
-			rc = ovs_fail(o, call, "%s is not a bond", bond);
-		} else {
-			json_object *ops = json_object_new_array();
-			ovs_detach_port(ops, ovsdb_row_uuid(bp));
-			rc = ovs_commit(&op, ops, NULL);
-		}
-	}
-	ovs_op_end(&op);
-	return rc;
+	return ovs_run(o, call, "bond", bond, remove_once, (void *)bond);
 }

@@ -73,9 +73,18 @@ static void set_mtu(struct ovs_op *op, json_object *ops, const char *name, int64
 	json_object_array_add(ops, ovsdb_op_update("Interface", ovsdb_where_str("name", name), row));
 }
 
-static int ensure_once(struct ovs_op *op, const char *bridge, int64_t mtu,
-		       const xapi_kv_t *other_config)
+struct ensure_args {
+	const char *bridge;
+	int64_t mtu;
+	const xapi_kv_t *other_config;
+};
+
+static int ensure_once(struct ovs_op *op, void *arg)
 {
+	const struct ensure_args *a = arg;
+	const char *bridge = a->bridge;
+	int64_t mtu = a->mtu;
+	const xapi_kv_t *other_config = a->other_config;
 	struct ovs *o = op->o;
 	json_object *br, *port, *ops = json_object_new_array();
 	int rc = ovs_get(op, "Bridge", bridge, &br);
@@ -143,15 +152,8 @@ int ovs_bridge_ensure(void *st, xapi_call_t *call, const char *bridge, int64_t m
 		return XAPI_E_FAILED;
 	if (mtu < 0 || mtu > 65535)
 		return xapi_fail(o->host, call, NULL, 1, "MTU %lld out of range", (long long)mtu);
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	int rc = OVS_RETRY;
-	for (int i = 0; i < OVS_ATTEMPTS && rc == OVS_RETRY; i++)
-		rc = ensure_once(&op, bridge, mtu, other_config);
-	ovs_op_end(&op);
-	if (rc == OVS_RETRY)
-		return ovs_fail(o, call, "bridge %s: kept colliding with other changes", bridge);
+	struct ensure_args a = { bridge, mtu, other_config };
+	int rc = ovs_run(o, call, "bridge", bridge, ensure_once, &a);
 	if (rc != XAPI_OK)
 		return rc;
 	/* "exist and be up": vswitchd made the device, it starts down */
@@ -225,6 +227,14 @@ int ovs_bridge_resolve(struct ovs_op *op, const char *bridge, json_object **real
 	return resolve(op, bridge, real, tag, &fake);
 }
 
+int ovs_bridge_needed(struct ovs_op *op, const char *bridge, json_object **real, int64_t *tag)
+{
+	int rc = ovs_bridge_resolve(op, bridge, real, tag);
+	if (rc == XAPI_OK && !*real)
+		return xapi_fail(op->o->host, op->call, "BRIDGE_NOT_AVAILABLE", 0, "%s", bridge);
+	return rc;
+}
+
 /* Is this port one of the bridge named `bridge` (tag -1: the real bridge's
  * untagged ports but its own; else the fake bridge's tagged ports)? */
 static int port_of(json_object *port, const char *bridge, int64_t tag)
@@ -237,91 +247,87 @@ static int port_of(json_object *port, const char *bridge, int64_t tag)
 	return tag < 0 ? !tagged : tagged && t == tag;
 }
 
+int ovs_bridge_destroy_once(struct ovs_op *op, void *arg)
+{
+	const char *bridge = arg;
+	json_object *real, *fake, *rows;
+	int64_t tag;
+	int rc = resolve(op, bridge, &real, &tag, &fake);
+	if (rc != XAPI_OK || !real)
+		return rc; /* gone already */
+	json_object *ops = json_object_new_array(), *e = json_object_new_array();
+	if (!fake) {
+		json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(real)));
+		json_object_array_add(ops, ovsdb_op_mutate("Open_vSwitch", ovsdb_where_all(),
+							   ovsdb_mutation("bridges", "delete",
+									  ovsdb_set(e))));
+		return ovs_commit(op, ops, NULL);
+	}
+	/* as ovs-vsctl del-br of a fake bridge: its ports go with it */
+	if ((rc = port_rows(op, real, &rows)) != XAPI_OK) {
+		json_object_put(e);
+		json_object_put(ops);
+		return rc;
+	}
+	json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(fake)));
+	for (size_t j = 0; j < json_object_array_length(rows); j++) {
+		json_object *p = json_object_array_get_idx(rows, j);
+		if (port_of(p, bridge, tag))
+			json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(p)));
+	}
+	json_object_array_add(ops, ovsdb_op_mutate(
+		"Bridge", ovsdb_where_eq("_uuid", ovsdb_uuid(ovsdb_row_uuid(real))),
+		ovsdb_mutation("ports", "delete", ovsdb_set(e))));
+	return ovs_commit(op, ops, NULL);
+}
+
 int ovs_bridge_destroy(void *st, xapi_call_t *call, const char *bridge, unsigned flags)
 {
 	struct ovs *o = st;
 	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
 	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK)
 		return XAPI_E_FAILED;
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	int rc = OVS_RETRY;
-	for (int i = 0; i < OVS_ATTEMPTS && rc == OVS_RETRY; i++) {
-		json_object *real, *fake, *rows;
-		int64_t tag;
-		rc = resolve(&op, bridge, &real, &tag, &fake);
-		if (rc != XAPI_OK || !real)
-			break; /* gone already */
-		json_object *ops = json_object_new_array();
-		if (!fake) {
-			json_object *e = json_object_new_array();
-			json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(real)));
-			json_object_array_add(ops, ovsdb_op_mutate("Open_vSwitch", ovsdb_where_all(),
-								   ovsdb_mutation("bridges", "delete",
-										  ovsdb_set(e))));
-		} else {
-			/* as ovs-vsctl del-br of a fake bridge: its ports go with it */
-			rc = port_rows(&op, real, &rows);
-			if (rc != XAPI_OK) {
-				json_object_put(ops);
-				break;
-			}
-			json_object *e = json_object_new_array();
-			json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(fake)));
-			for (size_t j = 0; j < json_object_array_length(rows); j++) {
-				json_object *p = json_object_array_get_idx(rows, j);
-				if (port_of(p, bridge, tag))
-					json_object_array_add(e, ovsdb_uuid(ovsdb_row_uuid(p)));
-			}
-			json_object_array_add(ops, ovsdb_op_mutate(
-				"Bridge", ovsdb_where_eq("_uuid", ovsdb_uuid(ovsdb_row_uuid(real))),
-				ovsdb_mutation("ports", "delete", ovsdb_set(e))));
-		}
-		rc = ovs_commit(&op, ops, NULL);
-	}
-	ovs_op_end(&op);
-	if (rc == OVS_RETRY)
-		return ovs_fail(o, call, "bridge %s: kept colliding with other changes", bridge);
-	return rc;
+	return ovs_run(o, call, "bridge", bridge, ovs_bridge_destroy_once, (void *)bridge);
 }
 
-int ovs_bridge_ports(void *st, xapi_call_t *call, const char *bridge, unsigned flags)
+/* The first interface row of port p (borrowed, held by op), or NULL. */
+static json_object *first_iface(struct ovs_op *op, json_object *p)
 {
-	struct ovs *o = st;
-	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
-	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK)
-		return XAPI_E_FAILED;
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
+	const char *u = ovsdb_uuid_of(ovsdb_set_elem(ovsdb_col(p, "interfaces"), 0));
+	json_object *ops = json_object_new_array(), *res, *rows;
+	if (!u) {
+		json_object_put(ops);
+		return NULL;
+	}
+	json_object_array_add(ops, ovsdb_op_select("Interface", ovsdb_where_eq("_uuid",
+										  ovsdb_uuid(u)), NULL));
+	if (ovsdb_client_transact(&op->db, OVS_DB, ops, &res) != 0) {
+		if (res)
+			json_object_put(res);
+		return NULL;
+	}
+	json_object_array_add(op->held, res);
+	rows = ovsdb_result_rows(res, 0);
+	return rows ? json_object_array_get_idx(rows, 0) : NULL;
+}
+
+static int ports_once(struct ovs_op *op, void *arg)
+{
+	const char *bridge = arg;
+	struct ovs *o = op->o;
+	xapi_call_t *call = op->call;
 	json_object *real, *rows;
 	int64_t tag;
-	int rc = ovs_bridge_resolve(&op, bridge, &real, &tag);
+	int rc = ovs_bridge_resolve(op, bridge, &real, &tag);
 	if (rc == XAPI_OK && real)
-		rc = port_rows(&op, real, &rows);
+		rc = port_rows(op, real, &rows);
 	for (size_t i = 0; rc == XAPI_OK && real && i < json_object_array_length(rows); i++) {
 		json_object *p = json_object_array_get_idx(rows, i);
 		if (!port_of(p, bridge, tag))
 			continue;
 		/* a bond is one port of several interfaces: xapid knows it by
 		 * the port's name (the bond PIF's device) */
-		json_object *iface = NULL;
-		const char *u = ovsdb_uuid_of(ovsdb_set_elem(ovsdb_col(p, "interfaces"), 0));
-		json_object *ir = NULL;
-		if (u) {
-			json_object *ops = json_object_new_array(), *res;
-			json_object_array_add(ops, ovsdb_op_select("Interface",
-								   ovsdb_where_eq("_uuid", ovsdb_uuid(u)),
-								   NULL));
-			if (ovsdb_client_transact(&op.db, OVS_DB, ops, &res) == 0) {
-				json_object_array_add(op.held, res);
-				ir = ovsdb_result_rows(res, 0);
-				iface = ir ? json_object_array_get_idx(ir, 0) : NULL;
-			} else if (res) {
-				json_object_put(res);
-			}
-		}
+		json_object *iface = first_iface(op, p);
 		const char *mac = ovsdb_col(iface, "mac_in_use") &&
 			json_object_is_type(ovsdb_col(iface, "mac_in_use"), json_type_string)
 			? ovsdb_str(iface, "mac_in_use") : "";
@@ -340,6 +346,14 @@ int ovs_bridge_ports(void *st, xapi_call_t *call, const char *bridge, unsigned f
 		if (o->host->emit_pif(call, &pif) != XAPI_OK)
 			rc = ovs_fail(o, call, "cannot report port %s", pif.device);
 	}
-	ovs_op_end(&op);
 	return rc;
+}
+
+int ovs_bridge_ports(void *st, xapi_call_t *call, const char *bridge, unsigned flags)
+{
+	struct ovs *o = st;
+	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
+	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK)
+		return XAPI_E_FAILED;
+	return ovs_run(o, call, "bridge", bridge, ports_once, (void *)bridge);
 }

@@ -29,6 +29,19 @@ int ovs_check_name(struct ovs *o, xapi_call_t *call, const char *what, const cha
 	return XAPI_OK;
 }
 
+int ovs_check_args(struct ovs *o, xapi_call_t *call, unsigned flags, const char *bridge,
+		   const char *what, const char *name)
+{
+	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
+	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK ||
+	    ovs_check_name(o, call, what, name) != XAPI_OK)
+		return XAPI_E_FAILED;
+	if (strcmp(bridge, name) == 0)
+		return xapi_fail(o->host, call, NULL, 1, "%s is the bridge itself, not a %s",
+				 bridge, what);
+	return XAPI_OK;
+}
+
 int ovs_op_begin(struct ovs *o, xapi_call_t *call, struct ovs_op *op)
 {
 	memset(op, 0, sizeof(*op));
@@ -48,6 +61,21 @@ void ovs_op_end(struct ovs_op *op)
 	if (op->held)
 		json_object_put(op->held);
 	op->held = NULL;
+}
+
+int ovs_run(struct ovs *o, xapi_call_t *call, const char *kind, const char *name,
+	    ovs_once_fn *once, void *arg)
+{
+	struct ovs_op op;
+	if (ovs_op_begin(o, call, &op) != XAPI_OK)
+		return XAPI_E_FAILED;
+	int rc = OVS_RETRY;
+	for (int i = 0; i < OVS_ATTEMPTS && rc == OVS_RETRY; i++)
+		rc = once(&op, arg);
+	ovs_op_end(&op);
+	if (rc == OVS_RETRY)
+		return ovs_fail(o, call, "%s %s: kept colliding with other changes", kind, name);
+	return rc;
 }
 
 /* One read-only transaction of one select; its rows (borrowed, held). */
@@ -165,7 +193,7 @@ int ovs_commit(struct ovs_op *op, json_object *ops, const char *check_iface)
 	if (!have)
 		return ovs_fail(op->o, op->call,
 				"the Open_vSwitch table has no row (run ovs-vsctl init once)");
-	if (op->o->wait_ms <= 0)
+	if (op->o->wait_ms <= 0 || op->nowait)
 		return XAPI_OK;
 	return wait_vswitchd(op, cfg, check_iface);
 }
@@ -194,6 +222,29 @@ void ovs_detach_port(json_object *ops, const char *port_uuid)
 	json_object_array_add(e, ovsdb_uuid(port_uuid));
 	json_object_array_add(ops, ovsdb_op_mutate("Bridge", ovsdb_where_all(),
 						   ovsdb_mutation("ports", "delete", ovsdb_set(e))));
+}
+
+void ovs_new_port(json_object *ops, const char *bridge_uuid, json_object *iface,
+		  json_object *port)
+{
+	json_object *ifs = json_object_new_array();
+	if (!port)
+		port = json_object_new_object();
+	json_object_object_add(port, "name", json_object_get(json_object_object_get(iface, "name")));
+	json_object_array_add(ops, ovsdb_op_insert("Interface", iface, "iface"));
+	json_object_array_add(ifs, ovsdb_named_uuid("iface"));
+	json_object_object_add(port, "interfaces", ovsdb_set(ifs));
+	json_object_array_add(ops, ovsdb_op_insert("Port", port, "port"));
+	ovs_attach_port(ops, bridge_uuid, ovsdb_named_uuid("port"));
+}
+
+void ovs_move_port(json_object *ops, json_object *real, json_object *port_row)
+{
+	const char *pu = ovsdb_row_uuid(port_row);
+	if (ovsdb_set_has_uuid(ovsdb_col(real, "ports"), pu))
+		return;
+	ovs_detach_port(ops, pu);
+	ovs_attach_port(ops, ovsdb_row_uuid(real), ovsdb_uuid(pu));
 }
 
 void ovs_attach_port(json_object *ops, const char *bridge_uuid, json_object *port)

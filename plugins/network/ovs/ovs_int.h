@@ -46,6 +46,7 @@ struct ovs_op {
 	xapi_call_t *call;
 	struct ovsdb_client db;
 	json_object *held;           /* results whose rows the op borrows */
+	int nowait;                  /* commit without waiting for vswitchd */
 };
 
 /* An op's commit lost a race on a name: read again and retry. */
@@ -59,6 +60,22 @@ int ovs_fail(struct ovs *o, xapi_call_t *call, const char *fmt, ...)
 /* An interface or bridge name OVS and Linux accept (1..15 bytes, no '/',
  * no whitespace); else fails the call with XAPI_E_INVALID. */
 int ovs_check_name(struct ovs *o, xapi_call_t *call, const char *what, const char *name);
+
+/* One attempt of an op: XAPI_OK, OVS_RETRY (read again), or a failed call. */
+typedef int ovs_once_fn(struct ovs_op *op, void *arg);
+/* Connects, runs once() until it returns something else than OVS_RETRY (at
+ * most OVS_ATTEMPTS times), disconnects. `kind` and `name` say what the op
+ * was about, for the error of a race lost every time. */
+int ovs_run(struct ovs *o, xapi_call_t *call, const char *kind, const char *name,
+	    ovs_once_fn *once, void *arg);
+
+/* The checks every op on (bridge, name) starts with: flags, both names
+ * (what: "interface", "bond"...), and that name is not the bridge itself.
+ * XAPI_OK or the call failed. */
+int ovs_check_args(struct ovs *o, xapi_call_t *call, unsigned flags, const char *bridge,
+		   const char *what, const char *name);
+/* bridge_destroy's attempt, arg the bridge's name (ovs_vlan.c uses it). */
+int ovs_bridge_destroy_once(struct ovs_op *op, void *arg);
 
 /* Connects (XAPI_OK) or fails the call. */
 int ovs_op_begin(struct ovs *o, xapi_call_t *call, struct ovs_op *op);
@@ -83,11 +100,22 @@ json_object *ovs_map_of_kv(struct ovs *o, const xapi_kv_t *kv);
  * ports (NULL if there is no such bridge), and tag: -1 for a real bridge,
  * the VLAN of a fake bridge. */
 int ovs_bridge_resolve(struct ovs_op *op, const char *bridge, json_object **real, int64_t *tag);
+/* The same, failing the call with BRIDGE_NOT_AVAILABLE [bridge] when there
+ * is no such bridge (what a port, a bond or a tunnel needs). */
+int ovs_bridge_needed(struct ovs_op *op, const char *bridge, json_object **real, int64_t *tag);
 /* ops += mutate every Bridge: ports delete port_uuid (it is then
  * garbage-collected with its interfaces unless another row holds them). */
 void ovs_detach_port(json_object *ops, const char *port_uuid);
 /* ops += mutate Bridge bridge_uuid: ports insert port (a uuid value). */
 void ovs_attach_port(json_object *ops, const char *bridge_uuid, json_object *port);
+/* ops += a new port of one interface on bridge_uuid: iface (an Interface
+ * row, taken), a Port named after it (with `port`'s columns, taken; may be
+ * NULL), attached. */
+void ovs_new_port(json_object *ops, const char *bridge_uuid, json_object *iface,
+		  json_object *port);
+/* ops += port_row's port moved onto the Bridge row `real`, if it is not
+ * one of its ports yet (the same rows: nothing is made again). */
+void ovs_move_port(json_object *ops, json_object *real, json_object *port_row);
 
 /* The ops (one file each). */
 uint32_t ovs_probe(void *st, xapi_call_t *call, unsigned flags);

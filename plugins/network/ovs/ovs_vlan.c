@@ -27,8 +27,16 @@ static int trunk_bridge(struct ovs_op *op, const char *trunk, json_object **pare
 	return XAPI_OK;
 }
 
-static int add_once(struct ovs_op *op, const char *bridge, const char *trunk, int tag)
+struct vlan_args {
+	const char *bridge, *trunk;
+	int tag;
+};
+
+static int add_once(struct ovs_op *op, void *arg)
 {
+	const struct vlan_args *a = arg;
+	const char *bridge = a->bridge, *trunk = a->trunk;
+	int tag = a->tag;
 	json_object *parent, *rb, *fp;
 	int rc = trunk_bridge(op, trunk, &parent);
 	if (rc == XAPI_OK)
@@ -79,19 +87,11 @@ static int add_once(struct ovs_op *op, const char *bridge, const char *trunk, in
 			return ovs_fail(op->o, op->call, "%s is a port already, not a VLAN bridge",
 					bridge);
 		}
-		ovs_detach_port(ops, ovsdb_row_uuid(fp));
-		ovs_attach_port(ops, pu, ovsdb_uuid(ovsdb_row_uuid(fp)));
+		ovs_move_port(ops, parent, fp);
 		json_object_array_add(ops, ovsdb_op_update("Port", ovsdb_where_str("name", bridge),
 							   fake));
 	} else {
-		json_object_array_add(ops, ovsdb_op_insert("Interface",
-							   ovs_iface_row(bridge, "internal"), "iface"));
-		json_object *ifs = json_object_new_array();
-		json_object_array_add(ifs, ovsdb_named_uuid("iface"));
-		json_object_object_add(fake, "name", json_object_new_string(bridge));
-		json_object_object_add(fake, "interfaces", ovsdb_set(ifs));
-		json_object_array_add(ops, ovsdb_op_insert("Port", fake, "port"));
-		ovs_attach_port(ops, pu, ovsdb_named_uuid("port"));
+		ovs_new_port(ops, pu, ovs_iface_row(bridge, "internal"), fake);
 	}
 	return ovs_commit(op, ops, bridge);
 }
@@ -100,45 +100,37 @@ int ovs_vlan_add(void *st, xapi_call_t *call, const char *bridge, const char *tr
 		 unsigned flags)
 {
 	struct ovs *o = st;
-	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
-	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK ||
-	    ovs_check_name(o, call, "interface", trunk) != XAPI_OK)
+	if (ovs_check_args(o, call, flags, bridge, "interface", trunk) != XAPI_OK)
 		return XAPI_E_FAILED;
 	if (tag < 0 || tag > 4094)
 		return xapi_fail(o->host, call, "VLAN_TAG_INVALID", 0, "%d", tag);
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	int rc = OVS_RETRY;
-	for (int i = 0; i < OVS_ATTEMPTS && rc == OVS_RETRY; i++)
-		rc = add_once(&op, bridge, trunk, tag);
-	ovs_op_end(&op);
-	if (rc == OVS_RETRY)
-		return ovs_fail(o, call, "VLAN %s: kept colliding with other changes", bridge);
+	struct vlan_args a = { bridge, trunk, tag };
+	int rc = ovs_run(o, call, "VLAN", bridge, add_once, &a);
 	if (rc == XAPI_OK && o->wait_ms > 0)
 		return ovs_link_up(o, call, bridge);
 	return rc;
+}
+
+static int remove_once(struct ovs_op *op, void *arg)
+{
+	const struct vlan_args *a = arg;
+	json_object *real;
+	int64_t t;
+	int rc = ovs_bridge_resolve(op, a->bridge, &real, &t);
+	if (rc != XAPI_OK || !real || t < 0)
+		return rc; /* no VLAN bridge of that name: nothing to remove */
+	if (t != a->tag)
+		return ovs_fail(op->o, op->call, "%s is the bridge of VLAN %lld, not %d", a->bridge,
+				(long long)t, a->tag);
+	return ovs_bridge_destroy_once(op, (void *)a->bridge);
 }
 
 int ovs_vlan_remove(void *st, xapi_call_t *call, const char *bridge, const char *trunk, int tag,
 		    unsigned flags)
 {
 	struct ovs *o = st;
-	XAPI_CHECK_FLAGS(o->host, call, flags, 0);
-	if (ovs_check_name(o, call, "bridge", bridge) != XAPI_OK ||
-	    ovs_check_name(o, call, "interface", trunk) != XAPI_OK)
+	if (ovs_check_args(o, call, flags, bridge, "interface", trunk) != XAPI_OK)
 		return XAPI_E_FAILED;
-	struct ovs_op op;
-	if (ovs_op_begin(o, call, &op) != XAPI_OK)
-		return XAPI_E_FAILED;
-	json_object *real;
-	int64_t t;
-	int rc = ovs_bridge_resolve(&op, bridge, &real, &t);
-	ovs_op_end(&op);
-	if (rc != XAPI_OK || !real || t < 0)
-		return rc; /* no VLAN bridge of that name: nothing to remove */
-	if (t != tag)
-		return ovs_fail(o, call, "%s is the bridge of VLAN %lld, not %d", bridge,
-				(long long)t, tag);
-	return ovs_bridge_destroy(st, call, bridge, flags);
+	struct vlan_args a = { bridge, trunk, tag };
+	return ovs_run(o, call, "VLAN", bridge, remove_once, &a);
 }
