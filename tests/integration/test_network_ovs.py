@@ -15,6 +15,7 @@ import harness
 import ovs_fixture
 from net_util import NetworkTestCase, ping, remove_namespaces, new_ns_name
 from ovs_fixture import OvsSandbox, run
+import test_network_vms  # its helper only: no test class imported here
 
 WHY_NOT = ovs_fixture.available()
 
@@ -89,15 +90,11 @@ class OvsNetworkTest(OvsNetworkCase):
         show = self.vsctl("show")
         self.assertRegex(show, r"Bridge xenbr0\n(.*\n)*?\s+Port eth0\n\s+Interface eth0")
 
+    # the bridge backend's two VMs on one network (10.77.0.1 and .2)
+    start_pair = test_network_vms.TwoVmsTest.start_pair
+
     def test_vms_ping_unplug_plug_on_ovs(self):
-        net = self.private_network("it-ovs-lan")
-        bridge = self.x.network.get_bridge(net)
-        vm1, vif1 = self.vm_with_vif(net, "it-a")
-        vm2, vif2 = self.vm_with_vif(net, "it-b")
-        self.x.VM.start(vm1, False, False)
-        self.x.VM.start(vm2, False, False)
-        self.guest_address(vm1, "10.77.0.1/24")
-        self.guest_address(vm2, "10.77.0.2/24")
+        net, bridge, (vm1, vif1), (vm2, vif2) = self.start_pair()
         d1, d2 = self.x.VM.get_domid(vm1), self.x.VM.get_domid(vm2)
         dev1, dev2 = "vif%s.0" % d1, "vif%s.0" % d2
         self.assertEqual(self.vsctl("list-ports", bridge).split(), sorted([dev1, dev2]))
