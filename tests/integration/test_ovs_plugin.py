@@ -71,6 +71,7 @@ class OvsCase(unittest.TestCase):
                            timeout=60)
         r = Result(p.stdout, p.returncode)
         self.assertNotIn("driver bug", p.stdout, p.stdout)
+        self.assertFalse(harness.SANITIZER_RE.search(p.stdout), p.stdout)  # --sanitize builds
         if expect_ok:
             self.assertEqual(p.returncode, 0, "%s %s:\n%s\n%s" % (op, args, p.stdout,
                                                                   self.ovs.log()))

@@ -22,6 +22,8 @@ void ovsdb_stream_fini(struct ovsdb_stream *s)
 
 int ovsdb_stream_feed(struct ovsdb_stream *s, const char *data, size_t len)
 {
+	if (len == 0)
+		return 0;
 	/* drop what the tokener has consumed before growing */
 	if (s->pos) {
 		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
