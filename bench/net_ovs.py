@@ -46,7 +46,7 @@ def count(ctx):
 
 
 def title(ctx):
-    return ("7. Networking on Open vSwitch: %d networks with a VIF plugged on each, "
+    return ("8. Networking on Open vSwitch: %d networks with a VIF plugged on each, "
             "xapid vs the same OVSDB transactions" % count(ctx))
 
 

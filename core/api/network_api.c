@@ -21,22 +21,6 @@
 #define MTU_MIN 68
 #define MTU_MAX 9216
 
-static int set_field(const char *cls, const char *ref, const char *field, xd_value *v,
-		     xd_error *err)
-{
-	const xd_class *c = xd_dm_class(cls);
-	int rc = xd_db_set_field(c, ref, xd_dm_field_index(c, field), v, err);
-	xd_value_free(v);
-	return rc;
-}
-
-static xd_value *record(const char *cls, const char *ref, xd_error *err)
-{
-	xd_value *r = xd_db_get_record(xd_dm_class(cls), ref);
-	if (!r)
-		xd_error_set(err, "HANDLE_INVALID", cls, ref, NULL);
-	return r;
-}
 
 int xd_api_check_mtu(int64_t mtu, xd_error *err)
 {
@@ -78,7 +62,7 @@ static xd_value *attached_vifs(const xd_value *refs)
 static xd_value *h_network_destroy(const xd_call *call, xd_error *err)
 {
 	const char *net = xd_arg_str(call, 0);
-	xd_value *rec = record("network", net, err), *res = NULL;
+	xd_value *rec = xd_api_record("network", net, err), *res = NULL;
 	if (!rec)
 		return NULL;
 	xd_value *vifs = attached_vifs(xd_struct_get(rec, "VIFs"));
@@ -114,7 +98,7 @@ static xd_value *h_network_set_MTU(const xd_call *call, xd_error *err)
 	int64_t mtu = xd_arg_int(call, 1);
 	if (xd_check_ref(call->cls, net, err) < 0 || xd_api_check_mtu(mtu, err) < 0)
 		return NULL;
-	if (set_field("network", net, "MTU", xd_int(mtu), err) < 0)
+	if (xd_api_set_field("network", net, "MTU", xd_int(mtu), err) < 0)
 		return NULL;
 	return xd_void();
 }
@@ -122,11 +106,11 @@ static xd_value *h_network_set_MTU(const xd_call *call, xd_error *err)
 static xd_value *h_set_default_locking_mode(const xd_call *call, xd_error *err)
 {
 	const char *net = xd_arg_str(call, 0);
-	xd_value *rec = record("network", net, err);
+	xd_value *rec = xd_api_record("network", net, err);
 	if (!rec)
 		return NULL;
 	xd_value *res = NULL;
-	if (set_field("network", net, "default_locking_mode", xd_string(xd_arg_str(call, 1)),
+	if (xd_api_set_field("network", net, "default_locking_mode", xd_string(xd_arg_str(call, 1)),
 		      err) == 0) {
 		/* running VIFs that follow the default follow it now */
 		const xd_value *vifs = xd_struct_get(rec, "VIFs");
@@ -152,7 +136,7 @@ static xd_value *h_set_default_locking_mode(const xd_call *call, xd_error *err)
 static xd_value *h_add_purpose(const xd_call *call, xd_error *err)
 {
 	const char *net = xd_arg_str(call, 0), *p = xd_arg_str(call, 1);
-	xd_value *rec = record("network", net, err);
+	xd_value *rec = xd_api_record("network", net, err);
 	if (!rec)
 		return NULL;
 	const xd_value *have = xd_struct_get(rec, "purpose");
@@ -204,7 +188,7 @@ static int vif_domid(const xd_value *vif)
 static xd_value *h_vif_move(const xd_call *call, xd_error *err)
 {
 	const char *vif = xd_arg_str(call, 0), *net = xd_arg_str(call, 1);
-	xd_value *rec = record("VIF", vif, err), *res = NULL;
+	xd_value *rec = xd_api_record("VIF", vif, err), *res = NULL;
 	if (!rec)
 		return NULL;
 	if (xd_check_ref(xd_dm_class("network"), net, err) < 0)
@@ -212,7 +196,7 @@ static xd_value *h_vif_move(const xd_call *call, xd_error *err)
 	int domid = vif_domid(rec);
 	if (domid >= 0)
 		xd_network_vif_unplug(vif, domid);
-	if (set_field("VIF", vif, "network", xd_string(net), err) < 0)
+	if (xd_api_set_field("VIF", vif, "network", xd_string(net), err) < 0)
 		goto out;
 	if (domid >= 0 && xd_network_vif_plug(vif, domid, err) < 0)
 		goto out;
@@ -227,12 +211,12 @@ static xd_value *vif_lock_change(const xd_call *call, const char *field, xd_valu
 				 xd_error *err)
 {
 	const char *vif = xd_arg_str(call, 0);
-	xd_value *rec = record("VIF", vif, err), *res = NULL;
+	xd_value *rec = xd_api_record("VIF", vif, err), *res = NULL;
 	if (!rec) {
 		xd_value_free(v);
 		return NULL;
 	}
-	if (set_field("VIF", vif, field, v, err) == 0) {
+	if (xd_api_set_field("VIF", vif, field, v, err) == 0) {
 		int domid = vif_domid(rec);
 		if (domid < 0 || !xd_network_backend() || xd_network_vif_relock(vif, domid, err) == 0)
 			res = xd_void();
@@ -270,7 +254,7 @@ static xd_value *change_allowed(const xd_call *call, int family, bool add, xd_er
 	const char *field = family == 4 ? "ipv4_allowed" : "ipv6_allowed";
 	if (add && check_addr(family, a, err) < 0)
 		return NULL;
-	xd_value *rec = record("VIF", vif, err);
+	xd_value *rec = xd_api_record("VIF", vif, err);
 	if (!rec)
 		return NULL;
 	xd_value *set = xd_value_copy(xd_struct_get(rec, field));
@@ -320,9 +304,9 @@ static xd_value *configure_ip(const xd_call *call, int family, xd_error *err)
 	snprintf(f_mode, sizeof f_mode, "%s_configuration_mode", p);
 	snprintf(f_addrs, sizeof f_addrs, "%s_addresses", p);
 	snprintf(f_gw, sizeof f_gw, "%s_gateway", p);
-	if (set_field("VIF", vif, f_mode, xd_string(mode), err) < 0 ||
-	    set_field("VIF", vif, f_addrs, addrs, err) < 0 ||
-	    set_field("VIF", vif, f_gw, xd_string(stat ? gw : ""), err) < 0)
+	if (xd_api_set_field("VIF", vif, f_mode, xd_string(mode), err) < 0 ||
+	    xd_api_set_field("VIF", vif, f_addrs, addrs, err) < 0 ||
+	    xd_api_set_field("VIF", vif, f_gw, xd_string(stat ? gw : ""), err) < 0)
 		return NULL;
 	return xd_void();
 }
@@ -364,7 +348,7 @@ static mgmt_ctx scan_mgmt(const char *device)
 /* The management role moves to pif (xapi: it must have an address). */
 static int management_to(const char *pif, xd_error *err)
 {
-	xd_value *rec = record("PIF", pif, err);
+	xd_value *rec = xd_api_record("PIF", pif, err);
 	if (!rec)
 		return -1;
 	int rc = 0;
@@ -381,11 +365,11 @@ static int management_to(const char *pif, xd_error *err)
 	mgmt_ctx cx = scan_mgmt(NULL);
 	for (size_t i = 0; rc == 0 && i < cx.managed->u.arr.n; i++)
 		if (strcmp(cx.managed->u.arr.items[i]->u.s, pif) != 0)
-			rc = set_field("PIF", cx.managed->u.arr.items[i]->u.s, "management", xd_bool(false),
+			rc = xd_api_set_field("PIF", cx.managed->u.arr.items[i]->u.s, "management", xd_bool(false),
 				       err);
 	xd_value_free(cx.managed);
 	if (rc == 0)
-		rc = set_field("PIF", pif, "management", xd_bool(true), err);
+		rc = xd_api_set_field("PIF", pif, "management", xd_bool(true), err);
 	xd_value *now = rc == 0 ? xd_db_get_record(xd_dm_class("PIF"), pif) : NULL;
 	if (now && !xd_rec_bool(now, "currently_attached"))
 		rc = xd_network_pif_plug(pif, err);
@@ -418,7 +402,7 @@ static xd_value *h_management_disable(const xd_call *call, xd_error *err)
 	mgmt_ctx cx = scan_mgmt(NULL);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < cx.managed->u.arr.n; i++)
-		rc = set_field("PIF", cx.managed->u.arr.items[i]->u.s, "management", xd_bool(false), err);
+		rc = xd_api_set_field("PIF", cx.managed->u.arr.items[i]->u.s, "management", xd_bool(false), err);
 	xd_value_free(cx.managed);
 	return rc < 0 ? NULL : xd_void();
 }

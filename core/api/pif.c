@@ -25,7 +25,7 @@ static const xd_class *pif_cls(void)
 	return xd_dm_class("PIF");
 }
 
-static int set_field(const char *cls, const char *ref, const char *field, xd_value *v,
+int xd_api_set_field(const char *cls, const char *ref, const char *field, xd_value *v,
 		     xd_error *err)
 {
 	const xd_class *c = xd_dm_class(cls);
@@ -33,6 +33,28 @@ static int set_field(const char *cls, const char *ref, const char *field, xd_val
 	xd_value_free(v);
 	return rc;
 }
+
+xd_value *xd_api_record(const char *cls, const char *ref, xd_error *err)
+{
+	xd_value *r = xd_db_get_record(xd_dm_class(cls), ref);
+	if (!r)
+		xd_error_set(err, "HANDLE_INVALID", cls, ref, NULL);
+	return r;
+}
+
+int xd_api_pif_destroy(const char *pif, xd_error *err)
+{
+	xd_value *rec = xd_api_record("PIF", pif, err);
+	if (!rec)
+		return -1;
+	const char *metrics = xd_rec_str(rec, "metrics");
+	int rc = xd_db_destroy(pif_cls(), pif, err);
+	if (rc == 0 && !xd_ref_is_null(metrics))
+		xd_db_destroy(xd_dm_class("PIF_metrics"), metrics, NULL);
+	xd_value_free(rec);
+	return rc;
+}
+
 
 /* The PIF's record if it is one of this host's; else the error. */
 static xd_value *local_pif(const char *pif, xd_error *err)
@@ -121,11 +143,8 @@ static xd_value *h_forget(const xd_call *call, xd_error *err)
 		goto out;
 	if (xd_rec_bool(rec, "currently_attached") && xd_network_pif_unplug(pif, err) < 0)
 		goto out;
-	const char *metrics = xd_rec_str(rec, "metrics");
-	if (xd_db_destroy(pif_cls(), pif, err) < 0)
+	if (xd_api_pif_destroy(pif, err) < 0)
 		goto out;
-	if (!xd_ref_is_null(metrics))
-		xd_db_destroy(xd_dm_class("PIF_metrics"), metrics, NULL);
 	res = xd_void();
 out:
 	xd_value_free(rec);
@@ -173,7 +192,7 @@ static xd_value *h_set_disallow_unplug(const xd_call *call, xd_error *err)
 	if (!rec)
 		return NULL;
 	xd_value_free(rec);
-	if (set_field("PIF", pif, "disallow_unplug", xd_bool(xd_arg_bool(call, 1)), err) < 0)
+	if (xd_api_set_field("PIF", pif, "disallow_unplug", xd_bool(xd_arg_bool(call, 1)), err) < 0)
 		return NULL;
 	return xd_void();
 }
@@ -225,11 +244,11 @@ static xd_value *h_reconfigure_ip(const xd_call *call, xd_error *err)
 		goto out;
 	}
 	bool stat = strcmp(mode, "Static") == 0;
-	if (set_field("PIF", pif, "ip_configuration_mode", xd_string(mode), err) < 0 ||
-	    set_field("PIF", pif, "IP", xd_string(stat ? ipa : ""), err) < 0 ||
-	    set_field("PIF", pif, "netmask", xd_string(stat ? mask : ""), err) < 0 ||
-	    set_field("PIF", pif, "gateway", xd_string(stat ? gw : ""), err) < 0 ||
-	    set_field("PIF", pif, "DNS", xd_string(stat ? dns : ""), err) < 0)
+	if (xd_api_set_field("PIF", pif, "ip_configuration_mode", xd_string(mode), err) < 0 ||
+	    xd_api_set_field("PIF", pif, "IP", xd_string(stat ? ipa : ""), err) < 0 ||
+	    xd_api_set_field("PIF", pif, "netmask", xd_string(stat ? mask : ""), err) < 0 ||
+	    xd_api_set_field("PIF", pif, "gateway", xd_string(stat ? gw : ""), err) < 0 ||
+	    xd_api_set_field("PIF", pif, "DNS", xd_string(stat ? dns : ""), err) < 0)
 		goto out;
 	if (xd_rec_bool(rec, "currently_attached") &&
 	    (xd_network_check_backend(err) < 0 || xd_network_pif_apply_ip(pif, 4, err) < 0))
@@ -273,10 +292,10 @@ static xd_value *h_reconfigure_ipv6(const xd_call *call, xd_error *err)
 	xd_value *v6 = xd_array();
 	if (stat)
 		xd_array_append_take(v6, xd_string(addr));
-	if (set_field("PIF", pif, "ipv6_configuration_mode", xd_string(mode), err) < 0 ||
-	    set_field("PIF", pif, "IPv6", v6, err) < 0 ||
-	    set_field("PIF", pif, "ipv6_gateway", xd_string(stat ? gw : ""), err) < 0 ||
-	    (stat && dns[0] && set_field("PIF", pif, "DNS", xd_string(dns), err) < 0))
+	if (xd_api_set_field("PIF", pif, "ipv6_configuration_mode", xd_string(mode), err) < 0 ||
+	    xd_api_set_field("PIF", pif, "IPv6", v6, err) < 0 ||
+	    xd_api_set_field("PIF", pif, "ipv6_gateway", xd_string(stat ? gw : ""), err) < 0 ||
+	    (stat && dns[0] && xd_api_set_field("PIF", pif, "DNS", xd_string(dns), err) < 0))
 		goto out;
 	if (xd_rec_bool(rec, "currently_attached") &&
 	    (xd_network_check_backend(err) < 0 || xd_network_pif_apply_ip(pif, 6, err) < 0))
@@ -297,7 +316,7 @@ static xd_value *h_set_primary_address_type(const xd_call *call, xd_error *err)
 	xd_value_free(rec);
 	if (mgmt) /* xapi: the management interface's type changes with it */
 		return xd_error_set(err, "PIF_IS_MANAGEMENT_INTERFACE", pif, NULL), NULL;
-	if (set_field("PIF", pif, "primary_address_type", xd_string(xd_arg_str(call, 1)), err) < 0)
+	if (xd_api_set_field("PIF", pif, "primary_address_type", xd_string(xd_arg_str(call, 1)), err) < 0)
 		return NULL;
 	return xd_void();
 }
@@ -368,16 +387,7 @@ static xd_value *h_db_introduce(const xd_call *call, xd_error *err)
 
 static xd_value *h_db_forget(const xd_call *call, xd_error *err)
 {
-	const char *pif = xd_arg_str(call, 0);
-	xd_value *rec = xd_db_get_record(pif_cls(), pif);
-	if (!rec)
-		return xd_error_set(err, "HANDLE_INVALID", "PIF", pif, NULL), NULL;
-	const char *metrics = xd_rec_str(rec, "metrics");
-	int rc = xd_db_destroy(pif_cls(), pif, err);
-	if (rc == 0 && !xd_ref_is_null(metrics))
-		xd_db_destroy(xd_dm_class("PIF_metrics"), metrics, NULL);
-	xd_value_free(rec);
-	return rc < 0 ? NULL : xd_void();
+	return xd_api_pif_destroy(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
 }
 
 void xd_api_pif_register(void)

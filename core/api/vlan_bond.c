@@ -22,22 +22,6 @@
 #include "rpc/rpc.h"
 #include "vm_int.h"
 
-static int set_field(const char *cls, const char *ref, const char *field, xd_value *v,
-		     xd_error *err)
-{
-	const xd_class *c = xd_dm_class(cls);
-	int rc = xd_db_set_field(c, ref, xd_dm_field_index(c, field), v, err);
-	xd_value_free(v);
-	return rc;
-}
-
-static xd_value *record(const char *cls, const char *ref, xd_error *err)
-{
-	xd_value *r = xd_db_get_record(xd_dm_class(cls), ref);
-	if (!r)
-		xd_error_set(err, "HANDLE_INVALID", cls, ref, NULL);
-	return r;
-}
 
 static int not_available(xd_error *err, const char *what)
 {
@@ -51,7 +35,7 @@ static int not_available(xd_error *err, const char *what)
 /* NETWORK_ALREADY_CONNECTED [network, pif] if network has a PIF on this host. */
 static int check_unconnected(const char *network, xd_error *err)
 {
-	xd_value *net = record("network", network, err);
+	xd_value *net = xd_api_record("network", network, err);
 	if (!net)
 		return -1;
 	const xd_value *pifs = xd_struct_get(net, "PIFs");
@@ -103,13 +87,9 @@ static char *make_pif(const char *device, const char *network, const char *mac, 
 
 static void destroy_pif(const char *pif)
 {
-	xd_value *rec = xd_db_get_record(xd_dm_class("PIF"), pif);
-	if (!rec)
-		return;
-	xd_db_destroy(xd_dm_class("PIF"), pif, NULL);
-	if (!xd_ref_is_null(xd_rec_str(rec, "metrics")))
-		xd_db_destroy(xd_dm_class("PIF_metrics"), xd_rec_str(rec, "metrics"), NULL);
-	xd_value_free(rec);
+	xd_error err = XD_ERROR_INIT;
+	xd_api_pif_destroy(pif, &err);
+	xd_error_clear(&err);
 }
 
 /* The first <prefix><N> no PIF of this host is called. */
@@ -138,7 +118,7 @@ static xd_value *h_vlan_create(const xd_call *call, xd_error *err)
 {
 	const char *tagged = xd_arg_str(call, 0), *network = xd_arg_str(call, 2);
 	int64_t tag = xd_arg_int(call, 1);
-	xd_value *t = record("PIF", tagged, err), *res = NULL;
+	xd_value *t = xd_api_record("PIF", tagged, err), *res = NULL;
 	char *pif = NULL, *vlan = NULL;
 	if (!t || xd_check_ref(xd_dm_class("network"), network, err) < 0)
 		goto out;
@@ -184,7 +164,7 @@ static xd_value *h_vlan_create(const xd_call *call, xd_error *err)
 	xd_generic_fill_defaults(vc, v);
 	vlan = xd_ref_new();
 	if (xd_db_create(vc, vlan, v, err) < 0 ||
-	    set_field("PIF", pif, "VLAN_master_of", xd_string(vlan), err) < 0)
+	    xd_api_set_field("PIF", pif, "VLAN_master_of", xd_string(vlan), err) < 0)
 		goto undo;
 	if (xd_rec_bool(t, "currently_attached") && xd_network_pif_plug(pif, err) < 0)
 		goto undo;
@@ -203,7 +183,7 @@ out:
 static xd_value *h_vlan_destroy(const xd_call *call, xd_error *err)
 {
 	const char *vlan = xd_arg_str(call, 0);
-	xd_value *v = record("VLAN", vlan, err), *res = NULL;
+	xd_value *v = xd_api_record("VLAN", vlan, err), *res = NULL;
 	if (!v)
 		return NULL;
 	const char *pif = xd_rec_str(v, "untagged_PIF");
@@ -260,7 +240,7 @@ static xd_value *h_bond_create(const xd_call *call, xd_error *err)
 	int with_ip = 0;
 	for (size_t i = 0; i < members->u.arr.n; i++) {
 		const char *m = members->u.arr.items[i]->u.s;
-		xd_value *p = record("PIF", m, err);
+		xd_value *p = xd_api_record("PIF", m, err);
 		if (!p)
 			return NULL;
 		int rc = 0;
@@ -314,24 +294,24 @@ static xd_value *h_bond_create(const xd_call *call, xd_error *err)
 			xd_network_pif_unplug(m, err);
 		xd_value_free(p);
 		xd_error_clear(err);
-		set_field("PIF", m, "bond_slave_of", xd_string(bond), err);
+		xd_api_set_field("PIF", m, "bond_slave_of", xd_string(bond), err);
 	}
 	static const char *const moved[] = { "ip_configuration_mode", "IP", "netmask", "gateway",
 					     "DNS", "management" };
 	for (size_t i = 0; i < sizeof moved / sizeof moved[0]; i++)
-		set_field("PIF", master, moved[i], xd_value_copy(xd_struct_get(prim, moved[i])), err);
+		xd_api_set_field("PIF", master, moved[i], xd_value_copy(xd_struct_get(prim, moved[i])), err);
 	if (xd_rec_bool(prim, "management"))
-		set_field("PIF", primary, "management", xd_bool(false), err);
+		xd_api_set_field("PIF", primary, "management", xd_bool(false), err);
 	if (xd_network_pif_plug(master, err) < 0)
 		goto undo_members;
 	res = xd_string(bond);
 	goto out;
 undo_members:
 	for (size_t i = 0; i < members->u.arr.n; i++)
-		set_field("PIF", members->u.arr.items[i]->u.s, "bond_slave_of",
+		xd_api_set_field("PIF", members->u.arr.items[i]->u.s, "bond_slave_of",
 			  xd_string(XD_NULL_REF), NULL);
 	if (xd_rec_bool(prim, "management"))
-		set_field("PIF", primary, "management", xd_bool(true), NULL);
+		xd_api_set_field("PIF", primary, "management", xd_bool(true), NULL);
 	xd_db_destroy(bc, bond, NULL);
 undo:
 	destroy_pif(master);
@@ -345,7 +325,7 @@ out:
 static xd_value *h_bond_destroy(const xd_call *call, xd_error *err)
 {
 	const char *bond = xd_arg_str(call, 0);
-	xd_value *b = record("Bond", bond, err), *res = NULL;
+	xd_value *b = xd_api_record("Bond", bond, err), *res = NULL;
 	if (!b)
 		return NULL;
 	const char *master = xd_rec_str(b, "master"), *primary = xd_rec_str(b, "primary_slave");
@@ -355,12 +335,12 @@ static xd_value *h_bond_destroy(const xd_call *call, xd_error *err)
 	const xd_value *slaves = xd_struct_get(b, "slaves");
 	xd_value *sl = xd_value_copy(slaves);
 	for (size_t i = 0; sl && i < sl->u.arr.n; i++)
-		set_field("PIF", sl->u.arr.items[i]->u.s, "bond_slave_of", xd_string(XD_NULL_REF), err);
+		xd_api_set_field("PIF", sl->u.arr.items[i]->u.s, "bond_slave_of", xd_string(XD_NULL_REF), err);
 	/* the primary member gets back the IP configuration and management */
 	static const char *const moved[] = { "ip_configuration_mode", "IP", "netmask", "gateway",
 					     "DNS", "management" };
 	for (size_t i = 0; m && !xd_ref_is_null(primary) && i < sizeof moved / sizeof moved[0]; i++)
-		set_field("PIF", primary, moved[i], xd_value_copy(xd_struct_get(m, moved[i])), err);
+		xd_api_set_field("PIF", primary, moved[i], xd_value_copy(xd_struct_get(m, moved[i])), err);
 	xd_db_destroy(xd_dm_class("Bond"), bond, err);
 	destroy_pif(master);
 	for (size_t i = 0; sl && i < sl->u.arr.n; i++) {
@@ -397,8 +377,8 @@ static int replug_master(const xd_value *b, xd_error *err)
 static xd_value *h_bond_set_mode(const xd_call *call, xd_error *err)
 {
 	const char *bond = xd_arg_str(call, 0);
-	xd_value *b = record("Bond", bond, err), *res = NULL;
-	if (b && set_field("Bond", bond, "mode", xd_string(xd_arg_str(call, 1)), err) == 0 &&
+	xd_value *b = xd_api_record("Bond", bond, err), *res = NULL;
+	if (b && xd_api_set_field("Bond", bond, "mode", xd_string(xd_arg_str(call, 1)), err) == 0 &&
 	    replug_master(b, err) == 0)
 		res = xd_void();
 	xd_value_free(b);
@@ -409,12 +389,12 @@ static xd_value *h_bond_set_property(const xd_call *call, xd_error *err)
 {
 	const char *bond = xd_arg_str(call, 0), *name = xd_arg_str(call, 1);
 	const char *value = xd_arg_str(call, 2);
-	xd_value *b = record("Bond", bond, err), *res = NULL;
+	xd_value *b = xd_api_record("Bond", bond, err), *res = NULL;
 	if (!b || check_property(name, value, err) < 0)
 		goto out;
 	xd_value *props = xd_value_copy(xd_struct_get(b, "properties"));
 	xd_struct_set_take(props, name, xd_string(value));
-	if (set_field("Bond", bond, "properties", props, err) == 0 && replug_master(b, err) == 0)
+	if (xd_api_set_field("Bond", bond, "properties", props, err) == 0 && replug_master(b, err) == 0)
 		res = xd_void();
 out:
 	xd_value_free(b);
@@ -427,7 +407,7 @@ static xd_value *h_tunnel_create(const xd_call *call, xd_error *err)
 {
 	const char *transport = xd_arg_str(call, 0), *network = xd_arg_str(call, 1);
 	const char *protocol = xd_arg_str(call, 2);
-	xd_value *t = record("PIF", transport, err), *res = NULL;
+	xd_value *t = xd_api_record("PIF", transport, err), *res = NULL;
 	char *pif = NULL, *tun = NULL;
 	if (!t || xd_check_ref(xd_dm_class("network"), network, err) < 0)
 		goto out;
@@ -475,7 +455,7 @@ static xd_value *h_tunnel_create(const xd_call *call, xd_error *err)
 	}
 	xd_value *st = xd_struct();
 	xd_struct_set_take(st, "active", xd_string("true"));
-	set_field("tunnel", tun, "status", st, err);
+	xd_api_set_field("tunnel", tun, "status", st, err);
 	res = xd_string(tun);
 	goto out;
 undo:
@@ -490,7 +470,7 @@ out:
 static xd_value *h_tunnel_destroy(const xd_call *call, xd_error *err)
 {
 	const char *tun = xd_arg_str(call, 0);
-	xd_value *t = record("tunnel", tun, err), *res = NULL;
+	xd_value *t = xd_api_record("tunnel", tun, err), *res = NULL;
 	if (!t)
 		return NULL;
 	const char *pif = xd_rec_str(t, "access_PIF");

@@ -177,17 +177,6 @@ static bool net_emit(void *ud, const char *t, json_object *m)
 	return true;
 }
 
-static bool valid_code(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > 64 || !(s[0] >= 'A' && s[0] <= 'Z'))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
 static int net_verdict(void *ud, json_object *done, xd_error *err)
 {
 	net_sink *k = ud;
@@ -209,7 +198,7 @@ static int net_verdict(void *ud, json_object *done, xd_error *err)
 		       "status (a bare errno?)", k->p->conf_name, k->p->name, (long long)status,
 		       opname);
 	const char *code = e ? xd_pp_str(e, "code") : NULL, *msg = e ? xd_pp_str(e, "msg") : NULL;
-	if (valid_code(code))
+	if (xd_plugin_valid_code(code))
 		return xd_error_set(err, code, msg ? msg : "", NULL);
 	if (status == XAPI_E_CANCELLED)
 		return xd_error_set(err, "TASK_CANCELLED", "", NULL);

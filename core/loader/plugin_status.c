@@ -59,7 +59,7 @@ int xd_plugins_driver_bug(const char *type, xd_error *err, const char *fmt, ...)
 	return -1;
 }
 
-static bool valid_code(const char *s)
+bool xd_plugin_valid_code(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 64 || !(s[0] >= 'A' && s[0] <= 'Z'))
@@ -78,7 +78,7 @@ static int driver_error(json_object *e, const char *sr_uuid, const char *locatio
 	char *text = NULL;
 	if (!msg)
 		msg = "";
-	if (code && valid_code(code))
+	if (code && xd_plugin_valid_code(code))
 		return xd_error_set(err, code, msg, NULL);
 	if (code && asprintf(&text, "%s: %s", code, msg) >= 0)
 		msg = text;

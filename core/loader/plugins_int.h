@@ -99,6 +99,8 @@ int xd_plugin_call(xd_plugin *p, const char *opname, double timeout, const char 
  * Driver bugs are logged naming the plugin. */
 int xd_plugin_verdict(const xd_plugin *p, xd_sr_op op, const xd_sr_args *a, json_object *done,
 		      const xd_sr_result *out, xd_error *err);
+/* Is s a XenAPI error code a driver may name ([A-Z][A-Z0-9_]*, <= 64)? */
+bool xd_plugin_valid_code(const char *s);
 /* "XAPI_E_NOT_FOUND"... for a status (static text). */
 const char *xd_plugin_status_name(int64_t status);
 /* Sets SR_BACKEND_FAILURE ["", message, ""]; returns -1. */

@@ -12,6 +12,8 @@
  * NICs are only records, as before. Called under the sim lock (netlink
  * requests take a few milliseconds). */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,27 @@ static int veth(struct nl_sock *sk, const char *name, const char *peer, const ch
 	return rc < 0 ? nl_fail(err, rc, "cannot make veth", name) : 0;
 }
 
+/* Removes the guests' namespaces <netns>-d<domid> (a kill -9 of xapid
+ * leaves them: its simulated domains are gone with it). */
+static void remove_guest_namespaces(const char *netns)
+{
+	DIR *d = opendir("/run/netns");
+	size_t n = strlen(netns);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		const char *p = e->d_name;
+		if (strncmp(p, netns, n) != 0 || strncmp(p + n, "-d", 2) != 0 || !p[n + 2])
+			continue;
+		bool digits = true;
+		for (const char *q = p + n + 2; *q; q++)
+			digits &= isdigit((unsigned char)*q) != 0;
+		if (digits)
+			xd_netns_remove(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 int xd_hv_sim_net_setup(const char *netns, const char *nics, xd_error *err)
 {
 	char lan[256];
@@ -106,6 +129,7 @@ int xd_hv_sim_net_setup(const char *netns, const char *nics, xd_error *err)
 	free(host_ns);
 	host_ns = NULL;
 	snprintf(lan, sizeof lan, "%s-lan", netns);
+	remove_guest_namespaces(netns);
 	if (xd_netns_make(netns, err) < 0 || xd_netns_make(lan, err) < 0)
 		goto out;
 	if (!(sk = xd_netns_socket(netns, err)))
@@ -154,6 +178,7 @@ void xd_hv_sim_net_teardown(void)
 	if (host_ns) {
 		char lan[256];
 		snprintf(lan, sizeof lan, "%s-lan", host_ns);
+		remove_guest_namespaces(host_ns);
 		xd_netns_remove(host_ns);
 		xd_netns_remove(lan);
 		free(host_ns);

@@ -3,9 +3,11 @@
  * only logs what it is asked to do with bridges and ports (a dry run: no
  * bridge is made). A real backend (Linux bridge, Open vSwitch) does the
  * same calls for real. No VLANs, bonds or tunnels: probe says so and their
- * ops are NULL. This xapid loads and checks network backends but has no
- * network layer calling them yet (xapi/network.h says what holds): its unit
- * test, test_net_example.c with the SDK's mock host, is where the ops run.
+ * ops are NULL, and so are the optional ops of ABI 2.1 (IP configuration,
+ * tunnels...: xapid refuses them as absent capabilities). xapid's network
+ * layer calls a backend named by its network_backend setting
+ * (doc/network.md; plugins/network/bridge/ is a complete one); the unit test
+ * test_net_example.c runs the ops with the SDK's mock host.
  *
  * Built out of tree with the Makefile next to this file (pkg-config
  * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
