@@ -76,7 +76,9 @@ static void ethtool(const char *dev, ethtool_facts *f)
 	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
 	ifr.ifr_data = (void *)&cmd;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
-		uint32_t sp = ethtool_cmd_speed(&cmd);
+		/* what ethtool_cmd_speed() computes, without its int shift
+		 * (undefined for SPEED_UNKNOWN's 0xffff high half) */
+		uint32_t sp = (uint32_t)cmd.speed_hi << 16 | cmd.speed;
 		if (sp != (uint32_t)SPEED_UNKNOWN && sp != 0)
 			f->speed = sp;
 		if (cmd.duplex == DUPLEX_FULL)
