@@ -396,6 +396,10 @@ int xd_network_ensure_bridge(const char *network, xd_error *err)
 	if (!rec)
 		return xd_error_set(err, "HANDLE_INVALID", "network", network, NULL);
 	xd_value *oc = xd_value_copy(xd_struct_get(rec, "other_config"));
+	/* the network's uuid on its bridge, as XenServer's scripts put it
+	 * (Open vSwitch keeps it in the Bridge's external_ids) */
+	if (oc && oc->t == XD_V_STRUCT)
+		xd_struct_set_take(oc, "xs-network-uuids", xd_string(xd_net_str(rec, "uuid")));
 	xd_net_args a = { .bridge = xd_net_str(rec, "bridge"), .mtu = xd_net_int(rec, "MTU"),
 			  .kv = oc, .up = -1 };
 	int rc = xd_net_do(XD_NET_BRIDGE_ENSURE, &a, err);
