@@ -1,0 +1,376 @@
+/* lvm_vdi.c - the lvm SR driver's VDI ops. A VDI is a thick LV: create
+ * zeroes it (a new LV holds whatever its extents held before), snapshot
+ * and clone are full copies (without thin pools or device-mapper
+ * snapshots, LVM has no cheaper way that stays correct), resize grows it
+ * and zeroes the new end. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lvm_int.h"
+
+#define MISSING 144 /* sm's VDIMissing: xapid answers VDI_MISSING [sr, vdi] */
+
+static int64_t round_up(int64_t n, int64_t unit)
+{
+	return (n + unit - 1) / unit * unit;
+}
+
+/* The row of LV lv in rows, NULL if there is none. */
+static const struct lvm_row *lv_find(const struct lvm_rows *rows, const char *lv)
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		const char *name = lvm_row_get(&rows->v[i], "LV_NAME");
+		if (name && strcmp(name, lv) == 0)
+			return &rows->v[i];
+	}
+	return NULL;
+}
+
+/* The LVs of the SR in rows, *row the one of location (which must exist). */
+static int lv_need(struct lvm_ctx *ctx, const char *location, char lv[64], struct lvm_rows *rows,
+		   const struct lvm_row **row)
+{
+	rows->v = NULL;
+	rows->n = 0;
+	if (lvm_lv_name(location, lv) < 0) {
+		xapi_fail(ctx->drv->host, ctx->call, NULL, MISSING,
+			  "The VDI is not available [opterr=bad location '%s']", location);
+		return XAPI_E_NOT_FOUND;
+	}
+	if (lvm_lvs(ctx, NULL, rows) < 0)
+		return XAPI_E_FAILED;
+	if ((*row = lv_find(rows, lv)))
+		return XAPI_OK;
+	lvm_rows_free(rows);
+	xapi_fail(ctx->drv->host, ctx->call, NULL, MISSING,
+		  "The VDI is not available [opterr=LV not found: %s/%s]", ctx->vg, lv);
+	return XAPI_E_NOT_FOUND;
+}
+
+/* Context for a VDI op on an attached SR: the VG must be there. */
+static int vdi_ctx(struct lvm_ctx *ctx, struct lvm_drv *drv, xapi_call_t *call,
+		   const struct xapi_sr *sr, struct lvm_pv *pv)
+{
+	if (lvm_ctx_init(ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
+	    lvm_vg_need(ctx, pv) < 0)
+		return -1;
+	return 0;
+}
+
+/* Emits the LV `lv` as it is now (with datapath, if given). */
+static int emit_now(struct lvm_ctx *ctx, const char *lv, const char *datapath)
+{
+	struct lvm_rows rows;
+	if (lvm_lvs(ctx, lv, &rows) < 0)
+		return XAPI_E_FAILED;
+	int rc = rows.n == 1 ? lvm_emit_lv(ctx, &rows.v[0], datapath)
+			     : lvm_fail(ctx, LE_SR_SCAN, "lvs %s/%s gave %zu rows", ctx->vg, lv,
+					rows.n);
+	lvm_rows_free(&rows);
+	return rc;
+}
+
+/* Space for bytes more in the VG? Fails the call (44) if not. */
+static int space_for(struct lvm_ctx *ctx, const struct lvm_pv *pv, int64_t bytes)
+{
+	if (bytes <= pv->vg_free)
+		return 0;
+	return lvm_fail(ctx, LE_NO_SPACE, "%" PRId64 " bytes wanted, %" PRId64 " free in %s",
+			bytes, pv->vg_free, ctx->vg);
+}
+
+static void lv_remove(struct lvm_ctx *ctx, const char *lv)
+{
+	char vglv[200];
+	snprintf(vglv, sizeof(vglv), "%s/%s", ctx->vg, lv);
+	const char *args[] = { "lvremove", "-f", vglv, NULL };
+	const char *out;
+	if (lvm_run(ctx->drv->host, ctx->call, &ctx->env, args, &out) != 0)
+		lvm_log(ctx, XAPI_LOG_ERROR, "could not remove %s after a failure: %s", vglv, out);
+}
+
+/* Makes the LV `lv` of bytes (a multiple of the extent) reading as zeros,
+ * tagged with tag (or NULL), and leaves it open: its path into path. On
+ * failure the LV is gone again. */
+static int lv_make(struct lvm_ctx *ctx, const char *lv, int64_t bytes, const char *tag, int code,
+		   char *path, size_t len)
+{
+	char size[32];
+	snprintf(size, sizeof(size), "%" PRId64 "b", bytes);
+	const char *args[16];
+	size_t n = 0;
+	args[n++] = "lvcreate";
+	/* not activated, not zeroed by LVM (it would need device-mapper):
+	 * we zero it ourselves below */
+	args[n++] = "-an";
+	args[n++] = "-Zn";
+	args[n++] = "-y";
+	if (ctx->env.access == LVM_ACCESS_LOOP) {
+		/* one segment: what a loop device can reach */
+		args[n++] = "--alloc";
+		args[n++] = "contiguous";
+	}
+	if (tag) {
+		args[n++] = "--addtag";
+		args[n++] = tag;
+	}
+	args[n++] = "-n";
+	args[n++] = lv;
+	args[n++] = "-L";
+	args[n++] = size;
+	args[n++] = ctx->vg;
+	args[n] = NULL;
+	const char *out;
+	if (lvm_cmd(ctx, code, args, &out) < 0)
+		return -1;
+	if (lvm_data_open(&ctx->io, ctx->vg, lv, true, path, len) < 0) {
+		lvm_fail(ctx, LE_LVM_MOUNT, "%s", ctx->io.why);
+		lv_remove(ctx, lv);
+		return -1;
+	}
+	if (lvm_data_zero(&ctx->io, path, 0, bytes) < 0) {
+		lvm_fail(ctx, LE_LVM_WRITE, "%s", ctx->io.why);
+		lvm_data_close(&ctx->io, ctx->vg, lv);
+		lv_remove(ctx, lv);
+		return -1;
+	}
+	return 0;
+}
+
+int lvm_vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+		   const struct xapi_vdi_info *want, unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64];
+	if (!want->uuid || lvm_lv_name(want->uuid, lv) < 0)
+		return lvm_fail(&ctx, LE_VDI_CREATE, "bad VDI uuid '%s'",
+				want->uuid ? want->uuid : "");
+	if (want->virtual_size <= 0)
+		return lvm_fail(&ctx, LE_VDI_SIZE, "size %" PRId64 " bytes", want->virtual_size);
+	int64_t bytes = round_up(want->virtual_size, pv.extent);
+	if (space_for(&ctx, &pv, bytes) < 0)
+		return XAPI_E_FAILED;
+	char path[300];
+	if (lv_make(&ctx, lv, bytes, NULL, LE_VDI_CREATE, path, sizeof(path)) < 0)
+		return XAPI_E_FAILED;
+	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
+	return emit_now(&ctx, lv, NULL);
+}
+
+int lvm_vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64];
+	struct lvm_rows rows;
+	const struct lvm_row *row;
+	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	if (rc != XAPI_OK)
+		return rc;
+	lvm_rows_free(&rows);
+	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+		return lvm_fail(&ctx, LE_LVM_UNMOUNT, "%s", ctx.io.why);
+	char vglv[200];
+	snprintf(vglv, sizeof(vglv), "%s/%s", ctx.vg, lv);
+	const char *args[] = { "lvremove", "-f", vglv, NULL };
+	const char *out;
+	return lvm_cmd(&ctx, LE_VDI_REMOVE, args, &out) < 0 ? XAPI_E_FAILED : XAPI_OK;
+}
+
+/* A full copy of the VDI at location as the new LV of want->uuid. */
+static int copy_vdi(struct lvm_drv *drv, xapi_call_t *call, const struct xapi_sr *sr,
+		    const char *location, const struct xapi_vdi_info *want, bool snapshot)
+{
+	int code = snapshot ? LE_VDI_SNAPSHOT : LE_VDI_CLONE;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char src[64], dst[64];
+	struct lvm_rows rows;
+	const struct lvm_row *row;
+	int rc = lv_need(&ctx, location, src, &rows, &row);
+	if (rc != XAPI_OK)
+		return rc;
+	int64_t bytes = lvm_row_int(row, "LV_SIZE");
+	lvm_rows_free(&rows);
+	if (!want || !want->uuid || lvm_lv_name(want->uuid, dst) < 0)
+		return lvm_fail(&ctx, code, "bad uuid for the new VDI");
+	if (space_for(&ctx, &pv, bytes) < 0)
+		return XAPI_E_FAILED;
+	/* the source may be attached (a VM's disk): then it stays open */
+	int was_open = lvm_data_is_open(&ctx.io, ctx.vg, src);
+	if (was_open < 0)
+		return lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+	char tag[80], spath[300], dpath[300];
+	snprintf(tag, sizeof(tag), "%s%s", LVM_SNAP_TAG, location);
+	if (lv_make(&ctx, dst, bytes, snapshot ? tag : NULL, code, dpath, sizeof(dpath)) < 0)
+		return XAPI_E_FAILED;
+	rc = XAPI_OK;
+	if (lvm_data_open(&ctx.io, ctx.vg, src, false, spath, sizeof(spath)) < 0) {
+		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+	} else {
+		int c = lvm_data_copy(&ctx.io, spath, dpath, bytes);
+		if (c > 0)
+			rc = XAPI_E_CANCELLED;
+		else if (c < 0)
+			rc = lvm_fail(&ctx, code, "%s", ctx.io.why);
+		if (!was_open && lvm_data_close(&ctx.io, ctx.vg, src) < 0)
+			lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", src, ctx.io.why);
+	}
+	if (lvm_data_close(&ctx.io, ctx.vg, dst) < 0)
+		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", dst, ctx.io.why);
+	if (rc != XAPI_OK) {
+		lv_remove(&ctx, dst);
+		return rc;
+	}
+	return emit_now(&ctx, dst, NULL);
+}
+
+int lvm_vdi_snapshot(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		     const struct xapi_vdi_info *want, unsigned flags)
+{
+	XAPI_CHECK_FLAGS(((struct lvm_drv *)st)->host, call, flags, 0);
+	return copy_vdi(st, call, sr, location, want, true);
+}
+
+int lvm_vdi_clone(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		  const struct xapi_vdi_info *want, unsigned flags)
+{
+	XAPI_CHECK_FLAGS(((struct lvm_drv *)st)->host, call, flags, 0);
+	return copy_vdi(st, call, sr, location, want, false);
+}
+
+int lvm_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   int64_t new_size, unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64];
+	struct lvm_rows rows;
+	const struct lvm_row *row;
+	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	if (rc != XAPI_OK)
+		return rc;
+	int64_t old = lvm_row_int(row, "LV_SIZE");
+	lvm_rows_free(&rows);
+	if (new_size < old)
+		return lvm_fail(&ctx, LE_VDI_SIZE, "shrinking not allowed (%" PRId64 " < %" PRId64
+				" bytes)", new_size, old);
+	int64_t bytes = round_up(new_size, pv.extent);
+	if (bytes == old)
+		return emit_now(&ctx, lv, NULL);
+	if (space_for(&ctx, &pv, bytes - old) < 0)
+		return XAPI_E_FAILED;
+	char vglv[200], size[32];
+	snprintf(vglv, sizeof(vglv), "%s/%s", ctx.vg, lv);
+	snprintf(size, sizeof(size), "%" PRId64 "b", bytes);
+	const char *loop_args[] = { "lvextend", "--alloc", "contiguous", "-L", size, vglv, NULL };
+	const char *dm_args[] = { "lvextend", "-L", size, vglv, NULL };
+	const char *out;
+	if (lvm_cmd(&ctx, LE_VDI_RESIZE, ctx.env.access == LVM_ACCESS_LOOP ? loop_args : dm_args,
+		    &out) < 0)
+		return XAPI_E_FAILED;
+	/* the new end holds what its extents held before */
+	char path[300];
+	if (lvm_data_open(&ctx.io, ctx.vg, lv, true, path, sizeof(path)) < 0)
+		return lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+	rc = lvm_data_zero(&ctx.io, path, old, bytes - old) < 0
+		     ? lvm_fail(&ctx, LE_LVM_WRITE, "%s", ctx.io.why)
+		     : XAPI_OK;
+	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
+	return rc != XAPI_OK ? rc : emit_now(&ctx, lv, NULL);
+}
+
+int lvm_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   int writable, unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64], path[300], uri[700];
+	struct lvm_rows rows;
+	const struct lvm_row *row;
+	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	if (rc != XAPI_OK)
+		return rc;
+	if (lvm_data_open(&ctx.io, ctx.vg, lv, writable, path, sizeof(path)) < 0)
+		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+	else if (xapi_datapath_file(uri, sizeof(uri), path) < 0)
+		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "path too long: %s", path);
+	else
+		rc = lvm_emit_lv(&ctx, row, uri);
+	lvm_rows_free(&rows);
+	return rc;
+}
+
+int lvm_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64];
+	struct lvm_rows rows;
+	if (lvm_lv_name(location, lv) < 0)
+		return XAPI_OK; /* never ours: nothing is open */
+	if (lvm_lvs(&ctx, NULL, &rows) < 0)
+		return XAPI_E_FAILED;
+	bool there = lv_find(&rows, lv) != NULL;
+	lvm_rows_free(&rows);
+	if (!there)
+		return XAPI_OK; /* gone: nothing is open */
+	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+		return lvm_fail(&ctx, LE_LVM_UNMOUNT, "%s", ctx.io.why);
+	return XAPI_OK;
+}
+
+/* VDI.introduce and VDI.update: the LV's facts as they are. */
+int lvm_vdi_introduce(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+		      const char *location, unsigned flags)
+{
+	struct lvm_drv *drv = st;
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+		return XAPI_E_FAILED;
+	char lv[64];
+	struct lvm_rows rows;
+	const struct lvm_row *row;
+	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	if (rc != XAPI_OK)
+		return rc;
+	rc = lvm_emit_lv(&ctx, row, NULL);
+	lvm_rows_free(&rows);
+	return rc;
+}
+
+int lvm_vdi_update(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		   unsigned flags)
+{
+	return lvm_vdi_introduce(st, call, sr, location, flags);
+}
