@@ -4,6 +4,7 @@ conformance kit, the data of VDIs read back through LVM's own layout,
 probe, scan reconciling LVs made or removed behind xapid's back, and the
 bad inputs and faults of issue 11 with xapi's SR_BACKEND_FAILURE codes."""
 
+import os
 import re
 import subprocess
 import sys
@@ -42,7 +43,7 @@ class LvmTestCase(StorageTestCase):
         self.addCleanup(self.disk.cleanup)
 
     def create_lvm_sr(self, name="it-lvm-sr", dconf=None):
-        return self.x.SR.create(self.host, dconf or {"device": self.disk.dev}, "0", name,
+        return self.x.SR.create(self.host, dconf if dconf is not None else {"device": self.disk.dev}, "0", name,
                                 "made by the tests", "lvm", "user", False, {})
 
     def vg(self, sr):
@@ -86,3 +87,202 @@ class LvmConformanceTest(LvmTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LvmDataTest(LvmTestCase):
+    """What xapid writes is in the LVs, where LVM's metadata says they are."""
+
+    def test_sr_is_the_vg_and_vdis_are_lvs(self):
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        self.assertEqual(self.disk.vg_of_pv(), vg)
+        size = int(self.disk.report("vgs", "vg_size,vg_free", vg)[0]["vg_size"])
+        self.assertEqual(int(self.x.SR.get_physical_size(sr)), size)
+        self.assertEqual(int(self.x.SR.get_physical_utilisation(sr)), 0)
+        vdi = self.create_vdi(sr, size=10 * MIB)  # rounded up to the 4 MiB extent
+        lv = self.lv(vdi)
+        self.assertEqual(self.x.VDI.get_location(vdi), self.x.VDI.get_uuid(vdi))
+        self.assertEqual(int(self.disk.lvs(vg)[lv]["lv_size"]), 12 * MIB)
+        self.assertEqual(int(self.x.VDI.get_virtual_size(vdi)), 12 * MIB)
+        self.x.SR.update(sr)
+        self.assertEqual(int(self.x.SR.get_physical_utilisation(sr)), 12 * MIB)
+        self.x.VDI.destroy(vdi)
+        self.assertNotIn(lv, self.disk.lvs(vg))
+        self.destroy_sr(sr)
+        self.assertIsNone(self.disk.vg_of_pv())
+
+    def test_import_snapshot_clone_resize_data(self):
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        vdi = self.create_vdi(sr, size=16 * MIB)
+        one, two = pattern(16 * MIB, 1), pattern(16 * MIB, 2)
+        self.import_raw(vdi, one)
+        self.assertEqual(self.disk.lv_bytes(vg, self.lv(vdi)), one)
+        snap = self.x.VDI.snapshot(vdi, {})
+        self.assertTrue(self.x.VDI.get_is_a_snapshot(snap))
+        self.assertEqual(self.disk.lvs(vg)[self.lv(snap)]["lv_tags"],
+                         "snapshot_of=" + self.x.VDI.get_uuid(vdi))
+        self.import_raw(vdi, two)
+        self.assertEqual(self.disk.lv_bytes(vg, self.lv(snap)), one)
+        self.assertEqual(self.disk.lv_bytes(vg, self.lv(vdi)), two)
+        self.assertEqual(self.export_raw(snap), one)
+        clone = self.x.VDI.clone(snap, {})
+        self.assertFalse(self.x.VDI.get_is_a_snapshot(clone))
+        self.assertEqual(self.export_raw(clone), one)
+        # a scan keeps what a snapshot is (the LV's tag)
+        self.x.VDI.forget(snap)
+        self.x.SR.scan(sr)
+        again = [v for v in self.x.SR.get_VDIs(sr)
+                 if self.x.VDI.get_location(v) == self.x.VDI.get_uuid(v) and
+                 self.x.VDI.get_is_a_snapshot(v)]
+        self.assertEqual(len(again), 1)
+        # resize: the old bytes, then zeros (the new extents are zeroed)
+        self.x.VDI.destroy(clone)
+        self.x.VDI.destroy(again[0])
+        self.x.VDI.resize(vdi, str(32 * MIB))
+        self.assertEqual(self.export_raw(vdi), two + bytes(16 * MIB))
+
+    def test_new_vdi_reads_zeros_where_an_old_one_was(self):
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        old = self.create_vdi(sr, size=8 * MIB)
+        place = self.disk.lv_place(vg, self.lv(old))
+        self.import_raw(old, pattern(8 * MIB, 7))
+        self.x.VDI.destroy(old)
+        new = self.create_vdi(sr, size=8 * MIB)
+        self.assertEqual(self.disk.lv_place(vg, self.lv(new)), place)  # the same extents
+        self.assertEqual(self.export_raw(new), bytes(8 * MIB))
+
+    def test_probe(self):
+        host = self.host
+        empty = self.x.SR.probe(host, {"device": self.disk.dev}, "lvm", {})
+        self.assertNotIn("<UUID>", empty)
+        self.assertIn("SRlist", empty)
+        sr = self.create_lvm_sr()
+        found = self.x.SR.probe(host, {"device": self.disk.dev}, "lvm", {})
+        self.assertIn("<UUID>%s</UUID>" % self.x.SR.get_uuid(sr), found)
+        ext = self.x.SR.probe_ext(host, {"device": self.disk.dev}, "lvm", {})
+        self.assertEqual([r["sr"]["uuid"] for r in ext], [self.x.SR.get_uuid(sr)])
+
+    def test_scan_reconciles_with_lvm(self):
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        gone = self.create_vdi(sr, size=4 * MIB)
+        # an LV named as the driver names VDIs, and one that is no VDI
+        new_uuid = str(uuid.uuid4())
+        self.disk.lvm("lvcreate", "-an", "-Zn", "-y", "-n", "LV-" + new_uuid, "-L", "8m", vg)
+        self.disk.lvm("lvcreate", "-an", "-Zn", "-y", "-n", "scratch", "-L", "4m", vg)
+        self.disk.lvm("lvremove", "-f", "%s/%s" % (vg, self.lv(gone)))
+        self.x.SR.scan(sr)
+        by_loc = {self.x.VDI.get_location(v): v for v in self.x.SR.get_VDIs(sr)}
+        self.assertEqual(sorted(by_loc), [new_uuid])
+        self.assertEqual(self.x.VDI.get_uuid(by_loc[new_uuid]), new_uuid)
+        self.assertEqual(int(self.x.VDI.get_virtual_size(by_loc[new_uuid])), 8 * MIB)
+        self.assertIn("scratch", self.disk.lvs(vg))  # left alone
+        self.disk.lvm("lvremove", "-f", "%s/scratch" % vg)
+
+
+class LvmBadInputTest(LvmTestCase):
+    """Each bad input or fault: xapi's error, nothing left behind, the
+    daemon still serving, other VDIs untouched."""
+
+    def counts(self):
+        return len(self.x.SR.get_all()), len(self.x.PBD.get_all())
+
+    def refused(self, expected, dconf):
+        before = self.counts()
+        self.assertFailure(expected, self.create_lvm_sr, "it-lvm-bad", dconf)
+        self.assertEqual(self.counts(), before)
+
+    def test_missing_or_misspelt_device(self):
+        want = ["SR_BACKEND_FAILURE_90", "", "The request is missing the device parameter", ""]
+        self.refused(want, {})
+        self.refused(want, {"devcie": self.disk.dev})
+        self.refused(want, {"device": ""})
+
+    def test_no_such_device(self):
+        dev = "/dev/xapid-it-no-such-%s" % uuid.uuid4().hex[:8]
+        self.refused(["SR_BACKEND_FAILURE_19", "",
+                      "No such device [opterr=Device %s does not exist]" % dev, ""],
+                     {"device": dev})
+
+    def test_not_a_block_device(self):
+        self.refused(["SR_BACKEND_FAILURE_91", "", "The device is not a valid path "
+                      "[opterr=%s is not a block device]" % self.disk.file, ""],
+                     {"device": self.disk.file})
+
+    def test_a_list_of_devices(self):
+        dev = "%s,%s" % (self.disk.dev, self.disk.dev)
+        self.refused(["SR_BACKEND_FAILURE_1", "", "Invalid argument [opterr=the lvm driver "
+                      "takes one device, not a list: '%s']" % dev, ""], {"device": dev})
+
+    def test_device_holding_an_sr(self):
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        self.refused(["SR_BACKEND_FAILURE_42", "", "The SR already exists [opterr=%s already "
+                      "holds the volume group %s (SR.probe finds it, SR.introduce attaches "
+                      "it)]" % (self.disk.dev, vg), ""], {"device": self.disk.dev})
+        self.assertEqual(self.disk.vg_of_pv(), vg)
+        self.destroy_sr(sr)
+
+    def test_device_holding_another_vg(self):
+        vg = "it-vg-%s" % uuid.uuid4().hex[:8]
+        self.disk.lvm("pvcreate", "-y", self.disk.dev)
+        self.disk.lvm("vgcreate", vg, self.disk.dev)
+        self.disk.lvm("lvcreate", "-an", "-Zn", "-y", "-n", "keep", "-L", "4m", vg)
+        self.refused(["SR_BACKEND_FAILURE_77", "", "Logical Volume group creation failed "
+                      "[opterr=%s already belongs to the volume group %s]" % (self.disk.dev, vg),
+                      ""], {"device": self.disk.dev})
+        self.assertEqual(self.disk.vg_of_pv(), vg)
+        self.assertIn("keep", self.disk.lvs(vg))
+        # and probe does not call it an SR
+        self.assertNotIn("<UUID>", self.x.SR.probe(self.host, {"device": self.disk.dev},
+                                                   "lvm", {}))
+
+    def test_full_sr_and_bad_sizes(self):
+        sr = self.create_lvm_sr()
+        keep = self.create_vdi(sr, size=8 * MIB)
+        data = pattern(8 * MIB, 3)
+        self.import_raw(keep, data)
+        before = set(self.x.SR.get_VDIs(sr))
+        free = int(self.x.SR.get_physical_size(sr)) - int(self.x.SR.get_physical_utilisation(sr))
+        self.assertFailure(["SR_FULL", str(1 << 30), str(free)], self.create_vdi, sr, 1 << 30)
+        self.assertEqual(set(self.x.SR.get_VDIs(sr)), before)
+        e = self.assertFailure("SR_FULL", self.x.VDI.resize, keep, str(1 << 30))
+        self.assertFailure(["SR_BACKEND_FAILURE_79", "", "VDI Invalid size [opterr=shrinking "
+                            "not allowed (%d < %d bytes)]" % (4 * MIB, 8 * MIB), ""],
+                           self.x.VDI.resize, keep, str(4 * MIB))
+        self.assertEqual(int(self.x.VDI.get_virtual_size(keep)), 8 * MIB)
+        self.assertEqual(self.export_raw(keep), data)
+        del e
+
+    def test_resize_needs_contiguous_space_without_device_mapper(self):
+        sr = self.create_lvm_sr()
+        first = self.create_vdi(sr, size=8 * MIB)
+        self.create_vdi(sr, size=8 * MIB)  # right after it
+        e = self.assertFailure("SR_BACKEND_FAILURE_110", self.x.VDI.resize, first,
+                               str(16 * MIB))
+        self.assertIn("contiguous", e[2])
+        self.assertEqual(int(self.x.VDI.get_virtual_size(first)), 8 * MIB)
+
+    def test_device_gone_and_back(self):
+        # the SR's device is a name in /dev (as /dev/disk/by-id/... are)
+        # that goes away and comes back: no other test can take it meanwhile
+        link = "/dev/xapid-it-lvm-%s" % uuid.uuid4().hex[:12]
+        os.symlink(self.disk.dev, link)
+        self.addCleanup(lambda: os.path.lexists(link) and os.unlink(link))
+        sr = self.create_lvm_sr(dconf={"device": link})
+        vdi = self.create_vdi(sr, size=8 * MIB)
+        data = pattern(8 * MIB, 5)
+        self.import_raw(vdi, data)
+        pbd = self.pbd_of(sr)
+        self.x.PBD.unplug(pbd)
+        os.unlink(link)
+        self.assertFailure(["SR_BACKEND_FAILURE_19", "",
+                            "No such device [opterr=Device %s does not exist]" % link, ""],
+                           self.x.PBD.plug, pbd)
+        self.assertFalse(self.x.PBD.get_currently_attached(pbd))
+        os.symlink(self.disk.dev, link)
+        self.x.PBD.plug(pbd)
+        self.assertEqual(self.export_raw(vdi), data)
+        self.destroy_sr(sr)
