@@ -110,12 +110,13 @@ static void test_config(void)
 	is_str(join(act), "lvchange -an " VG "/" LV, "deactivation");
 	struct lvm_place p = { .offset = 5242880, .size = 16777216, .segments = 1 };
 	char off[24], lim[24];
-	const char *lo[11];
+	const char *lo[12];
 	lvm_cmd_loop("/dev/loop7", &p, false, off, lim, lo);
 	is_str(join(lo), "losetup --find --show --offset 5242880 --sizelimit 16777216 "
-		"--read-only /dev/loop7", "a read-only loop at the LV's place");
+		"--direct-io=on --read-only /dev/loop7", "a read-only loop at the LV's place");
 	lvm_cmd_loop("/dev/loop7", &p, true, off, lim, lo);
-	is_str(join(lo), "losetup --find --show --offset 5242880 --sizelimit 16777216 /dev/loop7",
+	is_str(join(lo), "losetup --find --show --offset 5242880 --sizelimit 16777216 --direct-io=on "
+		"/dev/loop7",
 	       "a writable one");
 }
 

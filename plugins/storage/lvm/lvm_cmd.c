@@ -40,6 +40,21 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Does the kernel have device-mapper? Its misc device is registered (a
+ * /dev/mapper/control node proves nothing: libdevmapper makes one even
+ * where the kernel has no device-mapper). */
+static bool dm_in_kernel(void)
+{
+	FILE *f = fopen("/proc/misc", "re");
+	char line[128];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, " device-mapper") != NULL;
+	if (f)
+		fclose(f);
+	return found || access("/sys/class/misc/device-mapper", F_OK) == 0;
+}
+
 int lvm_env_init(struct lvm_env *env, const char *device, const char *run_dir,
 		 enum lvm_access mode)
 {
@@ -59,7 +74,7 @@ int lvm_env_init(struct lvm_env *env, const char *device, const char *run_dir,
 		env->dir[n++] = *p == '/' ? '_' : *p;
 	env->dir[n] = '\0';
 	if (mode == LVM_ACCESS_AUTO)
-		mode = access("/dev/mapper/control", F_OK) == 0 ? LVM_ACCESS_DM : LVM_ACCESS_LOOP;
+		mode = dm_in_kernel() ? LVM_ACCESS_DM : LVM_ACCESS_LOOP;
 	env->access = mode;
 	/* udev makes /dev/mapper nodes when it runs; else LVM makes them */
 	env->udev = mode == LVM_ACCESS_DM && access("/run/udev/control", F_OK) == 0;

@@ -48,7 +48,7 @@ struct lvm_argv {
 bool lvm_device_name_ok(const char *device);
 
 /* Fills env for `device`: dir = <run_dir>/<device with '/' as '_'>;
- * access AUTO is resolved (DM when /dev/mapper/control exists). Creates
+ * access AUTO is resolved (DM when the kernel has device-mapper). Creates
  * the directory (mode 0700). Returns 0, or -1 with errno (ENAMETOOLONG,
  * EINVAL for a device lvm_device_name_ok refuses, mkdir's errno). */
 int lvm_env_init(struct lvm_env *env, const char *device, const char *run_dir,

@@ -81,7 +81,7 @@ int lvm_cmd_activate(const char *vg, const char *lv, bool on, char vglv[300], co
 }
 
 void lvm_cmd_loop(const char *dev, const struct lvm_place *p, bool writable, char off[24],
-		  char lim[24], const char *argv[11])
+		  char lim[24], const char *argv[12])
 {
 	size_t n = 0;
 	snprintf(off, 24, "%" PRId64, p->offset);
@@ -93,6 +93,8 @@ void lvm_cmd_loop(const char *dev, const struct lvm_place *p, bool writable, cha
 	argv[n++] = off;
 	argv[n++] = "--sizelimit";
 	argv[n++] = lim;
+	/* straight to the PV: no second page cache over the PV's own */
+	argv[n++] = "--direct-io=on";
 	if (!writable)
 		argv[n++] = "--read-only";
 	argv[n++] = dev;
@@ -196,7 +198,7 @@ int lvm_data_open(struct lvm_io *io, const char *vg, const char *lv, bool writab
 		return 0;
 	}
 	char off[24], lim[24];
-	const char *argv[11], *out = NULL;
+	const char *argv[12], *out = NULL;
 	lvm_cmd_loop(real, &p, writable, off, lim, argv);
 	int rc = io->host->run(io->call, argv, LVM_RUN_TIMEOUT_MS, &out);
 	if (rc != 0 || !out || strncmp(out, "/dev/loop", 9) != 0)
@@ -237,6 +239,15 @@ int lvm_data_close(struct lvm_io *io, const char *vg, const char *lv)
 		return -1;
 	struct detach d = { io, 0 };
 	each_loop(real, p.offset, detach_one, &d);
+	return d.failed ? -1 : 0;
+}
+
+int lvm_data_close_path(struct lvm_io *io, const char *vg, const char *lv, const char *path)
+{
+	if (io->env->access == LVM_ACCESS_DM || strncmp(path, "/dev/loop", 9) != 0)
+		return lvm_data_close(io, vg, lv);
+	struct detach d = { io, 0 };
+	detach_one(&d, path + 5);
 	return d.failed ? -1 : 0;
 }
 

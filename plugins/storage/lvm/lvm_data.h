@@ -46,7 +46,7 @@ int lvm_cmd_activate(const char *vg, const char *lv, bool on, char vglv[300],
 /* losetup's argv for a loop over dev at p (read-only unless writable);
  * off and lim hold the numbers the argv points at. */
 void lvm_cmd_loop(const char *dev, const struct lvm_place *p, bool writable, char off[24],
-		  char lim[24], const char *argv[11]);
+		  char lim[24], const char *argv[12]);
 
 /* Makes VG/LV's data reachable: its path into path. 0 or -1 (io->why). */
 int lvm_data_open(struct lvm_io *io, const char *vg, const char *lv, bool writable,
@@ -55,6 +55,9 @@ int lvm_data_open(struct lvm_io *io, const char *vg, const char *lv, bool writab
 int lvm_data_is_open(struct lvm_io *io, const char *vg, const char *lv);
 /* Undoes lvm_data_open (nothing to do if it is not open). */
 int lvm_data_close(struct lvm_io *io, const char *vg, const char *lv);
+/* The same when the caller opened it in this op and has its path (no
+ * lookup of where it is: one LVM command less). */
+int lvm_data_close_path(struct lvm_io *io, const char *vg, const char *lv, const char *path);
 /* Closes every LV of the VG (SR detach); loop devices over the PV go. */
 int lvm_data_close_all(struct lvm_io *io, const char *vg);
 

@@ -106,6 +106,10 @@ int lvm_vg_need(struct lvm_ctx *ctx, struct lvm_pv *pv);
 int lvm_lvs(struct lvm_ctx *ctx, const char *lv, struct lvm_rows *rows);
 /* emit_sr with the VG's space (virtual_allocation -1: the core sums). */
 int lvm_emit_space(struct lvm_ctx *ctx, const struct lvm_pv *pv);
+/* emit_vdi of the LV of VDI uuid (thick: physical_utilisation = size);
+ * snapshot_of NULL unless it is a snapshot; datapath may be NULL. */
+int lvm_emit_vdi(struct lvm_ctx *ctx, const char *uuid, int64_t size, const char *snapshot_of,
+		 const char *datapath);
 /* emit_vdi of an LV row (datapath may be NULL). */
 int lvm_emit_lv(struct lvm_ctx *ctx, const struct lvm_row *row, const char *datapath);
 /* "LV-<uuid>" of a location (a VDI uuid); -1 if it is no uuid. */

@@ -202,23 +202,28 @@ int lvm_emit_space(struct lvm_ctx *ctx, const struct lvm_pv *pv)
 	return ctx->drv->host->emit_sr(ctx->call, &info);
 }
 
-int lvm_emit_lv(struct lvm_ctx *ctx, const struct lvm_row *row, const char *datapath)
+int lvm_emit_vdi(struct lvm_ctx *ctx, const char *uuid, int64_t size, const char *snapshot_of,
+		 const char *datapath)
 {
-	const char *name = lvm_row_get(row, "LV_NAME");
-	const char *uuid = name + strlen(LVM_LV_PREFIX);
-	char snap_of[64] = "";
-	bool snap = lvm_row_tag(row, LVM_SNAP_TAG, snap_of, sizeof(snap_of)) &&
-		    lvm_uuid_valid(snap_of);
-	int64_t size = lvm_row_int(row, "LV_SIZE");
 	struct xapi_vdi_info v = {
 		.size = sizeof(v),
 		.location = uuid,
 		.uuid = uuid,
 		.virtual_size = size,
 		.physical_utilisation = size, /* thick: the LV is all allocated */
-		.is_a_snapshot = snap,
-		.snapshot_of = snap ? snap_of : NULL,
+		.is_a_snapshot = snapshot_of != NULL,
+		.snapshot_of = snapshot_of,
 		.datapath = datapath,
 	};
 	return ctx->drv->host->emit_vdi(ctx->call, &v);
+}
+
+int lvm_emit_lv(struct lvm_ctx *ctx, const struct lvm_row *row, const char *datapath)
+{
+	const char *name = lvm_row_get(row, "LV_NAME");
+	char snap_of[64] = "";
+	bool snap = lvm_row_tag(row, LVM_SNAP_TAG, snap_of, sizeof(snap_of)) &&
+		    lvm_uuid_valid(snap_of);
+	return lvm_emit_vdi(ctx, name + strlen(LVM_LV_PREFIX), lvm_row_int(row, "LV_SIZE"),
+			    snap ? snap_of : NULL, datapath);
 }

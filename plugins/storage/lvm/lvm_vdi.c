@@ -58,19 +58,6 @@ static int vdi_ctx(struct lvm_ctx *ctx, struct lvm_drv *drv, xapi_call_t *call,
 	return 0;
 }
 
-/* Emits the LV `lv` as it is now (with datapath, if given). */
-static int emit_now(struct lvm_ctx *ctx, const char *lv, const char *datapath)
-{
-	struct lvm_rows rows;
-	if (lvm_lvs(ctx, lv, &rows) < 0)
-		return XAPI_E_FAILED;
-	int rc = rows.n == 1 ? lvm_emit_lv(ctx, &rows.v[0], datapath)
-			     : lvm_fail(ctx, LE_SR_SCAN, "lvs %s/%s gave %zu rows", ctx->vg, lv,
-					rows.n);
-	lvm_rows_free(&rows);
-	return rc;
-}
-
 /* Space for bytes more in the VG? Fails the call (44) if not. */
 static int space_for(struct lvm_ctx *ctx, const struct lvm_pv *pv, int64_t bytes)
 {
@@ -131,7 +118,7 @@ static int lv_make(struct lvm_ctx *ctx, const char *lv, int64_t bytes, const cha
 	}
 	if (lvm_data_zero(&ctx->io, path, 0, bytes) < 0) {
 		lvm_fail(ctx, LE_LVM_WRITE, "%s", ctx->io.why);
-		lvm_data_close(&ctx->io, ctx->vg, lv);
+		lvm_data_close_path(&ctx->io, ctx->vg, lv, path);
 		lv_remove(ctx, lv);
 		return -1;
 	}
@@ -159,9 +146,9 @@ int lvm_vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 	char path[300];
 	if (lv_make(&ctx, lv, bytes, NULL, LE_VDI_CREATE, path, sizeof(path)) < 0)
 		return XAPI_E_FAILED;
-	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+	if (lvm_data_close_path(&ctx.io, ctx.vg, lv, path) < 0)
 		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
-	return emit_now(&ctx, lv, NULL);
+	return lvm_emit_vdi(&ctx, want->uuid, bytes, NULL, NULL);
 }
 
 int lvm_vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
@@ -227,16 +214,16 @@ static int copy_vdi(struct lvm_drv *drv, xapi_call_t *call, const struct xapi_sr
 			rc = XAPI_E_CANCELLED;
 		else if (c < 0)
 			rc = lvm_fail(&ctx, code, "%s", ctx.io.why);
-		if (!was_open && lvm_data_close(&ctx.io, ctx.vg, src) < 0)
+		if (!was_open && lvm_data_close_path(&ctx.io, ctx.vg, src, spath) < 0)
 			lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", src, ctx.io.why);
 	}
-	if (lvm_data_close(&ctx.io, ctx.vg, dst) < 0)
+	if (lvm_data_close_path(&ctx.io, ctx.vg, dst, dpath) < 0)
 		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", dst, ctx.io.why);
 	if (rc != XAPI_OK) {
 		lv_remove(&ctx, dst);
 		return rc;
 	}
-	return emit_now(&ctx, dst, NULL);
+	return lvm_emit_vdi(&ctx, want->uuid, bytes, snapshot ? location : NULL, NULL);
 }
 
 int lvm_vdi_snapshot(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
@@ -269,13 +256,18 @@ int lvm_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const 
 	if (rc != XAPI_OK)
 		return rc;
 	int64_t old = lvm_row_int(row, "LV_SIZE");
-	lvm_rows_free(&rows);
-	if (new_size < old)
+	if (new_size < old) {
+		lvm_rows_free(&rows);
 		return lvm_fail(&ctx, LE_VDI_SIZE, "shrinking not allowed (%" PRId64 " < %" PRId64
 				" bytes)", new_size, old);
+	}
 	int64_t bytes = round_up(new_size, pv.extent);
+	char snap_of[64];
+	bool snap = lvm_row_tag(row, LVM_SNAP_TAG, snap_of, sizeof(snap_of)) &&
+		    lvm_uuid_valid(snap_of);
+	lvm_rows_free(&rows);
 	if (bytes == old)
-		return emit_now(&ctx, lv, NULL);
+		return lvm_emit_vdi(&ctx, location, old, snap ? snap_of : NULL, NULL);
 	if (space_for(&ctx, &pv, bytes - old) < 0)
 		return XAPI_E_FAILED;
 	char vglv[200], size[32];
@@ -294,9 +286,9 @@ int lvm_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const 
 	rc = lvm_data_zero(&ctx.io, path, old, bytes - old) < 0
 		     ? lvm_fail(&ctx, LE_LVM_WRITE, "%s", ctx.io.why)
 		     : XAPI_OK;
-	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
+	if (lvm_data_close_path(&ctx.io, ctx.vg, lv, path) < 0)
 		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
-	return rc != XAPI_OK ? rc : emit_now(&ctx, lv, NULL);
+	return rc != XAPI_OK ? rc : lvm_emit_vdi(&ctx, location, bytes, snap ? snap_of : NULL, NULL);
 }
 
 int lvm_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
