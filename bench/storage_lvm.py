@@ -99,7 +99,6 @@ def throughput(ctx, sec, x, c, session, sr, disk, workdir):
     subprocess.run(["dd", "if=" + data, "of=" + disk.dev, "bs=4M", "seek=16", "conv=fsync",
                     "status=none"], check=True)
     t_ddw = time.monotonic() - t0
-    subprocess.run(["sh", "-c", "echo 1 > /proc/sys/vm/drop_caches"], check=False)
     t0 = time.monotonic()
     subprocess.run(["dd", "if=" + disk.dev, "of=/dev/null", "bs=4M", "skip=16",
                     "count=%d" % (mib // 4), "iflag=direct", "status=none"], check=True)

@@ -13,7 +13,7 @@ import uuid
 
 import harness
 import lvm_fixture
-from harness import ROOT_PASSWORD, ROOT_USER
+from harness import NULL_REF, ROOT_PASSWORD, ROOT_USER, vbd_record
 from lvm_fixture import LoopDisk
 from storage_util import MIB, StorageTestCase, pattern
 
@@ -34,7 +34,7 @@ class LvmTestCase(StorageTestCase):
         # one run_dir for the class: the driver's private LVM directories
         cls.run_root = LoopDisk(MIB)
         cls.addClassCleanup(cls.run_root.cleanup)
-        cls.daemon_plugins = {"lvm": {"run_dir": cls.run_root.run_dir}}
+        cls.daemon_plugins = {"lvm": {"run_dir": cls.run_root.run_dir}, "file": {}}
         super().setUpClass()
 
     def setUp(self):
@@ -180,6 +180,51 @@ class LvmDataTest(LvmTestCase):
         self.assertEqual(int(self.x.VDI.get_virtual_size(by_loc[new_uuid])), 8 * MIB)
         self.assertIn("scratch", self.disk.lvs(vg))  # left alone
         self.disk.lvm("lvremove", "-f", "%s/scratch" % vg)
+
+
+class LvmUseTest(LvmTestCase):
+    """LVM VDIs used by the rest of xapid: a running VM's disk (snapshotted
+    while attached), VDI.copy between a file SR and an LVM SR."""
+
+    daemon_config = {"sim_memory": str(4 << 30)}
+
+    def test_vm_disk_attached_snapshot_and_detached(self):
+        sr = self.create_lvm_sr()
+        vdi = self.create_vdi(sr, size=8 * MIB)
+        data = pattern(8 * MIB, 11)
+        self.import_raw(vdi, data)
+        vm = self.create_vm("it-lvm-vm")
+        self.x.VBD.create(vbd_record(vm, vdi, "0", bootable=True))
+        self.x.VM.start(vm, False, False)
+        # the running disk is a loop device over the PV at the LV's offset
+        off, _ = self.disk.lv_place(self.vg(sr), self.lv(vdi))
+        self.assertIn(off, [o for _, o in lvm_fixture.loops_over(self.disk.dev)])
+        snap = self.x.VDI.snapshot(vdi, {})
+        self.assertEqual(self.export_raw(snap), data)
+        self.assertIn(off, [o for _, o in lvm_fixture.loops_over(self.disk.dev)],
+                      "the snapshot detached the running VM's disk")
+        self.x.VM.hard_shutdown(vm)
+        self.assertEqual(lvm_fixture.loops_over(self.disk.dev), [])
+        self.x.VM.destroy(vm)
+        self.x.VDI.destroy(snap)
+        self.destroy_sr(sr)
+
+    def test_copy_between_a_file_sr_and_an_lvm_sr(self):
+        sr = self.create_lvm_sr()
+        fsr, _ = self.create_sr("it-file-for-lvm")
+        src = self.create_vdi(fsr, size=12 * MIB)
+        data = pattern(12 * MIB, 12)
+        self.import_raw(src, data)
+        onto_lvm = self.x.VDI.copy(src, sr, NULL_REF, NULL_REF)
+        self.assertEqual(self.x.VDI.get_SR(onto_lvm), sr)
+        self.assertEqual(self.disk.lv_bytes(self.vg(sr), self.lv(onto_lvm)), data)
+        back = self.x.VDI.copy(onto_lvm, fsr, NULL_REF, NULL_REF)
+        self.assertEqual(self.export_raw(back), data)
+        within = self.x.VDI.copy(onto_lvm, sr, NULL_REF, NULL_REF)
+        self.assertEqual(self.export_raw(within), data)
+        for v in (src, back):
+            self.x.VDI.destroy(v)
+        self.destroy_sr(sr)
 
 
 class LvmBadInputTest(LvmTestCase):
