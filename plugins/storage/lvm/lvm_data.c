@@ -173,25 +173,44 @@ static int pv_real(struct lvm_io *io, char real[PATH_MAX])
 	return 0;
 }
 
+/* lvchange -ay|-an VG/LV (device-mapper). */
+static int dm_switch(struct lvm_io *io, const char *vg, const char *lv, bool on)
+{
+	char vglv[300];
+	const char *args[4], *out;
+	if (lvm_cmd_activate(vg, lv, on, vglv, args) < 0)
+		return io_fail(io, "names too long");
+	return io_lvm(io, args, &out);
+}
+
+/* Where VG/LV lies (p) and the PV's canonical path (real), and the first
+ * loop device already over it (f->name, "" if none). */
+static int loop_find(struct lvm_io *io, const char *vg, const char *lv, struct lvm_place *p,
+		     char real[PATH_MAX], struct found *f)
+{
+	if (lvm_lv_place(io, vg, lv, p) < 0 || pv_real(io, real) < 0)
+		return -1;
+	f->name[0] = '\0';
+	each_loop(real, p->offset, take_first, f);
+	return 0;
+}
+
 int lvm_data_open(struct lvm_io *io, const char *vg, const char *lv, bool writable,
 		  char *path, size_t len)
 {
 	if (io->env->access == LVM_ACCESS_DM) {
-		char vglv[300];
-		const char *args[4], *out;
-		if (lvm_cmd_activate(vg, lv, true, vglv, args) < 0 || lvm_dm_path(vg, lv, path, len) < 0)
+		if (lvm_dm_path(vg, lv, path, len) < 0)
 			return io_fail(io, "names too long");
-		return io_lvm(io, args, &out);
+		return dm_switch(io, vg, lv, true);
 	}
 	struct lvm_place p;
 	char real[PATH_MAX];
-	if (lvm_lv_place(io, vg, lv, &p) < 0 || pv_real(io, real) < 0)
+	struct found f;
+	if (loop_find(io, vg, lv, &p, real, &f) < 0)
 		return -1;
 	if (p.segments != 1)
 		return io_fail(io, "%s/%s has %d segments: without device-mapper only an LV of one "
 			       "segment can be reached", vg, lv, p.segments);
-	struct found f = { "" };
-	each_loop(real, p.offset, take_first, &f);
 	if (f.name[0]) {
 		/* already open (a second attach, or left by a crashed worker) */
 		snprintf(path, len, "/dev/%s", f.name);
@@ -217,22 +236,16 @@ int lvm_data_is_open(struct lvm_io *io, const char *vg, const char *lv)
 	}
 	struct lvm_place p;
 	char real[PATH_MAX];
-	if (lvm_lv_place(io, vg, lv, &p) < 0 || pv_real(io, real) < 0)
+	struct found f;
+	if (loop_find(io, vg, lv, &p, real, &f) < 0)
 		return -1;
-	struct found f = { "" };
-	each_loop(real, p.offset, take_first, &f);
 	return f.name[0] != '\0';
 }
 
 int lvm_data_close(struct lvm_io *io, const char *vg, const char *lv)
 {
-	if (io->env->access == LVM_ACCESS_DM) {
-		char vglv[300];
-		const char *args[4], *out;
-		if (lvm_cmd_activate(vg, lv, false, vglv, args) < 0)
-			return io_fail(io, "names too long");
-		return io_lvm(io, args, &out);
-	}
+	if (io->env->access == LVM_ACCESS_DM)
+		return dm_switch(io, vg, lv, false);
 	struct lvm_place p;
 	char real[PATH_MAX];
 	if (lvm_lv_place(io, vg, lv, &p) < 0 || pv_real(io, real) < 0)

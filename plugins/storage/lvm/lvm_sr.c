@@ -71,17 +71,28 @@ int lvm_sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_t
 	return XAPI_OK;
 }
 
-int lvm_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+/* The context of an op that is done when the SR's VG is not there:
+ * XAPI_OK with *here set (false: the VG is gone), or a failure. */
+static int sr_lookup(struct lvm_ctx *ctx, struct lvm_pv *pv, void *st, xapi_call_t *call,
+		     const struct xapi_sr *sr, unsigned flags, bool *here)
 {
 	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
 	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (lvm_ctx_init(&ctx, drv, call, sr->device_config, sr->uuid) < 0)
+	if (lvm_ctx_init(ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
+	    lvm_pv_get(ctx, pv) < 0)
 		return XAPI_E_FAILED;
+	*here = strcmp(pv->vg, ctx->vg) == 0;
+	return XAPI_OK;
+}
+
+int lvm_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
+	struct lvm_ctx ctx;
 	struct lvm_pv pv;
-	if (lvm_pv_get(&ctx, &pv) < 0)
+	bool here = false;
+	if (sr_lookup(&ctx, &pv, st, call, sr, flags, &here) != XAPI_OK)
 		return XAPI_E_FAILED;
-	if (strcmp(pv.vg, ctx.vg) != 0) {
+	if (!here) {
 		/* nothing of this SR on the device: already gone */
 		lvm_log(&ctx, XAPI_LOG_INFO, "no VG %s on %s to remove", ctx.vg, ctx.env.device);
 		return XAPI_OK;
@@ -104,29 +115,35 @@ int lvm_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigne
 	return XAPI_OK;
 }
 
-int lvm_sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+/* The context of an op on the SR, whose VG must be on the device. */
+static int sr_begin(struct lvm_ctx *ctx, struct lvm_pv *pv, void *st, xapi_call_t *call,
+		    const struct xapi_sr *sr, unsigned flags)
 {
 	struct lvm_drv *drv = st;
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (lvm_ctx_init(ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
+	    lvm_vg_need(ctx, pv) < 0)
+		return XAPI_E_FAILED;
+	return XAPI_OK;
+}
+
+int lvm_sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
 	struct lvm_ctx ctx;
 	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (lvm_ctx_init(&ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
-	    lvm_vg_need(&ctx, &pv) < 0)
+	if (sr_begin(&ctx, &pv, st, call, sr, flags) != XAPI_OK)
 		return XAPI_E_FAILED;
 	return lvm_emit_space(&ctx, &pv);
 }
 
 int lvm_sr_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
-	struct lvm_drv *drv = st;
 	struct lvm_ctx ctx;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (lvm_ctx_init(&ctx, drv, call, sr->device_config, sr->uuid) < 0)
-		return XAPI_E_FAILED;
 	struct lvm_pv pv;
-	if (lvm_pv_get(&ctx, &pv) < 0)
+	bool here = false;
+	if (sr_lookup(&ctx, &pv, st, call, sr, flags, &here) != XAPI_OK)
 		return XAPI_E_FAILED;
-	if (strcmp(pv.vg, ctx.vg) != 0)
+	if (!here)
 		return XAPI_OK; /* the VG is gone: nothing is open */
 	if (lvm_data_close_all(&ctx.io, ctx.vg) < 0)
 		return lvm_fail(&ctx, LE_LVM_UNMOUNT, "%s", ctx.io.why);
@@ -135,12 +152,9 @@ int lvm_sr_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigne
 
 int lvm_sr_scan(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
-	struct lvm_drv *drv = st;
 	struct lvm_ctx ctx;
 	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (lvm_ctx_init(&ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
-	    lvm_vg_need(&ctx, &pv) < 0)
+	if (sr_begin(&ctx, &pv, st, call, sr, flags) != XAPI_OK)
 		return XAPI_E_FAILED;
 	struct lvm_rows rows;
 	if (lvm_lvs(&ctx, NULL, &rows) < 0)

@@ -48,14 +48,26 @@ static int lv_need(struct lvm_ctx *ctx, const char *location, char lv[64], struc
 	return XAPI_E_NOT_FOUND;
 }
 
-/* Context for a VDI op on an attached SR: the VG must be there. */
-static int vdi_ctx(struct lvm_ctx *ctx, struct lvm_drv *drv, xapi_call_t *call,
-		   const struct xapi_sr *sr, struct lvm_pv *pv)
+/* What every op on an existing VDI starts with: the SR's VG on the device,
+ * the LVs, the one of `location`. */
+struct vdi_op {
+	struct lvm_ctx ctx;
+	struct lvm_pv pv;
+	char lv[64];
+	struct lvm_rows rows;          /* free with lvm_rows_free */
+	const struct lvm_row *row;     /* the VDI's LV, in rows */
+};
+
+static int vdi_begin(struct vdi_op *op, void *st, xapi_call_t *call, const struct xapi_sr *sr,
+		     const char *location, unsigned flags)
 {
-	if (lvm_ctx_init(ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
-	    lvm_vg_need(ctx, pv) < 0)
-		return -1;
-	return 0;
+	struct lvm_drv *drv = st;
+	op->rows = (struct lvm_rows){ 0 };
+	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
+	if (lvm_ctx_init(&op->ctx, drv, call, sr->device_config, sr->uuid) < 0 ||
+	    lvm_vg_need(&op->ctx, &op->pv) < 0)
+		return XAPI_E_FAILED;
+	return location ? lv_need(&op->ctx, location, op->lv, &op->rows, &op->row) : XAPI_OK;
 }
 
 /* Space for bytes more in the VG? Fails the call (44) if not. */
@@ -128,215 +140,183 @@ static int lv_make(struct lvm_ctx *ctx, const char *lv, int64_t bytes, const cha
 int lvm_vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 		   const struct xapi_vdi_info *want, unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+	struct vdi_op op;
+	if (vdi_begin(&op, st, call, sr, NULL, flags) != XAPI_OK)
 		return XAPI_E_FAILED;
+	struct lvm_ctx *ctx = &op.ctx;
 	char lv[64];
 	if (!want->uuid || lvm_lv_name(want->uuid, lv) < 0)
-		return lvm_fail(&ctx, LE_VDI_CREATE, "bad VDI uuid '%s'",
-				want->uuid ? want->uuid : "");
+		return lvm_fail(ctx, LE_VDI_CREATE, "bad VDI uuid '%s'", want->uuid ? want->uuid : "");
 	if (want->virtual_size <= 0)
-		return lvm_fail(&ctx, LE_VDI_SIZE, "size %" PRId64 " bytes", want->virtual_size);
-	int64_t bytes = round_up(want->virtual_size, pv.extent);
-	if (space_for(&ctx, &pv, bytes) < 0)
+		return lvm_fail(ctx, LE_VDI_SIZE, "size %" PRId64 " bytes", want->virtual_size);
+	int64_t bytes = round_up(want->virtual_size, op.pv.extent);
+	if (space_for(ctx, &op.pv, bytes) < 0)
 		return XAPI_E_FAILED;
 	char path[300];
-	if (lv_make(&ctx, lv, bytes, NULL, LE_VDI_CREATE, path, sizeof(path)) < 0)
+	if (lv_make(ctx, lv, bytes, NULL, LE_VDI_CREATE, path, sizeof(path)) < 0)
 		return XAPI_E_FAILED;
-	if (lvm_data_close_path(&ctx.io, ctx.vg, lv, path) < 0)
-		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
-	return lvm_emit_vdi(&ctx, want->uuid, bytes, NULL, NULL);
+	if (lvm_data_close_path(&ctx->io, ctx->vg, lv, path) < 0)
+		lvm_log(ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx->io.why);
+	return lvm_emit_vdi(ctx, want->uuid, bytes, NULL, NULL);
 }
 
 int lvm_vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		   unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
-		return XAPI_E_FAILED;
-	char lv[64];
-	struct lvm_rows rows;
-	const struct lvm_row *row;
-	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	struct vdi_op op;
+	int rc = vdi_begin(&op, st, call, sr, location, flags);
+	lvm_rows_free(&op.rows);
 	if (rc != XAPI_OK)
 		return rc;
-	lvm_rows_free(&rows);
-	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
-		return lvm_fail(&ctx, LE_LVM_UNMOUNT, "%s", ctx.io.why);
+	struct lvm_ctx *ctx = &op.ctx;
+	if (lvm_data_close(&ctx->io, ctx->vg, op.lv) < 0)
+		return lvm_fail(ctx, LE_LVM_UNMOUNT, "%s", ctx->io.why);
 	char vglv[200];
-	snprintf(vglv, sizeof(vglv), "%s/%s", ctx.vg, lv);
+	snprintf(vglv, sizeof(vglv), "%s/%s", ctx->vg, op.lv);
 	const char *args[] = { "lvremove", "-f", vglv, NULL };
 	const char *out;
-	return lvm_cmd(&ctx, LE_VDI_REMOVE, args, &out) < 0 ? XAPI_E_FAILED : XAPI_OK;
+	return lvm_cmd(ctx, LE_VDI_REMOVE, args, &out) < 0 ? XAPI_E_FAILED : XAPI_OK;
 }
 
 /* A full copy of the VDI at location as the new LV of want->uuid. */
-static int copy_vdi(struct lvm_drv *drv, xapi_call_t *call, const struct xapi_sr *sr,
-		    const char *location, const struct xapi_vdi_info *want, bool snapshot)
+static int copy_vdi(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
+		    const struct xapi_vdi_info *want, bool snapshot, unsigned flags)
 {
 	int code = snapshot ? LE_VDI_SNAPSHOT : LE_VDI_CLONE;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
-		return XAPI_E_FAILED;
-	char src[64], dst[64];
-	struct lvm_rows rows;
-	const struct lvm_row *row;
-	int rc = lv_need(&ctx, location, src, &rows, &row);
+	struct vdi_op op;
+	int rc = vdi_begin(&op, st, call, sr, location, flags);
+	int64_t bytes = rc == XAPI_OK ? lvm_row_int(op.row, "LV_SIZE") : 0;
+	lvm_rows_free(&op.rows);
 	if (rc != XAPI_OK)
 		return rc;
-	int64_t bytes = lvm_row_int(row, "LV_SIZE");
-	lvm_rows_free(&rows);
+	struct lvm_ctx *ctx = &op.ctx;
+	const char *src = op.lv;
+	char dst[64];
 	if (!want || !want->uuid || lvm_lv_name(want->uuid, dst) < 0)
-		return lvm_fail(&ctx, code, "bad uuid for the new VDI");
-	if (space_for(&ctx, &pv, bytes) < 0)
+		return lvm_fail(ctx, code, "bad uuid for the new VDI");
+	if (space_for(ctx, &op.pv, bytes) < 0)
 		return XAPI_E_FAILED;
 	/* the source may be attached (a VM's disk): then it stays open */
-	int was_open = lvm_data_is_open(&ctx.io, ctx.vg, src);
+	int was_open = lvm_data_is_open(&ctx->io, ctx->vg, src);
 	if (was_open < 0)
-		return lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+		return lvm_fail(ctx, LE_LVM_MOUNT, "%s", ctx->io.why);
 	char tag[80], spath[300], dpath[300];
 	snprintf(tag, sizeof(tag), "%s%s", LVM_SNAP_TAG, location);
-	if (lv_make(&ctx, dst, bytes, snapshot ? tag : NULL, code, dpath, sizeof(dpath)) < 0)
+	if (lv_make(ctx, dst, bytes, snapshot ? tag : NULL, code, dpath, sizeof(dpath)) < 0)
 		return XAPI_E_FAILED;
 	rc = XAPI_OK;
-	if (lvm_data_open(&ctx.io, ctx.vg, src, false, spath, sizeof(spath)) < 0) {
-		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+	if (lvm_data_open(&ctx->io, ctx->vg, src, false, spath, sizeof(spath)) < 0) {
+		rc = lvm_fail(ctx, LE_LVM_MOUNT, "%s", ctx->io.why);
 	} else {
-		int c = lvm_data_copy(&ctx.io, spath, dpath, bytes);
+		int c = lvm_data_copy(&ctx->io, spath, dpath, bytes);
 		if (c > 0)
 			rc = XAPI_E_CANCELLED;
 		else if (c < 0)
-			rc = lvm_fail(&ctx, code, "%s", ctx.io.why);
-		if (!was_open && lvm_data_close_path(&ctx.io, ctx.vg, src, spath) < 0)
-			lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", src, ctx.io.why);
+			rc = lvm_fail(ctx, code, "%s", ctx->io.why);
+		if (!was_open && lvm_data_close_path(&ctx->io, ctx->vg, src, spath) < 0)
+			lvm_log(ctx, XAPI_LOG_WARN, "closing %s: %s", src, ctx->io.why);
 	}
-	if (lvm_data_close_path(&ctx.io, ctx.vg, dst, dpath) < 0)
-		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", dst, ctx.io.why);
+	if (lvm_data_close_path(&ctx->io, ctx->vg, dst, dpath) < 0)
+		lvm_log(ctx, XAPI_LOG_WARN, "closing %s: %s", dst, ctx->io.why);
 	if (rc != XAPI_OK) {
-		lv_remove(&ctx, dst);
+		lv_remove(ctx, dst);
 		return rc;
 	}
-	return lvm_emit_vdi(&ctx, want->uuid, bytes, snapshot ? location : NULL, NULL);
+	return lvm_emit_vdi(ctx, want->uuid, bytes, snapshot ? location : NULL, NULL);
 }
 
 int lvm_vdi_snapshot(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		     const struct xapi_vdi_info *want, unsigned flags)
 {
-	XAPI_CHECK_FLAGS(((struct lvm_drv *)st)->host, call, flags, 0);
-	return copy_vdi(st, call, sr, location, want, true);
+	return copy_vdi(st, call, sr, location, want, true, flags);
 }
 
 int lvm_vdi_clone(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		  const struct xapi_vdi_info *want, unsigned flags)
 {
-	XAPI_CHECK_FLAGS(((struct lvm_drv *)st)->host, call, flags, 0);
-	return copy_vdi(st, call, sr, location, want, false);
+	return copy_vdi(st, call, sr, location, want, false, flags);
 }
 
 int lvm_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		   int64_t new_size, unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
-		return XAPI_E_FAILED;
-	char lv[64];
-	struct lvm_rows rows;
-	const struct lvm_row *row;
-	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	struct vdi_op op;
+	int rc = vdi_begin(&op, st, call, sr, location, flags);
 	if (rc != XAPI_OK)
 		return rc;
-	int64_t old = lvm_row_int(row, "LV_SIZE");
-	if (new_size < old) {
-		lvm_rows_free(&rows);
-		return lvm_fail(&ctx, LE_VDI_SIZE, "shrinking not allowed (%" PRId64 " < %" PRId64
-				" bytes)", new_size, old);
-	}
-	int64_t bytes = round_up(new_size, pv.extent);
+	struct lvm_ctx *ctx = &op.ctx;
+	const struct lvm_pv *pv = &op.pv;
+	const char *lv = op.lv;
+	int64_t old = lvm_row_int(op.row, "LV_SIZE");
 	char snap_of[64];
-	bool snap = lvm_row_tag(row, LVM_SNAP_TAG, snap_of, sizeof(snap_of)) &&
+	bool snap = lvm_row_tag(op.row, LVM_SNAP_TAG, snap_of, sizeof(snap_of)) &&
 		    lvm_uuid_valid(snap_of);
-	lvm_rows_free(&rows);
+	lvm_rows_free(&op.rows);
+	if (new_size < old)
+		return lvm_fail(ctx, LE_VDI_SIZE, "shrinking not allowed (%" PRId64 " < %" PRId64
+				" bytes)", new_size, old);
+	int64_t bytes = round_up(new_size, pv->extent);
 	if (bytes == old)
-		return lvm_emit_vdi(&ctx, location, old, snap ? snap_of : NULL, NULL);
-	if (space_for(&ctx, &pv, bytes - old) < 0)
+		return lvm_emit_vdi(ctx, location, old, snap ? snap_of : NULL, NULL);
+	if (space_for(ctx, pv, bytes - old) < 0)
 		return XAPI_E_FAILED;
 	char vglv[200], size[32];
-	snprintf(vglv, sizeof(vglv), "%s/%s", ctx.vg, lv);
+	snprintf(vglv, sizeof(vglv), "%s/%s", ctx->vg, lv);
 	snprintf(size, sizeof(size), "%" PRId64 "b", bytes);
 	const char *loop_args[] = { "lvextend", "--alloc", "contiguous", "-L", size, vglv, NULL };
 	const char *dm_args[] = { "lvextend", "-L", size, vglv, NULL };
 	const char *out;
-	if (lvm_cmd(&ctx, LE_VDI_RESIZE, ctx.env.access == LVM_ACCESS_LOOP ? loop_args : dm_args,
+	if (lvm_cmd(ctx, LE_VDI_RESIZE, ctx->env.access == LVM_ACCESS_LOOP ? loop_args : dm_args,
 		    &out) < 0)
 		return XAPI_E_FAILED;
 	/* the new end holds what its extents held before */
 	char path[300];
-	if (lvm_data_open(&ctx.io, ctx.vg, lv, true, path, sizeof(path)) < 0)
-		return lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
-	rc = lvm_data_zero(&ctx.io, path, old, bytes - old) < 0
-		     ? lvm_fail(&ctx, LE_LVM_WRITE, "%s", ctx.io.why)
+	if (lvm_data_open(&ctx->io, ctx->vg, lv, true, path, sizeof(path)) < 0)
+		return lvm_fail(ctx, LE_LVM_MOUNT, "%s", ctx->io.why);
+	rc = lvm_data_zero(&ctx->io, path, old, bytes - old) < 0
+		     ? lvm_fail(ctx, LE_LVM_WRITE, "%s", ctx->io.why)
 		     : XAPI_OK;
-	if (lvm_data_close_path(&ctx.io, ctx.vg, lv, path) < 0)
-		lvm_log(&ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx.io.why);
-	return rc != XAPI_OK ? rc : lvm_emit_vdi(&ctx, location, bytes, snap ? snap_of : NULL, NULL);
+	if (lvm_data_close_path(&ctx->io, ctx->vg, lv, path) < 0)
+		lvm_log(ctx, XAPI_LOG_WARN, "closing %s: %s", lv, ctx->io.why);
+	return rc != XAPI_OK ? rc : lvm_emit_vdi(ctx, location, bytes, snap ? snap_of : NULL, NULL);
 }
 
 int lvm_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		   int writable, unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
-		return XAPI_E_FAILED;
-	char lv[64], path[300], uri[700];
-	struct lvm_rows rows;
-	const struct lvm_row *row;
-	int rc = lv_need(&ctx, location, lv, &rows, &row);
+	struct vdi_op op;
+	char path[300], uri[700];
+	int rc = vdi_begin(&op, st, call, sr, location, flags);
+	struct lvm_ctx *ctx = &op.ctx;
 	if (rc != XAPI_OK)
-		return rc;
-	if (lvm_data_open(&ctx.io, ctx.vg, lv, writable, path, sizeof(path)) < 0)
-		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "%s", ctx.io.why);
+		; /* failed above */
+	else if (lvm_data_open(&ctx->io, ctx->vg, op.lv, writable, path, sizeof(path)) < 0)
+		rc = lvm_fail(ctx, LE_LVM_MOUNT, "%s", ctx->io.why);
 	else if (xapi_datapath_file(uri, sizeof(uri), path) < 0)
-		rc = lvm_fail(&ctx, LE_LVM_MOUNT, "path too long: %s", path);
+		rc = lvm_fail(ctx, LE_LVM_MOUNT, "path too long: %s", path);
 	else
-		rc = lvm_emit_lv(&ctx, row, uri);
-	lvm_rows_free(&rows);
+		rc = lvm_emit_lv(ctx, op.row, uri);
+	lvm_rows_free(&op.rows);
 	return rc;
 }
 
 int lvm_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		   unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
+	struct vdi_op op;
+	if (vdi_begin(&op, st, call, sr, NULL, flags) != XAPI_OK)
 		return XAPI_E_FAILED;
-	char lv[64];
-	struct lvm_rows rows;
-	if (lvm_lv_name(location, lv) < 0)
+	struct lvm_ctx *ctx = &op.ctx;
+	if (lvm_lv_name(location, op.lv) < 0)
 		return XAPI_OK; /* never ours: nothing is open */
-	if (lvm_lvs(&ctx, NULL, &rows) < 0)
+	if (lvm_lvs(ctx, NULL, &op.rows) < 0)
 		return XAPI_E_FAILED;
-	bool there = lv_find(&rows, lv) != NULL;
-	lvm_rows_free(&rows);
+	bool there = lv_find(&op.rows, op.lv) != NULL;
+	lvm_rows_free(&op.rows);
 	if (!there)
 		return XAPI_OK; /* gone: nothing is open */
-	if (lvm_data_close(&ctx.io, ctx.vg, lv) < 0)
-		return lvm_fail(&ctx, LE_LVM_UNMOUNT, "%s", ctx.io.why);
+	if (lvm_data_close(&ctx->io, ctx->vg, op.lv) < 0)
+		return lvm_fail(ctx, LE_LVM_UNMOUNT, "%s", ctx->io.why);
 	return XAPI_OK;
 }
 
@@ -344,20 +324,11 @@ int lvm_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const 
 int lvm_vdi_introduce(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 		      const char *location, unsigned flags)
 {
-	struct lvm_drv *drv = st;
-	struct lvm_ctx ctx;
-	struct lvm_pv pv;
-	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	if (vdi_ctx(&ctx, drv, call, sr, &pv) < 0)
-		return XAPI_E_FAILED;
-	char lv[64];
-	struct lvm_rows rows;
-	const struct lvm_row *row;
-	int rc = lv_need(&ctx, location, lv, &rows, &row);
-	if (rc != XAPI_OK)
-		return rc;
-	rc = lvm_emit_lv(&ctx, row, NULL);
-	lvm_rows_free(&rows);
+	struct vdi_op op;
+	int rc = vdi_begin(&op, st, call, sr, location, flags);
+	if (rc == XAPI_OK)
+		rc = lvm_emit_lv(&op.ctx, op.row, NULL);
+	lvm_rows_free(&op.rows);
 	return rc;
 }
 
