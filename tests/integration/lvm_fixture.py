@@ -78,7 +78,7 @@ class LoopDisk:
 
     def config(self):
         return ('devices{filter=["a|^%s$|","r|.*|"] global_filter=["a|^%s$|","r|.*|"] '
-                'use_devicesfile=0 obtain_device_list_from_udev=0} '
+                'use_devicesfile=0 obtain_device_list_from_udev=0 hints="none"} '
                 'global{use_lvmlockd=0 locking_dir="%s" event_activation=0 activation=0} '
                 'activation{udev_sync=0 udev_rules=0 monitoring=0} backup{backup=0 archive=0}'
                 % (self.dev, self.dev, self.sysdir))

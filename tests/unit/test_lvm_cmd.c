@@ -76,7 +76,7 @@ static void test_config(void)
 	snprintf(want, sizeof(want),
 		 "devices{filter=[\"a|^/dev/loop7$|\",\"r|.*|\"] "
 		 "global_filter=[\"a|^/dev/loop7$|\",\"r|.*|\"] use_devicesfile=0 "
-		 "obtain_device_list_from_udev=0} global{use_lvmlockd=0 locking_dir=\"%s\" "
+		 "obtain_device_list_from_udev=0 hints=\"none\"} global{use_lvmlockd=0 locking_dir=\"%s\" "
 		 "event_activation=0 activation=0} activation{udev_sync=0 udev_rules=0 "
 		 "monitoring=0} backup{backup=0 archive=0}", dir);
 	is_str(cfg, want, "without device-mapper: only the device, activation off");

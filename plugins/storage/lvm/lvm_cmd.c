@@ -88,7 +88,8 @@ int lvm_config_text(const struct lvm_env *env, char *buf, size_t len)
 			 /* only our device: the host's disks and VGs stay out of sight */
 			 "devices{filter=[\"a|^%s$|\",\"r|.*|\"] "
 			 "global_filter=[\"a|^%s$|\",\"r|.*|\"] "
-			 "use_devicesfile=0 obtain_device_list_from_udev=0} "
+			 /* no hints file: it would be /run/lvm/hints, the host's */
+			 "use_devicesfile=0 obtain_device_list_from_udev=0 hints=\"none\"} "
 			 "global{use_lvmlockd=0 locking_dir=\"%s\" event_activation=0 "
 			 "activation=%d} "
 			 "activation{udev_sync=%d udev_rules=%d monitoring=0} "
