@@ -227,6 +227,37 @@ class LvmUseTest(LvmTestCase):
         self.destroy_sr(sr)
 
 
+class LvmIsolationTest(LvmTestCase):
+    """Another VG on another device (as the host's own) is never seen nor
+    touched by the driver: its private LVM configuration admits the SR's
+    device only."""
+
+    def test_other_vg_untouched(self):
+        other = LoopDisk(64 * MIB)
+        self.addCleanup(other.cleanup)
+        vg = "it-host-vg-%s" % uuid.uuid4().hex[:8]
+        other.lvm("pvcreate", "-y", other.dev)
+        other.lvm("vgcreate", vg, other.dev)
+        other.lvm("lvcreate", "-an", "-Zn", "-y", "-n", "root", "-L", "8m", vg)
+        before = other.report("lvs", "lv_name,lv_size,lv_uuid", vg)
+        sr = self.create_lvm_sr()
+        vdi = self.create_vdi(sr, size=8 * MIB)
+        self.import_raw(vdi, pattern(8 * MIB, 21))
+        self.x.VDI.snapshot(vdi, {})
+        probe = self.x.SR.probe(self.host, {"device": self.disk.dev}, "lvm", {})
+        self.assertEqual(re.findall(r"<UUID>([^<]*)</UUID>", probe), [self.x.SR.get_uuid(sr)])
+        self.assertNotIn(vg, probe)
+        self.destroy_sr(sr)
+        # the other VG is as it was, and no loop device of the driver is over it
+        self.assertEqual(other.report("lvs", "lv_name,lv_size,lv_uuid", vg), before)
+        self.assertEqual(other.vg_of_pv(), vg)
+        self.assertEqual(lvm_fixture.loops_over(other.dev), [])
+        # creating an SR on it is refused, and leaves it as it is
+        self.assertFailure("SR_BACKEND_FAILURE_77", self.create_lvm_sr, "it-lvm-host",
+                           {"device": other.dev})
+        self.assertEqual(other.report("lvs", "lv_name,lv_size,lv_uuid", vg), before)
+
+
 class LvmBadInputTest(LvmTestCase):
     """Each bad input or fault: xapi's error, nothing left behind, the
     daemon still serving, other VDIs untouched."""
