@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import unittest
 import uuid
 
@@ -340,6 +341,34 @@ class LvmBadInputTest(LvmTestCase):
                                str(16 * MIB))
         self.assertIn("contiguous", e[2])
         self.assertEqual(int(self.x.VDI.get_virtual_size(first)), 8 * MIB)
+
+    def test_snapshot_cancelled_leaves_nothing(self):
+        self.disk = LoopDisk(512 * MIB)  # room for the VDI and its copy
+        self.addCleanup(self.disk.cleanup)
+        sr = self.create_lvm_sr()
+        vg = self.vg(sr)
+        vdi = self.create_vdi(sr, size=128 * MIB)
+        data = pattern(128 * MIB, 31)  # no zero chunks: every chunk is copied
+        self.import_raw(vdi, data)
+        lvs = set(self.disk.lvs(vg))
+        task = self.x.Async.VDI.snapshot(vdi, {})
+        # cancel once the copy is under way (its progress moves)
+        deadline = time.monotonic() + 30
+        while self.x.task.get_progress(task) <= 0.0 and time.monotonic() < deadline:
+            if self.x.task.get_status(task) != "pending":
+                self.assertEqual(self.x.task.get_status(task), "success",
+                                 self.x.task.get_error_info(task))
+                self.skipTest("the snapshot ended before it could be cancelled")
+            time.sleep(0.02)
+        self.x.task.cancel(task)
+        rec = self.wait_task(task, timeout=60)
+        if rec["status"] == "success":
+            self.skipTest("the snapshot ended before the cancel reached it")
+        self.assertEqual(rec["status"], "cancelled", rec["error_info"])
+        self.assertEqual(set(self.disk.lvs(vg)), lvs)  # the half-made LV is gone
+        self.assertEqual(lvm_fixture.loops_over(self.disk.dev), [])
+        self.assertEqual([v for v in self.x.SR.get_VDIs(sr) if v != vdi], [])
+        self.assertEqual(self.export_raw(vdi), data)
 
     def test_device_gone_and_back(self):
         # the SR's device is a name in /dev (as /dev/disk/by-id/... are)
