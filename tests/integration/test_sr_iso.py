@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 import harness
@@ -100,10 +101,14 @@ class IsoTest(StorageTestCase):
         rec = self.x.VBD.get_record(cd)
         self.assertEqual((rec["empty"], rec["VDI"], rec["currently_attached"]),
                          (False, iso, True))
-        # the driver handed out the image itself, read-only
-        log = self.daemon.log_text()
-        self.assertRegex(log, r"vdi_attach on SR %s \(type iso\) location media\.iso"
-                         % self.x.SR.get_uuid(sr))
+        # the driver handed out the image itself (the log line may trail the
+        # answer: the daemon's log is written by its own thread)
+        want = re.compile(r"VDI %s attached for attach at file://%s/media\.iso"
+                          % (re.escape(iso), re.escape(self.lib)))
+        deadline = time.monotonic() + 10
+        while not want.search(self.daemon.log_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertRegex(self.daemon.log_text(), want)
         self.x.VBD.eject(cd)
         self.assertTrue(self.x.VBD.get_empty(cd))
 
