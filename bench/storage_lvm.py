@@ -1,4 +1,4 @@
-"""storage_lvm.py - benchmark 7: the lvm SR driver through the API, on a
+"""storage_lvm.py - benchmark 8: the lvm SR driver through the API, on a
 sparse file behind a loop device, LVM with a configuration private to it
 (tests/integration/lvm_fixture.py), no device-mapper (LVs reached through
 loop devices at their offsets, as the driver does here).
@@ -33,7 +33,7 @@ MIB = 1 << 20
 
 
 def title(ctx):
-    return "7. Storage, lvm driver: VDI.create and snapshot rates, import/export vs dd, " \
+    return "8. Storage, lvm driver: VDI.create and snapshot rates, import/export vs dd, " \
         "SR.scan of 1,000 VDIs"
 
 
