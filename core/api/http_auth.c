@@ -70,7 +70,7 @@ int xd_http_credentials(const xd_http_request *req, const char *what, char **ses
 		char *colon = strchr(cred, ':');
 		const char *why = NULL;
 		*colon = 0;
-		int ok = xd_auth_check(cred, colon + 1, &why) == 0;
+		int ok = xd_auth_login(cred, colon + 1, req->peer ? req->peer->addr_host : "", &why) == 0;
 		if (!ok)
 			xd_info("%s: Basic auth of '%s' refused: %s", what, cred, why ? why : "?");
 		free(cred);
