@@ -10,7 +10,8 @@
  * Against one hostile client (slowloris): a whole RPC request (head and
  * body) must arrive within request_timeout of its first byte (else 408 and
  * close), and one TCP address holds at most max_per_address connections
- * (beyond: 503), so that it cannot take every slot from the others.
+ * (beyond: its idle kept-alive connections make room, else 503), so that
+ * it cannot take every slot from the others.
  *
  * Stopping: the listeners close first; connections waiting for a request are
  * woken with shutdown(); a connection in the middle of a request finishes it
@@ -81,6 +82,7 @@ typedef struct conn {
 	int fd;
 	bool fd_open;   /* guarded by srv.lock: stop may shutdown() it */
 	bool idle;      /* waiting for a request head; guarded by srv.lock */
+	bool fresh;     /* idle with no byte of the next request yet; srv.lock */
 	bool done;      /* the thread has finished; guarded by srv.lock */
 	xd_peer peer;
 	struct timespec deadline; /* a request is arriving: its last moment */
@@ -366,6 +368,7 @@ static void set_idle(conn *c, bool idle)
 {
 	pthread_mutex_lock(&srv.lock);
 	c->idle = idle;
+	c->fresh = false;
 	pthread_mutex_unlock(&srv.lock);
 }
 
@@ -403,6 +406,7 @@ static int read_head(conn *c, xd_http_head *h)
 			return -1;
 		}
 		c->idle = true;
+		c->fresh = c->len == 0;
 		pthread_mutex_unlock(&srv.lock);
 		ssize_t n = conn_fill(c, 2048);
 		set_idle(c, false);
@@ -875,16 +879,29 @@ static void peer_name(int fd, bool is_unix, xd_peer *p)
 	}
 }
 
-/* How many live connections come from host. Called with srv.lock held; a
- * walk of at most max_conns entries per accept. */
-static unsigned conns_from_locked(const char *host)
+/* Whether host may open one more connection. At its cap, its oldest
+ * kept-alive connection that waits for a request with nothing sent yet is
+ * closed to make room (its client reconnects, as after any keep-alive close);
+ * connections in the middle of a request (a slowloris) are never the ones
+ * that go. Called with srv.lock held; a walk of at most max_conns entries. */
+static bool room_for_locked(const char *host)
 {
+	conn *oldest_idle = NULL;
 	unsigned n = 0;
 
-	for (const conn *c = srv.conns; c; c = c->next)
-		if (!c->done && strcmp(c->peer.addr_host, host) == 0)
+	for (conn *c = srv.conns; c; c = c->next) /* newest first */
+		if (!c->done && c->fd_open && strcmp(c->peer.addr_host, host) == 0) {
 			n++;
-	return n;
+			if (c->idle && c->fresh)
+				oldest_idle = c;
+		}
+	if (n < srv.max_per_address)
+		return true;
+	if (!oldest_idle)
+		return false;
+	shutdown(oldest_idle->fd, SHUT_RDWR);
+	oldest_idle->fresh = false; /* going: not a candidate twice */
+	return true;
 }
 
 static void refuse_busy(int fd)
@@ -931,7 +948,7 @@ static void accept_one(int lfd, bool is_unix)
 	pthread_mutex_lock(&srv.lock);
 	reap_locked();
 	if (srv.nactive >= srv.max_conns ||
-	    (!is_unix && conns_from_locked(c->peer.addr_host) >= srv.max_per_address)) {
+	    (!is_unix && !room_for_locked(c->peer.addr_host))) {
 		bool all = srv.nactive >= srv.max_conns;
 
 		pthread_mutex_unlock(&srv.lock);
