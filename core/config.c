@@ -48,6 +48,8 @@ static const xd_option options[] = {
 	{ "log_file", NULL, 0, "FILE", "<state-dir>/xapid.log when daemonized, stderr in the foreground", "where the log goes" },
 	{ "max_body", NULL, 0, "BYTES", "307200 (300 KiB, as xapi)", "largest RPC request accepted (larger: HTTP 413)" },
 	{ "max_connections", NULL, 0, "N", "1024", "concurrent client connections" },
+	{ "max_connections_per_address", NULL, 0, "N", "128", "concurrent connections from one client address (more: HTTP 503), so that one client cannot take every slot" },
+	{ "request_timeout", NULL, 0, "SECONDS", "30", "a whole RPC request (head and body) must arrive within this long of its first byte (slower: HTTP 408 and close)" },
 	{ "task_workers", NULL, 0, "N", "8", "threads running Async.* calls" },
 	{ "session_idle_timeout", NULL, 0, "SECONDS", "86400", "idle sessions are logged out after this long" },
 	{ "session_max_per_originator", NULL, 0, "N", "500", "oldest sessions of an originator beyond this are logged out" },
@@ -183,6 +185,17 @@ static int apply(const char *key, const char *v)
 		if (parse_ulong(key, v, &n) < 0)
 			return -1;
 		xd_cfg.max_connections = n ? (unsigned)n : 1;
+	} else if (strcmp(key, "max_connections_per_address") == 0) {
+		if (parse_ulong(key, v, &n) < 0)
+			return -1;
+		xd_cfg.max_connections_per_address = n ? (unsigned)n : 1;
+	} else if (strcmp(key, "request_timeout") == 0) {
+		if (parse_double(key, v, &xd_cfg.request_timeout) < 0)
+			return -1;
+		if (xd_cfg.request_timeout <= 0) {
+			fprintf(stderr, "xapid: request_timeout: must be more than 0\n");
+			return -1;
+		}
 	} else if (strcmp(key, "task_workers") == 0) {
 		if (parse_ulong(key, v, &n) < 0)
 			return -1;
@@ -278,6 +291,8 @@ static void set_defaults(void)
 	set_str(&xd_cfg.log_level, "info");
 	xd_cfg.max_body = 300u * 1024; /* xapi's http_limit_max_rpc_size */
 	xd_cfg.max_connections = 1024;
+	xd_cfg.max_connections_per_address = 128;
+	xd_cfg.request_timeout = 30;
 	xd_cfg.task_workers = 8;
 	xd_cfg.session_idle_timeout = 86400;
 	xd_cfg.session_max_per_originator = 500;

@@ -33,6 +33,8 @@ typedef struct xd_config {
 	char *log_file;               /* default <state_dir>/xapid.log when daemonized */
 	size_t max_body;              /* RPC request limit, bytes */
 	unsigned max_connections;
+	unsigned max_connections_per_address;
+	double request_timeout;       /* seconds for a whole RPC request to arrive */
 	unsigned task_workers;
 	double session_idle_timeout;  /* seconds */
 	unsigned session_max_per_originator;

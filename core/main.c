@@ -243,6 +243,8 @@ int main(int argc, char **argv)
 		.socket_path = xd_cfg.socket_path,
 		.max_body = xd_cfg.max_body,
 		.max_connections = xd_cfg.max_connections,
+		.max_per_address = xd_cfg.max_connections_per_address,
+		.request_timeout_s = xd_cfg.request_timeout,
 	};
 	if (xd_http_start(&hcfg) != 0)
 		goto out;

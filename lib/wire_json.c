@@ -335,8 +335,11 @@ int xd_jsonrpc_parse_request(const char *body, size_t len, xd_jsonrpc_req *req, 
 		req->version = 2;
 	}
 
+	/* A NUL inside the name ("VM.get_all\u0000x") would cut it short:
+	 * that is not the method the client named. */
 	if (!json_object_object_get_ex(doc, "method", &o) ||
-	    !json_object_is_type(o, json_type_string)) {
+	    !json_object_is_type(o, json_type_string) ||
+	    strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o)) {
 		set_why(why, xstrdup_printf("Invalid field 'method' in request body"));
 		goto out;
 	}

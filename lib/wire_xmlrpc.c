@@ -15,9 +15,11 @@
  * layer enforces the configured body limit.
  *
  * Safety: each call has its own parser and state, so parsing is thread-safe
- * (the tokenizer keeps no mutable globals). The document encoding is forced
- * to UTF-8 and a DOCTYPE is refused before parsing, because this old Expat
- * expands internal entities without any limit ("billion laughs").
+ * (the tokenizer keeps no mutable globals). Only UTF-8 is read (a UTF-16
+ * byte-order mark or a NUL byte is refused) and a DOCTYPE is refused before
+ * parsing, because this old Expat expands internal entities without any
+ * limit ("billion laughs"): without a DOCTYPE there is nothing to expand, so
+ * parse work and memory stay linear in the body size.
  *
  * Encoding writes exactly what xapi (mirage/ocaml-rpc xmlrpc.ml) writes: no
  * whitespace between tags, untyped strings, ints as untyped decimal strings.
@@ -593,6 +595,24 @@ static bool has_doctype(const char *body, size_t len)
 	return false;
 }
 
+/* Why a body cannot be read as the one encoding we parse (UTF-8), or NULL.
+ * The tokenizer follows a UTF-16 byte-order mark (and a UCS-4 or UTF-16
+ * declaration) whatever encoding it was created with, and has_doctype reads
+ * bytes: a document in a wider encoding would carry a DOCTYPE, and entities,
+ * past the check. No XenAPI client sends anything but UTF-8, and a NUL byte
+ * (in every wider encoding of ASCII text) is never valid XML, so refusing
+ * both closes that door in every encoding. */
+static const char *not_utf8(const char *body, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)body;
+
+	if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)))
+		return "only UTF-8 documents are accepted (UTF-16 byte-order mark)";
+	if (memchr(body, 0, len))
+		return "only UTF-8 documents are accepted (NUL byte)";
+	return NULL;
+}
+
 static int decode(decoder *d, const char *body, size_t len)
 {
 	/* The tokenizer takes an int-sized chunk on some builds. */
@@ -600,6 +620,12 @@ static int decode(decoder *d, const char *body, size_t len)
 	size_t off = 0;
 	int rc = -1;
 
+	const char *enc = not_utf8(body, len);
+
+	if (enc) {
+		d->why = strdup(enc);
+		return -1;
+	}
 	if (has_doctype(body, len)) {
 		d->why = strdup("DOCTYPE declarations are not accepted");
 		return -1;

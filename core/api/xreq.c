@@ -221,7 +221,8 @@ int xd_xreq_check_credentials(xd_xreq *t)
 			char *colon = strchr(cred, ':');
 			const char *why = NULL;
 			*colon = 0;
-			int ok = xd_auth_check(cred, colon + 1, &why) == 0;
+			int ok = xd_auth_login(cred, colon + 1, req->peer ? req->peer->addr_host : "",
+					       &why) == 0;
 			if (ok) {
 				t->user = strdup(cred);
 				t->password = strdup(colon + 1);

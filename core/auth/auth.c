@@ -99,6 +99,17 @@ static int check_pam(const char *user, const char *password, const char **why)
 	return 0;
 }
 
+int xd_auth_login(const char *user, const char *password, const char *addr, const char **why)
+{
+	if (xd_login_throttle_wait(user, addr) < 0) {
+		*why = "Authentication failure";
+		return -1;
+	}
+	int rc = xd_auth_check(user, password, why);
+	xd_login_throttle_result(user, addr, rc == 0);
+	return rc;
+}
+
 int xd_auth_check(const char *user, const char *password, const char **why)
 {
 	if (!user || !*user) {

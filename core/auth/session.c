@@ -15,7 +15,7 @@
 
 static xd_session_config cfg;
 static const xd_class *session_cls;
-static int f_last_active, f_originator, f_this_user;
+static int f_last_active, f_originator, f_this_user, f_auth_user_name;
 static char *this_host;
 
 static xd_session_gone_fn gone_hooks[MAX_GONE_HOOKS];
@@ -144,6 +144,7 @@ int xd_session_init(const xd_session_config *c)
 	f_last_active = xd_dm_field_index(session_cls, "last_active");
 	f_originator = xd_dm_field_index(session_cls, "originator");
 	f_this_user = xd_dm_field_index(session_cls, "this_user");
+	f_auth_user_name = xd_dm_field_index(session_cls, "auth_user_name");
 	if (xd_auth_init(cfg.users_file, cfg.pam_service) < 0)
 		return -1;
 	stopping = false;
@@ -172,6 +173,7 @@ void xd_session_shutdown(void)
 /* ---- login --------------------------------------------------------------- */
 
 typedef struct oldest_ctx {
+	const char *user;
 	const char *originator;
 	unsigned count;
 	char *oldest;   /* first in creation order = oldest */
@@ -180,18 +182,21 @@ typedef struct oldest_ctx {
 static int count_originator(const char *ref, const xd_value *const *fields, void *ud)
 {
 	oldest_ctx *cx = ud;
-	if (strcmp(fields[f_originator]->u.s, cx->originator) != 0)
+	if (strcmp(fields[f_originator]->u.s, cx->originator) != 0 ||
+	    strcmp(fields[f_auth_user_name]->u.s, cx->user) != 0)
 		return 0;
 	if (cx->count++ == 0)
 		cx->oldest = strdup(ref);
 	return 0;
 }
 
-/* xapi caps the sessions one originator may hold; the oldest make room. */
-static void enforce_originator_cap(const char *originator)
+/* xapi caps the sessions one originator may hold; the oldest make room.
+ * Counted per user and originator: another user's reuse of the same
+ * originator string must not log this user's sessions out. */
+static void enforce_originator_cap(const char *user, const char *originator)
 {
 	for (;;) {
-		oldest_ctx cx = { .originator = originator };
+		oldest_ctx cx = { .user = user, .originator = originator };
 		xd_db_foreach(session_cls, count_originator, &cx);
 		bool over = cx.count >= cfg.max_per_originator;
 		if (over)
@@ -205,7 +210,7 @@ static void enforce_originator_cap(const char *originator)
 static xd_value *new_session(const char *user, const char *originator, bool superuser,
 			     xd_error *err)
 {
-	enforce_originator_cap(originator);
+	enforce_originator_cap(user, originator);
 	xd_value *rec = xd_struct();
 	int64_t now = now_s();
 	xd_struct_set_take(rec, "this_host", xd_string(xd_this_host()));
@@ -235,7 +240,8 @@ static xd_value *h_login(const xd_call *call, xd_error *err)
 	const char *user = xd_arg_str(call, 0), *pw = xd_arg_str(call, 1);
 	const char *originator = call->msg->nparams >= 4 ? xd_arg_str(call, 3) : "";
 	const char *why = NULL;
-	if (!is_local_root(call, user) && xd_auth_check(user, pw, &why) < 0) {
+	if (!is_local_root(call, user) &&
+	    xd_auth_login(user, pw, call->peer ? call->peer->addr_host : "", &why) < 0) {
 		xd_info("login of '%s' refused: %s", user, why);
 		xd_error_set(err, "SESSION_AUTHENTICATION_FAILED", user, why, NULL);
 		return NULL;

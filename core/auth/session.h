@@ -49,4 +49,15 @@ void xd_auth_shutdown(void);
 /* 0 if the password is right; -1 with a short reason in why (static text). */
 int xd_auth_check(const char *user, const char *password, const char **why);
 
+/* Logins (login_throttle.c): failed logins slow further attempts under the
+ * same user name or from the same address (see the file's comment).
+ * Owns: the table of recent failures. */
+
+/* Before a password check: waits for this attempt's turn; -1 if the turn is
+ * too far off (refuse at once, as a failed login). */
+int xd_login_throttle_wait(const char *user, const char *addr);
+void xd_login_throttle_result(const char *user, const char *addr, bool ok);
+/* Both around xd_auth_check: 0 if the password is right. */
+int xd_auth_login(const char *user, const char *password, const char *addr, const char **why);
+
 #endif

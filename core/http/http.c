@@ -7,6 +7,12 @@
  * next to its head, and whatever bytes follow (a pipelined request) stay for
  * the next round. An answer is one sendmsg of head + body.
  *
+ * Against one hostile client (slowloris): a whole RPC request (head and
+ * body) must arrive within request_timeout of its first byte (else 408 and
+ * close), and one TCP address holds at most max_per_address connections
+ * (beyond: its idle kept-alive connections make room, else 503), so that
+ * it cannot take every slot from the others.
+ *
  * Stopping: the listeners close first; connections waiting for a request are
  * woken with shutdown(); a connection in the middle of a request finishes it
  * and then sees the stop flag.
@@ -57,6 +63,8 @@
 #define TRAILER_MAX 8192
 #define DEFAULT_MAX_BODY (300 * 1024) /* xapi's http_limit_max_rpc_size */
 #define DEFAULT_MAX_CONNECTIONS 1024
+#define DEFAULT_MAX_PER_ADDRESS 128
+#define DEFAULT_REQUEST_TIMEOUT_S 30.0
 #define MAX_ROUTES 64
 
 typedef struct route {
@@ -74,8 +82,12 @@ typedef struct conn {
 	int fd;
 	bool fd_open;   /* guarded by srv.lock: stop may shutdown() it */
 	bool idle;      /* waiting for a request head; guarded by srv.lock */
+	bool fresh;     /* idle with no byte of the next request yet; srv.lock */
 	bool done;      /* the thread has finished; guarded by srv.lock */
 	xd_peer peer;
+	struct timespec deadline; /* a request is arriving: its last moment */
+	bool timing;    /* deadline is set */
+	bool timed_out; /* the deadline passed while reading */
 	char *buf;      /* [0, len) read from the peer, request at 0 */
 	size_t len, cap;
 	size_t req_end; /* end of the current request (head + body) */
@@ -93,6 +105,8 @@ static struct {
 	char *socket_path;
 	size_t max_body;
 	unsigned max_conns;
+	unsigned max_per_address;
+	double request_timeout_s;
 	unsigned nactive;          /* connections not yet done */
 	conn *conns;
 	pthread_t acceptor;
@@ -292,15 +306,56 @@ static void conn_reserve(conn *c, size_t want)
 	c->cap = ncap;
 }
 
+static void deadline_start(conn *c)
+{
+	double s = srv.request_timeout_s;
+
+	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	c->deadline.tv_sec += (time_t)s;
+	c->deadline.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
+	if (c->deadline.tv_nsec >= 1000000000L) {
+		c->deadline.tv_sec++;
+		c->deadline.tv_nsec -= 1000000000L;
+	}
+	c->timing = true;
+}
+
+/* Waits until the peer sent something or the request's deadline passed
+ * (then sets timed_out). Returns 0 to go on reading, -1 on timeout. */
+static int wait_readable(conn *c)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		struct timespec now;
+		long long left;
+		int r;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long long)(c->deadline.tv_sec - now.tv_sec) * 1000 +
+		       (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0)
+			break;
+		r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 0; /* let recv report the error */
+	}
+	c->timed_out = true;
+	return -1;
+}
+
 /* Reads what is available (at least one byte, blocking). Makes room for at
  * least `room` (>= 1) more bytes first. Returns bytes read, 0 on EOF, -1 on
- * error (including the idle timeout). */
+ * error (including the idle timeout and the request's deadline). */
 static ssize_t conn_fill(conn *c, size_t room)
 {
 	ssize_t n;
 
 	if (c->cap - c->len < room)
 		conn_reserve(c, c->len + room);
+	if (c->timing && wait_readable(c) < 0)
+		return -1;
 	do
 		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
 	while (n < 0 && errno == EINTR);
@@ -313,6 +368,7 @@ static void set_idle(conn *c, bool idle)
 {
 	pthread_mutex_lock(&srv.lock);
 	c->idle = idle;
+	c->fresh = false;
 	pthread_mutex_unlock(&srv.lock);
 }
 
@@ -323,6 +379,11 @@ static int read_head(conn *c, xd_http_head *h)
 {
 	size_t scan = 0, end, skip;
 
+	/* The deadline runs from the request's first byte: waiting for the
+	 * next request on a kept-alive connection is the idle timeout's. */
+	c->timing = false;
+	if (c->len)
+		deadline_start(c);
 	for (;;) {
 		/* Blank lines before a request line are allowed: drop them. */
 		skip = xd_http_leading_blank(c->buf, c->len);
@@ -345,11 +406,14 @@ static int read_head(conn *c, xd_http_head *h)
 			return -1;
 		}
 		c->idle = true;
+		c->fresh = c->len == 0;
 		pthread_mutex_unlock(&srv.lock);
 		ssize_t n = conn_fill(c, 2048);
 		set_idle(c, false);
 		if (n <= 0)
-			return -1;
+			return c->timed_out ? 408 : -1;
+		if (!c->timing)
+			deadline_start(c);
 	}
 	if (end > XD_HTTP_HEAD_MAX)
 		return 431;
@@ -596,11 +660,15 @@ static int handle_request(conn *c, const xd_http_head *h, bool *keep)
 
 	*keep = false;
 	if (rt) {
+		c->timing = false; /* data paths stream for as long as they need */
 		run_path_handler(c, h, rt);
 		return 0; /* the handler's own status; not known here */
 	}
 
 	st = read_body(c, h, &blen);
+	c->timing = false;
+	if (st < 0 && c->timed_out)
+		st = 408;
 	if (st < 0)
 		return 0;
 	if (st == 413) {
@@ -614,7 +682,8 @@ static int handle_request(conn *c, const xd_http_head *h, bool *keep)
 		return 413;
 	}
 	if (st) {
-		send_error_html(c, h->minor, st, "The HTTP request was malformed. Please correct and retry.");
+		send_error_html(c, h->minor, st, st == 408 ? "The request did not arrive in time." :
+				"The HTTP request was malformed. Please correct and retry.");
 		linger_close(c);
 		return st;
 	}
@@ -727,6 +796,7 @@ static void *conn_main(void *arg)
 			xd_debug("http: %s: bad request head (%d)", c->peer.addr, st);
 			send_error_html(c, 1, st,
 					st == 431 ? "Exceeded the maximum header size." :
+					st == 408 ? "The request did not arrive in time." :
 					"The HTTP request was malformed. Please correct and retry.");
 			linger_close(c);
 			break;
@@ -806,7 +876,33 @@ static void peer_name(int fd, bool is_unix, xd_peer *p)
 				    NI_NUMERICHOST | NI_NUMERICSERV);
 		snprintf(p->addr, sizeof(p->addr), ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host,
 			 port);
+		snprintf(p->addr_host, sizeof(p->addr_host), "%s", host);
 	}
+}
+
+/* Whether host may open one more connection. At its cap, its oldest
+ * kept-alive connection that waits for a request with nothing sent yet is
+ * closed to make room (its client reconnects, as after any keep-alive close);
+ * connections in the middle of a request (a slowloris) are never the ones
+ * that go. Called with srv.lock held; a walk of at most max_conns entries. */
+static bool room_for_locked(const char *host)
+{
+	conn *oldest_idle = NULL;
+	unsigned n = 0;
+
+	for (conn *c = srv.conns; c; c = c->next) /* newest first */
+		if (!c->done && c->fd_open && strcmp(c->peer.addr_host, host) == 0) {
+			n++;
+			if (c->idle && c->fresh)
+				oldest_idle = c;
+		}
+	if (n < srv.max_per_address)
+		return true;
+	if (!oldest_idle)
+		return false;
+	shutdown(oldest_idle->fd, SHUT_RDWR);
+	oldest_idle->fresh = false; /* going: not a candidate twice */
+	return true;
 }
 
 static void refuse_busy(int fd)
@@ -843,20 +939,29 @@ static void accept_one(int lfd, bool is_unix)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
-	pthread_mutex_lock(&srv.lock);
-	reap_locked();
-	if (srv.nactive >= srv.max_conns) {
-		pthread_mutex_unlock(&srv.lock);
-		xd_warn("http: %u connections open, refusing another", srv.max_conns);
-		refuse_busy(fd);
-		return;
-	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		abort();
 	c->fd = fd;
 	c->fd_open = true;
 	peer_name(fd, is_unix, &c->peer);
+
+	pthread_mutex_lock(&srv.lock);
+	reap_locked();
+	if (srv.nactive >= srv.max_conns ||
+	    (!is_unix && !room_for_locked(c->peer.addr_host))) {
+		bool all = srv.nactive >= srv.max_conns;
+
+		pthread_mutex_unlock(&srv.lock);
+		if (all)
+			xd_warn("http: %u connections open, refusing another", srv.max_conns);
+		else
+			xd_debug("http: %u connections from %s, refusing another", srv.max_per_address,
+				 c->peer.addr_host);
+		free(c);
+		refuse_busy(fd);
+		return;
+	}
 	conn_reserve(c, CONN_BUF_MIN);
 	pthread_attr_init(&attr);
 	if (pthread_create(&c->thread, &attr, conn_main, c) != 0) {
@@ -934,6 +1039,9 @@ int xd_http_start(const xd_http_config *cfg)
 	atomic_store(&srv.stopping, false);
 	srv.max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
 	srv.max_conns = cfg->max_connections ? cfg->max_connections : DEFAULT_MAX_CONNECTIONS;
+	srv.max_per_address = cfg->max_per_address ? cfg->max_per_address : DEFAULT_MAX_PER_ADDRESS;
+	srv.request_timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s
+							   : DEFAULT_REQUEST_TIMEOUT_S;
 	srv.port = 0;
 	if (pipe2(srv.wake, O_CLOEXEC) < 0) {
 		xd_err("http: pipe: %s", strerror(errno));

@@ -21,6 +21,8 @@ typedef struct xd_http_config {
 	const char *socket_path;     /* NULL = no unix socket */
 	size_t max_body;             /* bytes; larger requests get 413 */
 	unsigned max_connections;
+	unsigned max_per_address;    /* connections from one TCP address; 0: 128 */
+	double request_timeout_s;    /* head + RPC body, from the first byte; 0: 30 */
 } xd_http_config;
 
 /* A request to a registered (non-RPC) path. The handler reads the body from

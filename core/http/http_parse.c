@@ -184,6 +184,11 @@ static int parse_request_line(char *buf, size_t start, size_t n, xd_http_head *h
 		if (buf[q] == '?') {
 			buf[q] = '\0';
 			h->query = q + 1;
+			/* "%00" would decode to a NUL that cuts a value short:
+			 * no handler means that, so the request is refused. */
+			for (size_t k = q + 1; k + 2 < te; k++)
+				if (buf[k] == '%' && buf[k + 1] == '0' && buf[k + 2] == '0')
+					return 400;
 			break;
 		}
 		if (buf[q] == '#') { /* a fragment is never meant for the server */

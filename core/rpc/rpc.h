@@ -22,6 +22,8 @@ typedef struct xd_peer {
 	bool is_unix;            /* came over the local unix socket */
 	uid_t uid;               /* SO_PEERCRED uid when is_unix, else (uid_t)-1 */
 	char addr[64];           /* printable peer address for logs */
+	char addr_host[64];      /* the address without the port ("" for unix):
+	                            what per-client limits count by */
 	bool json;               /* the result is encoded as JSON (JSON-RPC), else
 	                            XML-RPC: handlers returning XD_V_RAW text
 	                            (value.h) pick the encoding from it */
