@@ -6,9 +6,28 @@
  * file_nbd.c (qemu-nbd) and file_util.c (paths, errors, helpers).
  * doc/plugins/storage-file.md describes the driver for operators.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "file_int.h"
+
+/* SRs in the local directory device_config:location. */
+static int locate_local(struct file_ctx *ctx, const xapi_kv_t *device_config)
+{
+	const char *loc = ctx->drv->host->kv_get(device_config, "location");
+	if (!loc || !*loc)
+		return file_fail(ctx, FE_LOCATION_MISSING,
+				 "The request is missing the location parameter");
+	if (loc[0] != '/')
+		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is not an absolute path", loc);
+	if ((size_t)snprintf(ctx->root, sizeof(ctx->root), "%s", loc) >= sizeof(ctx->root) - 400)
+		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is too long", loc);
+	ctx->fs = &file_posix_fs;
+	ctx->local = true;
+	return 0;
+}
+
+static const struct file_backend local_backend = { &file_posix_fs, locate_local };
 
 static const char *const capabilities[] = {
 	"SR_PROBE",     "SR_UPDATE",   "VDI_CREATE",    "VDI_DELETE",
@@ -73,6 +92,7 @@ static int file_init(const struct xapi_host *host, xapi_plugin_t *self,
 		return XAPI_E_FAILED;
 	drv->host = host;
 	drv->self = self;
+	drv->be = &local_backend;
 	*d = &file_desc;
 	*st = drv;
 	return XAPI_OK;

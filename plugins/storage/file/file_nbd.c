@@ -9,6 +9,7 @@
  * plugin setting `nbd_dir` (default /run/xapi-c/nbd) as
  * <sr-uuid>-<hash>.sock.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +42,8 @@ int file_nbd_paths(struct file_ctx *ctx, const char *loc, char *sock, size_t ssi
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)fnv1a(loc));
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
 	size_t n = (size_t)snprintf(sock, ssize, "%s/%s/%s.sock", ctx->dir, FILE_NBD_DIR, hash);
-	if (n < ssize && n <= max) {
+	/* sockets are local files: an SR elsewhere (nfs) has them in nbd_dir */
+	if (ctx->local && n < ssize && n <= max) {
 		snprintf(pid, psize, "%s/%s/%s.pid", ctx->dir, FILE_NBD_DIR, hash);
 		return 0;
 	}
@@ -79,8 +81,39 @@ int file_nbd_stop(struct file_ctx *ctx, const char *loc)
 	return 0;
 }
 
+/* The servers of an SR that is not local, found by their names in nbd_dir:
+ * this works while the NFS server is away (detach must). */
+static int stop_all_in_nbd_dir(struct file_ctx *ctx)
+{
+	const char *d = fallback_dir(ctx);
+	DIR *dir = opendir(d);
+	if (!dir)
+		return 0;
+	size_t plen = strlen(ctx->srid);
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(dir))) {
+		size_t n = strlen(e->d_name);
+		/* <sr uuid>-<16 hex>.sock */
+		if (n != plen + 1 + 16 + 5 || strncmp(e->d_name, ctx->srid, plen) != 0 ||
+		    e->d_name[plen] != '-' || strcmp(e->d_name + n - 5, ".sock") != 0)
+			continue;
+		char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX];
+		snprintf(sock, sizeof(sock), "%s/%s", d, e->d_name);
+		snprintf(pidf, sizeof(pidf), "%s/%.*s.pid", d, (int)(n - 5), e->d_name);
+		long pid = 0;
+		if (nbd_server_stop(sock, pidf, NBD_STOP_WAIT_MS, &pid) < 0)
+			rc = file_fail(ctx, FE_VDI_UNAVAILABLE, "qemu-nbd %ld (%s) does not stop",
+				       pid, sock);
+	}
+	closedir(dir);
+	return rc;
+}
+
 int file_nbd_stop_all(struct file_ctx *ctx)
 {
+	if (!ctx->local)
+		return stop_all_in_nbd_dir(ctx);
 	struct file_images imgs;
 	if (file_images_list(ctx, &imgs) < 0)
 		return -1;
@@ -94,7 +127,7 @@ int file_nbd_stop_all(struct file_ctx *ctx)
 int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, bool writable,
 		   char *uri, size_t usize)
 {
-	char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX], image[4400];
+	char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX], image[65536];
 	if (file_nbd_paths(ctx, loc, sock, sizeof(sock), pidf, sizeof(pidf)) < 0)
 		return -1;
 	if (nbd_server_uri(sock, uri, usize) < 0)
@@ -110,12 +143,13 @@ int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, boo
 	if (nbd_server_make_dir_of(sock) < 0)
 		return file_fail(ctx, FE_VDI_UNAVAILABLE, "cannot make the directory of '%s': %s",
 				 sock, strerror(errno));
-	file_path(ctx, loc, image, sizeof(image));
 	char a_sock[NBD_SERVER_PATH_MAX + 16], a_pid[NBD_SERVER_PATH_MAX + 16];
 	const char *argv[NBD_SERVER_ARGV_MAX];
 	size_t n = nbd_server_argv(argv, a_sock, a_pid, sock, pidf, writable);
-	argv[n++] = fmt == FF_QCOW2 ? "--format=qcow2" : "--format=raw";
-	argv[n++] = image;
-	argv[n] = NULL;
+	int k = file_image_args(ctx, loc, fmt, 'n', argv + n, image, sizeof(image));
+	if (k < 0)
+		return file_fail(ctx, FE_VDI_LOAD, "Failed to load VDI %s: its backing chain "
+				 "cannot be read", loc);
+	argv[n + (size_t)k] = NULL;
 	return file_run(ctx, FE_VDI_UNAVAILABLE, argv);
 }
