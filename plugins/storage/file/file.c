@@ -27,7 +27,7 @@ static int locate_local(struct file_ctx *ctx, const xapi_kv_t *device_config)
 	return 0;
 }
 
-static const struct file_backend local_backend = { &file_posix_fs, locate_local };
+static const struct file_backend local_backend = { &file_posix_fs, locate_local, false };
 
 static const char *const capabilities[] = {
 	"SR_PROBE",     "SR_UPDATE",   "VDI_CREATE",    "VDI_DELETE",

@@ -61,12 +61,16 @@ static int read_qcow2(struct file_ctx *ctx, const char *path, struct file_image 
 	    ctx->fs->pread(ctx, path, backing, blen, (int64_t)boff) != (ssize_t)blen)
 		return -1;
 	backing[blen] = '\0';
-	/* A parent inside the SR: a plain name, or an absolute path into dir
-	 * (images made elsewhere and copied in with their chain). */
+	/* A parent inside the SR: a plain name, an absolute path into dir
+	 * (images made elsewhere and copied in with their chain), or the
+	 * SR's own URL (nfs: make_overlay names parents so) */
 	const char *name = backing;
-	size_t dlen = strlen(dir);
+	size_t dlen = strlen(dir), ulen = strlen(ctx->url);
 	if (backing[0] == '/' && strncmp(backing, dir, dlen) == 0 && backing[dlen] == '/')
 		name = backing + dlen + 1;
+	else if (ulen && strncmp(backing, ctx->url, ulen) == 0 &&
+		 strncmp(backing + ulen, dir, dlen) == 0 && backing[ulen + dlen] == '/')
+		name = backing + ulen + dlen + 1;
 	if (strchr(name, '/') || strlen(name) >= sizeof(img->backing) || !*name) {
 		img->backing_outside = true;
 		return 0;
@@ -256,78 +260,22 @@ int64_t file_images_allocation(const struct file_images *imgs)
 	return sum;
 }
 
-/* Appends ",key=value" (or "key=value" first) to buf, doubling commas
- * (QEMU's option escaping). -1 if it does not fit. */
-static int opt(char *buf, size_t size, const char *key, const char *value)
-{
-	size_t n = strlen(buf);
-	int w = snprintf(buf + n, size - n, "%s%s=", n ? "," : "", key);
-	if (w < 0 || (size_t)w >= size - n)
-		return -1;
-	n += (size_t)w;
-	for (const char *p = value; *p; p++) {
-		if (n + 3 >= size)
-			return -1;
-		buf[n++] = *p;
-		if (*p == ',')
-			buf[n++] = ',';
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 int file_image_args(struct file_ctx *ctx, const char *name, int fmt, char style,
 		    const char **argv, char *buf, size_t size)
 {
 	const char *format = fmt == FF_QCOW2 ? "qcow2" : "raw";
-	if (!ctx->url[0]) {
-		/* a local file: its path, the chain found by QEMU next to it */
-		if (style == 'n') {
-			size_t w = (size_t)snprintf(buf, size, "--format=%s", format) + 1;
-			if (w >= size || file_path(ctx, name, buf + w, size - w) < 0)
-				return -1;
-			argv[0] = buf;
-			argv[1] = buf + w;
-			return 2;
-		}
-		argv[0] = "-f";
-		argv[1] = format;
-		if (file_path(ctx, name, buf, size) < 0)
+	if (style == 'n') {
+		size_t w = (size_t)snprintf(buf, size, "--format=%s", format) + 1;
+		if (w >= size || file_qemu_name(ctx, name, buf + w, size - w) < 0)
 			return -1;
-		argv[2] = buf;
-		return 3;
+		argv[0] = buf;
+		argv[1] = buf + w;
+		return 2;
 	}
-	/* remote: every level of the chain by its URL, as nested options
-	 * (backing.file.filename=..., backing.backing.file.filename=...) */
-	buf[0] = '\0';
-	char prefix[200] = "", key[256], path[4400], url[5700];
-	struct file_image img = { .fmt = (enum file_fmt)fmt };
-	snprintf(img.name, sizeof(img.name), "%s", name);
-	for (int depth = 0; depth <= 31; depth++) {
-		if (file_path(ctx, img.name, path, sizeof(path)) < 0)
-			return -1;
-		snprintf(url, sizeof(url), "%s%s", ctx->url, path);
-		snprintf(key, sizeof(key), "%sdriver", prefix);
-		if (opt(buf, size, key, img.fmt == FF_QCOW2 ? "qcow2" : "raw") < 0)
-			return -1;
-		snprintf(key, sizeof(key), "%sfile.filename", prefix);
-		if (opt(buf, size, key, url) < 0)
-			return -1;
-		if (img.fmt != FF_QCOW2)
-			break;
-		struct file_image cur;
-		if (file_image_read(ctx, img.name, &cur) < 0 || cur.bad)
-			return -1;
-		if (!cur.backing[0] || cur.backing_outside)
-			break;
-		if (strlen(prefix) + 9 >= sizeof(prefix))
-			return -1;
-		strcat(prefix, "backing.");
-		memset(&img, 0, sizeof(img));
-		img.fmt = FF_QCOW2;
-		snprintf(img.name, sizeof(img.name), "%s", cur.backing);
-	}
-	argv[0] = "--image-opts";
-	argv[1] = buf;
-	return 2;
+	argv[0] = "-f";
+	argv[1] = format;
+	if (file_qemu_name(ctx, name, buf, size) < 0)
+		return -1;
+	argv[2] = buf;
+	return 3;
 }

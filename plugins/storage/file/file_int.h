@@ -91,6 +91,10 @@ struct file_backend {
 	 * "nfs://server/export" for NFS), ctx->local. Fails the call with
 	 * the driver's error (a key missing, the server unreachable). */
 	int (*locate)(struct file_ctx *ctx, const xapi_kv_t *device_config);
+	/* the SRs are on a server (nfs): their qemu-nbd sockets are in
+	 * nbd_dir, named by SR uuid, and a detach stops them without
+	 * reaching the server (which may be what went away) */
+	bool remote;
 };
 
 /* The driver instance (init's `st`). */
@@ -125,6 +129,11 @@ struct file_ctx {
 /* Fills ctx's drv, call and where the SRs are (the backend's locate). */
 int file_ctx_locate(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
 		    const xapi_kv_t *device_config);
+/* For a remote backend: ctx with only what finds the SR's qemu-nbd servers
+ * (drv, call, srid), without reaching the server. 0, or -1 if the backend
+ * is local (then use file_ctx_init). */
+int file_ctx_offline(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		     const struct xapi_sr *sr);
 /* Fills ctx for the SR (device_config location + uuid). Fails the call
  * (94: no location) and returns -1. need_dir: the SR directory must exist
  * and hold this SR's metadata (47 otherwise). */
@@ -156,11 +165,10 @@ int file_meta_read(struct file_ctx *ctx, const char *dir, char uuid[40], char *n
 		   size_t name_size);
 /* Size and used bytes of the filesystem holding dir; -1 on error. */
 int file_fs_space(struct file_ctx *ctx, const char *dir, int64_t *size, int64_t *used);
-/* The qemu image arguments of an image of the SR: "-f fmt path" for local
- * files; for NFS, "--image-opts" with the whole backing chain spelt out
- * (QEMU's nfs driver resolves a relative backing name wrongly). style:
- * 'i' qemu-img (-f), 'n' qemu-nbd (--format=). Writes up to 3 arguments
- * into argv (buf holds their text); returns how many, -1 (failed). */
+/* The qemu image arguments of an image of the SR: "-f fmt <path or URL>"
+ * (style 'i', qemu-img) or "--format=fmt <path or URL>" (style 'n',
+ * qemu-nbd). Writes up to 3 arguments into argv (buf holds their text);
+ * returns how many, -1 (failed). */
 int file_image_args(struct file_ctx *ctx, const char *name, int fmt, char style,
 		    const char **argv, char *buf, size_t size);
 void file_names_free(char **names, size_t n);

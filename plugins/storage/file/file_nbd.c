@@ -127,7 +127,7 @@ int file_nbd_stop_all(struct file_ctx *ctx)
 int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, bool writable,
 		   char *uri, size_t usize)
 {
-	char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX], image[65536];
+	char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX], image[5800];
 	if (file_nbd_paths(ctx, loc, sock, sizeof(sock), pidf, sizeof(pidf)) < 0)
 		return -1;
 	if (nbd_server_uri(sock, uri, usize) < 0)

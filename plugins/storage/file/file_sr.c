@@ -255,10 +255,12 @@ int file_sr_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 {
 	struct file_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct file_drv *)st)->host, call, flags, 0);
+	if (file_ctx_offline(&ctx, st, call, sr) == 0)
+		return file_nbd_stop_all(&ctx) < 0 ? XAPI_E_FAILED : XAPI_OK;
 	if (file_ctx_init(&ctx, st, call, sr, false) < 0)
 		return XAPI_E_FAILED;
 	struct file_stat sb;
-	if (ctx.local && ctx.fs->stat(&ctx, ctx.dir, &sb) != 0)
+	if (ctx.fs->stat(&ctx, ctx.dir, &sb) != 0)
 		return XAPI_OK; /* storage gone: nothing is served from it */
 	return file_nbd_stop_all(&ctx) < 0 ? XAPI_E_FAILED : XAPI_OK;
 }

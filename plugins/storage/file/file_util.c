@@ -36,6 +36,19 @@ int file_ctx_locate(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *cal
 	return drv->be->locate(ctx, device_config);
 }
 
+int file_ctx_offline(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		     const struct xapi_sr *sr)
+{
+	if (!drv->be->remote || !sr->uuid || !file_uuid_valid(sr->uuid))
+		return -1;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->drv = drv;
+	ctx->call = call;
+	ctx->local = false;
+	snprintf(ctx->srid, sizeof(ctx->srid), "%s", sr->uuid);
+	return 0;
+}
+
 int file_ctx_init(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
 		  const struct xapi_sr *sr, bool need_dir)
 {
@@ -45,7 +58,7 @@ int file_ctx_init(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
 		return file_fail(ctx, FE_INVALID_ARG, "bad SR uuid '%s'", sr->uuid ? sr->uuid : "");
 	snprintf(ctx->srid, sizeof(ctx->srid), "%s", sr->uuid);
 	size_t len = strlen(ctx->root);
-	while (len > 1 && ctx->root[len - 1] == '/')
+	while (len > 0 && ctx->root[len - 1] == '/')
 		len--;
 	if ((size_t)snprintf(ctx->dir, sizeof(ctx->dir), "%.*s/%s", (int)len, ctx->root,
 			     sr->uuid) >= sizeof(ctx->dir) - 300)

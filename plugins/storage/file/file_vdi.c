@@ -188,10 +188,17 @@ static int make_overlay(struct file_ctx *ctx, int code, const char *parent, int6
 	file_qemu_name(ctx, tmpname, target, sizeof(target));
 	snprintf(bytes, sizeof(bytes), "%lld", (long long)size);
 	/* the parent by its bare name: qemu looks for it next to the overlay,
-	 * so the SR directory can move (or be probed at another path). -u
-	 * with the size: qemu-img need not open the chain (which QEMU's nfs
-	 * driver cannot follow by relative names, file_image_args) */
-	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", parent,
+	 * so the SR directory can move (or be probed at another path). Not on
+	 * NFS: QEMU 7.2's nfs driver resolves a relative backing name under
+	 * the overlay's own path (nfs_dirname returns the file's path), so
+	 * there the parent is named by its URL. -u with the size: qemu-img
+	 * need not open the chain. */
+	char parent_name[5700];
+	if (ctx->url[0])
+		file_qemu_name(ctx, parent, parent_name, sizeof(parent_name));
+	else
+		snprintf(parent_name, sizeof(parent_name), "%s", parent);
+	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", parent_name,
 			       "-F", "qcow2", target, bytes, NULL };
 	if (file_run(ctx, code, argv) < 0) {
 		ctx->fs->unlink(ctx, tmp);
@@ -326,7 +333,7 @@ int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 		return file_fail(&ctx, FE_VDI_IN_USE,
 				 "The VDI is currently in use: %s is attached (qemu-nbd %ld)", loc,
 				 pid);
-	char path[4400], arg[32], image[65536];
+	char path[4400], arg[32], image[5800];
 	file_path(&ctx, loc, path, sizeof(path));
 	if (img.fmt == FF_RAW) {
 		if (ctx.fs->truncate(&ctx, path, size) != 0)
@@ -373,6 +380,14 @@ int file_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 {
 	struct file_ctx ctx;
 	struct file_image img;
+	/* on a server (nfs): found by its socket name, the server not asked
+	 * (it may be what went away) */
+	if (file_ctx_offline(&ctx, st, call, sr) == 0) {
+		XAPI_CHECK_FLAGS(ctx.drv->host, call, flags, 0);
+		if (!file_location_valid(loc))
+			return XAPI_OK; /* never attached */
+		return file_nbd_stop(&ctx, loc) < 0 ? XAPI_E_FAILED : XAPI_OK;
+	}
 	/* a VDI whose file vanished still gets its server stopped */
 	int rc = open_vdi(&ctx, st, call, sr, loc, flags, &img, true);
 	if (rc != XAPI_OK && rc != XAPI_E_NOT_FOUND)
