@@ -18,7 +18,6 @@ Per driver, in one run:
 xapid runs with the nfs driver in the NFS server's namespace and with the
 lvmoiscsi driver on the host; both are reached through their unix socket.
 """
-import hashlib
 import http.client
 import os
 import shutil
@@ -122,14 +121,10 @@ class UnixXapid:
         r = c.getresponse()
         if r.status != 200:
             raise B.BenchError("export_raw_vdi: HTTP %d" % r.status)
-        h = hashlib.sha256()
-        while True:
-            b = r.read(4 * MIB)
-            if not b:
-                break
-            h.update(b)
-        c.close()
-        return h.hexdigest()
+        try:
+            return B.sha256_of(r)
+        finally:
+            c.close()
 
 
 def vdi_record(sr, size, name):
@@ -139,13 +134,8 @@ def vdi_record(sr, size, name):
 
 
 def file_hash(path):
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while True:
-            b = f.read(4 * MIB)
-            if not b:
-                return h.hexdigest()
-            h.update(b)
+        return B.sha256_of(f)
 
 
 def timed(fn, *args):

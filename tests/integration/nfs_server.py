@@ -39,6 +39,7 @@ EXPORT {
 """
 
 START = """mount -t tmpfs none /run
+%(export_mount)s
 mkdir -p /run/rpcbind /run/ganesha
 rpcbind -f -w &
 sleep 0.2
@@ -51,7 +52,10 @@ def have_ganesha():
 
 
 class NfsServer:
-    def __init__(self):
+    def __init__(self, size_mib=None):
+        """size_mib: the export is a tmpfs of that size, private to the
+        server's mount namespace (a full SR; its files are not seen from
+        here and go when the server stops)."""
         self.dir = tempfile.mkdtemp(prefix="xapid-it-nfs-")
         self.export = os.path.join(self.dir, "export")
         os.makedirs(self.export)
@@ -61,7 +65,8 @@ class NfsServer:
         with open(os.path.join(self.dir, "ganesha.conf"), "w") as f:
             f.write(CONF % {"dir": self.dir, "export": self.export})
         with open(os.path.join(self.dir, "start.sh"), "w") as f:
-            f.write(START % {"dir": self.dir})
+            f.write(START % {"dir": self.dir, "export_mount": "" if not size_mib else
+                             "mount -t tmpfs -o size=%dm none %s" % (size_mib, self.export)})
         self.ns("ip", "netns", "add", self.netns, inside=False)
         try:
             self.ns("ip", "link", "set", "lo", "up")
@@ -138,13 +143,15 @@ def netns_xapid(netns):
         def check_alive(self, timeout=5.0):
             if not self.running:
                 raise harness.XapidError("xapid is not running\n%s" % self.log_tail())
+            p = server_proxy(socket_path=self.socket_path, timeout=timeout)
             try:
-                p = server_proxy(socket_path=self.socket_path, timeout=timeout)
                 r = p.session.login_with_password(harness.ROOT_USER,
                                                   self.users.get(harness.ROOT_USER, ""))
                 if r.get("Status") == "Success":
                     p.session.logout(r["Value"])
             except (OSError, xmlrpc.client.ProtocolError) as e:
                 raise harness.XapidError("xapid does not answer: %s\n%s" % (e, self.log_tail()))
+            finally:
+                p("close")()
 
     return NetnsXapid

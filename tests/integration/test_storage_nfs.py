@@ -27,12 +27,13 @@ SUMMARY_RE = re.compile(r"^conformance: (\S+): (\d+) passed, (\d+) failed, (\d+)
 
 @unittest.skipUnless(have_ganesha(), "nfs-ganesha, rpcbind (Debian packages) are not installed")
 class NfsTestCase(StorageTestCase):
+    export_mib = None          # a size: the export is a tmpfs that small
 
     @classmethod
     def setUpClass(cls):
         cls.nbd_dir = tempfile.mkdtemp(prefix="xit-nbd-")
         cls.addClassCleanup(shutil.rmtree, cls.nbd_dir, True)
-        cls.srv = NfsServer()
+        cls.srv = NfsServer(size_mib=cls.export_mib)
         cls.addClassCleanup(cls.srv.cleanup)
         cls.daemon_class = netns_xapid(cls.srv.netns)
         cls.daemon_plugins = {"nfs": {"nbd_dir": cls.nbd_dir, "io_timeout": "5"}}
@@ -216,6 +217,36 @@ class FaultTest(NfsTestCase):
         self.assertTrue(self.export_raw(src) == pattern(96 * MIB, 6))
         copy = self.x.VDI.copy(src, sr, harness.NULL_REF, harness.NULL_REF)
         self.assertTrue(self.export_raw(copy) == pattern(96 * MIB, 6))
+
+
+class FullTest(NfsTestCase):
+    """An export of 48 MiB (a tmpfs the server alone sees): a write beyond
+    it fails the transfer cleanly, other VDIs keep their data, and the SR
+    works again once space is freed."""
+
+    export_mib = 48
+
+    def test_full_export(self):
+        sr = self.create_nfs_sr()
+        self.addCleanup(self.destroy_sr, sr)
+        self.assertEqual(self.x.SR.get_physical_size(sr), str(48 * MIB))
+        keep = self.create_vdi(sr, 8 * MIB, name="keep")
+        self.import_raw(keep, pattern(8 * MIB, 7))
+        big = self.create_vdi(sr, 64 * MIB, name="big")   # thin: made at once
+        t0 = time.monotonic()
+        status, _, body = self.http("PUT", "/import_raw_vdi",
+                                    {"vdi": big, "session_id": self.session.handle},
+                                    body=pattern(64 * MIB, 8),
+                                    headers={"Content-Length": str(64 * MIB)})
+        self.assertLess(time.monotonic() - t0, 60)
+        self.assertEqual(status, 500, body)
+        self.assertIn(b"VDI_IO_ERROR", body)
+        self.assert_serving()
+        self.assertTrue(self.export_raw(keep) == pattern(8 * MIB, 7))
+        self.x.VDI.destroy(big)
+        small = self.create_vdi(sr, 16 * MIB, name="small")
+        self.import_raw(small, pattern(16 * MIB, 9))
+        self.assertTrue(self.export_raw(small) == pattern(16 * MIB, 9))
 
 
 if __name__ == "__main__":
