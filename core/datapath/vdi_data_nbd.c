@@ -23,7 +23,7 @@ static int nbd_failed(xd_error *err, const xd_vdi_data *d, const char *what)
 /* datapath_timeout in ms (60 s where no config was loaded: unit tests) */
 static int64_t silence_ms(void)
 {
-	return xd_cfg.datapath_timeout > 0 ? silence_ms() : 60000;
+	return xd_cfg.datapath_timeout > 0 ? (int64_t)(xd_cfg.datapath_timeout * 1000) : 60000;
 }
 
 static int64_t now_ms(void)

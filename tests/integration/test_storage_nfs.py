@@ -46,8 +46,11 @@ class NfsTestCase(StorageTestCase):
         import urllib.parse
         conn = UnixHTTPConnection(self.daemon.socket_path, timeout=timeout)
         try:
-            conn.request(method, path + "?" + urllib.parse.urlencode(query), body=body,
-                         headers=headers or {})
+            try:
+                conn.request(method, path + "?" + urllib.parse.urlencode(query), body=body,
+                             headers=headers or {})
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the daemon answered (an error) before the whole body: read it
             resp = conn.getresponse()
             data = resp.read()
             return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
