@@ -34,7 +34,7 @@ class TgtTarget:
     def __init__(self, port=None):
         self.dir = tempfile.mkdtemp(prefix="xapid-it-tgt-")
         self.port = port or free_port()
-        self.targets = []          # (tid, iqn, [files], chap)
+        self.targets = []          # (tid, iqn, [files], chap, thin)
         self.proc = None
         # tgtd's control socket is /var/run/tgtd/socket.<N>: a free N
         os.makedirs("/var/run/tgtd", exist_ok=True)
@@ -69,21 +69,25 @@ class TgtTarget:
             if time.monotonic() > deadline:
                 raise RuntimeError("tgtd not ready: %s" % self.log())
             time.sleep(0.05)
-        for tid, iqn, files, chap in self.targets:
-            self._make(tid, iqn, files, chap)
+        for t in self.targets:
+            self._make(*t)
 
-    def _make(self, tid, iqn, files, chap):
+    def _make(self, tid, iqn, files, chap, thin):
         self.adm("--op", "new", "--mode", "target", "--tid", str(tid), "-T", iqn)
         for lun, f in enumerate(files, start=1):
             self.adm("--op", "new", "--mode", "logicalunit", "--tid", str(tid), "--lun", str(lun),
                      "-b", f)
+            if thin:
+                # UNMAP and WRITE SAME with UNMAP punch holes in the file
+                self.adm("--op", "update", "--mode", "logicalunit", "--tid", str(tid), "--lun",
+                         str(lun), "--params", "thin_provisioning=1")
         if chap:
             self.adm("--op", "new", "--mode", "account", "--user", chap[0], "--password", chap[1],
                      check=False)
             self.adm("--op", "bind", "--mode", "account", "--tid", str(tid), "--user", chap[0])
         self.adm("--op", "bind", "--mode", "target", "--tid", str(tid), "-I", "ALL")
 
-    def add_target(self, luns_mib=(256,), chap=None, name=None):
+    def add_target(self, luns_mib=(256,), chap=None, name=None, thin=True):
         tid = len(self.targets) + 1
         iqn = "iqn.2026-12.org.xapi-c.test:%s" % (name or uuid.uuid4().hex[:12])
         files = []
@@ -92,12 +96,12 @@ class TgtTarget:
             with open(f, "wb") as fh:
                 fh.truncate(mib << 20)
             files.append(f)
-        self.targets.append((tid, iqn, files, chap))
-        self._make(tid, iqn, files, chap)
+        self.targets.append((tid, iqn, files, chap, thin))
+        self._make(tid, iqn, files, chap, thin)
         return iqn
 
     def lun_file(self, iqn, lun=1):
-        for tid, i, files, chap in self.targets:
+        for tid, i, files, chap, thin in self.targets:
             if i == iqn:
                 return files[lun - 1]
         raise KeyError(iqn)

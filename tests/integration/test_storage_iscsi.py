@@ -35,7 +35,8 @@ class IscsiTestCase(StorageTestCase):
         cls.tgt = TgtTarget()
         cls.addClassCleanup(cls.tgt.cleanup)
         cls.iqn = cls.tgt.add_target(luns_mib=[512, 64])
-        cls.chap_iqn = cls.tgt.add_target(luns_mib=[256], chap=CHAP)
+        # not thin: the driver zeroes with WRITE SAME without UNMAP there
+        cls.chap_iqn = cls.tgt.add_target(luns_mib=[256], chap=CHAP, thin=False)
         # io_timeout: how long a silent target may take to fail a call
         cls.daemon_plugins = {"lvmoiscsi": {"nbd_dir": cls.nbd_dir, "io_timeout": "5"}}
         # and how long a transfer may wait for a silent datapath

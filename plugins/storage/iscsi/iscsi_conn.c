@@ -376,24 +376,47 @@ int isc_write(struct isc_ctx *ctx, uint64_t off, const void *buf, uint32_t len)
 	return 0;
 }
 
+/* WRITE SAME(16) of zeroes over [off, off+n): with UNMAP where the LUN is
+ * thin (the target may just deallocate: tgtd with thin_provisioning=1
+ * punches a hole), else written by the target itself; 0 if done. */
+static int write_same(struct isc_ctx *ctx, uint64_t off, uint64_t n, int unmap)
+{
+	static const unsigned char block[4096];
+	if (ctx->block > sizeof(block))
+		return -1;
+	struct scsi_task *t = iscsi_writesame16_sync(ctx->iscsi, ctx->lun, off / ctx->block,
+						     (unsigned char *)block, ctx->block,
+						     (uint32_t)(n / ctx->block), 0, unmap, 0, 0);
+	bool ok = t && t->status == SCSI_STATUS_GOOD;
+	if (t)
+		scsi_free_scsi_task(t);
+	return ok ? 0 : -1;
+}
+
 int isc_zero(struct isc_ctx *ctx, uint64_t off, uint64_t len)
 {
-	unsigned char *z = calloc(1, ISC_COPY_CHUNK);
-	if (!z)
-		return isc_fail(ctx, IE_EIO, "out of memory");
+	/* the target does the work where it can: one command per 256 MiB;
+	 * zero buffers sent over the wire only where WRITE SAME is refused */
+	const uint64_t same_max = 256ull << 20;
+	int how = 1; /* 1: WRITE SAME + UNMAP, 0: WRITE SAME, -1: plain writes */
+	unsigned char *z = NULL;
 	int rc = 0;
-	for (uint64_t done = 0; done < len && rc == 0; done += ISC_COPY_CHUNK) {
-		uint64_t n = len - done < ISC_COPY_CHUNK ? len - done : ISC_COPY_CHUNK;
-		/* WRITE SAME with UNMAP: the target may punch a hole; tgtd
-		 * does for file-backed LUNs. Plain zero writes if refused. */
-		struct scsi_task *t = iscsi_writesame16_sync(ctx->iscsi, ctx->lun,
-							     (off + done) / ctx->block, z, ctx->block,
-							     (uint32_t)(n / ctx->block), 0, 1, 0, 0);
-		bool ok = t && t->status == SCSI_STATUS_GOOD;
-		if (t)
-			scsi_free_scsi_task(t);
-		if (!ok)
+	for (uint64_t done = 0; done < len && rc == 0;) {
+		uint64_t n = len - done < same_max ? len - done : same_max;
+		if (how >= 0 && write_same(ctx, off + done, n, how) == 0) {
+			done += n;
+		} else if (how >= 0) {
+			how--;
+			continue;
+		} else {
+			n = n < ISC_COPY_CHUNK ? n : ISC_COPY_CHUNK;
+			if (!z && !(z = calloc(1, ISC_COPY_CHUNK))) {
+				rc = isc_fail(ctx, IE_EIO, "out of memory");
+				break;
+			}
 			rc = isc_write(ctx, off + done, z, (uint32_t)n);
+			done += n;
+		}
 		if (rc == 0 && ctx->drv->host->cancelled(ctx->call))
 			rc = XAPI_E_CANCELLED;
 	}
