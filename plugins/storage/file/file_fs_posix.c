@@ -112,22 +112,17 @@ static int p_list(struct file_ctx *ctx, const char *path, char ***names, size_t 
 		return -1;
 	size_t cap = 0;
 	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **grown = realloc(*names, cap * sizeof(char *));
-			if (!grown)
-				break;
-			*names = grown;
-		}
-		if (!((*names)[*n] = strdup(e->d_name)))
-			break;
-		(*n)++;
-	}
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d)))
+		rc = file_names_add(names, n, &cap, e->d_name);
 	closedir(d);
-	return 0;
+	if (rc < 0) {
+		file_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		errno = ENOMEM;
+	}
+	return rc;
 }
 
 static int p_space(struct file_ctx *ctx, const char *path, int64_t *size, int64_t *used)

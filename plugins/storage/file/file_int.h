@@ -171,6 +171,9 @@ int file_fs_space(struct file_ctx *ctx, const char *dir, int64_t *size, int64_t 
  * returns how many, -1 (failed). */
 int file_image_args(struct file_ctx *ctx, const char *name, int fmt, char style,
 		    const char **argv, char *buf, size_t size);
+/* Appends a copy of name to a list (fs->list's), "." and ".." left out;
+ * -1 when out of memory. */
+int file_names_add(char ***names, size_t *n, size_t *cap, const char *name);
 void file_names_free(char **names, size_t n);
 /* The local filesystem (file.c's backend). */
 extern const struct file_fs file_posix_fs;
@@ -248,5 +251,13 @@ int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 		    int64_t new_size, unsigned flags);
 int file_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		    int writable, unsigned flags);
+
+/* ---- file_ops.c: what the descriptors of file and nfs share ---- */
+extern const char *const file_capabilities[];
+extern const struct xapi_sr_ops file_sr_ops;
+/* Init's common part: checks the host services, makes the instance. */
+int file_init_with(const struct xapi_host *host, xapi_plugin_t *self,
+		   const struct file_backend *be, const struct xapi_plugin_desc *desc,
+		   const struct xapi_plugin_desc **d, void **st);
 
 #endif

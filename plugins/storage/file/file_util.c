@@ -204,6 +204,24 @@ int file_fs_space(struct file_ctx *ctx, const char *dir, int64_t *size, int64_t 
 	return ctx->fs->space(ctx, dir, size, used);
 }
 
+int file_names_add(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	if (*n == *cap) {
+		size_t want = *cap ? *cap * 2 : 64;
+		char **grown = realloc(*names, want * sizeof(char *));
+		if (!grown)
+			return -1;
+		*names = grown;
+		*cap = want;
+	}
+	if (!((*names)[*n] = strdup(name)))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 void file_names_free(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -59,39 +59,12 @@ static int locate_nfs(struct file_ctx *ctx, const xapi_kv_t *dc)
 
 static const struct file_backend nfs_backend = { &nfs_fs, locate_nfs, true };
 
-static const char *const capabilities[] = {
-	"SR_PROBE",     "SR_UPDATE",   "VDI_CREATE",    "VDI_DELETE",
-	"VDI_ATTACH",   "VDI_DETACH",  "VDI_SNAPSHOT",  "VDI_CLONE",
-	"VDI_RESIZE",   "VDI_INTRODUCE", "VDI_UPDATE",  "THIN_PROVISIONING",
-	NULL,
-};
-
 static const struct xapi_config_key config[] = {
 	{ "server", "the NFS server's address (required)", XAPI_CONFIG_REQUIRED },
 	{ "serverpath", "the exported path (required): SRs are its subdirectories <SR uuid>",
 	  XAPI_CONFIG_REQUIRED },
 	{ "nfsversion", "NFS version: 3 (the only one taken)", 0 },
 	{ NULL, NULL, 0 },
-};
-
-static const struct xapi_sr_ops ops = {
-	.size = sizeof(struct xapi_sr_ops),
-	.sr_probe = file_sr_probe,
-	.sr_create = file_sr_create,
-	.sr_delete = file_sr_delete,
-	.sr_attach = file_sr_attach,
-	.sr_detach = file_sr_detach,
-	.sr_scan = file_sr_scan,
-	.sr_update = file_sr_update,
-	.vdi_create = file_vdi_create,
-	.vdi_delete = file_vdi_delete,
-	.vdi_snapshot = file_vdi_snapshot,
-	.vdi_clone = file_vdi_clone,
-	.vdi_resize = file_vdi_resize,
-	.vdi_attach = file_vdi_attach,
-	.vdi_detach = file_vdi_detach,
-	.vdi_introduce = file_vdi_introduce,
-	.vdi_update = file_vdi_update,
 };
 
 static void nfs_fini(void *st)
@@ -110,28 +83,17 @@ static const struct xapi_plugin_desc nfs_desc = {
 	.vendor = "xapi-c",
 	.copyright = "(C) the xapi-c authors",
 	.version = "1.0",
-	.capabilities = capabilities,
+	.capabilities = file_capabilities,
 	.config = config,
 	.flags = 0, /* one call at a time: snapshot and GC need a still directory */
 	.fini = nfs_fini,
-	.ops = &ops,
+	.ops = &file_sr_ops,
 };
 
 static int nfs_init(const struct xapi_host *host, xapi_plugin_t *self,
 		    const struct xapi_plugin_desc **d, void **st)
 {
-	if (!XAPI_CAN(host, struct xapi_host, run) || !XAPI_CAN(host, struct xapi_host, emit_vdi) ||
-	    !XAPI_CAN(host, struct xapi_host, emit_sr) || !XAPI_CAN(host, struct xapi_host, failv))
-		return XAPI_E_UNSUPPORTED;
-	struct file_drv *drv = calloc(1, sizeof(*drv));
-	if (!drv)
-		return XAPI_E_FAILED;
-	drv->host = host;
-	drv->self = self;
-	drv->be = &nfs_backend;
-	*d = &nfs_desc;
-	*st = drv;
-	return XAPI_OK;
+	return file_init_with(host, self, &nfs_backend, &nfs_desc, d, st);
 }
 
 XAPI_PLUGIN_DEFINE(nfs_init)

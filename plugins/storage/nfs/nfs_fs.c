@@ -130,22 +130,17 @@ static int n_list(struct file_ctx *ctx, const char *path, char ***names, size_t 
 		return -1;
 	size_t cap = 0;
 	struct nfsdirent *e;
-	while ((e = nfs_readdir(NFS(ctx), d))) {
-		if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **grown = realloc(*names, cap * sizeof(char *));
-			if (!grown)
-				break;
-			*names = grown;
-		}
-		if (!((*names)[*n] = strdup(e->name)))
-			break;
-		(*n)++;
-	}
+	int rc = 0;
+	while (rc == 0 && (e = nfs_readdir(NFS(ctx), d)))
+		rc = file_names_add(names, n, &cap, e->name);
 	nfs_closedir(NFS(ctx), d);
-	return 0;
+	if (rc < 0) {
+		file_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		errno = ENOMEM;
+	}
+	return rc;
 }
 
 static int n_space(struct file_ctx *ctx, const char *path, int64_t *size, int64_t *used)
