@@ -1,4 +1,4 @@
-"""storage_remote.py - benchmark 7: the nfs and lvmoiscsi SR drivers
+"""storage_remote.py - benchmark 8: the nfs and lvmoiscsi SR drivers
 against real servers (the test fixtures: nfs-ganesha + rpcbind in a network
 namespace, tgtd on 127.0.0.1 with a file-backed LUN), through the API.
 
@@ -47,7 +47,7 @@ TIME_LIMIT_S = 600  # two real servers, 2,000 VDIs scanned: more than bench/run'
 
 
 def title(ctx):
-    return "7. Remote storage: the nfs and lvmoiscsi drivers (create, snapshot, data vs raw floor, scan of 1,000 VDIs)"
+    return "8. Remote storage: the nfs and lvmoiscsi drivers (create, snapshot, data vs raw floor, scan of 1,000 VDIs)"
 
 
 class UnixXapid:

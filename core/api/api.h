@@ -13,6 +13,8 @@ void xd_api_pbd_register(void);
 void xd_api_vdi_register(void);
 /* PUT /import_raw_vdi, GET /export_raw_vdi (http.h routes). */
 void xd_api_vdi_http_register(void);
+/* CONNECT /console (console_http.c). */
+void xd_api_console_http_register(void);
 void xd_api_devices_register(void);
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 

@@ -11,6 +11,7 @@ void xd_api_register_all(void)
 	xd_api_pbd_register();
 	xd_api_vdi_register();
 	xd_api_vdi_http_register();
+	xd_api_console_http_register();
 	xd_api_devices_register();
 	xd_api_host_plugins_register();
 }

@@ -284,14 +284,18 @@ static void queue_console(xd_vm_update *u, int domid)
 	char *proto = NULL, *loc = NULL;
 	xd_error err = XD_ERROR_INIT;
 	if (xd_hv()->console(domid, &proto, &loc, &err) == 0) {
-		char *ref = xd_ref_new();
+		char *ref = xd_ref_new(), *uuid = xd_uuid_new();
 		xd_value *c = xd_struct();
+		/* the backend's own address (a pty, a VNC port) stays inside: clients
+		 * reach the console through xapid, as xapi's */
+		xd_struct_set_take(c, "uuid", xd_string(uuid));
 		xd_struct_set_take(c, "protocol", xd_string(proto));
-		xd_struct_set_take(c, "location", xd_string(loc));
+		xd_struct_set_take(c, "location", xd_string_take(xd_console_location(uuid)));
 		xd_struct_set_take(c, "VM", xd_string(xd_vm_update_ref(u)));
 		xd_struct_set_take(c, "other_config", xd_struct());
 		xd_vm_update_create(u, "console", ref, c);
 		free(ref);
+		free(uuid);
 	} else {
 		xd_warn("VM %s: no console: %s", xd_vm_update_ref(u), err.code);
 	}

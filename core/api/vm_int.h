@@ -37,6 +37,9 @@ double xd_rec_float(const xd_value *rec, const char *field);
 void xd_rec_set(xd_value *rec, const char *field, xd_value *v);
 /* A string -> string map value of a record, or NULL. */
 const char *xd_rec_map_get(const xd_value *rec, const char *field, const char *key);
+/* Console.location of a console (console_http.c): the URL clients CONNECT
+ * to. Heap. */
+char *xd_console_location(const char *console_uuid);
 /* Lower-case power state ("Running" -> "running") into out. */
 void xd_power_lower(const char *state, char out[16]);
 

@@ -958,6 +958,11 @@ fail:
 	return -1;
 }
 
+bool xd_http_stopping(void)
+{
+	return atomic_load(&srv.stopping);
+}
+
 int xd_http_port(void)
 {
 	return srv.port;

@@ -9,6 +9,7 @@
 #ifndef XD_HTTP_H
 #define XD_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -44,6 +45,9 @@ int xd_http_register(const char *method, const char *path, xd_http_path_fn fn);
 int xd_http_start(const xd_http_config *cfg);
 /* The bound TCP port (useful with port 0). */
 int xd_http_port(void);
+/* True once xd_http_stop began: a handler that holds its connection for
+ * long (a console) polls it and lets go. */
+bool xd_http_stopping(void);
 /* Closes listeners, waits for connection threads to finish their current
  * request (blocked event waits are woken by the caller first). */
 void xd_http_stop(void);

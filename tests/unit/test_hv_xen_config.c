@@ -12,6 +12,7 @@
 
 #include "hv/hv.h"
 #include "hv/xen/hv_xen_config.h"
+#include "hv/xen/hv_xen_nbd.h"
 #include "tap.h"
 
 #ifndef XD_TEST_DATADIR
@@ -27,8 +28,8 @@ static xd_hv_nic nics[2];
 static void default_devices(void)
 {
 	disks[0] = (xd_hv_disk){ .vbd_uuid = "vbd-0", .vdev = "xvda",
-				 .datapath = "nbd+unix:///?socket=/run/xapi-c/nbd/3f0a.sock",
-				 .format = "qcow2", .bootable = true };
+				 .datapath = "/dev/nbd3", /* an NBD datapath once connected */
+				 .format = "raw", .bootable = true };
 	disks[1] = (xd_hv_disk){ .vbd_uuid = "vbd-1", .vdev = "xvdb",
 				 .datapath = "file:///var/lib/xapi-c/sr/5c1d/data%20disk.raw",
 				 .format = "raw" };
@@ -184,10 +185,38 @@ static void test_devices(void)
 	libxl_device_nic n;
 	char *t = NULL;
 
-	ok(xd_hv_xen_datapath_target("nbd+unix:///vol%2F7?socket=/run/n%20b.sock&x=1", &t, &err) == 0,
+	char *name = NULL, *path = NULL;
+	ok(xd_hv_xen_nbd_parse("nbd+unix:///vol%2F7?socket=/run/n%20b.sock&x=1", &name, &path,
+			       &err) == 0,
 	   "nbd with an export name and an extra query key");
-	is_str(t, "nbd:unix:/run/n b.sock:exportname=vol/7", "export name and socket decoded");
-	free(t);
+	is_str(name, "vol/7", "export name decoded");
+	is_str(path, "/run/n b.sock", "socket decoded");
+	free(name);
+	free(path);
+	ok(xd_hv_xen_nbd_parse("nbd+unix:///?socket=/run/a:b,c.sock", &name, &path, &err) == 0,
+	   "nbd socket with ':' and ','  (qemu's --image-opts takes them)");
+	is_str(name, "", "no export name");
+	is_str(path, "/run/a:b,c.sock", "socket kept");
+	free(name);
+	free(path);
+	const char *badnbd[] = { "nbd+unix://host/?socket=/s", "nbd+unix:///x", "nbd+unix:///?sock=/s",
+				 "nbd+unix:///?socket=", "nbd:unix:/s", NULL };
+	for (int i = 0; badnbd[i]; i++) {
+		is_int(xd_hv_xen_nbd_parse(badnbd[i], &name, &path, &err), -1, "NBD '%s' refused",
+		       badnbd[i]);
+		is_str(err.code, "INTERNAL_ERROR", "NBD '%s': INTERNAL_ERROR", badnbd[i]);
+		ok(!name && !path, "NBD '%s': nothing returned", badnbd[i]);
+		xd_error_clear(&err);
+	}
+	ok(xd_hv_xen_nbd_is_device("/dev/nbd12"), "/dev/nbd12 is one of ours");
+	ok(!xd_hv_xen_nbd_is_device("/dev/nbd") && !xd_hv_xen_nbd_is_device("/dev/nbd1p1") &&
+	   !xd_hv_xen_nbd_is_device("/dev/sda"), "partitions and other devices are not");
+	/* libxl cannot reach an NBD socket: the backend connects it first */
+	ok(xd_hv_xen_datapath_target("nbd+unix:///?socket=/s", &t, &err) == -1,
+	   "unconnected NBD datapath refused");
+	is_str(err.params[0], "NBD datapath not connected to a dom0 device: nbd+unix:///?socket=/s",
+	       "unconnected NBD: message");
+	xd_error_clear(&err);
 	ok(xd_hv_xen_datapath_target("file://localhost/srv/a.raw", &t, &err) == 0, "file://localhost/");
 	is_str(t, "/srv/a.raw", "file://localhost/ -> path");
 	free(t);
@@ -195,8 +224,7 @@ static void test_devices(void)
 	is_str(t, "/dev/loop3", "plain path kept");
 	free(t);
 
-	const char *bad[] = { "nbd+unix://host/?socket=/s", "nbd+unix:///x", "nbd+unix:///?sock=/s",
-			      "nbd+unix:///?socket=/a:b", "file://otherhost/p", "file:///p%zz",
+	const char *bad[] = { "nbd+unix:///?socket=/s", "file://otherhost/p", "file:///p%zz",
 			      "file:///p%00q", "iscsi://target/lun", "", NULL };
 	for (int i = 0; bad[i]; i++) {
 		t = NULL;
@@ -215,6 +243,12 @@ static void test_devices(void)
 	is_int(d.readwrite, 0, "read-only");
 	is_int(d.backend, LIBXL_DISK_BACKEND_QDISK, "qdisk backend");
 	is_int(d.format, LIBXL_DISK_FORMAT_RAW, "raw");
+	libxl_device_disk_dispose(&d);
+
+	xd_hv_disk blk = { .vdev = "xvdb", .datapath = "/dev/nbd0", .format = "raw" };
+	ok(xd_hv_xen_config_disk(&blk, &d, &err) == 0, "raw dom0 device");
+	is_int(d.backend, LIBXL_DISK_BACKEND_PHY, "a raw device goes to blkback");
+	is_str(d.pdev_path, "/dev/nbd0", "the device as pdev_path");
 	libxl_device_disk_dispose(&d);
 
 	xd_hv_disk vhd = { .vdev = "xvdc", .datapath = "file:///srv/x.vhd", .format = "vhd" };

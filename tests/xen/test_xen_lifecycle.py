@@ -7,7 +7,6 @@ Run by tests/xen/run (and so by tools/test); by hand:
     XEN_TEST_BUILDDIR=build python3 -m unittest -v tests/xen/test_xen_lifecycle.py
 """
 import os
-import re
 import sys
 import time
 import unittest
@@ -19,26 +18,6 @@ import xenhost  # noqa: E402
 from harness import vm_record  # noqa: E402
 from xenapi_client import Failure, Session  # noqa: E402
 
-HOST = None
-
-
-def setUpModule():
-    global HOST
-    builddir = os.environ.get("XEN_TEST_BUILDDIR", os.path.join(xenhost.TOP, "build"))
-    HOST = xenhost.XenHost(builddir, sanitize=os.environ.get("XEN_TEST_SANITIZE") == "1")
-    try:
-        HOST.start()
-    except Exception:
-        HOST.stop()
-        raise
-    print("\n  (Xen host up, xapid ready after %.0f s)" % HOST.ready_s, file=sys.stderr)
-
-
-def tearDownModule():
-    if HOST is not None:
-        HOST.stop()
-
-
 def pv_guest(name, **extra):
     rec = vm_record(name, PV_kernel=xenhost.GUEST_KERNEL, PV_ramdisk=xenhost.GUEST_RAMDISK,
                     PV_args="console=hvc0 quiet", HVM_boot_policy="", HVM_boot_params={},
@@ -47,42 +26,12 @@ def pv_guest(name, **extra):
     return rec
 
 
-class XenLifecycle(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.session = Session(HOST.url)
-        cls.session.login_with_password("root", xenhost.ROOT_PASSWORD, "1.0", "xen-tests")
-        cls.x = cls.session.xenapi
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.session.logout()
-        except Exception:
-            pass  # the last test restarts xapid: that session may be gone
-
-    # xapid names a VM's domain by the VM's uuid (what xl list shows), and
-    # xenconsoled logs a guest's console under that name
-    def console_log(self, vm):
-        uuid = self.x.VM.get_uuid(vm)
-        rc, out = HOST.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null" % uuid)
-        return out
-
-    def wait_console(self, vm, pattern, timeout=180):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.console_log(vm)
-            if re.search(pattern, text):
-                return text
-            time.sleep(3)
-        self.fail("guest %s never printed %r; its console:\n%s" % (
-            self.x.VM.get_name_label(vm), pattern, self.console_log(vm)[-3000:]))
-
+class XenLifecycle(xenhost.XenTestCase):
     def domain_of(self, vm):
         return self.x.VM.get_uuid(vm)
 
     def xl_names(self):
-        rc, out = HOST.dom0("xl list")
+        rc, out = self.xen.dom0("xl list")
         self.assertEqual(rc, 0, out)
         return [line.split()[0] for line in out.splitlines()[1:] if line.split()]
 
@@ -92,8 +41,8 @@ class XenLifecycle(unittest.TestCase):
             if self.x.VM.get_power_state(vm) == state:
                 return
             time.sleep(1)
-        rc, xl = HOST.dom0("xl list")
-        rc, journal = HOST.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n 15")
+        rc, xl = self.xen.dom0("xl list")
+        rc, journal = self.xen.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n 15")
         self.fail("VM never %s (is %s)\nxl list:\n%s\nxapid:\n%s\nconsole:\n%s" % (
             state, self.x.VM.get_power_state(vm), xl, journal, self.console_log(vm)[-1500:]))
 
@@ -109,7 +58,7 @@ class XenLifecycle(unittest.TestCase):
         self.fail("the guest's agent never reported")
 
     def xl_info(self):
-        rc, out = HOST.dom0("xl info")
+        rc, out = self.xen.dom0("xl info")
         self.assertEqual(rc, 0, out)
         info = {}
         for line in out.splitlines():
@@ -119,7 +68,7 @@ class XenLifecycle(unittest.TestCase):
         return info
 
     def dom0_as_xl_sees_it(self):
-        rc, out = HOST.dom0("xl list 0")
+        rc, out = self.xen.dom0("xl list 0")
         self.assertEqual(rc, 0, out)
         fields = out.splitlines()[-1].split()   # Name ID Mem VCPUs State Time
         return int(fields[2]) * 1024 * 1024, int(fields[3])
@@ -144,7 +93,7 @@ class XenLifecycle(unittest.TestCase):
 
     def test_zy_control_domain_follows_dom0(self):
         # dom0 ballooned down by hand: the monitor's next rounds see it
-        rc, out = HOST.dom0("xl mem-set 0 992m && sleep 3")
+        rc, out = self.xen.dom0("xl mem-set 0 992m && sleep 3")
         self.assertEqual(rc, 0, out)
         dom0 = self.x.host.get_control_domain(self.x.host.get_all()[0])
         metrics = self.x.VM.get_metrics(dom0)
@@ -168,12 +117,12 @@ class XenLifecycle(unittest.TestCase):
     def test_zz_control_domain_refreshed_at_start(self):
         # dom0 given less memory, then xapid restarted: the record follows
         # (zz: last, as it restarts the daemon under the other tests' session)
-        rc, out = HOST.dom0("xl mem-set 0 960m && sleep 3")
+        rc, out = self.xen.dom0("xl mem-set 0 960m && sleep 3")
         self.assertEqual(rc, 0, out)
-        rc, out = HOST.dom0("systemctl restart xapid")
+        rc, out = self.xen.dom0("systemctl restart xapid")
         self.assertEqual(rc, 0, out)
-        HOST.wait_ready(120)
-        s = Session(HOST.url)
+        self.xen.wait_ready(120)
+        s = Session(self.xen.url)
         s.login_with_password("root", xenhost.ROOT_PASSWORD, "1.0", "xen-tests")
         try:
             host = s.xenapi.host.get_all()[0]
@@ -203,7 +152,7 @@ class XenLifecycle(unittest.TestCase):
         # pause / unpause
         self.x.VM.pause(vm)
         self.assertEqual(self.x.VM.get_power_state(vm), "Paused")
-        rc, out = HOST.dom0("xl list %s" % self.domain_of(vm))
+        rc, out = self.xen.dom0("xl list %s" % self.domain_of(vm))
         state = out.splitlines()[-1].split()[4]   # r b p s c d: p is the third
         self.assertEqual(state[2], "p", out)
         self.x.VM.unpause(vm)
@@ -238,7 +187,7 @@ class XenLifecycle(unittest.TestCase):
         self.x.VM.start(vm, False, False)
         self.wait_console(vm, r"GUEST-UP")
         self.wait_agent(vm)
-        rc, out = HOST.dom0("xl shutdown %s" % self.domain_of(vm))  # as if the guest chose to
+        rc, out = self.xen.dom0("xl shutdown %s" % self.domain_of(vm))  # as if the guest chose to
         self.assertEqual(rc, 0, out)
         self.wait_power(vm, "Halted", timeout=120)
         self.assertNotIn(self.domain_of(vm), self.xl_names())
@@ -257,7 +206,7 @@ class XenLifecycle(unittest.TestCase):
     def test_zzz_log_clean(self):
         # last: whatever ran before, xapid's log in dom0 holds no sanitizer
         # report (the ASan build, XEN_TEST_SANITIZE=1), no glibc heap abort
-        rc, out = HOST.dom0("journalctl -u xapid --no-pager | grep -E "
+        rc, out = self.xen.dom0("journalctl -u xapid --no-pager | grep -E "
                             "'AddressSanitizer|LeakSanitizer|runtime error:|Fatal glibc error|malloc\\(\\)|double free|corrupted' "
                             "| head -n 20")
         self.assertEqual(out.strip(), "", "xapid's log in dom0:\n" + out)

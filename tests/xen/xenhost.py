@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 import xmlrpc.client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -143,7 +144,7 @@ class XenHost:
                  "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
                  "-device", "virtio-net-pci,netdev=n0"])
 
-    def start(self, timeout=420):
+    def start(self, timeout=None):
         if not shutil.which("qemu-system-x86_64"):
             raise XenHostError("qemu-system-x86_64 is not installed (tools/deps-xen.txt)")
         if self.image is None:
@@ -158,7 +159,9 @@ class XenHost:
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.t0 = time.monotonic()
         self._connect_console()
-        self.wait_ready(timeout)
+        # ~1 min on an idle 2-core machine; a loaded one (TCG shares its
+        # cores) can take several times that: XEN_READY_TIMEOUT seconds
+        self.wait_ready(timeout or int(os.environ.get("XEN_READY_TIMEOUT", "420")))
         self.ready_s = time.monotonic() - self.t0
 
     def wait_ready(self, timeout):
@@ -252,7 +255,8 @@ class XenHost:
             # the autologin shell: wake it and wait for its prompt; kernel
             # messages off the console, so that they do not cut into output
             self.console.sendall(b"\n")
-            self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "), 120, what="dom0's shell")
+            self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "),
+                          int(os.environ.get("XEN_READY_TIMEOUT", "120")), what="dom0's shell")
             self.shell_ready = True
             self.dom0("dmesg -n 1")
         tag = "XC%d" % int(time.monotonic() * 1000)
@@ -282,3 +286,68 @@ class XenHost:
             self.console = None
         if self.tmp and not os.environ.get("XEN_TEST_KEEP"):
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_SHARED = {"host": None, "error": None}
+
+
+def shared_host():
+    """The one Xen host of a test run, booted by the first test module that
+    asks (the build of $XEN_TEST_BUILDDIR, ASan with XEN_TEST_SANITIZE=1)
+    and stopped when the run ends: one boot for every module. A host that
+    could not be had fails every module with the same reason, without
+    booting again."""
+    import atexit
+    if _SHARED["error"] is not None:
+        raise XenHostError("the Xen host could not be had: %s" % _SHARED["error"])
+    if _SHARED["host"] is None:
+        builddir = os.environ.get("XEN_TEST_BUILDDIR", os.path.join(TOP, "build"))
+        host = XenHost(builddir, sanitize=os.environ.get("XEN_TEST_SANITIZE") == "1")
+        try:
+            host.start()
+        except Exception as e:
+            host.stop()
+            _SHARED["error"] = str(e)[-2000:]
+            raise
+        atexit.register(host.stop)
+        _SHARED["host"] = host
+        print("\n  (Xen host up, xapid ready after %.0f s)" % host.ready_s, file=sys.stderr)
+    return _SHARED["host"]
+
+
+class XenTestCase(unittest.TestCase):
+    """A test class on the shared Xen host (shared_host()): a root session
+    in cls.session / cls.x, and the guests' consoles as xenconsoled logs them
+    in dom0 (xapid names a VM's domain by the VM's uuid)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.xen = shared_host()
+        cls.session = Session(cls.xen.url)
+        cls.session.login_with_password("root", ROOT_PASSWORD, "1.0", "xen-tests")
+        cls.x = cls.session.xenapi
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.session.logout()
+        except Exception:
+            pass  # a test may have restarted xapid: that session is gone
+
+    def console_log(self, vm):
+        rc, out = self.xen.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
+                                % self.x.VM.get_uuid(vm))
+        return out
+
+    def wait_console(self, vm, pattern, timeout=180):
+        """The match of pattern in the VM's console log, once it is there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.console_log(vm))
+            if m:
+                return m
+            time.sleep(3)
+        rc, journal = self.xen.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' "
+                                    "| tail -n 15")
+        self.fail("guest %s never printed %r; its console:\n%s\nxapid:\n%s" % (
+            self.x.VM.get_name_label(vm), pattern, self.console_log(vm)[-3000:], journal))

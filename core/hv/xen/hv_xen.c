@@ -41,6 +41,7 @@
 #include "hv_xen_config.h"
 #include "hv_xen_guest.h"
 #include "hv_xen_log.h"
+#include "hv_xen_nbd.h"
 #include "log.h"
 #include "uri.h"
 
@@ -154,6 +155,8 @@ int xd_hv_xen_open(char *why, size_t whylen)
 		}
 	}
 	pthread_mutex_unlock(&X.lock);
+	if (rc == 0)
+		xd_hv_xen_nbd_prepare();
 	return rc;
 }
 
@@ -332,6 +335,110 @@ static int not_enough_memory(xd_error *err, uint64_t need_kb, uint64_t free_kb)
 }
 
 /* Is there room for cfg? (we do not balloon dom0 down to make some) */
+/* ---- disks on NBD datapaths (hv_xen_nbd.h) ---------------------------------------- */
+
+/* A copy of a spec's disks whose NBD datapaths point at dom0 devices
+ * connected for them (devs[i], heap, NULL where the disk needed none). */
+typedef struct resolved_disks {
+	xd_hv_disk *disks;
+	char **devs;
+	int n;
+} resolved_disks;
+
+/* Frees r; with disconnect, releases its devices first (a build that failed). */
+static void resolved_free(resolved_disks *r, bool disconnect)
+{
+	for (int i = 0; i < r->n; i++) {
+		if (disconnect && r->devs[i])
+			xd_hv_xen_nbd_release(r->devs[i]);
+		free(r->devs[i]);
+	}
+	free(r->devs);
+	free(r->disks);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One disk: *out is *in, with its NBD datapath connected as *dev. */
+static int resolve_disk(const xd_hv_disk *in, xd_hv_disk *out, char **dev, xd_error *err)
+{
+	*out = *in;
+	*dev = NULL;
+	if (!xd_hv_xen_nbd_is_datapath(in->datapath))
+		return 0;
+	if (xd_hv_xen_nbd_connect(in->datapath, in->readonly || in->cdrom, dev, err) < 0)
+		return -1;
+	out->datapath = *dev;
+	out->format = "raw"; /* the NBD server already reads the image's format */
+	return 0;
+}
+
+/* *out is spec with its disks resolved (r owns them). */
+static int resolve_disks(const xd_hv_domain_spec *spec, xd_hv_domain_spec *out,
+			 resolved_disks *r, xd_error *err)
+{
+	*out = *spec;
+	memset(r, 0, sizeof(*r));
+	if (spec->ndisks <= 0)
+		return 0;
+	r->disks = calloc((size_t)spec->ndisks, sizeof(*r->disks));
+	r->devs = calloc((size_t)spec->ndisks, sizeof(*r->devs));
+	if (!r->disks || !r->devs) {
+		resolved_free(r, false);
+		return xd_error_setf(err, "INTERNAL_ERROR", "out of memory");
+	}
+	for (r->n = 0; r->n < spec->ndisks; r->n++) {
+		if (resolve_disk(&spec->disks[r->n], &r->disks[r->n], &r->devs[r->n], err) < 0) {
+			resolved_free(r, true);
+			return -1;
+		}
+	}
+	out->disks = r->disks;
+	return 0;
+}
+
+/* libxl's hotplug script for the disks on our /dev/nbdN (installed with
+ * xapid; Xen's own `block` where it is not, as in a build tree). */
+static void set_nbd_scripts(libxl_device_disk *disks, int n)
+{
+	static const char script[] = XD_LIBEXECDIR "/xapi-c/block-nbd";
+	bool have = access(script, X_OK) == 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!xd_hv_xen_nbd_is_device(disks[i].pdev_path))
+			continue;
+		if (!have) {
+			xd_warn("xen: %s missing: Xen's block script serves %s", script,
+				disks[i].pdev_path);
+			continue;
+		}
+		free(disks[i].script);
+		disks[i].script = strdup(script);
+	}
+}
+
+/* Destroys a domain, then releases the NBD devices its disks were on: read
+ * from libxl before, so that xapid restarted in between still finds them. */
+static int destroy_domain(libxl_ctx *ctx, uint32_t domid)
+{
+	libxl_device_disk *disks;
+	char *devs[64];
+	int n = 0, ndevs = 0, rc;
+
+	disks = libxl_device_disk_list(ctx, domid, &n);
+	for (int i = 0; disks && i < n && ndevs < 64; i++)
+		if (xd_hv_xen_nbd_is_device(disks[i].pdev_path))
+			devs[ndevs++] = strdup(disks[i].pdev_path);
+	if (disks)
+		libxl_device_disk_list_free(disks, n);
+	rc = libxl_domain_destroy(ctx, domid, NULL);
+	for (int i = 0; i < ndevs; i++) {
+		if (rc == 0)
+			xd_hv_xen_nbd_release(devs[i]);
+		free(devs[i]);
+	}
+	return rc;
+}
+
 static int check_memory(libxl_ctx *ctx, libxl_domain_config *cfg, xd_error *err)
 {
 	uint64_t need = 0, avail = 0;
@@ -351,14 +458,21 @@ static int check_memory(libxl_ctx *ctx, libxl_domain_config *cfg, xd_error *err)
 static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
 {
 	libxl_ctx *ctx = ctx_or_err(err);
+	xd_hv_domain_spec rs;
+	resolved_disks r;
 	libxl_domain_config cfg;
 	uint32_t domid = (uint32_t)INVALID_DOMID;
 	int rc, result = -1;
 
 	if (!ctx)
 		return -1;
-	if (xd_hv_xen_config_build(spec, &cfg, err) < 0)
+	if (xd_hv_spec_check(spec, err) < 0) /* before any device is connected for it */
 		return -1;
+	if (resolve_disks(spec, &rs, &r, err) < 0)
+		return -1;
+	if (xd_hv_xen_config_build(&rs, &cfg, err) < 0)
+		goto out_disks;
+	set_nbd_scripts(cfg.disks, cfg.num_disks);
 	if (check_memory(ctx, &cfg, err) < 0)
 		goto out;
 	/* libxl builds it paused: xl unpauses it afterwards, so does our caller */
@@ -375,6 +489,8 @@ static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
 	result = (int)domid;
 out:
 	libxl_domain_config_dispose(&cfg);
+out_disks:
+	resolved_free(&r, result < 0);
 	return result;
 }
 
@@ -410,7 +526,7 @@ static int xen_destroy(int domid, xd_error *err)
 
 	if (!ctx)
 		return -1;
-	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	rc = destroy_domain(ctx, (uint32_t)domid);
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
@@ -469,7 +585,7 @@ static int xen_shutdown(int domid, xd_shutdown_reason reason, double timeout_s, 
 		}
 		usleep(SHUTDOWN_POLL_US);
 	}
-	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	rc = destroy_domain(ctx, (uint32_t)domid);
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
@@ -510,7 +626,7 @@ static int xen_suspend(int domid, const char *path, xd_error *err)
 	close(fd);
 	if (rc != 0)
 		return libxl_failed(err, "suspend", domid, rc);
-	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	rc = destroy_domain(ctx, (uint32_t)domid);
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
@@ -519,12 +635,21 @@ static int create_from_stream(libxl_ctx *ctx, const xd_hv_domain_spec *spec, int
 			      xd_error *err)
 {
 	libxl_domain_restore_params params;
+	xd_hv_domain_spec rs;
+	resolved_disks r;
 	libxl_domain_config cfg;
 	uint32_t domid = (uint32_t)INVALID_DOMID;
 	int rc, result = -1;
 
-	if (xd_hv_xen_config_build(spec, &cfg, err) < 0)
+	if (xd_hv_spec_check(spec, err) < 0) /* before any device is connected for it */
 		return -1;
+	if (resolve_disks(spec, &rs, &r, err) < 0)
+		return -1;
+	if (xd_hv_xen_config_build(&rs, &cfg, err) < 0) {
+		resolved_free(&r, true);
+		return -1;
+	}
+	set_nbd_scripts(cfg.disks, cfg.num_disks);
 	libxl_domain_restore_params_init(&params);
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
 	params.stream_version = 2; /* what libxl_domain_suspend writes */
@@ -542,6 +667,7 @@ static int create_from_stream(libxl_ctx *ctx, const xd_hv_domain_spec *spec, int
 out:
 	libxl_domain_restore_params_dispose(&params);
 	libxl_domain_config_dispose(&cfg);
+	resolved_free(&r, result < 0);
 	return result;
 }
 
@@ -576,22 +702,32 @@ static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
 {
 	libxl_ctx *ctx = ctx_or_err(err);
 	libxl_device_disk d, existing;
+	xd_hv_disk rd;
+	char *dev = NULL;
 	int rc;
 
 	if (!ctx)
 		return -1;
-	if (xd_hv_xen_config_disk(disk, &d, err) < 0)
-		return -1;
 	libxl_device_disk_init(&existing);
-	if (libxl_vdev_to_device_disk(ctx, (uint32_t)domid, disk->vdev, &existing) == 0) {
-		rc = xd_error_set(err, "DEVICE_ALREADY_ATTACHED", disk->vdev, NULL);
+	if (disk->vdev && libxl_vdev_to_device_disk(ctx, (uint32_t)domid, disk->vdev, &existing) == 0) {
+		libxl_device_disk_dispose(&existing);
+		return xd_error_set(err, "DEVICE_ALREADY_ATTACHED", disk->vdev, NULL);
+	}
+	libxl_device_disk_dispose(&existing);
+	if (resolve_disk(disk, &rd, &dev, err) < 0)
+		return -1;
+	if (xd_hv_xen_config_disk(&rd, &d, err) < 0) {
+		rc = -1;
 	} else {
+		set_nbd_scripts(&d, 1);
 		rc = libxl_device_disk_add(ctx, (uint32_t)domid, &d, NULL);
 		if (rc != 0)
 			rc = libxl_failed(err, "disk hotplug", domid, rc);
+		libxl_device_disk_dispose(&d);
 	}
-	libxl_device_disk_dispose(&existing);
-	libxl_device_disk_dispose(&d);
+	if (rc != 0 && dev)
+		xd_hv_xen_nbd_release(dev);
+	free(dev);
 	return rc ? -1 : 0;
 }
 
@@ -610,6 +746,8 @@ static int xen_disk_remove(int domid, const char *vdev, bool force, xd_error *er
 	}
 	rc = force ? libxl_device_disk_destroy(ctx, (uint32_t)domid, &d, NULL)
 		   : libxl_device_disk_remove(ctx, (uint32_t)domid, &d, NULL);
+	if (rc == 0)
+		xd_hv_xen_nbd_release(d.pdev_path);
 	libxl_device_disk_dispose(&d);
 	if (rc != 0 && !force) /* the frontend did not let go */
 		return xd_error_set(err, "DEVICE_DETACH_REJECTED", "VBD", vdev,
@@ -869,7 +1007,7 @@ static int xen_migrate_send(int domid, const char *url, bool live, xd_error *err
 	if (rc != 0)
 		return xd_error_set(err, "VM_MIGRATE_FAILED", uuid, "localhost", url,
 				    libxl_error_to_string(rc), NULL);
-	rc = libxl_domain_destroy(ctx, (uint32_t)domid, NULL);
+	rc = destroy_domain(ctx, (uint32_t)domid);
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 

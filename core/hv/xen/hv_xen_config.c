@@ -80,56 +80,6 @@ static int hexval(int c)
 	return -1;
 }
 
-/* nbd+unix:///NAME?socket=PATH (xapi/storage.h) -> nbd:unix:PATH[:exportname=NAME] */
-static int nbd_target(const char *uri, char **target, xd_error *err)
-{
-	const char *rest = uri + strlen("nbd+unix://");
-	const char *q, *p, *sock = NULL;
-	char *name = NULL, *path = NULL;
-	size_t socklen = 0;
-	int rc = -1;
-
-	if (*rest != '/')  /* a unix socket URI has no host part */
-		goto bad;
-	rest++;
-	q = strchr(rest, '?');
-	if (!q)
-		goto bad;
-	for (p = q + 1; *p;) {
-		const char *end = strchr(p, '&');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len > 7 && strncmp(p, "socket=", 7) == 0) {
-			sock = p + 7;
-			socklen = len - 7;
-		}
-		p += len;
-		if (*p == '&')
-			p++;
-	}
-	if (!sock)
-		goto bad;
-	name = xd_uri_decode(rest, (size_t)(q - rest));
-	path = xd_uri_decode(sock, socklen);
-	if (!name || !path || !*path || strchr(path, ':') || strchr(name, ':'))
-		goto bad; /* ':' separates the fields of qemu's legacy nbd syntax */
-	{
-		size_t n = strlen(path) + strlen(name) + 32;
-		*target = xcalloc(n, 1);
-		if (*name)
-			snprintf(*target, n, "nbd:unix:%s:exportname=%s", path, name);
-		else
-			snprintf(*target, n, "nbd:unix:%s", path);
-	}
-	rc = 0;
-	goto out;
-bad:
-	xd_error_setf(err, "INTERNAL_ERROR", "unusable NBD datapath: %s", uri);
-out:
-	free(name);
-	free(path);
-	return rc;
-}
-
 int xd_hv_xen_datapath_target(const char *datapath, char **target, xd_error *err)
 {
 	*target = NULL;
@@ -142,8 +92,9 @@ int xd_hv_xen_datapath_target(const char *datapath, char **target, xd_error *err
 					     datapath);
 		return 0;
 	}
-	if (strncmp(datapath, "nbd+unix://", 11) == 0)
-		return nbd_target(datapath, target, err);
+	if (strncmp(datapath, "nbd+unix://", 11) == 0) /* hv_xen_nbd.h: a /dev/nbdN first */
+		return xd_error_setf(err, "INTERNAL_ERROR",
+				     "NBD datapath not connected to a dom0 device: %s", datapath);
 	if (datapath[0] == '/') { /* a plain path: what file:// would give */
 		*target = xstrdup(datapath);
 		return 0;
@@ -174,7 +125,8 @@ int xd_hv_xen_config_disk(const xd_hv_disk *disk, libxl_device_disk *out, xd_err
 		goto fail;
 	}
 	out->vdev = xstrdup(disk->vdev);
-	/* qemu serves every disk: it reads qcow2 and NBD, which blkback cannot */
+	/* qemu serves image files (it reads qcow2 and vhd); a raw dom0 block
+	 * device (an NBD datapath connected by hv_xen_nbd.h) goes to blkback */
 	out->backend = LIBXL_DISK_BACKEND_QDISK;
 	if (disk->cdrom) {
 		out->is_cdrom = 1;
@@ -194,6 +146,8 @@ int xd_hv_xen_config_disk(const xd_hv_disk *disk, libxl_device_disk *out, xd_err
 	if (xd_hv_xen_datapath_target(disk->datapath, &out->pdev_path, err) < 0 ||
 	    disk_format(disk->format, &out->format, err) < 0)
 		goto fail;
+	if (strncmp(out->pdev_path, "/dev/", 5) == 0 && out->format == LIBXL_DISK_FORMAT_RAW)
+		out->backend = LIBXL_DISK_BACKEND_PHY;
 	return 0;
 fail:
 	libxl_device_disk_dispose(out);

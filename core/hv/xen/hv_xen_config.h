@@ -17,10 +17,12 @@
  *   platform         acpi, apic, nx, pae, viridian (xapi's booleans: true/1,
  *                    false/0; anything else keeps libxl's default),
  *                    device-model (qemu-trad | qemu-upstream[-compat|-uefi])
- *   disks            qdisk backend on the VDI's datapath: file:///p -> p,
- *                    nbd+unix:///NAME?socket=S -> nbd:unix:S[:exportname=NAME];
- *                    format raw / qcow2 / vhd; CD-ROMs removable, read-only,
- *                    empty when they have no datapath
+ *   disks            the VDI's datapath: file:///p -> p through qdisk
+ *                    (format raw / qcow2 / vhd); a raw /dev/ path through
+ *                    blkback (phy). nbd+unix:// is refused here: the
+ *                    backend first connects it to a /dev/nbdN
+ *                    (hv_xen_nbd.h). CD-ROMs removable, read-only, empty
+ *                    when they have no datapath
  *   NICs             vif on the network's bridge with MAC and MTU
  *                    (emulated + PV for HVM guests)
  * Errors as xapi: INVALID_VALUE [HVM-boot-params['firmware'], v],
