@@ -9,6 +9,7 @@ Benchmarks never assert: a failure becomes a note in their section.
 Standard library only.
 """
 import atexit
+import hashlib
 import os
 import re
 import select
@@ -640,3 +641,13 @@ class Section:
     def note(self, text):
         self.notes.append(text)
         log("  note: %s" % text)
+
+
+def sha256_of(stream, chunk=4 << 20):
+    """The sha256 hex digest of what a file or HTTP response still holds."""
+    h = hashlib.sha256()
+    while True:
+        b = stream.read(chunk)
+        if not b:
+            return h.hexdigest()
+        h.update(b)

@@ -99,13 +99,7 @@ def http_get_hash(port, session, vdi):
         r = c.getresponse()
         if r.status != 200:
             raise B.BenchError("export_raw_vdi: HTTP %d %r" % (r.status, r.read()[:200]))
-        h = hashlib.sha256()
-        while True:
-            b = r.read(4 * MIB)
-            if not b:
-                break
-            h.update(b)
-        return h.hexdigest()
+        return B.sha256_of(r)
     finally:
         c.close()
 

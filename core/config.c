@@ -44,6 +44,7 @@ static const xd_option options[] = {
 	{ "plugin_worker", NULL, 0, "FILE", DEFAULT_PLUGIN_WORKER, "the program that runs each plugin in a process of its own" },
 	{ "plugin_timeout", NULL, 0, "SECONDS", "3600", "a plugin operation taking longer fails and its worker is restarted (metadata operations: 300 s; per operation: timeout.<op> in plugins.d)" },
 	{ "plugin_cancel_grace", NULL, 0, "SECONDS", "5", "a cancelled plugin operation still running this long after its driver was told is killed with its worker" },
+	{ "datapath_timeout", NULL, 0, "SECONDS", "60", "a VDI transfer (import, export, VDI.copy) whose NBD server answers nothing this long fails with VDI_IO_ERROR (a storage server gone)" },
 	{ "log_level", NULL, 0, "LEVEL", "info", "debug, info, warn or error" },
 	{ "log_file", NULL, 0, "FILE", "<state-dir>/xapid.log when daemonized, stderr in the foreground", "where the log goes" },
 	{ "max_body", NULL, 0, "BYTES", "307200 (300 KiB, as xapi)", "largest RPC request accepted (larger: HTTP 413)" },
@@ -162,6 +163,13 @@ static int apply(const char *key, const char *v)
 			return -1;
 		if (xd_cfg.plugin_cancel_grace <= 0) {
 			fprintf(stderr, "xapid: plugin_cancel_grace: must be more than 0 seconds\n");
+			return -1;
+		}
+	} else if (strcmp(key, "datapath_timeout") == 0) {
+		if (parse_double(key, v, &xd_cfg.datapath_timeout) < 0)
+			return -1;
+		if (xd_cfg.datapath_timeout <= 0) {
+			fprintf(stderr, "xapid: datapath_timeout: must be more than 0 seconds\n");
 			return -1;
 		}
 	}
@@ -288,6 +296,7 @@ static void set_defaults(void)
 	set_str(&xd_cfg.network_backend, "bridge");
 	xd_cfg.plugin_timeout = 3600;
 	xd_cfg.plugin_cancel_grace = 5;
+	xd_cfg.datapath_timeout = 60;
 	set_str(&xd_cfg.log_level, "info");
 	xd_cfg.max_body = 300u * 1024; /* xapi's http_limit_max_rpc_size */
 	xd_cfg.max_connections = 1024;

@@ -29,6 +29,7 @@ typedef struct xd_config {
 	char *plugin_worker;          /* the xapid-plugin-worker program */
 	double plugin_timeout;        /* seconds one plugin op may take */
 	double plugin_cancel_grace;   /* seconds a cancelled op may go on */
+	double datapath_timeout;      /* seconds a VDI's NBD server may stay silent */
 	char *log_level;
 	char *log_file;               /* default <state_dir>/xapid.log when daemonized */
 	size_t max_body;              /* RPC request limit, bytes */

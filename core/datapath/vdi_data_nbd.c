@@ -6,6 +6,9 @@
 #include <libnbd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "config.h"
 
 static int nbd_failed(xd_error *err, const xd_vdi_data *d, const char *what)
 {
@@ -17,39 +20,110 @@ static int nbd_failed(xd_error *err, const xd_vdi_data *d, const char *what)
  * works on them in parallel, which a single request at a time leaves idle. */
 #define NBD_PIECE ((size_t)512 << 10)
 
+/* datapath_timeout in ms (60 s where no config was loaded: unit tests) */
+static int64_t silence_ms(void)
+{
+	return xd_cfg.datapath_timeout > 0 ? (int64_t)(xd_cfg.datapath_timeout * 1000) : 60000;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A server that answers nothing for datapath_timeout (an NFS or iSCSI
+ * server gone under qemu-nbd, which then retries for ever) fails the
+ * transfer: the connection is closed, so that libnbd never touches our
+ * buffers again, and every later request on it fails at once. */
+static int timed_out(xd_vdi_data *d, const char *what, xd_error *err)
+{
+	xd_error_setf(err, "VDI_IO_ERROR", "%s on %s: no answer within %g s", what, d->uri,
+		      (double)silence_ms() / 1000);
+	nbd_close(d->nbd);
+	d->nbd = NULL;
+	return -1;
+}
+
+static int gone(xd_vdi_data *d, const char *what, xd_error *err)
+{
+	return xd_error_setf(err, "VDI_IO_ERROR", "%s on %s: the connection was dropped after "
+			     "an earlier timeout", what, d->uri);
+}
+
+/* Waits for request c. *deadline moves on at every answer: the limit is on
+ * silence, not on the length of a transfer. 0, -1 (the request failed:
+ * the libnbd error), -2 (timed out: the handle is closed). */
+static int wait_for(xd_vdi_data *d, int64_t c, int64_t *deadline)
+{
+	for (;;) {
+		int r = nbd_aio_command_completed(d->nbd, (uint64_t)c);
+		if (r != 0) {
+			*deadline = now_ms() + silence_ms();
+			return r < 0 ? -1 : 0;
+		}
+		int64_t left = *deadline - now_ms();
+		if (left <= 0)
+			return -2;
+		if (nbd_poll(d->nbd, left < 1000 ? (int)left : 1000) < 0)
+			return -1;
+	}
+}
+
+static int64_t start_deadline(void)
+{
+	return now_ms() + silence_ms();
+}
+
+/* One request already sent, waited for. */
+static int finish(xd_vdi_data *d, int64_t c, const char *what, xd_error *err)
+{
+	if (c < 0)
+		return nbd_failed(err, d, what);
+	int64_t deadline = start_deadline();
+	int r = wait_for(d, c, &deadline);
+	if (r == -2)
+		return timed_out(d, what, err);
+	return r < 0 ? nbd_failed(err, d, what) : 0;
+}
+
 static int n_io(xd_vdi_data *d, char *buf, size_t len, int64_t off, bool write, xd_error *err)
 {
+	const char *what = write ? "write" : "read";
+	if (!d->nbd)
+		return gone(d, what, err);
 	int64_t cookies[(XD_VDI_DATA_CHUNK + NBD_PIECE - 1) / NBD_PIECE];
 	size_t n = 0;
-	if (len <= NBD_PIECE || len > XD_VDI_DATA_CHUNK) {
-		int rc = write ? nbd_pwrite(d->nbd, buf, len, (uint64_t)off, 0)
-			       : nbd_pread(d->nbd, buf, len, (uint64_t)off, 0);
-		return rc < 0 ? nbd_failed(err, d, write ? "write" : "read") : 0;
-	}
-	for (size_t done = 0; done < len; done += NBD_PIECE) {
-		size_t piece = len - done < NBD_PIECE ? len - done : NBD_PIECE;
+	size_t piece_max = len <= NBD_PIECE || len > XD_VDI_DATA_CHUNK ? len : NBD_PIECE;
+	for (size_t done = 0; done < len; done += piece_max) {
+		size_t piece = len - done < piece_max ? len - done : piece_max;
 		nbd_completion_callback none = NBD_NULL_COMPLETION;
 		int64_t c = write ? nbd_aio_pwrite(d->nbd, buf + done, piece, (uint64_t)off + done,
 						   none, 0)
 				  : nbd_aio_pread(d->nbd, buf + done, piece, (uint64_t)off + done,
 						  none, 0);
 		if (c < 0) {
-			nbd_failed(err, d, write ? "write" : "read");
+			nbd_failed(err, d, what);
 			break;
 		}
 		cookies[n++] = c;
 	}
-	/* wait for every request sent, even after a failure: buf is ours */
+	/* wait for every request sent, even after a failure: buf is ours
+	 * (unless the server went silent: then the handle is closed) */
 	int rc = err->code ? -1 : 0;
+	int64_t deadline = start_deadline();
 	for (size_t i = 0; i < n; i++) {
-		int r;
-		while ((r = nbd_aio_command_completed(d->nbd, (uint64_t)cookies[i])) == 0)
-			if (nbd_poll(d->nbd, -1) < 0) {
-				r = -1;
-				break;
-			}
+		int r = wait_for(d, cookies[i], &deadline);
+		if (r == -2) {
+			if (rc == 0)
+				return timed_out(d, what, err);
+			nbd_close(d->nbd);
+			d->nbd = NULL;
+			return rc;
+		}
 		if (r < 0 && rc == 0)
-			rc = nbd_failed(err, d, write ? "write" : "read");
+			rc = nbd_failed(err, d, what);
 		if (r < 0 && nbd_aio_in_flight(d->nbd) < 0)
 			break; /* the connection is dead: nothing more will complete */
 	}
@@ -69,11 +143,12 @@ static int n_write(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_
 
 static int n_zero(xd_vdi_data *d, size_t len, int64_t off, xd_error *err)
 {
+	if (!d->nbd)
+		return gone(d, "zero", err);
 	if (d->nbd_zero) {
 		/* no NO_HOLE flag: the server may punch a hole */
-		if (nbd_zero(d->nbd, len, (uint64_t)off, 0) < 0)
-			return nbd_failed(err, d, "zero");
-		return 0;
+		nbd_completion_callback none = NBD_NULL_COMPLETION;
+		return finish(d, nbd_aio_zero(d->nbd, len, (uint64_t)off, none, 0), "zero", err);
 	}
 	size_t piece = len < XD_VDI_DATA_CHUNK ? len : XD_VDI_DATA_CHUNK;
 	char *zeros = calloc(1, piece ? piece : 1);
@@ -92,9 +167,10 @@ static int n_zero(xd_vdi_data *d, size_t len, int64_t off, xd_error *err)
 
 static int n_flush(xd_vdi_data *d, xd_error *err)
 {
-	if (d->nbd_flush && nbd_flush(d->nbd, 0) < 0)
-		return nbd_failed(err, d, "flush");
-	return 0;
+	if (!d->nbd)
+		return gone(d, "flush", err);
+	nbd_completion_callback none = NBD_NULL_COMPLETION;
+	return d->nbd_flush ? finish(d, nbd_aio_flush(d->nbd, none, 0), "flush", err) : 0;
 }
 
 typedef struct extent_ctx {
@@ -119,14 +195,18 @@ static int first_extent(void *ud, const char *metacontext, uint64_t offset, uint
 static int64_t n_extent(xd_vdi_data *d, int64_t off, int64_t len, bool *hole, xd_error *err)
 {
 	*hole = false;
+	if (!d->nbd)
+		return gone(d, "block status", err);
 	if (!d->nbd_status)
 		return len;
 	extent_ctx cx = { 0 };
 	nbd_extent_callback cb = { .callback = first_extent, .user_data = &cx };
 	/* a request may not exceed 32 bits */
 	uint64_t ask = len > (int64_t)0x7fffffff ? 0x7fffffff : (uint64_t)len;
-	if (nbd_block_status(d->nbd, ask, (uint64_t)off, cb, LIBNBD_CMD_FLAG_REQ_ONE) < 0)
-		return nbd_failed(err, d, "block status");
+	nbd_completion_callback none = NBD_NULL_COMPLETION;
+	if (finish(d, nbd_aio_block_status(d->nbd, ask, (uint64_t)off, cb, none,
+					   LIBNBD_CMD_FLAG_REQ_ONE), "block status", err) < 0)
+		return -1;
 	if (!cx.got || cx.len <= 0)
 		return len;
 	*hole = cx.hole;

@@ -74,6 +74,7 @@ bool xd_plugin_valid_code(const char *s)
 static int driver_error(json_object *e, const char *sr_uuid, const char *location, xd_error *err)
 {
 	const char *code = xd_pp_str(e, "code"), *msg = xd_pp_str(e, "msg");
+	const char *detail = xd_pp_str(e, "detail"); /* fail_detail: sm's stderr */
 	int n = (int)xd_pp_int(e, "n", 0);
 	char *text = NULL;
 	if (!msg)
@@ -92,9 +93,9 @@ static int driver_error(json_object *e, const char *sr_uuid, const char *locatio
 		if (n > 0) {
 			char c[48];
 			snprintf(c, sizeof c, "SR_BACKEND_FAILURE_%d", n);
-			xd_error_set(err, c, "", msg, "", NULL);
+			xd_error_set(err, c, "", msg, detail ? detail : "", NULL);
 		} else {
-			xd_error_set(err, "SR_BACKEND_FAILURE", "", msg, "", NULL);
+			xd_error_set(err, "SR_BACKEND_FAILURE", "", msg, detail ? detail : "", NULL);
 		}
 	}
 	free(text);

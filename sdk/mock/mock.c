@@ -418,6 +418,7 @@ const struct xapi_host xapi_mock_host_table = {
 	.kv_key = h_kv_key,
 	.kv_value = h_kv_value,
 	.failv = mock_failv,
+	.fail_detail = mock_fail_detail,
 	.progress = mock_progress,
 	.cancelled = mock_cancelled,
 	.run = mock_run,

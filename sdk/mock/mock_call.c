@@ -78,6 +78,7 @@ void xapi_mock_call_reset(xapi_call_t *c)
 	free(c->samples);
 	free(c->fail_xenapi);
 	free(c->fail_msg);
+	free(c->fail_detail);
 	free(c->check);
 	xapi_mock_t *m = c->m;
 	xapi_call_t *next = c->next;
@@ -155,6 +156,17 @@ int mock_failv(xapi_call_t *call, const char *xenapi_code, int code, const char 
 	call->r.fail_msg = call->fail_msg;
 	pthread_mutex_unlock(&call->m->lock);
 	return XAPI_E_FAILED;
+}
+
+void mock_fail_detail(xapi_call_t *call, const char *detail)
+{
+	if (!call)
+		return;
+	pthread_mutex_lock(&call->m->lock);
+	free(call->fail_detail);
+	call->fail_detail = mock_strdup(detail);
+	call->r.fail_detail = call->fail_detail;
+	pthread_mutex_unlock(&call->m->lock);
 }
 
 void mock_progress(xapi_call_t *call, double fraction)

@@ -36,7 +36,7 @@ struct xapi_call {
 	struct xapi_pif_info *pifs;
 	struct xapi_mock_sample *samples;
 	size_t cap_srs, cap_vdis, cap_pifs, cap_samples;
-	char *fail_xenapi, *fail_msg;
+	char *fail_xenapi, *fail_msg, *fail_detail;
 	char **outputs;                /* host->run outputs, freed at reset */
 	size_t noutputs;
 	int cancel_after;              /* xapi_mock_cancel_after; -1 never */
@@ -81,6 +81,7 @@ int mock_cancelled(xapi_call_t *call);
 int mock_emit_sr(xapi_call_t *call, const struct xapi_sr_info *sr);
 int mock_emit_vdi(xapi_call_t *call, const struct xapi_vdi_info *vdi);
 int mock_emit_pif(xapi_call_t *call, const struct xapi_pif_info *pif);
+void mock_fail_detail(xapi_call_t *call, const char *detail);
 int mock_ds_sample(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 		   double value);
 int mock_run(xapi_call_t *call, const char *const argv[], int timeout_ms, const char **output);

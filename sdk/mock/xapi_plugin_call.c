@@ -267,6 +267,8 @@ static void print_result(xapi_mock_t *m, const xapi_call_t *c)
 	if (r->failed)
 		printf("error: %s %d %s\n", r->fail_xenapi ? r->fail_xenapi : "SR_BACKEND_FAILURE",
 		       r->fail_code, str(r->fail_msg));
+	if (r->failed && r->fail_detail)
+		printf("error detail:\n%s", r->fail_detail);
 }
 
 int main(int argc, char **argv)

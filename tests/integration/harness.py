@@ -438,13 +438,14 @@ class DaemonTestCase(unittest.TestCase):
 
     daemon_config = {}
     daemon_plugins = None      # e.g. {"file": {}}: Xapid(plugins=...)
+    daemon_class = None        # a Xapid subclass (e.g. one in a network namespace)
     maxDiff = 4000
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.daemon = Xapid(config=cls.daemon_config, name=cls.__name__,
-                           plugins=cls.daemon_plugins)
+        cls.daemon = (cls.daemon_class or Xapid)(config=cls.daemon_config, name=cls.__name__,
+                                                 plugins=cls.daemon_plugins)
         cls.addClassCleanup(cls.daemon.cleanup)
         cls.daemon.start()
         cls.session = cls.daemon.session()

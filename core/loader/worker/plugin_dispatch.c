@@ -133,12 +133,14 @@ void xd_worker_dispatch(xapi_plugin_t *p, json_object *msg)
 		xd_pp_add_str(e, "code", call.err_code);
 		json_object_object_add(e, "n", json_object_new_int(call.err_n));
 		json_object_object_add(e, "msg", json_object_new_string(call.err_msg ? call.err_msg : ""));
+		xd_pp_add_str(e, "detail", call.err_detail);
 		json_object_object_add(done, "err", e);
 	}
 	xd_worker_send(p, done);
 
 	free(call.err_code);
 	free(call.err_msg);
+	free(call.err_detail);
 	for (size_t i = 0; i < call.noutputs; i++)
 		free(call.outputs[i]);
 	free(call.outputs);

@@ -175,6 +175,14 @@ static int h_failv(xapi_call_t *call, const char *xenapi_code, int code, const c
 	return XAPI_E_FAILED;
 }
 
+static void h_fail_detail(xapi_call_t *call, const char *detail)
+{
+	if (!call)
+		return;
+	free(call->err_detail);
+	call->err_detail = detail ? strdup(detail) : NULL;
+}
+
 static void h_progress(xapi_call_t *call, double fraction)
 {
 	if (!call || isnan(fraction))
@@ -340,6 +348,7 @@ const struct xapi_host xd_worker_host = {
 	.kv_key = h_kv_key,
 	.kv_value = h_kv_value,
 	.failv = h_failv,
+	.fail_detail = h_fail_detail,
 	.progress = h_progress,
 	.cancelled = h_cancelled,
 	.run = h_run,

@@ -49,6 +49,7 @@ struct xapi_call {
 	char *err_code;                  /* XenAPI code given to failv, or NULL */
 	int err_n;
 	char *err_msg;
+	char *err_detail;                /* fail_detail's text, or NULL */
 	bool cancelled;                  /* the core pushed a cancel */
 	char **outputs;                  /* host->run outputs, freed after the op */
 	size_t noutputs;

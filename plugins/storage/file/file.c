@@ -6,41 +6,33 @@
  * file_nbd.c (qemu-nbd) and file_util.c (paths, errors, helpers).
  * doc/plugins/storage-file.md describes the driver for operators.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "file_int.h"
 
-static const char *const capabilities[] = {
-	"SR_PROBE",     "SR_UPDATE",   "VDI_CREATE",    "VDI_DELETE",
-	"VDI_ATTACH",   "VDI_DETACH",  "VDI_SNAPSHOT",  "VDI_CLONE",
-	"VDI_RESIZE",   "VDI_INTRODUCE", "VDI_UPDATE",  "THIN_PROVISIONING",
-	NULL,
-};
+/* SRs in the local directory device_config:location. */
+static int locate_local(struct file_ctx *ctx, const xapi_kv_t *device_config)
+{
+	const char *loc = ctx->drv->host->kv_get(device_config, "location");
+	if (!loc || !*loc)
+		return file_fail(ctx, FE_LOCATION_MISSING,
+				 "The request is missing the location parameter");
+	if (loc[0] != '/')
+		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is not an absolute path", loc);
+	if ((size_t)snprintf(ctx->root, sizeof(ctx->root), "%s", loc) >= sizeof(ctx->root) - 400)
+		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is too long", loc);
+	ctx->fs = &file_posix_fs;
+	ctx->local = true;
+	return 0;
+}
+
+static const struct file_backend local_backend = { &file_posix_fs, locate_local, false };
 
 static const struct xapi_config_key config[] = {
 	{ "location", "local directory path (required): the SR is its subdirectory <SR uuid>",
 	  XAPI_CONFIG_REQUIRED },
 	{ NULL, NULL, 0 },
-};
-
-static const struct xapi_sr_ops ops = {
-	.size = sizeof(struct xapi_sr_ops),
-	.sr_probe = file_sr_probe,
-	.sr_create = file_sr_create,
-	.sr_delete = file_sr_delete,
-	.sr_attach = file_sr_attach,
-	.sr_detach = file_sr_detach,
-	.sr_scan = file_sr_scan,
-	.sr_update = file_sr_update,
-	.vdi_create = file_vdi_create,
-	.vdi_delete = file_vdi_delete,
-	.vdi_snapshot = file_vdi_snapshot,
-	.vdi_clone = file_vdi_clone,
-	.vdi_resize = file_vdi_resize,
-	.vdi_attach = file_vdi_attach,
-	.vdi_detach = file_vdi_detach,
-	.vdi_introduce = file_vdi_introduce,
-	.vdi_update = file_vdi_update,
 };
 
 static const struct xapi_plugin_desc file_desc = {
@@ -54,28 +46,17 @@ static const struct xapi_plugin_desc file_desc = {
 	.vendor = "xapi-c",
 	.copyright = "(C) the xapi-c authors",
 	.version = "1.0",
-	.capabilities = capabilities,
+	.capabilities = file_capabilities,
 	.config = config,
 	.flags = 0, /* one call at a time: snapshot and GC need a still directory */
 	.fini = free,
-	.ops = &ops,
+	.ops = &file_sr_ops,
 };
 
 static int file_init(const struct xapi_host *host, xapi_plugin_t *self,
 		     const struct xapi_plugin_desc **d, void **st)
 {
-	/* the services this driver calls, all in ABI 1.0 */
-	if (!XAPI_CAN(host, struct xapi_host, run) || !XAPI_CAN(host, struct xapi_host, emit_vdi) ||
-	    !XAPI_CAN(host, struct xapi_host, emit_sr) || !XAPI_CAN(host, struct xapi_host, failv))
-		return XAPI_E_UNSUPPORTED;
-	struct file_drv *drv = calloc(1, sizeof(*drv));
-	if (!drv)
-		return XAPI_E_FAILED;
-	drv->host = host;
-	drv->self = self;
-	*d = &file_desc;
-	*st = drv;
-	return XAPI_OK;
+	return file_init_with(host, self, &local_backend, &file_desc, d, st);
 }
 
 XAPI_PLUGIN_DEFINE(file_init)

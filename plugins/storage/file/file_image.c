@@ -9,14 +9,10 @@
  * image instead of one process per image, and works on images a running
  * qemu-nbd holds locked.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "file_int.h"
 
@@ -42,10 +38,12 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* The qcow2 facts of an open image; -1 if it is not a qcow2 we can read. */
-static int read_qcow2(int fd, struct file_image *img, const char *dir)
+static int read_qcow2(struct file_ctx *ctx, const char *path, struct file_image *img,
+		      const char *dir)
 {
 	unsigned char h[32];
-	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || be32(h) != QCOW2_MAGIC)
+	if (ctx->fs->pread(ctx, path, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    be32(h) != QCOW2_MAGIC)
 		return -1;
 	uint32_t version = be32(h + 4);
 	if (version != 2 && version != 3)
@@ -59,15 +57,20 @@ static int read_qcow2(int fd, struct file_image *img, const char *dir)
 	if (boff == 0 || blen == 0)
 		return 0;
 	char backing[1024];
-	if (blen >= sizeof(backing) || pread(fd, backing, blen, (off_t)boff) != (ssize_t)blen)
+	if (blen >= sizeof(backing) ||
+	    ctx->fs->pread(ctx, path, backing, blen, (int64_t)boff) != (ssize_t)blen)
 		return -1;
 	backing[blen] = '\0';
-	/* A parent inside the SR: a plain name, or an absolute path into dir
-	 * (images made elsewhere and copied in with their chain). */
+	/* A parent inside the SR: a plain name, an absolute path into dir
+	 * (images made elsewhere and copied in with their chain), or the
+	 * SR's own URL (nfs: make_overlay names parents so) */
 	const char *name = backing;
-	size_t dlen = strlen(dir);
+	size_t dlen = strlen(dir), ulen = strlen(ctx->url);
 	if (backing[0] == '/' && strncmp(backing, dir, dlen) == 0 && backing[dlen] == '/')
 		name = backing + dlen + 1;
+	else if (ulen && strncmp(backing, ctx->url, ulen) == 0 &&
+		 strncmp(backing + ulen, dir, dlen) == 0 && backing[ulen + dlen] == '/')
+		name = backing + ulen + dlen + 1;
 	if (strchr(name, '/') || strlen(name) >= sizeof(img->backing) || !*name) {
 		img->backing_outside = true;
 		return 0;
@@ -76,7 +79,7 @@ static int read_qcow2(int fd, struct file_image *img, const char *dir)
 	return 0;
 }
 
-int file_image_read(const struct file_ctx *ctx, const char *name, struct file_image *img)
+int file_image_read(struct file_ctx *ctx, const char *name, struct file_image *img)
 {
 	char path[4400];
 	memset(img, 0, sizeof(*img));
@@ -85,28 +88,25 @@ int file_image_read(const struct file_ctx *ctx, const char *name, struct file_im
 		return -1;
 	}
 	snprintf(img->name, sizeof(img->name), "%s", name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	struct file_stat st;
+	if (ctx->fs->stat(ctx, path, &st) != 0)
 		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (!st.regular) {
 		errno = ENOENT;
 		return -1;
 	}
-	img->physical = (int64_t)st.st_blocks * 512;
+	img->physical = st.allocated;
 	if (ends_with(name, ".img")) {
 		/* .img is always raw: never probed, so a guest cannot turn
 		 * its disk into a qcow2 with a backing file of its choice */
 		img->fmt = FF_RAW;
-		img->virtual_size = (int64_t)st.st_size;
+		img->virtual_size = st.size;
 	} else {
 		img->fmt = FF_QCOW2;
 		img->base = ends_with(name, FILE_BASE_SUFFIX);
-		if (read_qcow2(fd, img, ctx->dir) < 0)
+		if (read_qcow2(ctx, path, img, ctx->dir) < 0)
 			img->bad = true;
 	}
-	close(fd);
 	return 0;
 }
 
@@ -134,16 +134,16 @@ int file_images_list(struct file_ctx *ctx, struct file_images *out)
 {
 	out->v = NULL;
 	out->n = 0;
-	DIR *d = opendir(ctx->dir);
-	if (!d)
+	char **names;
+	size_t nnames;
+	if (ctx->fs->list(ctx, ctx->dir, &names, &nnames) < 0)
 		return file_fail(ctx, FE_SR_SCAN, "The SR scan failed: cannot read '%s': %s",
 				 ctx->dir, strerror(errno));
 	size_t cap = 0;
-	struct dirent *e;
 	int rc = 0;
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (!file_location_valid(e->d_name))
+	for (size_t k = 0; k < nnames; k++) {
+		const char *d_name = names[k];
+		if (!file_location_valid(d_name))
 			continue;
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -154,15 +154,9 @@ int file_images_list(struct file_ctx *ctx, struct file_images *out)
 			}
 			out->v = nv;
 		}
-		if (file_image_read(ctx, e->d_name, &out->v[out->n]) == 0)
+		if (file_image_read(ctx, d_name, &out->v[out->n]) == 0)
 			out->n++;
 		/* else: gone meanwhile, or not a regular file: not an image */
-		errno = 0;
-	}
-	if (errno) {
-		rc = file_fail(ctx, FE_SR_SCAN, "The SR scan failed: reading '%s': %s", ctx->dir,
-			       strerror(errno));
-		goto out;
 	}
 	if (out->n)
 		qsort(out->v, out->n, sizeof(*out->v), by_name);
@@ -176,7 +170,7 @@ int file_images_list(struct file_ctx *ctx, struct file_images *out)
 			out->v[i].backing_outside = true; /* parent missing: shown as is */
 	}
 out:
-	closedir(d);
+	file_names_free(names, nnames);
 	if (rc < 0)
 		file_images_free(out);
 	return rc;
@@ -195,7 +189,7 @@ int file_images_gc(struct file_ctx *ctx, struct file_images *imgs)
 			if (!img->base || img->children > 0 || img->name[0] == '\0')
 				continue;
 			if (file_path(ctx, img->name, path, sizeof(path)) < 0 ||
-			    (unlink(path) != 0 && errno != ENOENT)) {
+			    (ctx->fs->unlink(ctx, path) != 0 && errno != ENOENT)) {
 				file_log(ctx, XAPI_LOG_WARN, "cannot remove unused parent '%s': %s",
 					 path, strerror(errno));
 				continue;
@@ -264,4 +258,24 @@ int64_t file_images_allocation(const struct file_images *imgs)
 		if (!imgs->v[i].base)
 			sum += imgs->v[i].virtual_size;
 	return sum;
+}
+
+int file_image_args(struct file_ctx *ctx, const char *name, int fmt, char style,
+		    const char **argv, char *buf, size_t size)
+{
+	const char *format = fmt == FF_QCOW2 ? "qcow2" : "raw";
+	if (style == 'n') {
+		size_t w = (size_t)snprintf(buf, size, "--format=%s", format) + 1;
+		if (w >= size || file_qemu_name(ctx, name, buf + w, size - w) < 0)
+			return -1;
+		argv[0] = buf;
+		argv[1] = buf + w;
+		return 2;
+	}
+	argv[0] = "-f";
+	argv[1] = format;
+	if (file_qemu_name(ctx, name, buf, size) < 0)
+		return -1;
+	argv[2] = buf;
+	return 3;
 }

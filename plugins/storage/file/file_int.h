@@ -50,16 +50,70 @@ enum file_err {
 	FE_EIO = 200,
 };
 
+struct file_ctx;
+
+/* What the driver needs of a file's facts. */
+struct file_stat {
+	bool dir, regular;
+	int64_t size;
+	int64_t allocated;             /* bytes the file uses */
+};
+
+/* The filesystem the SRs live on: the local one (`file`), or an NFS export
+ * reached with libnfs (`nfs`, plugins/storage/nfs/). Paths are what
+ * file_ctx_init put in ctx->root and ctx->dir. Each call returns 0 (or a
+ * byte count) or -1 with errno set, as POSIX does. */
+struct file_fs {
+	int (*mkdir)(struct file_ctx *ctx, const char *path, int mode);
+	int (*rmdir)(struct file_ctx *ctx, const char *path);
+	int (*unlink)(struct file_ctx *ctx, const char *path);
+	int (*rename)(struct file_ctx *ctx, const char *from, const char *to);
+	int (*link)(struct file_ctx *ctx, const char *from, const char *to);
+	int (*chmod)(struct file_ctx *ctx, const char *path, int mode);
+	int (*truncate)(struct file_ctx *ctx, const char *path, int64_t size);
+	int (*stat)(struct file_ctx *ctx, const char *path, struct file_stat *st);
+	/* reads len bytes at off of a regular file (not following symlinks) */
+	ssize_t (*pread)(struct file_ctx *ctx, const char *path, void *buf, size_t len,
+			 int64_t off);
+	/* makes (or replaces) path with these bytes, synced */
+	int (*write_new)(struct file_ctx *ctx, const char *path, const void *buf, size_t len);
+	/* the names in a directory ("." and ".." left out), calloc'd */
+	int (*list)(struct file_ctx *ctx, const char *path, char ***names, size_t *n);
+	int (*space)(struct file_ctx *ctx, const char *path, int64_t *size, int64_t *used);
+};
+
+/* What makes one driver of this code differ from the other: where its SRs
+ * are and how they are reached. */
+struct file_backend {
+	const struct file_fs *fs;
+	/* From device_config: ctx->root (where SR directories are), ctx->fs,
+	 * ctx->url (the prefix qemu opens paths with: "" for local files,
+	 * "nfs://server/export" for NFS), ctx->local. Fails the call with
+	 * the driver's error (a key missing, the server unreachable). */
+	int (*locate)(struct file_ctx *ctx, const xapi_kv_t *device_config);
+	/* the SRs are on a server (nfs): their qemu-nbd sockets are in
+	 * nbd_dir, named by SR uuid, and a detach stops them without
+	 * reaching the server (which may be what went away) */
+	bool remote;
+};
+
 /* The driver instance (init's `st`). */
 struct file_drv {
 	const struct xapi_host *host;
 	xapi_plugin_t *self;
+	const struct file_backend *be;
+	void *conn;                    /* the backend's cached connection (nfs) */
+	char conn_key[1024];           /* what it is connected to */
 };
 
 /* One call's context: what every helper needs to log and fail. */
 struct file_ctx {
 	struct file_drv *drv;
 	xapi_call_t *call;
+	const struct file_fs *fs;
+	bool local;                    /* the SR directory is a local path */
+	char root[4096];               /* where SR directories are */
+	char url[1200];                /* prefix of paths given to qemu */
 	char dir[4096];                /* the SR directory */
 	char srid[40];                 /* its uuid */
 };
@@ -72,6 +126,14 @@ struct file_ctx {
 
 /* ---- file_util.c: context, errors, names ---- */
 
+/* Fills ctx's drv, call and where the SRs are (the backend's locate). */
+int file_ctx_locate(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		    const xapi_kv_t *device_config);
+/* For a remote backend: ctx with only what finds the SR's qemu-nbd servers
+ * (drv, call, srid), without reaching the server. 0, or -1 if the backend
+ * is local (then use file_ctx_init). */
+int file_ctx_offline(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		     const struct xapi_sr *sr);
 /* Fills ctx for the SR (device_config location + uuid). Fails the call
  * (94: no location) and returns -1. need_dir: the SR directory must exist
  * and hold this SR's metadata (47 otherwise). */
@@ -84,6 +146,8 @@ void file_log(struct file_ctx *ctx, enum xapi_log_level level, const char *fmt, 
 	__attribute__((format(printf, 3, 4)));
 /* "<dir>/<name>" into buf; -1 if it does not fit. */
 int file_path(const struct file_ctx *ctx, const char *name, char *buf, size_t size);
+/* What qemu-img opens for <dir>/<name>: the path, or its nfs:// URL. */
+int file_qemu_name(const struct file_ctx *ctx, const char *name, char *buf, size_t size);
 /* A new random uuid (36 chars + NUL). */
 int file_new_uuid(char out[37]);
 bool file_uuid_valid(const char *s);
@@ -97,9 +161,22 @@ int file_run(struct file_ctx *ctx, int code, const char *const argv[]);
 int file_meta_write(struct file_ctx *ctx, const char *dir, const char *uuid,
 		    const char *name_label);
 /* Reads uuid and name_label from dir's metadata; -1 if absent or bad. */
-int file_meta_read(const char *dir, char uuid[40], char *name, size_t name_size);
+int file_meta_read(struct file_ctx *ctx, const char *dir, char uuid[40], char *name,
+		   size_t name_size);
 /* Size and used bytes of the filesystem holding dir; -1 on error. */
-int file_fs_space(const char *dir, int64_t *size, int64_t *used);
+int file_fs_space(struct file_ctx *ctx, const char *dir, int64_t *size, int64_t *used);
+/* The qemu image arguments of an image of the SR: "-f fmt <path or URL>"
+ * (style 'i', qemu-img) or "--format=fmt <path or URL>" (style 'n',
+ * qemu-nbd). Writes up to 3 arguments into argv (buf holds their text);
+ * returns how many, -1 (failed). */
+int file_image_args(struct file_ctx *ctx, const char *name, int fmt, char style,
+		    const char **argv, char *buf, size_t size);
+/* Appends a copy of name to a list (fs->list's), "." and ".." left out;
+ * -1 when out of memory. */
+int file_names_add(char ***names, size_t *n, size_t *cap, const char *name);
+void file_names_free(char **names, size_t n);
+/* The local filesystem (file.c's backend). */
+extern const struct file_fs file_posix_fs;
 /* emit_sr with the space of the filesystem holding dir (and
  * virtual_allocation, -1 if unknown). */
 int file_emit_space(struct file_ctx *ctx, int64_t virtual_allocation);
@@ -127,7 +204,7 @@ struct file_images {
 
 /* Reads one image's facts (no children count). Returns 0, -1 if the file
  * does not exist (errno ENOENT) or cannot be read. */
-int file_image_read(const struct file_ctx *ctx, const char *name, struct file_image *img);
+int file_image_read(struct file_ctx *ctx, const char *name, struct file_image *img);
 /* Every image of the SR, with children counted. Fails the call on error. */
 int file_images_list(struct file_ctx *ctx, struct file_images *out);
 void file_images_free(struct file_images *imgs);
@@ -174,5 +251,13 @@ int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 		    int64_t new_size, unsigned flags);
 int file_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
 		    int writable, unsigned flags);
+
+/* ---- file_ops.c: what the descriptors of file and nfs share ---- */
+extern const char *const file_capabilities[];
+extern const struct xapi_sr_ops file_sr_ops;
+/* Init's common part: checks the host services, makes the instance. */
+int file_init_with(const struct xapi_host *host, xapi_plugin_t *self,
+		   const struct file_backend *be, const struct xapi_plugin_desc *desc,
+		   const struct xapi_plugin_desc **d, void **st);
 
 #endif

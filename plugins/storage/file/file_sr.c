@@ -1,17 +1,14 @@
 /* file_sr.c - the SR ops of the file driver: probe, create, delete,
  * attach, detach, scan, update. An SR is the directory
  * <device_config:location>/<sr-uuid>, marked by its metadata file. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "file_int.h"
 
 /* mkdir -p */
-static int make_dirs(const char *path, mode_t mode)
+static int make_dirs(struct file_ctx *ctx, const char *path, int mode)
 {
 	char d[4400];
 	if ((size_t)snprintf(d, sizeof(d), "%s", path) >= sizeof(d)) {
@@ -22,16 +19,16 @@ static int make_dirs(const char *path, mode_t mode)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(d, mode) != 0 && errno != EEXIST)
+		if (ctx->fs->mkdir(ctx, d, mode) != 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(d, mode) != 0 && errno != EEXIST)
+	if (ctx->fs->mkdir(ctx, d, mode) != 0 && errno != EEXIST)
 		return -1;
-	struct stat st;
-	if (stat(d, &st) != 0)
+	struct file_stat st;
+	if (ctx->fs->stat(ctx, d, &st) != 0)
 		return -1;
-	if (!S_ISDIR(st.st_mode)) {
+	if (!st.dir) {
 		errno = ENOTDIR;
 		return -1;
 	}
@@ -42,14 +39,14 @@ int file_sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
 		  const xapi_kv_t *sm_config, unsigned flags)
 {
 	struct file_drv *drv = st;
-	struct file_ctx ctx = { .drv = drv, .call = call };
+	struct file_ctx ctx;
 	XAPI_CHECK_FLAGS(drv->host, call, flags, 0);
-	const char *loc = drv->host->kv_get(device_config, "location");
-	if (!loc || !*loc)
-		return file_fail(&ctx, FE_LOCATION_MISSING,
-				 "The request is missing the location parameter");
-	DIR *d = opendir(loc);
-	if (!d) {
+	if (file_ctx_locate(&ctx, drv, call, device_config) < 0)
+		return XAPI_E_FAILED;
+	const char *loc = ctx.root;
+	char **names;
+	size_t nnames;
+	if (ctx.fs->list(&ctx, loc, &names, &nnames) < 0) {
 		/* nothing there yet: no SRs (a UI probes before it creates) */
 		if (errno == ENOENT)
 			return XAPI_OK;
@@ -57,14 +54,15 @@ int file_sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
 				 strerror(errno));
 	}
 	int rc = XAPI_OK;
-	struct dirent *e;
-	while ((e = readdir(d)) && rc == XAPI_OK) {
+	for (size_t k = 0; k < nnames && rc == XAPI_OK; k++) {
 		char uuid[40], name[512];
-		if (!file_uuid_valid(e->d_name) ||
-		    (size_t)snprintf(ctx.dir, sizeof(ctx.dir), "%s/%s", loc, e->d_name) >=
+		const char *d_name = names[k];
+		if (!file_uuid_valid(d_name) ||
+		    (size_t)snprintf(ctx.dir, sizeof(ctx.dir), "%s%s%s", loc,
+				     loc[strlen(loc) - 1] == '/' ? "" : "/", d_name) >=
 			    sizeof(ctx.dir) ||
-		    file_meta_read(ctx.dir, uuid, name, sizeof(name)) < 0 ||
-		    strcmp(uuid, e->d_name) != 0)
+		    file_meta_read(&ctx, ctx.dir, uuid, name, sizeof(name)) < 0 ||
+		    strcmp(uuid, d_name) != 0)
 			continue;
 		snprintf(ctx.srid, sizeof(ctx.srid), "%s", uuid);
 		struct file_images imgs;
@@ -77,7 +75,7 @@ int file_sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
 			break;
 		}
 		int64_t size = -1, used = -1;
-		file_fs_space(ctx.dir, &size, &used);
+		file_fs_space(&ctx, ctx.dir, &size, &used);
 		struct xapi_sr_info info = {
 			.size = sizeof(info),
 			.uuid = uuid,
@@ -88,7 +86,7 @@ int file_sr_probe(void *st, xapi_call_t *call, const xapi_kv_t *device_config,
 		};
 		rc = drv->host->emit_sr(call, &info);
 	}
-	closedir(d);
+	file_names_free(names, nnames);
 	return rc;
 }
 
@@ -100,12 +98,13 @@ int file_sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_
 	if (file_ctx_init(&ctx, st, call, sr, false) < 0)
 		return XAPI_E_FAILED;
 	char uuid[40];
-	if (file_meta_read(ctx.dir, uuid, NULL, 0) == 0)
+	if (file_meta_read(&ctx, ctx.dir, uuid, NULL, 0) == 0)
 		return file_fail(&ctx, FE_SR_EXISTS, "The SR already exists: '%s' holds SR %s",
 				 ctx.dir, uuid);
 	char nbd[4400];
 	snprintf(nbd, sizeof(nbd), "%s/%s", ctx.dir, FILE_NBD_DIR);
-	if (make_dirs(ctx.dir, 0755) < 0 || make_dirs(nbd, 0700) < 0)
+	/* sockets are local: an SR elsewhere (nfs) has them in nbd_dir */
+	if (make_dirs(&ctx, ctx.dir, 0755) < 0 || (ctx.local && make_dirs(&ctx, nbd, 0700) < 0))
 		return file_fail(&ctx, errno == ENOSPC ? FE_NO_SPACE : FE_SR_CREATE,
 				 "File SR creation error: cannot make '%s': %s", ctx.dir,
 				 strerror(errno));
@@ -123,23 +122,21 @@ static bool ours(const char *name)
 }
 
 /* Removes <dir>/<sub> with the files in it (one level). */
-static int remove_flat_dir(const char *dir, const char *sub)
+static int remove_flat_dir(struct file_ctx *ctx, const char *dir, const char *sub)
 {
 	char path[4400];
 	snprintf(path, sizeof(path), "%s/%s", dir, sub);
-	DIR *d = opendir(path);
-	if (!d)
+	char **names;
+	size_t n;
+	if (ctx->fs->list(ctx, path, &names, &n) < 0)
 		return errno == ENOENT ? 0 : -1;
-	struct dirent *e;
-	while ((e = readdir(d))) {
+	for (size_t i = 0; i < n; i++) {
 		char f[4700];
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(f, sizeof(f), "%s/%s", path, e->d_name);
-		unlink(f);
+		snprintf(f, sizeof(f), "%s/%s", path, names[i]);
+		ctx->fs->unlink(ctx, f);
 	}
-	closedir(d);
-	return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
+	file_names_free(names, n);
+	return ctx->fs->rmdir(ctx, path) == 0 || errno == ENOENT ? 0 : -1;
 }
 
 int file_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
@@ -148,8 +145,8 @@ int file_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 	XAPI_CHECK_FLAGS(((struct file_drv *)st)->host, call, flags, 0);
 	if (file_ctx_init(&ctx, st, call, sr, false) < 0)
 		return XAPI_E_FAILED;
-	struct stat sb;
-	if (stat(ctx.dir, &sb) != 0 && errno == ENOENT) {
+	struct file_stat sb;
+	if (ctx.fs->stat(&ctx, ctx.dir, &sb) != 0 && errno == ENOENT) {
 		file_log(&ctx, XAPI_LOG_INFO, "SR directory %s is already gone", ctx.dir);
 		return XAPI_OK;
 	}
@@ -157,19 +154,17 @@ int file_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 		return XAPI_E_FAILED;
 	/* Files we did not make stay, and so does the SR: check first, so a
 	 * refusal leaves the SR whole. */
-	DIR *d = opendir(ctx.dir);
-	if (!d)
+	char **names;
+	size_t nnames;
+	if (ctx.fs->list(&ctx, ctx.dir, &names, &nnames) < 0)
 		return file_fail(&ctx, FE_SR_RMDIR, "cannot read '%s': %s", ctx.dir,
 				 strerror(errno));
-	struct dirent *e;
 	char foreign[256] = "";
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' ? !ours(e->d_name)
-					: strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-						  strcmp(e->d_name, FILE_NBD_DIR) &&
-						  !ours(e->d_name))
-			snprintf(foreign, sizeof(foreign), "%s", e->d_name);
-	closedir(d);
+	for (size_t k = 0; k < nnames; k++)
+		if (names[k][0] != '.' ? !ours(names[k])
+				       : strcmp(names[k], FILE_NBD_DIR) && !ours(names[k]))
+			snprintf(foreign, sizeof(foreign), "%s", names[k]);
+	file_names_free(names, nnames);
 	if (foreign[0])
 		return file_fail(&ctx, FE_SR_RMDIR,
 				 "File SR failed to remove directory '%s': it holds '%s', which "
@@ -177,27 +172,27 @@ int file_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 				 ctx.dir, foreign);
 	if (file_nbd_stop_all(&ctx) < 0)
 		return XAPI_E_FAILED;
-	d = opendir(ctx.dir);
-	if (!d)
+	if (ctx.fs->list(&ctx, ctx.dir, &names, &nnames) < 0)
 		return file_fail(&ctx, FE_SR_RMDIR, "cannot read '%s': %s", ctx.dir,
 				 strerror(errno));
 	int rc = XAPI_OK;
-	while ((e = readdir(d)) && rc == XAPI_OK) {
+	for (size_t k = 0; k < nnames && rc == XAPI_OK; k++) {
 		char path[4400];
 		/* the metadata goes last: until then the SR is still an SR */
-		if (!ours(e->d_name) || strcmp(e->d_name, FILE_META) == 0)
+		if (!ours(names[k]) || strcmp(names[k], FILE_META) == 0)
 			continue;
-		if (file_path(&ctx, e->d_name, path, sizeof(path)) < 0 ||
-		    (unlink(path) != 0 && errno != ENOENT))
+		if (file_path(&ctx, names[k], path, sizeof(path)) < 0 ||
+		    (ctx.fs->unlink(&ctx, path) != 0 && errno != ENOENT))
 			rc = file_fail(&ctx, FE_SR_RMDIR, "cannot remove '%s': %s", path,
 				       strerror(errno));
 	}
-	closedir(d);
+	file_names_free(names, nnames);
 	if (rc != XAPI_OK)
 		return rc;
 	char meta[4400];
 	file_path(&ctx, FILE_META, meta, sizeof(meta));
-	if (remove_flat_dir(ctx.dir, FILE_NBD_DIR) < 0 || unlink(meta) != 0 || rmdir(ctx.dir) != 0)
+	if (remove_flat_dir(&ctx, ctx.dir, FILE_NBD_DIR) < 0 || ctx.fs->unlink(&ctx, meta) != 0 ||
+	    ctx.fs->rmdir(&ctx, ctx.dir) != 0)
 		return file_fail(&ctx, FE_SR_RMDIR, "File SR failed to remove directory '%s': %s",
 				 ctx.dir, strerror(errno));
 	file_log(&ctx, XAPI_LOG_INFO, "deleted SR %s (%s)", sr->uuid, ctx.dir);
@@ -207,19 +202,19 @@ int file_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 /* Half-made files of an operation that died (worker crash, power loss). */
 static void remove_leftovers(struct file_ctx *ctx)
 {
-	DIR *d = opendir(ctx->dir);
-	if (!d)
+	char **names;
+	size_t n;
+	if (ctx->fs->list(ctx, ctx->dir, &names, &n) < 0)
 		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
+	for (size_t k = 0; k < n; k++) {
 		char path[4400];
-		if (strncmp(e->d_name, FILE_TMP_PREFIX, 5) != 0 ||
-		    file_path(ctx, e->d_name, path, sizeof(path)) < 0)
+		if (strncmp(names[k], FILE_TMP_PREFIX, 5) != 0 ||
+		    file_path(ctx, names[k], path, sizeof(path)) < 0)
 			continue;
-		if (unlink(path) == 0)
+		if (ctx->fs->unlink(ctx, path) == 0)
 			file_log(ctx, XAPI_LOG_INFO, "removed leftover %s", path);
 	}
-	closedir(d);
+	file_names_free(names, n);
 }
 
 /* The images, with unused parents collected, and the SR's space emitted. */
@@ -245,9 +240,13 @@ int file_sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 	XAPI_CHECK_FLAGS(((struct file_drv *)st)->host, call, flags, 0);
 	if (file_ctx_init(&ctx, st, call, sr, true) < 0)
 		return XAPI_E_FAILED;
-	if (access(ctx.dir, R_OK | W_OK | X_OK) != 0)
+	struct file_stat sb;
+	if (ctx.fs->stat(&ctx, ctx.dir, &sb) != 0)
 		return file_fail(&ctx, FE_SR_UNAVAILABLE, "The SR is not available: '%s': %s",
 				 ctx.dir, strerror(errno));
+	if (!sb.dir)
+		return file_fail(&ctx, FE_SR_UNAVAILABLE,
+				 "The SR is not available: '%s' is not a directory", ctx.dir);
 	remove_leftovers(&ctx);
 	return refresh(&ctx, true, false);
 }
@@ -256,10 +255,12 @@ int file_sr_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsign
 {
 	struct file_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct file_drv *)st)->host, call, flags, 0);
+	if (file_ctx_offline(&ctx, st, call, sr) == 0)
+		return file_nbd_stop_all(&ctx) < 0 ? XAPI_E_FAILED : XAPI_OK;
 	if (file_ctx_init(&ctx, st, call, sr, false) < 0)
 		return XAPI_E_FAILED;
-	struct stat sb;
-	if (stat(ctx.dir, &sb) != 0)
+	struct file_stat sb;
+	if (ctx.fs->stat(&ctx, ctx.dir, &sb) != 0)
 		return XAPI_OK; /* storage gone: nothing is served from it */
 	return file_nbd_stop_all(&ctx) < 0 ? XAPI_E_FAILED : XAPI_OK;
 }

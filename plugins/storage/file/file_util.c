@@ -5,8 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "file_int.h"
@@ -28,31 +27,46 @@ void file_log(struct file_ctx *ctx, enum xapi_log_level level, const char *fmt, 
 	va_end(ap);
 }
 
-int file_ctx_init(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
-		  const struct xapi_sr *sr, bool need_dir)
+int file_ctx_locate(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		    const xapi_kv_t *device_config)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->drv = drv;
 	ctx->call = call;
-	const char *loc = drv->host->kv_get(sr->device_config, "location");
-	if (!loc || !*loc)
-		return file_fail(ctx, FE_LOCATION_MISSING,
-				 "The request is missing the location parameter");
-	if (loc[0] != '/')
-		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is not an absolute path", loc);
+	return drv->be->locate(ctx, device_config);
+}
+
+int file_ctx_offline(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		     const struct xapi_sr *sr)
+{
+	if (!drv->be->remote || !sr->uuid || !file_uuid_valid(sr->uuid))
+		return -1;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->drv = drv;
+	ctx->call = call;
+	ctx->local = false;
+	snprintf(ctx->srid, sizeof(ctx->srid), "%s", sr->uuid);
+	return 0;
+}
+
+int file_ctx_init(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
+		  const struct xapi_sr *sr, bool need_dir)
+{
+	if (file_ctx_locate(ctx, drv, call, sr->device_config) < 0)
+		return -1;
 	if (!sr->uuid || !file_uuid_valid(sr->uuid))
 		return file_fail(ctx, FE_INVALID_ARG, "bad SR uuid '%s'", sr->uuid ? sr->uuid : "");
 	snprintf(ctx->srid, sizeof(ctx->srid), "%s", sr->uuid);
-	size_t len = strlen(loc);
-	while (len > 1 && loc[len - 1] == '/')
+	size_t len = strlen(ctx->root);
+	while (len > 0 && ctx->root[len - 1] == '/')
 		len--;
-	if ((size_t)snprintf(ctx->dir, sizeof(ctx->dir), "%.*s/%s", (int)len, loc, sr->uuid) >=
-	    sizeof(ctx->dir) - 300)
-		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is too long", loc);
+	if ((size_t)snprintf(ctx->dir, sizeof(ctx->dir), "%.*s/%s", (int)len, ctx->root,
+			     sr->uuid) >= sizeof(ctx->dir) - 300)
+		return file_fail(ctx, FE_INVALID_ARG, "location '%s' is too long", ctx->root);
 	if (!need_dir)
 		return 0;
 	char uuid[40];
-	if (file_meta_read(ctx->dir, uuid, NULL, 0) < 0)
+	if (file_meta_read(ctx, ctx->dir, uuid, NULL, 0) < 0)
 		return file_fail(ctx, FE_SR_UNAVAILABLE,
 				 "The SR is not available: no SR %s at '%s' (%s missing or unreadable)",
 				 sr->uuid, ctx->dir, FILE_META);
@@ -65,6 +79,12 @@ int file_ctx_init(struct file_ctx *ctx, struct file_drv *drv, xapi_call_t *call,
 int file_path(const struct file_ctx *ctx, const char *name, char *buf, size_t size)
 {
 	size_t n = (size_t)snprintf(buf, size, "%s/%s", ctx->dir, name);
+	return n < size ? 0 : -1;
+}
+
+int file_qemu_name(const struct file_ctx *ctx, const char *name, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s%s/%s", ctx->url, ctx->dir, name);
 	return n < size ? 0 : -1;
 }
 
@@ -136,57 +156,77 @@ int file_run(struct file_ctx *ctx, int code, const char *const argv[])
 int file_meta_write(struct file_ctx *ctx, const char *dir, const char *uuid,
 		    const char *name_label)
 {
-	char tmp[4400], path[4400];
+	char tmp[4400], path[4400], text[1200];
 	snprintf(tmp, sizeof(tmp), "%s/%s%s", dir, FILE_TMP_PREFIX, FILE_META);
 	snprintf(path, sizeof(path), "%s/%s", dir, FILE_META);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
-		return file_fail(ctx, FE_SR_CREATE, "cannot write '%s': %s", tmp, strerror(errno));
-	fprintf(f, "# xapi-c file SR: do not edit\nformat=1\nuuid=%s\nname_label=", uuid);
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "# xapi-c file SR: do not edit\nformat=1\nuuid=%s\nname_label=",
+				    uuid);
 	/* one line per value: control characters become spaces */
-	for (const char *p = name_label ? name_label : ""; *p; p++)
-		fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
-	fputc('\n', f);
-	int bad = ferror(f) | (fsync(fileno(f)) != 0);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
+	for (const char *p = name_label ? name_label : ""; *p && n + 2 < sizeof(text); p++)
+		text[n++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+	text[n++] = '\n';
+	if (ctx->fs->write_new(ctx, tmp, text, n) != 0 || ctx->fs->rename(ctx, tmp, path) != 0) {
 		int e = errno;
-		unlink(tmp);
+		ctx->fs->unlink(ctx, tmp);
 		return file_fail(ctx, e == ENOSPC ? FE_NO_SPACE : FE_SR_CREATE,
 				 "cannot write '%s': %s", path, strerror(e));
 	}
 	return 0;
 }
 
-int file_meta_read(const char *dir, char uuid[40], char *name, size_t name_size)
+int file_meta_read(struct file_ctx *ctx, const char *dir, char uuid[40], char *name,
+		   size_t name_size)
 {
-	char path[4400], line[1024];
+	char path[4400], text[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, FILE_META);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	ssize_t n = ctx->fs->pread(ctx, path, text, sizeof(text) - 1, 0);
+	if (n < 0)
 		return -1;
+	text[n] = '\0';
 	uuid[0] = '\0';
 	if (name && name_size)
 		name[0] = '\0';
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		if (strncmp(line, "uuid=", 5) == 0)
 			snprintf(uuid, 40, "%.39s", line + 5);
 		else if (name && name_size && strncmp(line, "name_label=", 11) == 0)
 			snprintf(name, name_size, "%.*s", (int)(name_size - 1), line + 11);
 	}
-	fclose(f);
 	return file_uuid_valid(uuid) ? 0 : -1;
 }
 
-int file_fs_space(const char *dir, int64_t *size, int64_t *used)
+int file_fs_space(struct file_ctx *ctx, const char *dir, int64_t *size, int64_t *used)
 {
-	struct statvfs vfs;
-	if (statvfs(dir, &vfs) != 0)
+	return ctx->fs->space(ctx, dir, size, used);
+}
+
+int file_names_add(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	if (*n == *cap) {
+		size_t want = *cap ? *cap * 2 : 64;
+		char **grown = realloc(*names, want * sizeof(char *));
+		if (!grown)
+			return -1;
+		*names = grown;
+		*cap = want;
+	}
+	if (!((*names)[*n] = strdup(name)))
 		return -1;
-	*size = (int64_t)vfs.f_blocks * (int64_t)vfs.f_frsize;
-	*used = (int64_t)(vfs.f_blocks - vfs.f_bfree) * (int64_t)vfs.f_frsize;
+	(*n)++;
 	return 0;
+}
+
+void file_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 int file_emit_space(struct file_ctx *ctx, int64_t virtual_allocation)
@@ -196,7 +236,7 @@ int file_emit_space(struct file_ctx *ctx, int64_t virtual_allocation)
 		.uuid = ctx->srid,
 		.virtual_allocation = virtual_allocation,
 	};
-	if (file_fs_space(ctx->dir, &info.physical_size, &info.physical_utilisation) < 0)
+	if (file_fs_space(ctx, ctx->dir, &info.physical_size, &info.physical_utilisation) < 0)
 		return file_fail(ctx, FE_SR_UNAVAILABLE, "statvfs '%s': %s", ctx->dir,
 				 strerror(errno));
 	return ctx->drv->host->emit_sr(ctx->call, &info);

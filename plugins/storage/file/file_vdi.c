@@ -20,8 +20,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "file_int.h"
 
@@ -87,19 +85,22 @@ int file_vdi_create(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 	char name[64], tmpname[80], path[4400], tmp[4400], size[32];
 	snprintf(name, sizeof(name), "%s.qcow2", uuid);
 	snprintf(tmpname, sizeof(tmpname), "%s%s.qcow2", FILE_TMP_PREFIX, uuid);
+	char target[5700];
+	struct file_stat sb;
 	file_path(&ctx, name, path, sizeof(path));
 	file_path(&ctx, tmpname, tmp, sizeof(tmp));
-	if (access(path, F_OK) == 0)
+	file_qemu_name(&ctx, tmpname, target, sizeof(target));
+	if (ctx.fs->stat(&ctx, path, &sb) == 0)
 		return file_fail(&ctx, FE_VDI_EXISTS, "The VDI already exists: %s", name);
 	snprintf(size, sizeof(size), "%lld", (long long)round_up_512(want->virtual_size));
-	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", tmp, size, NULL };
+	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", target, size, NULL };
 	if (file_run(&ctx, FE_VDI_CREATE, argv) < 0) {
-		unlink(tmp);
+		ctx.fs->unlink(&ctx, tmp);
 		return XAPI_E_FAILED;
 	}
-	if (rename(tmp, path) != 0) {
+	if (ctx.fs->rename(&ctx, tmp, path) != 0) {
 		int e = errno;
-		unlink(tmp);
+		ctx.fs->unlink(&ctx, tmp);
 		return file_fail(&ctx, FE_VDI_CREATE, "VDI Creation failed: rename to %s: %s", path,
 				 strerror(e));
 	}
@@ -137,7 +138,7 @@ int file_vdi_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 	}
 	char path[4400];
 	file_path(&ctx, loc, path, sizeof(path));
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (ctx.fs->unlink(&ctx, path) != 0 && errno != ENOENT) {
 		rc = file_fail(&ctx, FE_VDI_REMOVE, "Failed to remove VDI %s: %s", path,
 			       strerror(errno));
 		goto out;
@@ -173,27 +174,39 @@ static int chain_depth(struct file_ctx *ctx, const struct file_image *img)
 	return depth;
 }
 
-/* An overlay of parent (in the SR) as <dir>/<name>, made under a temp name
- * first. */
-static int make_overlay(struct file_ctx *ctx, int code, const char *parent, const char *name)
+/* An overlay of parent (in the SR, size bytes) as <dir>/<name>, made under
+ * a temp name first. */
+static int make_overlay(struct file_ctx *ctx, int code, const char *parent, int64_t size,
+			const char *name)
 {
-	char uuid[37], tmpname[80], tmp[4400], path[4400];
+	char uuid[37], tmpname[80], tmp[4400], path[4400], target[5700], bytes[32];
 	if (file_new_uuid(uuid) < 0)
 		return file_fail(ctx, code, "cannot make a uuid");
 	snprintf(tmpname, sizeof(tmpname), "%s%s.qcow2", FILE_TMP_PREFIX, uuid);
 	file_path(ctx, tmpname, tmp, sizeof(tmp));
 	file_path(ctx, name, path, sizeof(path));
+	file_qemu_name(ctx, tmpname, target, sizeof(target));
+	snprintf(bytes, sizeof(bytes), "%lld", (long long)size);
 	/* the parent by its bare name: qemu looks for it next to the overlay,
-	 * so the SR directory can move (or be probed at another path) */
-	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-b", parent,
-			       "-F", "qcow2", tmp, NULL };
+	 * so the SR directory can move (or be probed at another path). Not on
+	 * NFS: QEMU 7.2's nfs driver resolves a relative backing name under
+	 * the overlay's own path (nfs_dirname returns the file's path), so
+	 * there the parent is named by its URL. -u with the size: qemu-img
+	 * need not open the chain. */
+	char parent_name[5700];
+	if (ctx->url[0])
+		file_qemu_name(ctx, parent, parent_name, sizeof(parent_name));
+	else
+		snprintf(parent_name, sizeof(parent_name), "%s", parent);
+	const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", parent_name,
+			       "-F", "qcow2", target, bytes, NULL };
 	if (file_run(ctx, code, argv) < 0) {
-		unlink(tmp);
+		ctx->fs->unlink(ctx, tmp);
 		return XAPI_E_FAILED;
 	}
-	if (rename(tmp, path) != 0) {
+	if (ctx->fs->rename(ctx, tmp, path) != 0) {
 		int e = errno;
-		unlink(tmp);
+		ctx->fs->unlink(ctx, tmp);
 		return file_fail(ctx, code, "rename to %s: %s", path, strerror(e));
 	}
 	return XAPI_OK;
@@ -247,24 +260,25 @@ static int snapshot_or_clone(void *st, xapi_call_t *call, const struct xapi_sr *
 	file_path(&ctx, base, base_path, sizeof(base_path));
 	char fresh_path[4400];
 	file_path(&ctx, fresh, fresh_path, sizeof(fresh_path));
-	if (access(fresh_path, F_OK) == 0) {
+	struct file_stat sb;
+	if (ctx.fs->stat(&ctx, fresh_path, &sb) == 0) {
 		rc = file_fail(&ctx, FE_VDI_EXISTS, "The VDI already exists: %s", fresh);
 		fresh[0] = 0;
 		goto restart;
 	}
-	if (link(path, base_path) != 0) {
+	if (ctx.fs->link(&ctx, path, base_path) != 0) {
 		rc = file_fail(&ctx, errno == ENOSPC ? FE_NO_SPACE : code,
 			       "Failed to %s VDI: link %s: %s", what, base_path, strerror(errno));
 		goto restart;
 	}
-	rc = make_overlay(&ctx, code, base, loc);
+	rc = make_overlay(&ctx, code, base, img.virtual_size, loc);
 	if (rc != XAPI_OK) {
-		unlink(base_path); /* X is still the whole VDI */
+		ctx.fs->unlink(&ctx, base_path); /* X is still the whole VDI */
 		goto restart;
 	}
 	/* on disk too, the parent is never written again */
-	chmod(base_path, 0444);
-	rc = make_overlay(&ctx, code, base, fresh);
+	ctx.fs->chmod(&ctx, base_path, 0444);
+	rc = make_overlay(&ctx, code, base, img.virtual_size, fresh);
 	if (rc != XAPI_OK)
 		goto restart; /* X is a valid overlay of B: consistent */
 	file_log(&ctx, XAPI_LOG_DEBUG, "%s of %s: %s (parent %s)", what, loc, fresh, base);
@@ -319,16 +333,22 @@ int file_vdi_resize(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 		return file_fail(&ctx, FE_VDI_IN_USE,
 				 "The VDI is currently in use: %s is attached (qemu-nbd %ld)", loc,
 				 pid);
-	char path[4400], arg[32];
+	char path[4400], arg[32], image[5800];
 	file_path(&ctx, loc, path, sizeof(path));
 	if (img.fmt == FF_RAW) {
-		if (truncate(path, size) != 0)
+		if (ctx.fs->truncate(&ctx, path, size) != 0)
 			return file_fail(&ctx, errno == ENOSPC || errno == EFBIG ? FE_NO_SPACE
 										 : FE_VDI_RESIZE,
 					 "VDI resize failed: %s: %s", path, strerror(errno));
 	} else {
 		snprintf(arg, sizeof(arg), "%lld", (long long)size);
-		const char *argv[] = { "qemu-img", "resize", "-q", "-f", "qcow2", path, arg, NULL };
+		const char *argv[8] = { "qemu-img", "resize", "-q" };
+		int k = file_image_args(&ctx, loc, FF_QCOW2, 'i', argv + 3, image, sizeof(image));
+		if (k < 0)
+			return file_fail(&ctx, FE_VDI_LOAD, "Failed to load VDI %s: its backing "
+					 "chain cannot be read", loc);
+		argv[3 + k] = arg;
+		argv[4 + k] = NULL;
 		if (file_run(&ctx, FE_VDI_RESIZE, argv) < 0)
 			return XAPI_E_FAILED;
 	}
@@ -360,6 +380,14 @@ int file_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, const
 {
 	struct file_ctx ctx;
 	struct file_image img;
+	/* on a server (nfs): found by its socket name, the server not asked
+	 * (it may be what went away) */
+	if (file_ctx_offline(&ctx, st, call, sr) == 0) {
+		XAPI_CHECK_FLAGS(ctx.drv->host, call, flags, 0);
+		if (!file_location_valid(loc))
+			return XAPI_OK; /* never attached */
+		return file_nbd_stop(&ctx, loc) < 0 ? XAPI_E_FAILED : XAPI_OK;
+	}
 	/* a VDI whose file vanished still gets its server stopped */
 	int rc = open_vdi(&ctx, st, call, sr, loc, flags, &img, true);
 	if (rc != XAPI_OK && rc != XAPI_E_NOT_FOUND)

@@ -130,6 +130,7 @@ struct xapi_mock_result {
 	size_t ncancel_polls;          /* times cancelled() was asked */
 	size_t runs;                   /* helpers run */
 	size_t nlogs;                  /* log lines the plugin wrote about this call */
+	const char *fail_detail;       /* fail_detail's text (ABI 2.1), or NULL */
 };
 
 /* A new call handle, owned by the mock. */

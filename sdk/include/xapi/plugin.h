@@ -241,7 +241,16 @@ struct xapi_host {
 	int (*ds_declare)(xapi_plugin_t *self, const struct xapi_ds_desc *ds);
 	int (*ds_sample)(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 			 double value);
-	/* since 2.1: append here, never above */
+
+	/* since 2.1 (check host->size before calling: a 2.0 core has no
+	 * such member). The third parameter of this call's
+	 * SR_BACKEND_FAILURE_<n> ["", message, detail], where sm's drivers
+	 * put what they printed on stderr: xapi clients read the iSCSI
+	 * probe's XML there (the IQNs with SR_BACKEND_FAILURE_96, the LUNs
+	 * with 107). Applies to the error of the call's xapi_fail (before or
+	 * after it); ignored for XenAPI codes other than SR_BACKEND_FAILURE. */
+	void (*fail_detail)(xapi_call_t *call, const char *detail);
+	/* since 2.2: append here, never above */
 };
 
 /* A configuration key the plugin understands (becomes SM.configuration
