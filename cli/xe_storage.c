@@ -94,8 +94,7 @@ static char *ref_param(xe_client *x, const xe_opts *o, const char *key, const ch
 	return uuid ? xe_client_ref_by_uuid(x, cls, uuid) : NULL;
 }
 
-/* Prints the uuid of ref (a result of a create call). */
-static int print_uuid(xe_client *x, const char *cls, const xd_value *ref)
+int xe_print_new_uuid(xe_client *x, const char *cls, const xd_value *ref)
 {
 	if (!ref || ref->t != XD_V_STRING) {
 		xe_fail("the server's answer is not a reference");
@@ -116,7 +115,7 @@ static int call_and_print(xe_client *x, const char *method, xd_value *args, cons
 	xd_value *r = xe_client_call(x, method, args);
 	int rc = r ? 0 : 1;
 	if (r && cls)
-		rc = print_uuid(x, cls, r);
+		rc = xe_print_new_uuid(x, cls, r);
 	xd_value_free(r);
 	return rc;
 }
@@ -390,7 +389,7 @@ static int snapshot_or_clone(xe_client *x, const xe_opts *o, const char *msg)
 		rc |= s ? 0 : 1;
 		xd_value_free(s);
 	}
-	rc |= print_uuid(x, "VDI", r);
+	rc |= xe_print_new_uuid(x, "VDI", r);
 	xd_value_free(r);
 	return rc;
 }
@@ -503,20 +502,5 @@ static const xe_named_cmd cmds[] = {
 	  "VDI.resize_online." },
 };
 
-size_t xe_named_cmd_count(void)
-{
-	return sizeof(cmds) / sizeof(cmds[0]);
-}
-
-const xe_named_cmd *xe_named_cmd_at(size_t i)
-{
-	return i < xe_named_cmd_count() ? &cmds[i] : NULL;
-}
-
-const xe_named_cmd *xe_named_cmd_find(const char *name)
-{
-	for (size_t i = 0; i < xe_named_cmd_count(); i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
-	return NULL;
-}
+const size_t xe_storage_ncmds = sizeof(cmds) / sizeof(cmds[0]);
+const xe_named_cmd *const xe_storage_cmds = cmds;
