@@ -65,6 +65,8 @@ extern const xe_named_cmd *const xe_storage_cmds;
 extern const size_t xe_storage_ncmds;
 extern const xe_named_cmd *const xe_vm_cmds;
 extern const size_t xe_vm_ncmds;
+extern const xe_named_cmd *const xe_vm_device_cmds;
+extern const size_t xe_vm_device_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);

@@ -56,14 +56,21 @@ static int add_filter(const xe_view *v, const char *key, const char *val, xe_fil
 	return 0;
 }
 
+static bool *select_named(const xe_view *v, const char *want);
+
 /* Which columns to show: params=a,b (or all), else the class defaults. */
 static bool *select_cols(const xe_view *v, const xe_opts *o, const xe_classinfo *ci)
 {
 	const char *want = xe_opts_get(o, "params");
+
+	return select_named(v, want ? want : ci->defaults);
+}
+
+/* The columns named in want ("a,b", "" or "all": every one). */
+static bool *select_named(const xe_view *v, const char *want)
+{
 	bool *sel = xe_calloc(v->ncols + 1, sizeof(*sel));
 	char *list, *save = NULL;
-	if (!want)
-		want = ci->defaults;
 	if (!*want || strcmp(want, "all") == 0) {
 		for (size_t i = 0; i < v->ncols; i++)
 			sel[i] = true;
@@ -248,3 +255,19 @@ out:
 	return rc;
 }
 
+
+void xe_print_fields(xe_client *x, const xd_class *c, const char *ref, const xd_value *rec,
+		     const char *want)
+{
+	xe_view v;
+	xe_row row;
+	bool *sel;
+
+	xe_view_init(&v, c);
+	sel = select_named(&v, want);
+	xe_row_init(&row, &v, ref, rec);
+	print_row(x, &v, &row, sel);
+	xe_row_clear(&row, &v);
+	free(sel);
+	xe_view_clear(&v);
+}

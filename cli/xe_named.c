@@ -10,6 +10,7 @@ static const struct {
 	const size_t *n;
 } tables[] = {
 	{ &xe_vm_cmds, &xe_vm_ncmds },
+	{ &xe_vm_device_cmds, &xe_vm_device_ncmds },
 	{ &xe_storage_cmds, &xe_storage_ncmds },
 };
 

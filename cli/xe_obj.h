@@ -28,6 +28,11 @@ bool xe_obj_is_std_param(const char *k);
  * printing the error. The caller frees *ref and *rec. */
 int xe_obj_fetch(xe_client *x, const xe_opts *o, const xd_class *c, char **ref, xd_value **rec);
 
+/* Prints one record as an xe block with the fields named in want
+ * ("a,b,c"; "" or "all" for every field), as <class>-list shows them. */
+void xe_print_fields(xe_client *x, const xd_class *c, const char *ref, const xd_value *rec,
+		     const char *want);
+
 int xe_cmd_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci);
 int xe_cmd_param_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci);
 int xe_cmd_param_get(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci);

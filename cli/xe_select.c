@@ -195,3 +195,22 @@ int xe_select_each(xe_client *x, const xe_opts *o, const xe_selspec *s, bool mul
 	xe_selection_clear(&sel);
 	return rc;
 }
+
+char *xe_default_sr(xe_client *x, const char *why)
+{
+	xd_value *pools = xe_client_call(x, "pool.get_all", NULL);
+	xd_value *sr = NULL;
+	char *ref = NULL;
+
+	if (pools && pools->t == XD_V_ARRAY && pools->u.arr.n > 0)
+		sr = xe_client_call(x, "pool.get_default_SR", xe_strings(1, pools->u.arr.items[0]->u.s));
+	/* A default SR that was destroyed is no default. */
+	if (sr && sr->t == XD_V_STRING && strcmp(sr->u.s, "OpaqueRef:NULL") != 0 &&
+	    xe_client_ref_uuid(x, "SR", sr->u.s))
+		ref = xe_strdup(sr->u.s);
+	else if (sr && why)
+		xe_failure("%s", why);
+	xd_value_free(sr);
+	xd_value_free(pools);
+	return ref;
+}

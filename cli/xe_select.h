@@ -26,6 +26,17 @@ typedef struct xe_selspec {
 	const char *one;            /* "VM", "host" */
 } xe_selspec;
 
+/* The VM selector of a command (templates and the control domain left out
+ * unless implicit says otherwise); the rest are the command's own parameters. */
+#define XE_VM_IMPLICIT "is-control-domain=false,is-a-template=false"
+#define XE_VM_SPEC(implicit, ...)                                                           \
+	(&(const xe_selspec){ "VM", "vm", implicit, (const char *const[]){ __VA_ARGS__, NULL }, \
+			      "VMs", "VM" })
+
+/* The pool's default SR (a ref, caller frees), or NULL after printing
+ * xapi's failure `why` if the pool has none (or if why is NULL, silently). */
+char *xe_default_sr(xe_client *x, const char *why);
+
 typedef struct xe_selected {
 	char *ref;
 	xd_value *rec;              /* the record (wire names) */

@@ -14,12 +14,8 @@
 #include "xe_select.h"
 #include "xe_util.h"
 
-#define VM_IMPLICIT "is-control-domain=false,is-a-template=false"
-
-/* The VM selector of a command: own lists the command's parameters. */
-#define VM_SPEC(implicit, ...)                                                             \
-	(&(const xe_selspec){ "VM", "vm", implicit, (const char *const[]){ __VA_ARGS__, NULL }, \
-			      "VMs", "VM" })
+#define VM_IMPLICIT XE_VM_IMPLICIT
+#define VM_SPEC XE_VM_SPEC
 
 /* One call whose result is not needed: the exit code. */
 static int run(xe_client *x, const char *method, xd_value *args)

@@ -142,21 +142,11 @@ static int install_sr(xe_client *x, const xe_opts *o, char **ref)
 /* The pool's default SR's uuid, or NULL if it has none that exists. */
 static char *default_sr_uuid(xe_client *x)
 {
-	xd_value *pools = xe_client_call(x, "pool.get_all", NULL);
-	char *uuid = NULL;
+	char *ref = xe_default_sr(x, NULL);
+	const char *u = ref ? xe_client_ref_uuid(x, "SR", ref) : NULL;
+	char *uuid = u ? xe_strdup(u) : NULL;
 
-	if (pools && pools->t == XD_V_ARRAY && pools->u.arr.n > 0) {
-		xd_value *sr = xe_client_call(x, "pool.get_default_SR",
-					      xe_strings(1, pools->u.arr.items[0]->u.s));
-
-		if (sr && sr->t == XD_V_STRING && !is_null_ref(sr->u.s)) {
-			const char *u = xe_client_ref_uuid(x, "SR", sr->u.s);
-
-			uuid = u ? xe_strdup(u) : NULL;
-		}
-		xd_value_free(sr);
-	}
-	xd_value_free(pools);
+	free(ref);
 	return uuid;
 }
 
@@ -418,8 +408,7 @@ static int op_collect(xe_client *x, const xe_opts *o, const xe_selected *vm, voi
 int xe_cmd_vm_uninstall(xe_client *x, const xe_opts *o)
 {
 	static const char *const own[] = { "force", NULL };
-	const xe_selspec spec = { "VM", "vm", "is-control-domain=false,is-a-template=false", own,
-				  "VMs", "VM" };
+	const xe_selspec spec = { "VM", "vm", XE_VM_IMPLICIT, own, "VMs", "VM" };
 	doomed d = { 0 };
 	int rc = xe_select_each(x, o, &spec, true, op_collect, &d);
 

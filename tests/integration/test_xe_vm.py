@@ -15,7 +15,9 @@ from test_xe import xe_binary
 GiB = 1 << 30
 
 
-class XeVmTest(StorageTestCase):
+class XeVmBase(StorageTestCase):
+    """A daemon with a file SR, and xe to run against it."""
+
     daemon_config = {"sim_memory": str(16 * GiB), "clean_shutdown_timeout": "2"}
 
     @classmethod
@@ -89,6 +91,10 @@ class XeVmTest(StorageTestCase):
         vbd["other_config"] = {"owner": "true"}
         self.x.VBD.create(vbd)
         return vdi
+
+
+
+class XeVmTest(XeVmBase):
 
     # ---- the power lifecycle ----
 
@@ -364,3 +370,108 @@ class XeVmTest(StorageTestCase):
         for cmd in ("vm-install", "vm-snapshot", "snapshot-revert", "vm-uninstall"):
             self.assertIn(cmd, self.xe("help"))
         self.assertIn("The special pseudo-field 'vm' matches either of name-label or uuid.", out)
+
+
+class XeVmDeviceTest(XeVmBase):
+    """vm-disk-*, vm-cd-*, vm-vif-list."""
+
+    def test_disks(self):
+        vm, uuid = self.new_vm("xe-disks")
+        self.assertEqual(self.xe("vm-disk-add", "vm=xe-disks", "disk-size=4MiB", "device=1",
+                                 "sr-uuid=%s" % self.sr_uuid), "")
+        vbds = self.x.VM.get_VBDs(vm)
+        self.assertEqual(len(vbds), 1)
+        vbd = self.x.VBD.get_record(vbds[0])
+        vdi = self.x.VDI.get_record(vbd["VDI"])
+        self.assertEqual((vbd["userdevice"], vbd["type"], vbd["mode"], vbd["other_config"]),
+                         ("1", "Disk", "RW", {"owner": "true"}))
+        self.assertEqual((vdi["name_label"], vdi["virtual_size"], vdi["SR"]),
+                         ("Created by xe", str(4 * MIB), self.sr))
+        out = self.xe("vm-disk-list", "vm=xe-disks")
+        self.assertEqual(out,
+                         "Disk 0 VBD:\n"
+                         "uuid ( RO)             : %s\n"
+                         "    vm-name-label ( RO): xe-disks\n"
+                         "       userdevice ( RW): 1\n\n\n"
+                         "Disk 0 VDI:\n"
+                         "uuid ( RO)             : %s\n"
+                         "       name-label ( RW): Created by xe\n"
+                         "    sr-name-label ( RO): xe-vm-sr\n"
+                         "     virtual-size ( RO): %d\n\n\n"
+                         % (vbd["uuid"], vdi["uuid"], 4 * MIB))
+        out = self.xe("vm-disk-list", "vm=xe-disks", "vbd-params=device,userdevice",
+                      "vdi-params=uuid")
+        self.assertIn("Disk 0 VDI:\nuuid ( RO)    : %s\n" % vdi["uuid"], out)
+        # running: the new disk is plugged
+        self.xe("vm-start", "vm=xe-disks")
+        self.xe("vm-disk-add", "vm=xe-disks", "disk-size=2MiB", "device=2",
+                "sr-uuid=%s" % self.sr_uuid)
+        new = [b for b in self.x.VM.get_VBDs(vm) if b != vbds[0]]
+        self.assertTrue(self.x.VBD.get_currently_attached(new[0]))
+        self.xe("vm-shutdown", "vm=xe-disks", "--force")
+        err = self.xe_fails("vm-disk-remove", "vm=xe-disks", "device=9")
+        self.assertFailure_(err, "Disk not found")
+        self.assertEqual(self.xe("vm-disk-remove", "vm=xe-disks", "device=1"), "")
+        self.assertNotIn(vbd["VDI"], self.x.VDI.get_all())
+        err = self.xe_fails("vm-disk-add", "vm=xe-disks", "disk-size=big", "device=3")
+        self.assertIn("Parameter disk-size: 'big' is not a size", err)
+        err = self.xe_fails("vm-disk-add", "vm=xe-disks", "disk-size=1MiB")
+        self.assertEqual(err, "Required parameter not found: device\n")
+        pool = self.x.pool.get_all()[0]
+        if self.x.pool.get_default_SR(pool) == "OpaqueRef:NULL":
+            err = self.xe_fails("vm-disk-add", "vm=xe-disks", "disk-size=1MiB", "device=3")
+            self.assertFailure_(err, "No default Pool SR set; you must specify an SR on the "
+                                "commandline")
+
+    def test_cds(self):
+        loc = self.new_location("iso")
+        iso_sr = self.x.SR.create(self.host, {"location": loc}, "0", "xe-isos", "", "file",
+                                  "iso", False, {})
+        iso = self.create_vdi(iso_sr, 1 * MIB, "tools.iso")
+        vm, uuid = self.new_vm("xe-cds")
+        self.assertEqual(self.xe("vm-cd-add", "vm=xe-cds", "cd-name=tools.iso", "device=3"), "")
+        vbd = self.x.VM.get_VBDs(vm)[0]
+        self.assertEqual((self.x.VBD.get_type(vbd), self.x.VBD.get_VDI(vbd)), ("CD", iso))
+        out = self.xe("vm-cd-list", "vm=xe-cds", "vdi-params=name-label")
+        self.assertEqual(out, "CD 0 VBD:\n"
+                              "uuid ( RO)             : %s\n"
+                              "    vm-name-label ( RO): xe-cds\n"
+                              "       userdevice ( RW): 3\n"
+                              "            empty ( RO): false\n\n\n"
+                              "CD 0 VDI:\n"
+                              "name-label ( RW)    : tools.iso\n\n\n" % self.x.VBD.get_uuid(vbd))
+        self.xe("vm-cd-eject", "vm=xe-cds")
+        self.assertTrue(self.x.VBD.get_empty(vbd))
+        self.xe("vm-cd-insert", "vm=xe-cds", "cd-name=tools.iso")
+        self.assertEqual(self.x.VBD.get_VDI(vbd), iso)
+        err = self.xe_fails("vm-cd-insert", "vm=xe-cds", "cd-name=tools.iso")
+        self.assertIn("Error code: VM_NO_EMPTY_CD_VBD\nError parameters: %s\n" % vm, err)
+        err = self.xe_fails("vm-cd-insert", "vm=xe-cds", "cd-name=nothing.iso")
+        self.assertFailure_(err, "CD nothing.iso not found")
+        err = self.xe_fails("vm-cd-add", "vm=xe-cds", "cd-name=nothing.iso", "device=4")
+        self.assertFailure_(err, "CD nothing.iso not found!")
+        err = self.xe_fails("vm-cd-remove", "vm=xe-cds", "cd-name=other.iso")
+        self.assertFailure_(err, "Disk not found")
+        self.xe("vm-cd-remove", "vm=xe-cds", "cd-name=tools.iso")
+        self.assertEqual(self.x.VM.get_VBDs(vm), [])
+        err = self.xe_fails("vm-cd-eject", "vm=xe-cds")
+        self.assertFailure_(err, "No CDs found")
+        self.x.VDI.destroy(iso)
+
+    def test_vifs(self):
+        from harness import network_record, vif_record
+        net = self.x.network.create(network_record("xe-vif-net"))
+        self.addCleanup(self.x.network.destroy, net)
+        vm, uuid = self.new_vm("xe-vifs")
+        vif = self.x.VIF.create(vif_record(vm, net, "0"))
+        rec = self.x.VIF.get_record(vif)
+        out = self.xe("vm-vif-list", "vm=xe-vifs")
+        self.assertEqual(out, "uuid ( RO)                  : %s\n"
+                              "                device ( RO): 0\n"
+                              "          network-uuid ( RO): %s\n"
+                              "    network-name-label ( RO): xe-vif-net\n"
+                              "         vm-name-label ( RO): xe-vifs\n"
+                              "                   MAC ( RO): %s\n\n\n"
+                         % (rec["uuid"], self.x.network.get_uuid(net), rec["MAC"]))
+        self.assertEqual(self.xe("vm-vif-list", "vm=xe-vifs", "params=MAC"),
+                         "MAC ( RO)    : %s\n\n\n" % rec["MAC"])
