@@ -53,6 +53,16 @@ static void usage(FILE *out)
 	"operation. The full list of fields that can be matched can be obtained by the command "  \
 	"'xe vm-list params=all'. If no parameters to select VMs are given, the operation will "  \
 	"be performed on all VMs."
+#define HOST_SELECTORS_INFO                                                                     \
+	" Hosts can be specified by filtering the full list of hosts on the values of zero or "   \
+	"more fields. For example, specifying 'uuid=<some_uuid>' will select only the host with " \
+	"that uuid, and 'enabled=true' will select only hosts whose 'enabled' field is equal to " \
+	"'true'. The special pseudo-field 'host' matches either of name-label or uuid. Where "    \
+	"multiple hosts are matching, and the operation can be performed on multiple hosts, the " \
+	"option '--multiple' must be specified to perform the operation. The full list of "       \
+	"fields that can be matched can be obtained by the command 'xe host-list params=all'. "   \
+	"If no parameters to select hosts are given, the operation will be performed on all "     \
+	"hosts."
 
 static void print_cmd_help(const char *name, const char *reqd, const char *optn,
 			   const char *desc)
@@ -132,7 +142,9 @@ static int help_one(const char *cmd)
 	if (nc) {
 		/* Upstream adds how selectors work to every command that takes them. */
 		char *desc = xe_printf("%s%s", nc->help,
-				       strstr(nc->optional, "<vm-selectors>") ? VM_SELECTORS_INFO : "");
+				       strstr(nc->optional, "<vm-selectors>")     ? VM_SELECTORS_INFO
+				       : strstr(nc->optional, "<host-selectors>") ? HOST_SELECTORS_INFO
+										  : "");
 
 		print_cmd_help(nc->name, nc->required, nc->optional, desc);
 		free(desc);
@@ -173,7 +185,7 @@ static void help_all(void)
 	}
 	printf("\n  (and every other class the server stores, by its name in lower case, "
 	       "'-' for '_')\n");
-	printf("\nVM, template, snapshot and storage commands:\n ");
+	printf("\nVM, template, snapshot, host, task, message and storage commands:\n ");
 	for (size_t i = 0, col = 1; i < xe_named_cmd_count(); i++) {
 		const char *name = xe_named_cmd_at(i)->name;
 

@@ -67,6 +67,8 @@ extern const xe_named_cmd *const xe_vm_cmds;
 extern const size_t xe_vm_ncmds;
 extern const xe_named_cmd *const xe_vm_device_cmds;
 extern const size_t xe_vm_device_ncmds;
+extern const xe_named_cmd *const xe_host_cmds;
+extern const size_t xe_host_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
@@ -79,6 +81,9 @@ int xe_cmd_snapshot_uninstall(xe_client *x, const xe_opts *o);
 /* The snapshot named by snapshot-uuid= or uuid=, checked to be a snapshot;
  * NULL after printing the error. Caller frees. */
 char *xe_snapshot_ref(xe_client *x, const xe_opts *o);
+
+/* The <prefix>k=v parameters as a map ("device-config:", "args:"). */
+xd_value *xe_map_params(const xe_opts *o, const char *prefix);
 
 /* Prints the uuid of ref (the result of a call that made an object of class
  * cls) on its own line, as xe's creators do. The exit code. */

@@ -11,6 +11,7 @@ static const struct {
 } tables[] = {
 	{ &xe_vm_cmds, &xe_vm_ncmds },
 	{ &xe_vm_device_cmds, &xe_vm_device_ncmds },
+	{ &xe_host_cmds, &xe_host_ncmds },
 	{ &xe_storage_cmds, &xe_storage_ncmds },
 };
 

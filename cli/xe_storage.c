@@ -17,8 +17,7 @@
 
 /* ---- parameters ---- */
 
-/* The <prefix>k=v parameters as a map ("device-config:", "sm-config:"). */
-static xd_value *map_params(const xe_opts *o, const char *prefix)
+xd_value *xe_map_params(const xe_opts *o, const char *prefix)
 {
 	xd_value *m = xd_struct();
 	size_t pl = strlen(prefix);
@@ -178,14 +177,14 @@ static int cmd_sr_create(xe_client *x, const xe_opts *o)
 		return 1;
 	xd_value *args = xd_array();
 	xd_array_append_take(args, xd_string_take(host));
-	xd_array_append_take(args, map_params(o, "device-config:"));
+	xd_array_append_take(args, xe_map_params(o, "device-config:"));
 	xd_array_append_take(args, xd_int(size));
 	xd_array_append_take(args, xd_string(name));
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "name-description")));
 	xd_array_append_take(args, xd_string(type));
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "content-type")));
 	xd_array_append_take(args, xd_bool(shared));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	return call_and_print(x, "SR.create", args, "SR");
 }
 
@@ -200,7 +199,7 @@ static int cmd_sr_introduce(xe_client *x, const xe_opts *o)
 	xd_value *args = xe_strings(4, uuid, name, xe_opts_get(o, "name-description"), type);
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "content-type")));
 	xd_array_append_take(args, xd_bool(shared));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	return call_and_print(x, "SR.introduce", args, "SR");
 }
 
@@ -214,9 +213,9 @@ static int cmd_sr_probe(xe_client *x, const xe_opts *o)
 		return 1;
 	xd_value *args = xd_array();
 	xd_array_append_take(args, xd_string_take(host));
-	xd_array_append_take(args, map_params(o, "device-config:"));
+	xd_array_append_take(args, xe_map_params(o, "device-config:"));
 	xd_array_append_take(args, xd_string(type));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	xd_value *r = xe_client_call(x, "SR.probe", args);
 	if (!r)
 		return 1;
@@ -259,8 +258,8 @@ static int cmd_pbd_create(xe_client *x, const xe_opts *o)
 	xd_value *rec = xd_struct();
 	xd_struct_set_take(rec, "host", xd_string_take(host));
 	xd_struct_set_take(rec, "SR", xd_string_take(sr));
-	xd_struct_set_take(rec, "device_config", map_params(o, "device-config:"));
-	xd_struct_set_take(rec, "other_config", map_params(o, "other-config:"));
+	xd_struct_set_take(rec, "device_config", xe_map_params(o, "device-config:"));
+	xd_struct_set_take(rec, "other_config", xe_map_params(o, "other-config:"));
 	xd_value *args = xd_array();
 	xd_array_append_take(args, rec);
 	return call_and_print(x, "PBD.create", args, "PBD");
@@ -304,8 +303,8 @@ static int cmd_vdi_create(xe_client *x, const xe_opts *o)
 	xd_struct_set_take(rec, "type", xd_string(type ? type : "user"));
 	xd_struct_set_take(rec, "sharable", xd_bool(sharable));
 	xd_struct_set_take(rec, "read_only", xd_bool(read_only));
-	xd_struct_set_take(rec, "other_config", map_params(o, "other-config:"));
-	xd_struct_set_take(rec, "sm_config", map_params(o, "sm-config:"));
+	xd_struct_set_take(rec, "other_config", xe_map_params(o, "other-config:"));
+	xd_struct_set_take(rec, "sm_config", xe_map_params(o, "sm-config:"));
 	xd_struct_set_take(rec, "xenstore_data", xd_struct());
 	xd_struct_set_take(rec, "tags", xd_array());
 	xd_value *args = xd_array();
@@ -332,10 +331,10 @@ static int cmd_vdi_introduce(xe_client *x, const xe_opts *o)
 	xd_array_append_take(args, xd_string(type ? type : "user"));
 	xd_array_append_take(args, xd_bool(sharable));
 	xd_array_append_take(args, xd_bool(read_only));
-	xd_array_append_take(args, map_params(o, "other-config:"));
+	xd_array_append_take(args, xe_map_params(o, "other-config:"));
 	xd_array_append_take(args, xd_string(location));
-	xd_array_append_take(args, map_params(o, "xenstore-data:"));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "xenstore-data:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	xd_array_append_take(args, xd_bool(true));               /* managed */
 	xd_array_append_take(args, xd_int(0));                   /* virtual_size */
 	xd_array_append_take(args, xd_int(0));                   /* physical_utilisation */
@@ -368,7 +367,7 @@ static int snapshot_or_clone(xe_client *x, const xe_opts *o, const char *msg)
 	if (!ref)
 		return 1;
 	xd_value *args = xe_strings(1, ref);
-	xd_array_append_take(args, map_params(o, "driver-params:"));
+	xd_array_append_take(args, xe_map_params(o, "driver-params:"));
 	free(ref);
 	char *method = xe_printf("VDI.%s", msg);
 	xd_value *r = xe_client_call(x, method, args);
