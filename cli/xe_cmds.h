@@ -69,6 +69,8 @@ extern const xe_named_cmd *const xe_vm_device_cmds;
 extern const size_t xe_vm_device_ncmds;
 extern const xe_named_cmd *const xe_host_cmds;
 extern const size_t xe_host_ncmds;
+extern const xe_named_cmd *const xe_device_cmds;
+extern const size_t xe_device_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
@@ -84,6 +86,17 @@ char *xe_snapshot_ref(xe_client *x, const xe_opts *o);
 
 /* The <prefix>k=v parameters as a map ("device-config:", "args:"). */
 xd_value *xe_map_params(const xe_opts *o, const char *prefix);
+
+/* The ref of the object of class cls named by the uuid in parameter key;
+ * NULL after printing the error. Caller frees. */
+char *xe_ref_param(xe_client *x, const xe_opts *o, const char *key, const char *cls);
+/* <cls>.<msg>(ref of uuid=): the commands that only name their object. */
+int xe_call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const char *msg);
+/* One call (args taken); prints the new object's uuid when cls is given.
+ * The exit code. */
+int xe_call_and_print(xe_client *x, const char *method, xd_value *args, const char *cls);
+/* A boolean parameter (dflt when absent): 0, or -1 after printing why. */
+int xe_bool_param(const xe_opts *o, const char *key, bool dflt, bool *out);
 
 /* Prints the uuid of ref (the result of a call that made an object of class
  * cls) on its own line, as xe's creators do. The exit code. */

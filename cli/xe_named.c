@@ -12,6 +12,7 @@ static const struct {
 	{ &xe_vm_cmds, &xe_vm_ncmds },
 	{ &xe_vm_device_cmds, &xe_vm_device_ncmds },
 	{ &xe_host_cmds, &xe_host_ncmds },
+	{ &xe_device_cmds, &xe_device_ncmds },
 	{ &xe_storage_cmds, &xe_storage_ncmds },
 };
 
