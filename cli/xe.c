@@ -349,7 +349,9 @@ int main(int argc, char **argv)
 		if (strcmp(o.command, "help") != 0)
 			rc = help_one(o.command);
 		else if (o.nwords > 0)
-			rc = help_one(o.words[0]);
+			/* Each command named, as upstream's help does. */
+			for (size_t i = rc = 0; i < o.nwords; i++)
+				rc |= help_one(o.words[i]);
 		else {
 			help_all();
 			rc = 0;
