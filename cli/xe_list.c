@@ -120,25 +120,9 @@ int xe_cmd_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_clas
 		    add_filter(&v, o->params[i].key, o->params[i].val, &fs, &nf) < 0)
 			goto out;
 	sel = select_cols(&v, o, ci);
-	all = xe_obj_call(x, c, "get_all_records", NULL);
+	all = xe_obj_all_records(x, c);
 	if (!all)
 		goto out;
-	if (all->t != XD_V_STRUCT) {
-		xe_fail("the server's get_all_records reply is not a map");
-		goto out;
-	}
-	/* The records name themselves: no call needed to show these refs. */
-	for (size_t i = 0; i < all->u.st.n; i++) {
-		const xd_value *rec = all->u.st.m[i].v;
-		const xd_value *u = c->uuid_field >= 0 ? xd_struct_get(rec, c->fields[c->uuid_field].name) : NULL;
-		const xd_value *nl = c->name_label_field >= 0
-					     ? xd_struct_get(rec, c->fields[c->name_label_field].name)
-					     : NULL;
-
-		xe_client_ref_learn(x, all->u.st.m[i].name,
-				    u && u->t == XD_V_STRING ? u->u.s : NULL,
-				    nl && nl->t == XD_V_STRING ? nl->u.s : NULL);
-	}
 	for (size_t i = 0; i < all->u.st.n; i++) {
 		xe_row row;
 		bool match = true;

@@ -18,6 +18,9 @@
 /* <Class>.<msg>(session, args...): the result, or NULL after printing the
  * error. args (an array) is taken; NULL for none. */
 xd_value *xe_obj_call(xe_client *x, const xd_class *c, const char *msg, xd_value *args);
+/* <Class>.get_all_records(), checked to be a map, each ref's uuid and
+ * name-label remembered; NULL after printing the error. */
+xd_value *xe_obj_all_records(xe_client *x, const xd_class *c);
 /* The parameter's value, or NULL after printing "Required parameter not
  * found: <key>". */
 const char *xe_obj_required(const xe_opts *o, const char *key);

@@ -125,13 +125,9 @@ int xe_select(xe_client *x, const xe_opts *o, const xe_selspec *s, xe_selection 
 		if (!not_a_filter(s, o->params[i].key) &&
 		    add_filter(&v, s, o->params[i].key, o->params[i].val, &fs, &nf) < 0)
 			goto out;
-	all = xe_obj_call(x, c, "get_all_records", NULL);
+	all = xe_obj_all_records(x, c);
 	if (!all)
 		goto out;
-	if (all->t != XD_V_STRUCT) {
-		xe_fail("the server's get_all_records reply is not a map");
-		goto out;
-	}
 	for (size_t i = 0; i < all->u.st.n; i++) {
 		const char *ref = all->u.st.m[i].name;
 		xd_value *rec = all->u.st.m[i].v;
