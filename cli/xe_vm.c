@@ -440,7 +440,8 @@ static int cmd_vm_vcpu_hotplug(xe_client *x, const xe_opts *o)
 
 static const xe_named_cmd cmds[] = {
 	{ "vm-install", xe_cmd_vm_install, "new-name-label",
-	  "sr-name-label, sr-uuid, template, template-uuid, template-name-label",
+	  "sr-name-label, sr-uuid, template, template-uuid, template-name-label, "
+	  "copy-bios-strings-from",
 	  "Install a new VM from a template. The template parameter can match either the "
 	  "template name or the uuid. Prints the new VM's uuid." },
 	{ "vm-uninstall", xe_cmd_vm_uninstall, "", "force, <vm-selectors>",

@@ -179,9 +179,10 @@ static char *rewrite_disks(const char *xml, const char *sr_uuid)
 	return out;
 }
 
-/* After the clone/copy: description, suspend SR, the disks' SR, provision. */
+/* After the clone/copy: description, suspend SR, the disks' SR, provision,
+ * and the BIOS strings of host bios_from (copy-bios-strings-from=) if given. */
 static int install_finish(xe_client *x, const char *vm, const char *tmpl, const char *sr,
-			  const char *sr_uuid)
+			  const char *sr_uuid, const char *bios_from)
 {
 	xd_value *oc, *ssr;
 	const xd_value *disks;
@@ -220,6 +221,12 @@ static int install_finish(xe_client *x, const char *vm, const char *tmpl, const 
 	xd_value_free(oc);
 	if (rc == 0)
 		rc = xe_client_call_ok(x, "VM.provision", xe_strings(1, vm));
+	if (rc == 0 && bios_from) {
+		char *host = xe_client_ref_by_uuid(x, "host", bios_from);
+
+		rc = host ? xe_client_call_ok(x, "VM.copy_bios_strings", xe_strings(2, vm, host)) : -1;
+		free(host);
+	}
 	return rc;
 }
 
@@ -256,7 +263,8 @@ int xe_cmd_vm_install(xe_client *x, const xe_opts *o)
 		: xe_client_call(x, "VM.clone", xe_strings(2, tmpl, name));
 	if (!vm || vm->t != XD_V_STRING)
 		goto out;
-	if (install_finish(x, vm->u.s, tmpl, sr, sr_uuid) < 0) {
+	if (install_finish(x, vm->u.s, tmpl, sr, sr_uuid,
+			   xe_opts_get(o, "copy-bios-strings-from")) < 0) {
 		/* Nothing half-made is left behind. */
 		xd_value *d = xe_client_call(x, "VM.destroy", xe_strings(1, vm->u.s));
 
