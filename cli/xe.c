@@ -1,7 +1,8 @@
 /* xe.c - the xe command-line client: reads the command line, connects
  * (local unix socket by default, TCP with -s), logs in, runs one command,
  * logs out. Commands: <class>-list and <class>-param-* (xe_obj.c),
- * the storage commands (xe_storage.c), event-wait (xe_event.c), call (here:
+ * the VM commands (xe_vm.c, xe_vm_install.c), the storage commands
+ * (xe_storage.c), event-wait (xe_event.c), call (here:
  * any XenAPI method, JSON in and out), help.
  */
 #include <stdio.h>
@@ -42,6 +43,26 @@ static void usage(FILE *out)
 }
 
 /* ---- help ---- */
+
+#define VM_SELECTORS_INFO                                                                        \
+	" VMs can be specified by filtering the full list of VMs on the values of zero or more "  \
+	"fields. For example, specifying 'uuid=<some_uuid>' will select only the VM with that "   \
+	"uuid, and 'power-state=halted' will select only VMs whose 'power-state' field is equal " \
+	"to 'halted'. The special pseudo-field 'vm' matches either of name-label or uuid. Where " \
+	"multiple VMs are matching, the option '--multiple' must be specified to perform the "    \
+	"operation. The full list of fields that can be matched can be obtained by the command "  \
+	"'xe vm-list params=all'. If no parameters to select VMs are given, the operation will "  \
+	"be performed on all VMs."
+#define HOST_SELECTORS_INFO                                                                     \
+	" Hosts can be specified by filtering the full list of hosts on the values of zero or "   \
+	"more fields. For example, specifying 'uuid=<some_uuid>' will select only the host with " \
+	"that uuid, and 'enabled=true' will select only hosts whose 'enabled' field is equal to " \
+	"'true'. The special pseudo-field 'host' matches either of name-label or uuid. Where "    \
+	"multiple hosts are matching, and the operation can be performed on multiple hosts, the " \
+	"option '--multiple' must be specified to perform the operation. The full list of "       \
+	"fields that can be matched can be obtained by the command 'xe host-list params=all'. "   \
+	"If no parameters to select hosts are given, the operation will be performed on all "     \
+	"hosts."
 
 static void print_cmd_help(const char *name, const char *reqd, const char *optn,
 			   const char *desc)
@@ -119,7 +140,14 @@ static int help_one(const char *cmd)
 	}
 	const xe_named_cmd *nc = xe_named_cmd_find(cmd);
 	if (nc) {
-		print_cmd_help(nc->name, nc->required, nc->optional, nc->help);
+		/* Upstream adds how selectors work to every command that takes them. */
+		char *desc = xe_printf("%s%s", nc->help,
+				       strstr(nc->optional, "<vm-selectors>")     ? VM_SELECTORS_INFO
+				       : strstr(nc->optional, "<host-selectors>") ? HOST_SELECTORS_INFO
+										  : "");
+
+		print_cmd_help(nc->name, nc->required, nc->optional, desc);
+		free(desc);
 		return 0;
 	}
 	op = xe_class_op_match(cmd, &c, &ci);
@@ -157,7 +185,7 @@ static void help_all(void)
 	}
 	printf("\n  (and every other class the server stores, by its name in lower case, "
 	       "'-' for '_')\n");
-	printf("\nStorage commands:\n ");
+	printf("\nVM, template, snapshot, host, task, message and storage commands:\n ");
 	for (size_t i = 0, col = 1; i < xe_named_cmd_count(); i++) {
 		const char *name = xe_named_cmd_at(i)->name;
 
@@ -321,7 +349,9 @@ int main(int argc, char **argv)
 		if (strcmp(o.command, "help") != 0)
 			rc = help_one(o.command);
 		else if (o.nwords > 0)
-			rc = help_one(o.words[0]);
+			/* Each command named, as upstream's help does. */
+			for (size_t i = rc = 0; i < o.nwords; i++)
+				rc |= help_one(o.words[i]);
 		else {
 			help_all();
 			rc = 0;

@@ -314,3 +314,11 @@ char *xe_client_ref_by_uuid(xe_client *x, const char *cls, const char *uuid)
 	xd_value_free(r);
 	return ref;
 }
+
+int xe_client_call_ok(xe_client *x, const char *method, xd_value *args)
+{
+	xd_value *r = xe_client_call(x, method, args);
+
+	xd_value_free(r);
+	return r ? 0 : -1;
+}

@@ -45,7 +45,10 @@ void xe_client_logout(xe_client *x);
  * taken; NULL for none). Returns the result, or NULL after printing the
  * error (XenAPI error xe-style, or the transport failure). */
 xd_value *xe_client_call(xe_client *x, const char *method, xd_value *args);
-/* Same, but a XenAPI error is returned in err and not printed (transport
+/* The same for a call whose result is not needed: 0, or -1 after printing
+ * the error. */
+int xe_client_call_ok(xe_client *x, const char *method, xd_value *args);
+/* Same as xe_client_call, but a XenAPI error is returned in err and not printed (transport
  * failures are still printed, with err left clear). */
 xd_value *xe_client_try(xe_client *x, const char *method, xd_value *args, xd_error *err);
 /* A call without the session (no session yet, or a no-session message). */

@@ -1,7 +1,8 @@
 /* xe_cmds.h - the xe commands: the per-class ones (<class>-list,
  * -param-list, -param-get, -param-set, -param-add, -param-remove,
  * -param-clear), event-wait, the table of classes xe knows by name, and
- * the commands with names of their own (xe_storage.c).
+ * the commands with names of their own (xe_storage.c, xe_vm.c; xe_named.c
+ * gathers their tables).
  *
  * Every command returns the process exit code (0 or 1) and has printed its
  * output (stdout) or its error (stderr).
@@ -59,13 +60,49 @@ typedef struct xe_named_cmd {
 	const char *optional;
 	const char *help;
 } xe_named_cmd;
-/* The data transfer commands (xe_transfer.c: vdi-import, vm-export...),
- * listed after the storage ones. */
-extern const xe_named_cmd xe_transfer_cmds[];
+/* The tables of the command files, gathered by xe_named.c. */
+extern const xe_named_cmd *const xe_storage_cmds;
+extern const size_t xe_storage_ncmds;
+extern const xe_named_cmd *const xe_vm_cmds;
+extern const size_t xe_vm_ncmds;
+extern const xe_named_cmd *const xe_vm_device_cmds;
+extern const size_t xe_vm_device_ncmds;
+extern const xe_named_cmd *const xe_host_cmds;
+extern const size_t xe_host_ncmds;
+extern const xe_named_cmd *const xe_device_cmds;
+extern const size_t xe_device_ncmds;
+extern const xe_named_cmd *const xe_transfer_cmds;
 extern const size_t xe_transfer_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
+
+/* Installing and uninstalling (xe_vm_install.c), in xe_vm.c's table. */
+int xe_cmd_vm_install(xe_client *x, const xe_opts *o);
+int xe_cmd_vm_uninstall(xe_client *x, const xe_opts *o);
+int xe_cmd_template_uninstall(xe_client *x, const xe_opts *o);
+int xe_cmd_snapshot_uninstall(xe_client *x, const xe_opts *o);
+/* The snapshot named by snapshot-uuid= or uuid=, checked to be a snapshot;
+ * NULL after printing the error. Caller frees. */
+char *xe_snapshot_ref(xe_client *x, const xe_opts *o);
+
+/* The <prefix>k=v parameters as a map ("device-config:", "args:"). */
+xd_value *xe_map_params(const xe_opts *o, const char *prefix);
+
+/* The ref of the object of class cls named by the uuid in parameter key;
+ * NULL after printing the error. Caller frees. */
+char *xe_ref_param(xe_client *x, const xe_opts *o, const char *key, const char *cls);
+/* <cls>.<msg>(ref of uuid=): the commands that only name their object. */
+int xe_call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const char *msg);
+/* One call (args taken); prints the new object's uuid when cls is given.
+ * The exit code. */
+int xe_call_and_print(xe_client *x, const char *method, xd_value *args, const char *cls);
+/* A boolean parameter (dflt when absent): 0, or -1 after printing why. */
+int xe_bool_param(const xe_opts *o, const char *key, bool dflt, bool *out);
+
+/* Prints the uuid of ref (the result of a call that made an object of class
+ * cls) on its own line, as xe's creators do. The exit code. */
+int xe_print_new_uuid(xe_client *x, const char *cls, const xd_value *ref);
 
 /* A size as xe reads it: bytes, or with a suffix KiB/MiB/GiB/TiB (also
  * K/M/G/T, B; any case). 0, or -1 if it is not one. */

@@ -56,14 +56,21 @@ static int add_filter(const xe_view *v, const char *key, const char *val, xe_fil
 	return 0;
 }
 
+static bool *select_named(const xe_view *v, const char *want);
+
 /* Which columns to show: params=a,b (or all), else the class defaults. */
 static bool *select_cols(const xe_view *v, const xe_opts *o, const xe_classinfo *ci)
 {
 	const char *want = xe_opts_get(o, "params");
+
+	return select_named(v, want ? want : ci->defaults);
+}
+
+/* The columns named in want ("a,b", "" or "all": every one). */
+static bool *select_named(const xe_view *v, const char *want)
+{
 	bool *sel = xe_calloc(v->ncols + 1, sizeof(*sel));
 	char *list, *save = NULL;
-	if (!want)
-		want = ci->defaults;
 	if (!*want || strcmp(want, "all") == 0) {
 		for (size_t i = 0; i < v->ncols; i++)
 			sel[i] = true;
@@ -113,25 +120,9 @@ int xe_cmd_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_clas
 		    add_filter(&v, o->params[i].key, o->params[i].val, &fs, &nf) < 0)
 			goto out;
 	sel = select_cols(&v, o, ci);
-	all = xe_obj_call(x, c, "get_all_records", NULL);
+	all = xe_obj_all_records(x, c);
 	if (!all)
 		goto out;
-	if (all->t != XD_V_STRUCT) {
-		xe_fail("the server's get_all_records reply is not a map");
-		goto out;
-	}
-	/* The records name themselves: no call needed to show these refs. */
-	for (size_t i = 0; i < all->u.st.n; i++) {
-		const xd_value *rec = all->u.st.m[i].v;
-		const xd_value *u = c->uuid_field >= 0 ? xd_struct_get(rec, c->fields[c->uuid_field].name) : NULL;
-		const xd_value *nl = c->name_label_field >= 0
-					     ? xd_struct_get(rec, c->fields[c->name_label_field].name)
-					     : NULL;
-
-		xe_client_ref_learn(x, all->u.st.m[i].name,
-				    u && u->t == XD_V_STRING ? u->u.s : NULL,
-				    nl && nl->t == XD_V_STRING ? nl->u.s : NULL);
-	}
 	for (size_t i = 0; i < all->u.st.n; i++) {
 		xe_row row;
 		bool match = true;
@@ -248,3 +239,19 @@ out:
 	return rc;
 }
 
+
+void xe_print_fields(xe_client *x, const xd_class *c, const char *ref, const xd_value *rec,
+		     const char *want)
+{
+	xe_view v;
+	xe_row row;
+	bool *sel;
+
+	xe_view_init(&v, c);
+	sel = select_named(&v, want);
+	xe_row_init(&row, &v, ref, rec);
+	print_row(x, &v, &row, sel);
+	xe_row_clear(&row, &v);
+	free(sel);
+	xe_view_clear(&v);
+}

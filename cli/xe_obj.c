@@ -118,6 +118,31 @@ bool xe_obj_is_std_param(const char *k)
 	return strncmp(k, "database:", 9) == 0;
 }
 
+xd_value *xe_obj_all_records(xe_client *x, const xd_class *c)
+{
+	xd_value *all = xe_obj_call(x, c, "get_all_records", NULL);
+
+	if (all && all->t != XD_V_STRUCT) {
+		xe_fail("the server's get_all_records reply is not a map");
+		xd_value_free(all);
+		return NULL;
+	}
+	/* The records name themselves: no call needed to show these refs. */
+	for (size_t i = 0; all && i < all->u.st.n; i++) {
+		const xd_value *rec = all->u.st.m[i].v;
+		const xd_value *u = c->uuid_field >= 0
+					    ? xd_struct_get(rec, c->fields[c->uuid_field].name)
+					    : NULL;
+		const xd_value *nl = c->name_label_field >= 0
+					     ? xd_struct_get(rec, c->fields[c->name_label_field].name)
+					     : NULL;
+
+		xe_client_ref_learn(x, all->u.st.m[i].name, u && u->t == XD_V_STRING ? u->u.s : NULL,
+				    nl && nl->t == XD_V_STRING ? nl->u.s : NULL);
+	}
+	return all;
+}
+
 /* The object's ref and record for uuid=...; prints errors. */
 int xe_obj_fetch(xe_client *x, const xe_opts *o, const xd_class *c, char **ref, xd_value **rec)
 {

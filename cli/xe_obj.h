@@ -18,6 +18,9 @@
 /* <Class>.<msg>(session, args...): the result, or NULL after printing the
  * error. args (an array) is taken; NULL for none. */
 xd_value *xe_obj_call(xe_client *x, const xd_class *c, const char *msg, xd_value *args);
+/* <Class>.get_all_records(), checked to be a map, each ref's uuid and
+ * name-label remembered; NULL after printing the error. */
+xd_value *xe_obj_all_records(xe_client *x, const xd_class *c);
 /* The parameter's value, or NULL after printing "Required parameter not
  * found: <key>". */
 const char *xe_obj_required(const xe_opts *o, const char *key);
@@ -27,6 +30,11 @@ bool xe_obj_is_std_param(const char *k);
 /* The ref and record of the object named by uuid=...; 0, or -1 after
  * printing the error. The caller frees *ref and *rec. */
 int xe_obj_fetch(xe_client *x, const xe_opts *o, const xd_class *c, char **ref, xd_value **rec);
+
+/* Prints one record as an xe block with the fields named in want
+ * ("a,b,c"; "" or "all" for every field), as <class>-list shows them. */
+void xe_print_fields(xe_client *x, const xd_class *c, const char *ref, const xd_value *rec,
+		     const char *want);
 
 int xe_cmd_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci);
 int xe_cmd_param_list(xe_client *x, const xe_opts *o, const xd_class *c, const xe_classinfo *ci);

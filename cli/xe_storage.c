@@ -17,8 +17,7 @@
 
 /* ---- parameters ---- */
 
-/* The <prefix>k=v parameters as a map ("device-config:", "sm-config:"). */
-static xd_value *map_params(const xe_opts *o, const char *prefix)
+xd_value *xe_map_params(const xe_opts *o, const char *prefix)
 {
 	xd_value *m = xd_struct();
 	size_t pl = strlen(prefix);
@@ -76,7 +75,7 @@ static int size_param(const xe_opts *o, const char *key, bool need, int64_t dflt
 	return 0;
 }
 
-static int bool_param(const xe_opts *o, const char *key, bool dflt, bool *out)
+int xe_bool_param(const xe_opts *o, const char *key, bool dflt, bool *out)
 {
 	const char *v = xe_opts_get(o, key);
 	*out = dflt;
@@ -87,15 +86,13 @@ static int bool_param(const xe_opts *o, const char *key, bool dflt, bool *out)
 	return 0;
 }
 
-/* The ref of the object of class cls named by the uuid in parameter key. */
-static char *ref_param(xe_client *x, const xe_opts *o, const char *key, const char *cls)
+char *xe_ref_param(xe_client *x, const xe_opts *o, const char *key, const char *cls)
 {
 	const char *uuid = required(o, key);
 	return uuid ? xe_client_ref_by_uuid(x, cls, uuid) : NULL;
 }
 
-/* Prints the uuid of ref (a result of a create call). */
-static int print_uuid(xe_client *x, const char *cls, const xd_value *ref)
+int xe_print_new_uuid(xe_client *x, const char *cls, const xd_value *ref)
 {
 	if (!ref || ref->t != XD_V_STRING) {
 		xe_fail("the server's answer is not a reference");
@@ -110,25 +107,23 @@ static int print_uuid(xe_client *x, const char *cls, const xd_value *ref)
 	return 0;
 }
 
-/* One call; prints the new object's uuid when cls is given. args taken. */
-static int call_and_print(xe_client *x, const char *method, xd_value *args, const char *cls)
+int xe_call_and_print(xe_client *x, const char *method, xd_value *args, const char *cls)
 {
 	xd_value *r = xe_client_call(x, method, args);
 	int rc = r ? 0 : 1;
 	if (r && cls)
-		rc = print_uuid(x, cls, r);
+		rc = xe_print_new_uuid(x, cls, r);
 	xd_value_free(r);
 	return rc;
 }
 
-/* <Class>.<msg>(ref of uuid=): the commands that only name their object. */
-static int call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const char *msg)
+int xe_call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const char *msg)
 {
-	char *ref = ref_param(x, o, "uuid", cls);
+	char *ref = xe_ref_param(x, o, "uuid", cls);
 	if (!ref)
 		return 1;
 	char *method = xe_printf("%s.%s", cls, msg);
-	int rc = call_and_print(x, method, xe_strings(1, ref), NULL);
+	int rc = xe_call_and_print(x, method, xe_strings(1, ref), NULL);
 	free(method);
 	free(ref);
 	return rc;
@@ -139,7 +134,7 @@ static int call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const c
 static char *host_ref(xe_client *x, const xe_opts *o)
 {
 	if (xe_opts_get(o, "host-uuid"))
-		return ref_param(x, o, "host-uuid", "host");
+		return xe_ref_param(x, o, "host-uuid", "host");
 	xd_value *hosts = xe_client_call(x, "host.get_all", NULL);
 	char *ref = NULL;
 	if (hosts && hosts->t == XD_V_ARRAY && hosts->u.arr.n == 1 &&
@@ -172,22 +167,22 @@ static int cmd_sr_create(xe_client *x, const xe_opts *o)
 	int64_t size;
 	bool shared;
 	if (!name || !type || size_param(o, "physical-size", false, 0, &size) < 0 ||
-	    bool_param(o, "shared", false, &shared) < 0)
+	    xe_bool_param(o, "shared", false, &shared) < 0)
 		return 1;
 	char *host = host_ref(x, o);
 	if (!host)
 		return 1;
 	xd_value *args = xd_array();
 	xd_array_append_take(args, xd_string_take(host));
-	xd_array_append_take(args, map_params(o, "device-config:"));
+	xd_array_append_take(args, xe_map_params(o, "device-config:"));
 	xd_array_append_take(args, xd_int(size));
 	xd_array_append_take(args, xd_string(name));
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "name-description")));
 	xd_array_append_take(args, xd_string(type));
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "content-type")));
 	xd_array_append_take(args, xd_bool(shared));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
-	return call_and_print(x, "SR.create", args, "SR");
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
+	return xe_call_and_print(x, "SR.create", args, "SR");
 }
 
 static int cmd_sr_introduce(xe_client *x, const xe_opts *o)
@@ -196,13 +191,13 @@ static int cmd_sr_introduce(xe_client *x, const xe_opts *o)
 	const char *name = uuid ? required(o, "name-label") : NULL;
 	const char *type = name ? required(o, "type") : NULL;
 	bool shared;
-	if (!type || bool_param(o, "shared", false, &shared) < 0)
+	if (!type || xe_bool_param(o, "shared", false, &shared) < 0)
 		return 1;
 	xd_value *args = xe_strings(4, uuid, name, xe_opts_get(o, "name-description"), type);
 	xd_array_append_take(args, xd_string(xe_opts_get(o, "content-type")));
 	xd_array_append_take(args, xd_bool(shared));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
-	return call_and_print(x, "SR.introduce", args, "SR");
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
+	return xe_call_and_print(x, "SR.introduce", args, "SR");
 }
 
 static int cmd_sr_probe(xe_client *x, const xe_opts *o)
@@ -215,9 +210,9 @@ static int cmd_sr_probe(xe_client *x, const xe_opts *o)
 		return 1;
 	xd_value *args = xd_array();
 	xd_array_append_take(args, xd_string_take(host));
-	xd_array_append_take(args, map_params(o, "device-config:"));
+	xd_array_append_take(args, xe_map_params(o, "device-config:"));
 	xd_array_append_take(args, xd_string(type));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	xd_value *r = xe_client_call(x, "SR.probe", args);
 	if (!r)
 		return 1;
@@ -229,29 +224,29 @@ static int cmd_sr_probe(xe_client *x, const xe_opts *o)
 
 static int cmd_sr_scan(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "SR", "scan");
+	return xe_call_on_uuid(x, o, "SR", "scan");
 }
 
 static int cmd_sr_update(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "SR", "update");
+	return xe_call_on_uuid(x, o, "SR", "update");
 }
 
 static int cmd_sr_destroy(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "SR", "destroy");
+	return xe_call_on_uuid(x, o, "SR", "destroy");
 }
 
 static int cmd_sr_forget(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "SR", "forget");
+	return xe_call_on_uuid(x, o, "SR", "forget");
 }
 
 /* ---- PBD ---- */
 
 static int cmd_pbd_create(xe_client *x, const xe_opts *o)
 {
-	char *sr = ref_param(x, o, "sr-uuid", "SR");
+	char *sr = xe_ref_param(x, o, "sr-uuid", "SR");
 	char *host = sr ? host_ref(x, o) : NULL;
 	if (!host) {
 		free(sr);
@@ -260,26 +255,26 @@ static int cmd_pbd_create(xe_client *x, const xe_opts *o)
 	xd_value *rec = xd_struct();
 	xd_struct_set_take(rec, "host", xd_string_take(host));
 	xd_struct_set_take(rec, "SR", xd_string_take(sr));
-	xd_struct_set_take(rec, "device_config", map_params(o, "device-config:"));
-	xd_struct_set_take(rec, "other_config", map_params(o, "other-config:"));
+	xd_struct_set_take(rec, "device_config", xe_map_params(o, "device-config:"));
+	xd_struct_set_take(rec, "other_config", xe_map_params(o, "other-config:"));
 	xd_value *args = xd_array();
 	xd_array_append_take(args, rec);
-	return call_and_print(x, "PBD.create", args, "PBD");
+	return xe_call_and_print(x, "PBD.create", args, "PBD");
 }
 
 static int cmd_pbd_plug(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "PBD", "plug");
+	return xe_call_on_uuid(x, o, "PBD", "plug");
 }
 
 static int cmd_pbd_unplug(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "PBD", "unplug");
+	return xe_call_on_uuid(x, o, "PBD", "unplug");
 }
 
 static int cmd_pbd_destroy(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "PBD", "destroy");
+	return xe_call_on_uuid(x, o, "PBD", "destroy");
 }
 
 /* ---- VDI ---- */
@@ -290,10 +285,10 @@ static int cmd_vdi_create(xe_client *x, const xe_opts *o)
 	int64_t size;
 	bool sharable, read_only;
 	if (!name || size_param(o, "virtual-size", true, 0, &size) < 0 ||
-	    bool_param(o, "sharable", false, &sharable) < 0 ||
-	    bool_param(o, "read-only", false, &read_only) < 0)
+	    xe_bool_param(o, "sharable", false, &sharable) < 0 ||
+	    xe_bool_param(o, "read-only", false, &read_only) < 0)
 		return 1;
-	char *sr = ref_param(x, o, "sr-uuid", "SR");
+	char *sr = xe_ref_param(x, o, "sr-uuid", "SR");
 	if (!sr)
 		return 1;
 	const char *type = xe_opts_get(o, "type");
@@ -305,13 +300,13 @@ static int cmd_vdi_create(xe_client *x, const xe_opts *o)
 	xd_struct_set_take(rec, "type", xd_string(type ? type : "user"));
 	xd_struct_set_take(rec, "sharable", xd_bool(sharable));
 	xd_struct_set_take(rec, "read_only", xd_bool(read_only));
-	xd_struct_set_take(rec, "other_config", map_params(o, "other-config:"));
-	xd_struct_set_take(rec, "sm_config", map_params(o, "sm-config:"));
+	xd_struct_set_take(rec, "other_config", xe_map_params(o, "other-config:"));
+	xd_struct_set_take(rec, "sm_config", xe_map_params(o, "sm-config:"));
 	xd_struct_set_take(rec, "xenstore_data", xd_struct());
 	xd_struct_set_take(rec, "tags", xd_array());
 	xd_value *args = xd_array();
 	xd_array_append_take(args, rec);
-	return call_and_print(x, "VDI.create", args, "VDI");
+	return xe_call_and_print(x, "VDI.create", args, "VDI");
 }
 
 static int cmd_vdi_introduce(xe_client *x, const xe_opts *o)
@@ -320,10 +315,10 @@ static int cmd_vdi_introduce(xe_client *x, const xe_opts *o)
 	const char *uuid = xe_opts_get(o, "uuid");
 	const char *type = xe_opts_get(o, "type");
 	bool sharable, read_only;
-	if (!location || bool_param(o, "sharable", false, &sharable) < 0 ||
-	    bool_param(o, "read-only", false, &read_only) < 0)
+	if (!location || xe_bool_param(o, "sharable", false, &sharable) < 0 ||
+	    xe_bool_param(o, "read-only", false, &read_only) < 0)
 		return 1;
-	char *sr = ref_param(x, o, "sr-uuid", "SR");
+	char *sr = xe_ref_param(x, o, "sr-uuid", "SR");
 	if (!sr)
 		return 1;
 	/* VDI.introduce's 18 parameters, as xe fills them */
@@ -333,10 +328,10 @@ static int cmd_vdi_introduce(xe_client *x, const xe_opts *o)
 	xd_array_append_take(args, xd_string(type ? type : "user"));
 	xd_array_append_take(args, xd_bool(sharable));
 	xd_array_append_take(args, xd_bool(read_only));
-	xd_array_append_take(args, map_params(o, "other-config:"));
+	xd_array_append_take(args, xe_map_params(o, "other-config:"));
 	xd_array_append_take(args, xd_string(location));
-	xd_array_append_take(args, map_params(o, "xenstore-data:"));
-	xd_array_append_take(args, map_params(o, "sm-config:"));
+	xd_array_append_take(args, xe_map_params(o, "xenstore-data:"));
+	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
 	xd_array_append_take(args, xd_bool(true));               /* managed */
 	xd_array_append_take(args, xd_int(0));                   /* virtual_size */
 	xd_array_append_take(args, xd_int(0));                   /* physical_utilisation */
@@ -344,32 +339,32 @@ static int cmd_vdi_introduce(xe_client *x, const xe_opts *o)
 	xd_array_append_take(args, xd_bool(false));              /* is_a_snapshot */
 	xd_array_append_take(args, xd_datetime(0));              /* snapshot_time */
 	xd_array_append_take(args, xd_string("OpaqueRef:NULL")); /* snapshot_of */
-	return call_and_print(x, "VDI.introduce", args, "VDI");
+	return xe_call_and_print(x, "VDI.introduce", args, "VDI");
 }
 
 static int cmd_vdi_destroy(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "VDI", "destroy");
+	return xe_call_on_uuid(x, o, "VDI", "destroy");
 }
 
 static int cmd_vdi_forget(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "VDI", "forget");
+	return xe_call_on_uuid(x, o, "VDI", "forget");
 }
 
 static int cmd_vdi_update(xe_client *x, const xe_opts *o)
 {
-	return call_on_uuid(x, o, "VDI", "update");
+	return xe_call_on_uuid(x, o, "VDI", "update");
 }
 
 /* vdi-snapshot / vdi-clone: the new VDI's uuid; clone takes a new name. */
 static int snapshot_or_clone(xe_client *x, const xe_opts *o, const char *msg)
 {
-	char *ref = ref_param(x, o, "uuid", "VDI");
+	char *ref = xe_ref_param(x, o, "uuid", "VDI");
 	if (!ref)
 		return 1;
 	xd_value *args = xe_strings(1, ref);
-	xd_array_append_take(args, map_params(o, "driver-params:"));
+	xd_array_append_take(args, xe_map_params(o, "driver-params:"));
 	free(ref);
 	char *method = xe_printf("VDI.%s", msg);
 	xd_value *r = xe_client_call(x, method, args);
@@ -390,7 +385,7 @@ static int snapshot_or_clone(xe_client *x, const xe_opts *o, const char *msg)
 		rc |= s ? 0 : 1;
 		xd_value_free(s);
 	}
-	rc |= print_uuid(x, "VDI", r);
+	rc |= xe_print_new_uuid(x, "VDI", r);
 	xd_value_free(r);
 	return rc;
 }
@@ -410,18 +405,18 @@ static int cmd_vdi_resize(xe_client *x, const xe_opts *o)
 	int64_t size;
 	if (size_param(o, "disk-size", true, 0, &size) < 0)
 		return 1;
-	char *ref = ref_param(x, o, "uuid", "VDI");
+	char *ref = xe_ref_param(x, o, "uuid", "VDI");
 	if (!ref)
 		return 1;
 	bool online;
-	if (bool_param(o, "online", false, &online) < 0) {
+	if (xe_bool_param(o, "online", false, &online) < 0) {
 		free(ref);
 		return 1;
 	}
 	xd_value *args = xe_strings(1, ref);
 	xd_array_append_take(args, xd_int(size));
 	free(ref);
-	return call_and_print(x, online ? "VDI.resize_online" : "VDI.resize", args, NULL);
+	return xe_call_and_print(x, online ? "VDI.resize_online" : "VDI.resize", args, NULL);
 }
 
 /* vdi-copy uuid= sr-uuid= | into-vdi-uuid= [base-vdi-uuid=] */
@@ -434,7 +429,7 @@ static int cmd_vdi_copy(xe_client *x, const xe_opts *o)
 		fprintf(stderr, "Required parameter not found: sr-uuid\n");
 		return 1;
 	}
-	char *vdi = ref_param(x, o, "uuid", "VDI");
+	char *vdi = xe_ref_param(x, o, "uuid", "VDI");
 	char *sr = vdi && sr_uuid ? xe_client_ref_by_uuid(x, "SR", sr_uuid)
 				  : xe_strdup("OpaqueRef:NULL");
 	char *base = sr && base_uuid ? xe_client_ref_by_uuid(x, "VDI", base_uuid)
@@ -443,7 +438,7 @@ static int cmd_vdi_copy(xe_client *x, const xe_opts *o)
 				       : xe_strdup("OpaqueRef:NULL");
 	int rc = 1;
 	if (vdi && sr && base && into)
-		rc = call_and_print(x, "VDI.copy", xe_strings(4, vdi, sr, base, into), "VDI");
+		rc = xe_call_and_print(x, "VDI.copy", xe_strings(4, vdi, sr, base, into), "VDI");
 	free(vdi);
 	free(sr);
 	free(base);
@@ -503,23 +498,5 @@ static const xe_named_cmd cmds[] = {
 	  "VDI.resize_online." },
 };
 
-size_t xe_named_cmd_count(void)
-{
-	return sizeof(cmds) / sizeof(cmds[0]) + xe_transfer_ncmds;
-}
-
-const xe_named_cmd *xe_named_cmd_at(size_t i)
-{
-	size_t own = sizeof(cmds) / sizeof(cmds[0]);
-	if (i < own)
-		return &cmds[i];
-	return i < xe_named_cmd_count() ? &xe_transfer_cmds[i - own] : NULL;
-}
-
-const xe_named_cmd *xe_named_cmd_find(const char *name)
-{
-	for (size_t i = 0; i < xe_named_cmd_count(); i++)
-		if (strcmp(xe_named_cmd_at(i)->name, name) == 0)
-			return xe_named_cmd_at(i);
-	return NULL;
-}
+const size_t xe_storage_ncmds = sizeof(cmds) / sizeof(cmds[0]);
+const xe_named_cmd *const xe_storage_cmds = cmds;

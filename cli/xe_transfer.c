@@ -429,7 +429,7 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
-const xe_named_cmd xe_transfer_cmds[] = {
+static const xe_named_cmd cmds[] = {
 	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
 	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
 	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI) or qcow2." },
@@ -444,4 +444,5 @@ const xe_named_cmd xe_transfer_cmds[] = {
 	  "SR), and prints its uuid. preserve=true keeps its uuid and MACs; force=true ignores "
 	  "bad checksums." },
 };
-const size_t xe_transfer_ncmds = sizeof(xe_transfer_cmds) / sizeof(xe_transfer_cmds[0]);
+const size_t xe_transfer_ncmds = sizeof(cmds) / sizeof(cmds[0]);
+const xe_named_cmd *const xe_transfer_cmds = cmds;

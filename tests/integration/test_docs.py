@@ -20,6 +20,21 @@ class DocsTest(unittest.TestCase):
         self.assertIn("| `VM.get_record` | generated |  | implemented |", doc)
         self.assertIn("| `session.login_with_password` | explicit |  | implemented |", doc)
 
+    def test_xe_coverage_is_current(self):
+        xe = str(xapid_binary().parent / "xe")
+        out = subprocess.run([os.path.join(TOP, "tools", "xe-coverage"), xe],
+                             capture_output=True, text=True, timeout=120, check=True).stdout
+        with open(os.path.join(TOP, "doc", "xe-coverage.md")) as f:
+            doc = f.read()
+        self.assertEqual(out, doc, "doc/xe-coverage.md is stale: run `make doc/xe-coverage.md`")
+        self.assertIn("| `vm-start` | implemented |  |", doc)
+        self.assertIn("| `appliance-create` | not applicable | no class `appliance` in xapid |",
+                      doc)
+        # the count doc/xe.md records is this table's
+        summary = doc.split("\n")[7]
+        with open(os.path.join(TOP, "doc", "xe.md")) as f:
+            self.assertIn(summary.split(",")[0], f.read())
+
     def test_help_names_the_settled_flags(self):
         out = subprocess.run([str(xapid_binary()), "--help"], capture_output=True, text=True,
                              timeout=30).stdout

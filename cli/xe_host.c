@@ -1,0 +1,299 @@
+/* xe_host.c - upstream xe's host commands (host-disable, host-enable,
+ * host-evacuate, host-get-vms-which-prevent-evacuation,
+ * host-compute-free-memory, host-call-plugin) on the hosts the selectors
+ * name (host=<name or uuid>, field filters, --multiple), and task-cancel,
+ * message-create, message-destroy: the calls xapi's CLI server sends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xe_cmds.h"
+#include "xe_format.h"
+#include "xe_obj.h"
+#include "xe_select.h"
+#include "xe_util.h"
+
+#define HOST_SPEC(...)                                                                       \
+	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
+			      "hosts", "host" })
+
+static int op_disable(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
+{
+	(void)o;
+	(void)ud;
+	return xe_client_call_ok(x, "host.disable", xe_strings(1, h->ref)) < 0;
+}
+
+static int cmd_host_disable(xe_client *x, const xe_opts *o)
+{
+	bool auto_enable = true;
+	const char *v = xe_opts_get(o, "auto-enable");
+
+	if (v && xe_parse_bool(v, &auto_enable) < 0) {
+		xe_fail("Parameter auto-enable: '%s' is not a boolean", v);
+		return 1;
+	}
+	/* host.disable's auto_enable argument is newer than our datamodel:
+	 * only the default (true: enabled again at the next start) is sent. */
+	if (!auto_enable) {
+		xe_fail("auto-enable=false is not supported by this server");
+		return 1;
+	}
+	return xe_select_each(x, o, HOST_SPEC("auto-enable"), true, op_disable, NULL);
+}
+
+static int op_enable(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
+{
+	xd_error err = XD_ERROR_INIT;
+	xd_value *r;
+
+	(void)o;
+	(void)ud;
+	/* Upstream drops the maintenance mark first; absent is no error. */
+	r = xe_client_try(x, "host.remove_from_other_config", xe_strings(2, h->ref, "MAINTENANCE_MODE"),
+			  &err);
+	xd_value_free(r);
+	xd_error_clear(&err);
+	return xe_client_call_ok(x, "host.enable", xe_strings(1, h->ref)) < 0;
+}
+
+static int cmd_host_enable(xe_client *x, const xe_opts *o)
+{
+	return xe_select_each(x, o, HOST_SPEC("force"), true, op_enable, NULL);
+}
+
+typedef struct evacuate_args {
+	const char *network;  /* a ref, or OpaqueRef:NULL: the management network */
+	int64_t batch;        /* 0: the server's default */
+} evacuate_args;
+
+static int op_evacuate(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
+{
+	const evacuate_args *a = ud;
+	xd_value *args = xe_strings(2, h->ref, a->network);
+
+	(void)o;
+	xd_array_append_take(args, xd_int(a->batch));
+	return xe_client_call_ok(x, "host.evacuate", args) < 0;
+}
+
+static int cmd_host_evacuate(xe_client *x, const xe_opts *o)
+{
+	const char *net_uuid = xe_opts_get(o, "network-uuid");
+	const char *batch = xe_opts_get(o, "batch-size");
+	evacuate_args a = { NULL, 0 };
+	char *net, *end = NULL;
+	int rc;
+
+	if (batch) {
+		long long n = strtoll(batch, &end, 10);
+
+		if (end == batch || *end || n < 0) {
+			xe_fail("Parameter batch-size: '%s' is not a positive integer", batch);
+			return 1;
+		}
+		a.batch = n;
+	}
+	net = net_uuid ? xe_client_ref_by_uuid(x, "network", net_uuid) : xe_strdup("OpaqueRef:NULL");
+	if (!net)
+		return 1;
+	a.network = net;
+	rc = xe_select_each(x, o, HOST_SPEC("network-uuid", "batch-size"), false, op_evacuate, &a);
+	free(net);
+	return rc;
+}
+
+static int op_free_memory(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
+{
+	xd_value *r = xe_client_call(x, "host.compute_free_memory", xe_strings(1, h->ref));
+
+	(void)o;
+	(void)ud;
+	if (!r)
+		return 1;
+	if (r->t == XD_V_INT)
+		printf("%lld\n", (long long)r->u.i);
+	else if (r->t == XD_V_STRING) /* int64 as XML-RPC strings */
+		printf("%s\n", r->u.s);
+	xd_value_free(r);
+	return 0;
+}
+
+static int cmd_host_compute_free_memory(xe_client *x, const xe_opts *o)
+{
+	return xe_select_each(x, o, HOST_SPEC("force"), false, op_free_memory, NULL);
+}
+
+/* Each VM that stops the evacuation: uuid, name-label and the reason
+ * (the error code and its parameters, comma-separated). */
+static int cmd_host_get_vms_which_prevent_evacuation(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_obj_required(o, "uuid");
+	char *host = uuid ? xe_client_ref_by_uuid(x, "host", uuid) : NULL;
+	xd_value *r;
+
+	if (!host)
+		return 1;
+	r = xe_client_call(x, "host.get_vms_which_prevent_evacuation", xe_strings(1, host));
+	free(host);
+	if (!r)
+		return 1;
+	for (size_t i = 0; r->t == XD_V_STRUCT && i < r->u.st.n; i++) {
+		const char *vm = r->u.st.m[i].name;
+		const xd_value *why = r->u.st.m[i].v;
+		xd_strbuf sb = XD_STRBUF_INIT;
+		const char *labels[3] = { "uuid ( RO)", "name-label ( RW)", "reason ( RO)" };
+		const char *vals[3];
+		char *text;
+
+		for (size_t k = 0; why->t == XD_V_ARRAY && k < why->u.arr.n; k++)
+			if (why->u.arr.items[k]->t == XD_V_STRING)
+				xd_strbuf_printf(&sb, "%s%s", k ? "," : "", why->u.arr.items[k]->u.s);
+		vals[0] = xe_client_ref_uuid(x, "VM", vm);
+		vals[1] = xe_client_ref_name(x, "VM", vm);
+		vals[2] = sb.data ? sb.data : "";
+		vals[0] = vals[0] ? vals[0] : "";
+		vals[1] = vals[1] ? vals[1] : "";
+		text = xe_render_record(labels, vals, 3);
+		printf("%s\n\n", text);
+		free(text);
+		xd_strbuf_free(&sb);
+	}
+	xd_value_free(r);
+	return 0;
+}
+
+/* host-call-plugin host-uuid= plugin= fn= [args:<k>=<v>...]: the result. */
+static int cmd_host_call_plugin(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_obj_required(o, "host-uuid");
+	const char *plugin = uuid ? xe_obj_required(o, "plugin") : NULL;
+	const char *fn = plugin ? xe_obj_required(o, "fn") : NULL;
+	char *host = fn ? xe_client_ref_by_uuid(x, "host", uuid) : NULL;
+	xd_value *args, *r;
+
+	if (!host)
+		return 1;
+	args = xe_strings(3, host, plugin, fn);
+	free(host);
+	xd_array_append_take(args, xe_map_params(o, "args:"));
+	r = xe_client_call(x, "host.call_plugin", args);
+	if (!r)
+		return 1;
+	printf("%s\n", r->t == XD_V_STRING ? r->u.s : "");
+	xd_value_free(r);
+	return 0;
+}
+
+/* ---- tasks and messages ---- */
+
+static int cmd_task_cancel(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_obj_required(o, "uuid");
+	char *task = uuid ? xe_client_ref_by_uuid(x, "task", uuid) : NULL;
+	int rc = task ? xe_client_call_ok(x, "task.cancel", xe_strings(1, task)) < 0 : 1;
+
+	free(task);
+	return rc;
+}
+
+static int cmd_message_create(xe_client *x, const xe_opts *o)
+{
+	static const struct {
+		const char *param, *cls;
+	} objs[] = { { "vm-uuid", "VM" }, { "pool-uuid", "Pool" }, { "sr-uuid", "SR" },
+		     { "host-uuid", "Host" } };
+	const char *name = xe_obj_required(o, "name");
+	const char *prio = name ? xe_obj_required(o, "priority") : NULL;
+	const char *body = prio ? xe_obj_required(o, "body") : NULL;
+	char *end = NULL;
+	long long p;
+	xd_value *args;
+
+	if (!body)
+		return 1;
+	p = strtoll(prio, &end, 10);
+	if (end == prio || *end) {
+		xe_failure("Priority field should be an integer");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		const char *uuid = xe_opts_get(o, objs[i].param);
+
+		if (!uuid)
+			continue;
+		args = xe_strings(1, name);
+		xd_array_append_take(args, xd_int(p));
+		xd_array_append_take(args, xd_string(objs[i].cls));
+		xd_array_append_take(args, xd_string(uuid));
+		xd_array_append_take(args, xd_string(body));
+		return xe_client_call_ok(x, "message.create", args) < 0;
+	}
+	xe_fail("Need one of: vm-uuid, host-uuid, sr-uuid or pool-uuid");
+	return 1;
+}
+
+static int cmd_message_destroy(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_opts_get(o, "uuid"), *uuids = xe_opts_get(o, "uuids");
+	xd_value *refs;
+	char *list, *save = NULL;
+	int rc = 0;
+
+	if (uuid && uuids) {
+		xe_fail("Ambiguous arguments; need one of uuid, uuids");
+		return 1;
+	}
+	if (!uuid && !uuids) {
+		xe_fail("Need one of uuid, uuids");
+		return 1;
+	}
+	refs = xd_array();
+	list = xe_strdup(uuid ? uuid : uuids);
+	for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+		char *ref = xe_client_ref_by_uuid(x, "message", t);
+
+		if (ref)
+			xd_array_append_take(refs, xd_string_take(ref));
+		else
+			rc = 1;
+	}
+	free(list);
+	if (rc == 0) {
+		xd_value *args = xd_array();
+
+		xd_array_append_take(args, refs);
+		return xe_client_call_ok(x, "message.destroy_many", args) < 0;
+	}
+	xd_value_free(refs);
+	return rc;
+}
+
+/* ---- the table ---- */
+
+static const xe_named_cmd cmds[] = {
+	{ "host-disable", cmd_host_disable, "", "auto-enable, <host-selectors>",
+	  "Disable the XE host. Until it is enabled again no VM starts on it." },
+	{ "host-enable", cmd_host_enable, "", "<host-selectors>", "Enables the XE host." },
+	{ "host-evacuate", cmd_host_evacuate, "", "network-uuid, batch-size, <host-selectors>",
+	  "Migrate all VMs off a host." },
+	{ "host-get-vms-which-prevent-evacuation", cmd_host_get_vms_which_prevent_evacuation,
+	  "uuid", "", "Return a list of VMs which prevent the evacuation of a specific host and "
+	  "display reasons for each one." },
+	{ "host-compute-free-memory", cmd_host_compute_free_memory, "", "<host-selectors>",
+	  "Computes the amount of free memory on the host." },
+	{ "host-call-plugin", cmd_host_call_plugin, "host-uuid, plugin, fn", "args:",
+	  "Calls the function within the plugin on the given host with optional arguments." },
+	{ "task-cancel", cmd_task_cancel, "uuid", "", "Set a task to cancelling and return." },
+	{ "message-create", cmd_message_create, "name, priority, body",
+	  "vm-uuid, host-uuid, sr-uuid, pool-uuid",
+	  "Create a message associated with a particular API object. Note exactly one of the "
+	  "optional parameters must be supplied." },
+	{ "message-destroy", cmd_message_destroy, "", "uuid, uuids",
+	  "Destroy one or more existing messages (uuids: comma-separated)." },
+};
+
+const size_t xe_host_ncmds = sizeof(cmds) / sizeof(cmds[0]);
+const xe_named_cmd *const xe_host_cmds = cmds;
