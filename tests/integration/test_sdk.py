@@ -208,9 +208,11 @@ class SdkTest(DaemonTestCase):
         for ex, name in (("net-example", "net_example"), ("metrics-example", "metrics_example"),
                          ("sr-example", "example")):
             self.enable(name, self.built[ex])
-        # the log file is filled by a harness thread: wait for the last line
-        deadline = time.monotonic() + 5
-        while ("plugin example: loaded " not in self.daemon.log_text()
+        # the log file is filled by a harness thread: wait for all three lines
+        # (an earlier test may have loaded "example" into this daemon already)
+        deadline = time.monotonic() + 20
+        while (not all("plugin %s: loaded " % n in self.daemon.log_text()
+                       for n in ("example", "net_example", "metrics_example"))
                and time.monotonic() < deadline):
             time.sleep(0.05)
         log = self.daemon.log_text()
