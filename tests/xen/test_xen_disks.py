@@ -26,7 +26,7 @@ class XenDisks(xenhost.XenTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.host = cls.x.session.get_this_host(cls.session.handle)
-        rc, out = self.xen.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
+        rc, out = cls.xen.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
         assert rc == 0, out
         cls.sr = cls.x.SR.create(cls.host, {"location": "/var/lib/xapi-c/test-srs/disks"}, "0",
                                  "xt-disks", "", "file", "user", False, {})
