@@ -33,7 +33,7 @@ MIB = 1 << 20
 
 
 def title(ctx):
-    return "8. Storage, lvm driver: VDI.create and snapshot rates, import/export vs dd, " \
+    return "9. Storage, lvm driver: VDI.create and snapshot rates, import/export vs dd, " \
         "SR.scan of 1,000 VDIs"
 
 

@@ -47,7 +47,7 @@ TIME_LIMIT_S = 600  # two real servers, 2,000 VDIs scanned: more than bench/run'
 
 
 def title(ctx):
-    return "8. Remote storage: the nfs and lvmoiscsi drivers (create, snapshot, data vs raw floor, scan of 1,000 VDIs)"
+    return "10. Remote storage: the nfs and lvmoiscsi drivers (create, snapshot, data vs raw floor, scan of 1,000 VDIs)"
 
 
 class UnixXapid:

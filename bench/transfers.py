@@ -1,4 +1,4 @@
-"""transfers.py - benchmark 7: VDI and VM transfers through the HTTP data
+"""transfers.py - benchmark 11: VDI and VM transfers through the HTTP data
 paths (doc/transfers.md) against the tools' floor on the same disk.
 
 xapid runs with the `file` SR driver and one SR in a temp dir. The source is
@@ -38,7 +38,7 @@ GIB = 1 << 30
 
 
 def title(ctx):
-    return "7. Transfers: raw, chunked, VHD, qcow2 and XVA against qemu-img convert and tar"
+    return "11. Transfers: raw, chunked, VHD, qcow2 and XVA against qemu-img convert and tar"
 
 
 def sizes(ctx):
