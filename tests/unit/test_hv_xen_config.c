@@ -211,6 +211,24 @@ static void test_devices(void)
 	ok(xd_hv_xen_nbd_is_device("/dev/nbd12"), "/dev/nbd12 is one of ours");
 	ok(!xd_hv_xen_nbd_is_device("/dev/nbd") && !xd_hv_xen_nbd_is_device("/dev/nbd1p1") &&
 	   !xd_hv_xen_nbd_is_device("/dev/sda"), "partitions and other devices are not");
+
+	/* the stale-device sweep recognises only the clients it starts */
+	static const char ours[] = "/usr/bin/qemu-nbd\0--connect\0/dev/nbd3\0--image-opts\0"
+				   "driver=nbd,server.type=unix,server.path=/run/x.sock";
+	static const char ro[] = "qemu-nbd\0--connect\0/dev/nbd0\0--image-opts\0"
+				 "driver=nbd,server.type=unix,server.path=/s\0--read-only";
+	static const char host_own[] = "/usr/bin/qemu-nbd\0--connect\0/dev/nbd3\0/srv/a.qcow2";
+	static const char tcp[] = "qemu-nbd\0--connect\0/dev/nbd1\0--image-opts\0"
+				  "driver=nbd,server.type=inet,server.host=h";
+	static const char other[] = "/usr/sbin/nbd-client\0--connect\0"
+				    "driver=nbd,server.type=unix,server.path=/s";
+	ok(xd_hv_xen_nbd_cmdline_is_ours(ours, sizeof(ours)), "our qemu-nbd client is ours");
+	ok(xd_hv_xen_nbd_cmdline_is_ours(ro, sizeof(ro)), "a read-only one too");
+	ok(!xd_hv_xen_nbd_cmdline_is_ours(host_own, sizeof(host_own)) &&
+	   !xd_hv_xen_nbd_cmdline_is_ours(tcp, sizeof(tcp)) &&
+	   !xd_hv_xen_nbd_cmdline_is_ours(other, sizeof(other)) &&
+	   !xd_hv_xen_nbd_cmdline_is_ours("", 0),
+	   "the host's own NBD clients, TCP ones and other programs are not");
 	/* libxl cannot reach an NBD socket: the backend connects it first */
 	ok(xd_hv_xen_datapath_target("nbd+unix:///?socket=/s", &t, &err) == -1,
 	   "unconnected NBD datapath refused");

@@ -323,6 +323,11 @@ class XenTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.xen = shared_host()
+        cls.relogin()
+
+    @classmethod
+    def relogin(cls):
+        """A new root session (after a test restarted xapid)."""
         cls.session = Session(cls.xen.url)
         cls.session.login_with_password("root", ROOT_PASSWORD, "1.0", "xen-tests")
         cls.x = cls.session.xenapi

@@ -137,6 +137,55 @@ bool xd_hv_xen_available(char *why, size_t whylen)
 	return true;
 }
 
+/* Releases the /dev/nbdN left connected by an earlier run for domains that
+ * are gone (xd_hv_xen_nbd_sweep); the disks of live domains stay. */
+static void sweep_stale_nbd(void)
+{
+	libxl_dominfo *doms;
+	char **in_use = NULL;
+	int ndoms = 0, n = 0, cap = 0;
+	/* a device missed here could be a live domain's disk: no sweep then */
+	bool complete;
+
+	doms = libxl_list_domain(X.ctx, &ndoms);
+	complete = doms != NULL;
+	for (int d = 0; complete && d < ndoms; d++) {
+		libxl_device_disk *disks;
+		int ndisks = 0;
+
+		disks = libxl_device_disk_list(X.ctx, doms[d].domid, &ndisks);
+		for (int i = 0; complete && disks && i < ndisks; i++) {
+			if (!xd_hv_xen_nbd_is_device(disks[i].pdev_path))
+				continue;
+			if (n == cap) {
+				char **grown = realloc(in_use, (size_t)(cap ? 2 * cap : 16) *
+								 sizeof(*in_use));
+				if (!grown) {
+					complete = false;
+					break;
+				}
+				in_use = grown;
+				cap = cap ? 2 * cap : 16;
+			}
+			if (!(in_use[n] = strdup(disks[i].pdev_path)))
+				complete = false;
+			else
+				n++;
+		}
+		if (disks)
+			libxl_device_disk_list_free(disks, ndisks);
+	}
+	if (doms)
+		libxl_dominfo_list_free(doms, ndoms);
+	if (complete)
+		xd_hv_xen_nbd_sweep(in_use, n);
+	else
+		xd_warn("xen: cannot list the domains' disks: stale /dev/nbd* left as they are");
+	for (int i = 0; i < n; i++)
+		free(in_use[i]);
+	free(in_use);
+}
+
 int xd_hv_xen_open(char *why, size_t whylen)
 {
 	handles h;
@@ -155,8 +204,10 @@ int xd_hv_xen_open(char *why, size_t whylen)
 		}
 	}
 	pthread_mutex_unlock(&X.lock);
-	if (rc == 0)
+	if (rc == 0) {
 		xd_hv_xen_nbd_prepare();
+		sweep_stale_nbd();
+	}
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "hv_xen_nbd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -280,4 +281,85 @@ void xd_hv_xen_nbd_release(const char *dev)
 	else
 		xd_debug("xen: %s disconnected", dev);
 	xd_strbuf_free(&msg);
+}
+
+bool xd_hv_xen_nbd_cmdline_is_ours(const char *cmdline, size_t len)
+{
+	const char *end = cmdline + len, *base;
+	bool connect = false, opts = false;
+
+	if (len == 0)
+		return false;
+	base = strrchr(cmdline, '/');
+	if (strcmp(base ? base + 1 : cmdline, "qemu-nbd") != 0)
+		return false;
+	for (const char *a = cmdline; a < end; a += strlen(a) + 1) {
+		if (strcmp(a, "--connect") == 0)
+			connect = true;
+		else if (strncmp(a, "driver=nbd,server.type=unix,", 28) == 0)
+			opts = true;
+	}
+	return connect && opts;
+}
+
+/* The command line of /dev/nbdN's client process into buf (len in *len);
+ * false if the device has no client. */
+static bool client_cmdline(int n, char *buf, size_t size, size_t *len)
+{
+	char p[64], pid[32] = "";
+	FILE *f;
+	int fd;
+	ssize_t r;
+
+	snprintf(p, sizeof(p), "/sys/block/nbd%d/pid", n);
+	if (!(f = fopen(p, "re")))
+		return false;
+	if (!fgets(pid, sizeof(pid), f))
+		pid[0] = 0;
+	fclose(f);
+	if (atoi(pid) <= 0)
+		return false;
+	snprintf(p, sizeof(p), "/proc/%d/cmdline", atoi(pid));
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	r = read(fd, buf, size - 1);
+	close(fd);
+	if (r <= 0)
+		return false;
+	buf[r] = 0; /* a cut-off last argument still ends */
+	*len = (size_t)r;
+	return true;
+}
+
+int xd_hv_xen_nbd_sweep(char *const *in_use, int n)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	int released = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char dev[300], cmdline[4096];
+		size_t len;
+		bool used = false;
+		int num;
+
+		if (sscanf(e->d_name, "nbd%d", &num) != 1)
+			continue;
+		if (!client_cmdline(num, cmdline, sizeof(cmdline), &len) ||
+		    !xd_hv_xen_nbd_cmdline_is_ours(cmdline, len))
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/nbd%d", num);
+		for (int i = 0; i < n && !used; i++)
+			used = in_use[i] && strcmp(in_use[i], dev) == 0;
+		if (used)
+			continue;
+		xd_info("xen: %s was left connected by an earlier run and no domain uses it: "
+			"releasing it", dev);
+		xd_hv_xen_nbd_release(dev);
+		released++;
+	}
+	closedir(d);
+	return released;
 }

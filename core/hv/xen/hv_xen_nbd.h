@@ -38,4 +38,16 @@ bool xd_hv_xen_nbd_is_device(const char *path);
 /* Disconnects it (qemu-nbd --disconnect); failures are logged. */
 void xd_hv_xen_nbd_release(const char *dev);
 
+/* True if a /dev/nbdN client's command line (NUL-separated, len bytes, as
+ * /proc/PID/cmdline) is one xd_hv_xen_nbd_connect starts: qemu-nbd
+ * --connect with our --image-opts over a unix socket. Pure. */
+bool xd_hv_xen_nbd_cmdline_is_ours(const char *cmdline, size_t len);
+
+/* After a crash or kill -9 of xapid, devices connected for domains that
+ * were then destroyed behind its back stay connected to dead servers. At
+ * start, disconnects every /dev/nbdN that is ours (by its client's command
+ * line) and is none of in_use[0..n) (the disks of the domains still alive);
+ * leaves the host's own NBD devices alone. Returns how many it released. */
+int xd_hv_xen_nbd_sweep(char *const *in_use, int n);
+
 #endif
