@@ -7,6 +7,7 @@
 void xd_api_message_register(void);
 void xd_api_pool_register(void);
 void xd_api_host_register(void);
+void xd_api_host_evacuate_register(void);
 void xd_api_vm_register(void);
 void xd_api_sr_register(void);
 void xd_api_pbd_register(void);

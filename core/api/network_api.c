@@ -82,16 +82,6 @@ static xd_value *h_network_destroy(const xd_call *call, xd_error *err)
 	return res;
 }
 
-static xd_value *h_network_attach(const xd_call *call, xd_error *err)
-{
-	const char *net = xd_arg_str(call, 0), *host = xd_arg_str(call, 1);
-	if (xd_check_ref(call->cls, net, err) < 0 ||
-	    xd_check_ref(xd_dm_class("host"), host, err) < 0 || xd_network_check_backend(err) < 0 ||
-	    xd_network_ensure_bridge(net, err) < 0)
-		return NULL;
-	return xd_void();
-}
-
 static xd_value *h_network_set_MTU(const xd_call *call, xd_error *err)
 {
 	const char *net = xd_arg_str(call, 0);
@@ -410,7 +400,6 @@ static xd_value *h_management_disable(const xd_call *call, xd_error *err)
 void xd_api_network_register(void)
 {
 	xd_rpc_register("network", "destroy", h_network_destroy);
-	xd_rpc_register("network", "attach", h_network_attach);
 	xd_rpc_register("network", "set_MTU", h_network_set_MTU);
 	xd_rpc_register("network", "set_default_locking_mode", h_set_default_locking_mode);
 	xd_rpc_register("network", "add_purpose", h_add_purpose);
