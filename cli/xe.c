@@ -199,6 +199,25 @@ static void help_all(void)
 	printf("\n\nOther commands:\n  event-wait  call  help\n");
 }
 
+/* `xe help --minimal`: every command name, comma-separated, as upstream's
+ * (what the bash completion offers for the first word). */
+static void help_minimal(void)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < xe_named_cmd_count(); i++, sep = ",")
+		printf("%s%s", sep, xe_named_cmd_at(i)->name);
+	for (size_t i = 0; i < xe_classinfo_count(); i++) {
+		const xe_classinfo *ci = xe_classinfo_at(i);
+
+		if (!xd_dm_class(ci->dm_name))
+			continue;
+		for (size_t j = 0; j < xe_class_op_count(); j++)
+			printf(",%s%s", ci->xe_name, xe_class_op_at(j)->suffix);
+	}
+	printf(",event-wait,call,help\n");
+}
+
 /* ---- call ---- */
 
 /* Does the method take a session first? Not for the declared no-session
@@ -352,7 +371,10 @@ int main(int argc, char **argv)
 			/* Each command named, as upstream's help does. */
 			for (size_t i = rc = 0; i < o.nwords; i++)
 				rc |= help_one(o.words[i]);
-		else {
+		else if (o.minimal) {
+			help_minimal();
+			rc = 0;
+		} else {
 			help_all();
 			rc = 0;
 		}
