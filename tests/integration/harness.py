@@ -533,6 +533,14 @@ class DaemonTestCase(unittest.TestCase):
         self.assertRegex(ref, REF_RE)
         return ref
 
+    def running_vm(self, name_label="it-vm"):
+        """A new VM, started; hard-shut down and destroyed after the test."""
+        vm = self.create_vm(name_label)
+        self.x.VM.start(vm, False, False)
+        self.addCleanup(self.x.VM.destroy, vm)
+        self.addCleanup(self.x.VM.hard_shutdown, vm)
+        return vm
+
     def wait_task(self, task, timeout=20.0, session=None):
         """Polls task.get_status until it is not pending/cancelling; returns
         the task record."""

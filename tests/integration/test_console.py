@@ -41,13 +41,6 @@ class ConsoleTest(DaemonTestCase):
         finally:
             s.close()
 
-    def running_vm(self, name):
-        vm = self.create_vm(name)
-        self.x.VM.start(vm, False, False)
-        self.addCleanup(self.x.VM.destroy, vm)
-        self.addCleanup(self.x.VM.hard_shutdown, vm)
-        return vm
-
     def test_running_vm_has_a_console_whose_location_is_ours(self):
         vm = self.running_vm("con-loc")
         consoles = self.x.VM.get_consoles(vm)

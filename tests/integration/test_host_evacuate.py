@@ -15,13 +15,6 @@ class HostEvacuate(DaemonTestCase):
         self.host = self.x.host.get_all()[0]
         self.x.host.enable(self.host)
 
-    def running_vm(self, name):
-        vm = self.create_vm(name)
-        self.x.VM.start(vm, False, False)
-        self.addCleanup(self.x.VM.destroy, vm)
-        self.addCleanup(self.x.VM.hard_shutdown, vm)
-        return vm
-
     def test_disabled_host_starts_no_vm_until_enabled(self):
         vm = self.create_vm("ev-start")
         self.x.host.disable(self.host)
