@@ -423,10 +423,6 @@ static int refresh(const char *host, const host_facts *h, const char *address, x
 	int rc = set_take("host", host, "software_version", software_version(h), err);
 	if (rc == 0)
 		rc = set_take("host", host, "address", xd_string(address), err);
-	/* as xapi (whose host.disable has no auto_enable here): a disable lasts
-	 * until the toolstack restarts */
-	if (rc == 0)
-		rc = set_take("host", host, "enabled", xd_bool(true), err);
 	if (rc == 0)
 		rc = set_take("host", host, "sched_policy", xd_string(sched_policy(h)), err);
 	if (rc == 0)

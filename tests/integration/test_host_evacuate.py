@@ -1,6 +1,6 @@
 """host.disable / host.enable and the evacuation plan on one host, as xapi:
-a disabled host starts no VM (HOST_DISABLED), a restart of the toolstack
-enables it again, and with no other host a running VM blocks host.evacuate
+a disabled host starts no VM (HOST_DISABLED) and stays disabled across
+restarts of the toolstack until host.enable, and with no other host a running VM blocks host.evacuate
 with NO_HOSTS_AVAILABLE [vm]; host.get_vms_which_prevent_evacuation says
 which VM and why. Also through xe."""
 import os
@@ -63,10 +63,19 @@ class HostEvacuate(DaemonTestCase):
         self.assertFailure(["HANDLE_INVALID", "network", bad], self.x.host.evacuate,
                            self.host, bad, "0")
 
-    def test_restart_enables_the_host_again(self):
+    def test_disable_lasts_across_a_restart(self):
+        # an operator's maintenance mode survives a restart of the toolstack
+        # (xapi's host.disable with auto_enable=false; this datamodel's has
+        # no such argument, so it is always so here)
         self.x.host.disable(self.host)
         self.restart_daemon()
+        self.assertFalse(self.x.host.get_enabled(self.host))
+        vm = self.create_vm("ev-restart")
+        self.assertFailure(["HOST_DISABLED", self.host], self.x.VM.start, vm, False, False)
+        self.x.host.enable(self.host)
+        self.restart_daemon()
         self.assertTrue(self.x.host.get_enabled(self.host))
+        self.x.VM.destroy(vm)
 
     def test_xe_host_disable_enable_evacuate(self):
         xe = os.path.join(build_dir(), "xe")
