@@ -117,4 +117,5 @@ void xd_api_vm_register(void)
 	xd_api_vm_clone_register();
 	xd_api_vm_revert_register();
 	xd_api_vm_provision_register();
+	xd_api_vm_placement_register();
 }

@@ -8,6 +8,7 @@
  *                   running VM (resident_on, domid, devices, console, metrics)
  *   vm_disks.c      the VDIs of a VM through the storage layer
  *   vm_lifecycle.c  VM.start ... VM.power_state_reset
+ *   vm_placement.c  VM.assert_can_boot_here, VM.get_possible_hosts
  *   vm_settings.c   memory, VCPUs, template flag, allowed devices
  *   vm_clone.c      clone, copy, snapshot, checkpoint
  *   vm_revert.c     revert
@@ -223,6 +224,12 @@ int xd_vm_restart(const char *vm, const char *key, int old_domid, xd_error *err)
 char *xd_vm_suspend_sr(const xd_value *rec);
 /* Swaps the VM's uuid in an error of the backend for its ref. */
 void xd_vm_fix_error(xd_error *err, const char *vm);
+/* Can the VM's domain be built on this host now? xapi's
+ * validate_basic_parameters (VCPUs, memory constraints) and
+ * assert_can_boot_here: the host enabled (HOST_DISABLED), the SRs of its
+ * disks plugged here (VM_REQUIRES_SR), the host's free memory
+ * (HOST_NOT_ENOUGH_FREE_MEMORY). */
+int xd_vm_validate_for_boot(const char *vm, const xd_value *rec, xd_error *err);
 /* sim backend: passes VM.other_config "sim:fault" on (xd_hv_sim_inject). */
 void xd_vm_sim_faults(const xd_value *rec);
 
@@ -247,6 +254,7 @@ void xd_api_vm_settings_register(void);
 void xd_api_vm_clone_register(void);
 void xd_api_vm_revert_register(void);
 void xd_api_vm_provision_register(void);
+void xd_api_vm_placement_register(void);
 void xd_api_device_ops_register(void);
 
 #endif

@@ -134,9 +134,8 @@ static int check_host_and_srs(const char *vm, const xd_value *rec, xd_error *err
 	return rc;
 }
 
-/* Checks a VM record before its domain is built (xapi's
- * validate_basic_parameters, and the host's free memory). */
-static int validate_for_boot(const char *vm, const xd_value *rec, xd_error *err)
+/* Checks a VM record before its domain is built (vm_int.h). */
+int xd_vm_validate_for_boot(const char *vm, const xd_value *rec, xd_error *err)
 {
 	char n[32];
 	int64_t vmax = xd_rec_int(rec, "VCPUs_max"), vstart = xd_rec_int(rec, "VCPUs_at_startup");
@@ -182,7 +181,7 @@ static int bring_up(const char *vm, const char *key, const char *restore_from, b
 		return -1;
 	int rc = -1, domid = -1;
 	xd_vm_devices *d = NULL;
-	if (!restore_from && validate_for_boot(vm, rec, err) < 0)
+	if (!restore_from && xd_vm_validate_for_boot(vm, rec, err) < 0)
 		goto out;
 	if (restore_from && check_host_and_srs(vm, rec, err) < 0)
 		goto out;
