@@ -1,6 +1,7 @@
 /* firstboot.c - the objects of a fresh host (see firstboot.h). */
 #define _GNU_SOURCE
 #include "firstboot.h"
+#include "templates.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,52 +198,6 @@ static xd_value *vm_metrics_record(int64_t memory, int64_t vcpus)
 	return m;
 }
 
-/* A template for generic installs, as a fresh xapi has them. */
-static int create_template(xd_db_txn *t, const char *label, const char *description,
-			   bool hvm, xd_error *err)
-{
-	xd_value *vm = xd_struct();
-	char *ref = xd_ref_new(), *mref = xd_ref_new();
-	xd_struct_set_take(vm, "name_label", xd_string(label));
-	xd_struct_set_take(vm, "name_description", xd_string(description));
-	xd_struct_set_take(vm, "is_a_template", xd_bool(true));
-	xd_struct_set_take(vm, "is_default_template", xd_bool(true));
-	xd_struct_set_take(vm, "user_version", xd_int(1));
-	xd_struct_set_take(vm, "memory_static_max", xd_int(256 * MiB));
-	xd_struct_set_take(vm, "memory_dynamic_max", xd_int(256 * MiB));
-	xd_struct_set_take(vm, "memory_dynamic_min", xd_int(256 * MiB));
-	xd_struct_set_take(vm, "memory_static_min", xd_int(128 * MiB));
-	xd_struct_set_take(vm, "VCPUs_max", xd_int(1));
-	xd_struct_set_take(vm, "VCPUs_at_startup", xd_int(1));
-	xd_struct_set_take(vm, "actions_after_shutdown", xd_string("destroy"));
-	xd_struct_set_take(vm, "actions_after_reboot", xd_string("restart"));
-	xd_struct_set_take(vm, "actions_after_crash", xd_string("restart"));
-	xd_struct_set_take(vm, "HVM_boot_policy", xd_string(hvm ? "BIOS order" : ""));
-	const char *order[] = { "order", "cdn", NULL };
-	xd_struct_set_take(vm, "HVM_boot_params", hvm ? smap(order) : xd_struct());
-	const char *platform[] = { "nx", "true", "acpi", "1", "apic", "true", "pae", "true",
-				   "viridian", "false", "device-model", "qemu-upstream-compat",
-				   NULL };
-	xd_struct_set_take(vm, "platform", smap(platform));
-	const char *oc[] = { "install-methods", "cdrom", "default_template", "true", NULL };
-	xd_struct_set_take(vm, "other_config", smap(oc));
-	xd_struct_set_take(vm, "domain_type", xd_string(hvm ? "hvm" : "pv"));
-	xd_struct_set_take(vm, "recommendations",
-			   xd_string("<restrictions><restriction field=\"memory-static-max\" "
-				     "max=\"137438953472\"/><restriction field=\"vcpus-max\" "
-				     "max=\"32\"/></restrictions>"));
-	xd_struct_set_take(vm, "metrics", xd_string(mref));
-	xd_struct_set_take(vm, "domid", xd_int(-1));
-	int rc = create(t, "VM_metrics", mref, vm_metrics_record(0, 0), err);
-	if (rc == 0)
-		rc = create(t, "VM", ref, vm, err);
-	else
-		xd_value_free(vm);
-	free(ref);
-	free(mref);
-	return rc;
-}
-
 static int first_boot(const host_facts *h, const char *address, xd_error *err)
 {
 	char *host = xd_ref_new(), *hm = xd_ref_new(), *pool = xd_ref_new();
@@ -330,15 +285,6 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	xd_struct_set_take(r, "restrictions", smap(restr));
 	rc |= create(t, "pool", pool, r, err);
 
-	if (rc == 0)
-		rc = create_template(t, "Other install media",
-				     "Template which allows VM installation from install media", true, err);
-	if (rc == 0)
-		rc = create_template(t, "Generic Linux UEFI", "Generic template for UEFI Linux guests",
-				     true, err);
-	if (rc == 0)
-		rc = create_template(t, "Generic Linux BIOS", "Generic template for BIOS Linux guests",
-				     true, err);
 	if (rc != 0) {
 		xd_db_rollback(t);
 		rc = -1;
@@ -347,7 +293,7 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	}
 	if (rc == 0) {
 		xd_set_this_host(host);
-		xd_info("first boot: created pool, host %s with %ld CPUs, control domain and templates",
+		xd_info("first boot: created pool, host %s with %ld CPUs and control domain",
 			h->hostname, h->ncpus);
 	}
 	free(host);
@@ -449,6 +395,8 @@ int xd_firstboot(const char *listen_addr, xd_error *err)
 	char *host = NULL;
 	xd_db_foreach(xd_dm_class("host"), first_ref, &host);
 	int rc = host ? refresh(host, &h, address, err) : first_boot(&h, address, err);
+	if (rc == 0)
+		rc = xd_templates_refresh(err);
 	free(host);
 	free(address);
 	xd_hv_host_info_clear(&h.hv);
