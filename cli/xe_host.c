@@ -35,10 +35,12 @@ static int cmd_host_disable(xe_client *x, const xe_opts *o)
 		xe_fail("Parameter auto-enable: '%s' is not a boolean", v);
 		return 1;
 	}
-	/* host.disable's auto_enable argument is newer than our datamodel:
-	 * only the default (true: enabled again at the next start) is sent. */
-	if (!auto_enable) {
-		xe_fail("auto-enable=false is not supported by this server");
+	/* host.disable's auto_enable argument is newer than our datamodel, and
+	 * this server keeps a disabled host disabled across restarts: what
+	 * upstream's auto-enable=false asks; true cannot be honoured. */
+	if (v && auto_enable) {
+		xe_fail("auto-enable=true is not supported by this server: a disabled host "
+			"stays disabled until host-enable");
 		return 1;
 	}
 	return xe_select_each(x, o, HOST_SPEC("auto-enable"), true, op_disable, NULL);
