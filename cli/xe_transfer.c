@@ -25,6 +25,7 @@
 
 #include "strbuf.h"
 #include "xe_cmds.h"
+#include "xe_http.h"
 #include "xe_transport.h"
 #include "xe_util.h"
 
@@ -58,63 +59,6 @@ static void show_progress(xfer *t, bool force)
 		fprintf(stderr, "\r%s: %3d%% ", t->what, (int)(p->u.f * 100.0 + 0.5));
 	xd_value_free(p);
 	xd_error_clear(&err);
-}
-
-static int send_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Percent-encodes a query value (refs and uuids need none; names may). */
-static void put_query(xd_strbuf *q, const char *key, const char *value)
-{
-	xd_strbuf_puts(q, q->len ? "&" : "?");
-	xd_strbuf_puts(q, key);
-	xd_strbuf_putc(q, '=');
-	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		    strchr("-_.:", *s))
-			xd_strbuf_putc(q, (char)*s);
-		else
-			xd_strbuf_printf(q, "%%%02X", *s);
-	}
-}
-
-/* Reads the response head (a byte at a time: nothing of the body is taken
- * from the socket); *length gets Content-Length or -1. The status, or -1. */
-static int read_head(int fd, int64_t *length)
-{
-	char head[8192];
-	size_t n = 0;
-	*length = -1;
-	while (n + 1 < sizeof(head)) {
-		ssize_t r = recv(fd, head + n, 1, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		n++;
-		if (n >= 4 && !memcmp(head + n - 4, "\r\n\r\n", 4))
-			break;
-	}
-	head[n] = 0;
-	int status;
-	if (sscanf(head, "HTTP/1.%*d %d", &status) != 1)
-		return -1;
-	for (char *l = strstr(head, "\r\n"); l && l[2]; l = strstr(l + 2, "\r\n"))
-		if (!strncasecmp(l + 2, "Content-Length:", 15))
-			*length = strtoll(l + 17, NULL, 10);
-	return status;
 }
 
 /* Waits for the task to end; 0 if it succeeded (*result: its result
@@ -172,8 +116,8 @@ static int start(xfer *t, xe_client *x, const char *what, const char *method, co
 		return -1;
 	t->task = xe_strdup(task->u.s);
 	xd_value_free(task);
-	put_query(query, "session_id", x->session);
-	put_query(query, "task_id", t->task);
+	xe_http_put_query(query, "session_id", x->session);
+	xe_http_put_query(query, "task_id", t->task);
 	t->fd = xe_conn_connect_data(x->conn);
 	if (t->fd < 0) {
 		xe_fail("%s", xe_conn_error(x->conn));
@@ -185,7 +129,7 @@ static int start(xfer *t, xe_client *x, const char *what, const char *method, co
 	if (length >= 0)
 		xd_strbuf_printf(&head, "Content-Length: %lld\r\n", (long long)length);
 	xd_strbuf_puts(&head, "Connection: close\r\n\r\n");
-	int rc = send_all(t->fd, head.data, head.len);
+	int rc = xe_http_send_all(t->fd, head.data, head.len);
 	xd_strbuf_free(&head);
 	if (rc < 0)
 		xe_fail("cannot send the request: %s", strerror(errno));
@@ -233,7 +177,7 @@ static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *q
 		}
 		if (n == 0)
 			break;
-		if (send_all(t.fd, buf, (size_t)n) < 0) {
+		if (xe_http_send_all(t.fd, buf, (size_t)n) < 0) {
 			cut = true; /* the server answered early: its answer says why */
 			break;
 		}
@@ -241,7 +185,7 @@ static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *q
 	}
 	free(buf);
 	int64_t len;
-	int status = read_head(t.fd, &len);
+	int status = xe_http_read_head(t.fd, &len);
 	if (status != 200 && status > 0) {
 		/* the error is the task's too: printed from there */
 		wait_task(&t, NULL);
@@ -272,7 +216,7 @@ static int download(xe_client *x, const char *what, const char *path, xd_strbuf 
 	if (start(&t, x, what, "GET", path, query, -1) < 0)
 		goto out;
 	int64_t len, got = 0;
-	int status = read_head(t.fd, &len);
+	int status = xe_http_read_head(t.fd, &len);
 	if (status != 200) {
 		if (status < 0)
 			xe_fail("no answer from the server");
@@ -329,9 +273,9 @@ static int cmd_vdi_import(xe_client *x, const xe_opts *o)
 	if (!file)
 		return 1;
 	xd_strbuf q = XD_STRBUF_INIT;
-	put_query(&q, "vdi", uuid);
+	xe_http_put_query(&q, "vdi", uuid);
 	if (format)
-		put_query(&q, "format", format);
+		xe_http_put_query(&q, "format", format);
 	int rc = upload(x, "VDI import", "/import_raw_vdi", &q, file, NULL);
 	xd_strbuf_free(&q);
 	return rc;
@@ -344,11 +288,11 @@ static int cmd_vdi_export(xe_client *x, const xe_opts *o)
 	if (!file)
 		return 1;
 	xd_strbuf q = XD_STRBUF_INIT;
-	put_query(&q, "vdi", uuid);
+	xe_http_put_query(&q, "vdi", uuid);
 	if (format)
-		put_query(&q, "format", format);
+		xe_http_put_query(&q, "format", format);
 	if (base)
-		put_query(&q, "base", base);
+		xe_http_put_query(&q, "base", base);
 	int rc = download(x, "VDI export", "/export_raw_vdi", &q, file);
 	xd_strbuf_free(&q);
 	return rc;
@@ -391,9 +335,9 @@ static int cmd_vm_export(xe_client *x, const xe_opts *o)
 	int rc = 1;
 	if (file) {
 		xd_strbuf q = XD_STRBUF_INIT;
-		put_query(&q, "ref", vm);
+		xe_http_put_query(&q, "ref", vm);
 		if (compress && !metadata)
-			put_query(&q, "use_compression", compress);
+			xe_http_put_query(&q, "use_compression", compress);
 		rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file);
 		xd_strbuf_free(&q);
 	}
@@ -408,11 +352,11 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 		return 1;
 	xd_strbuf q = XD_STRBUF_INIT;
 	if (sr)
-		put_query(&q, "sr_uuid", sr);
+		xe_http_put_query(&q, "sr_uuid", sr);
 	if (xe_opts_flag(o, "force"))
-		put_query(&q, "force", "true");
+		xe_http_put_query(&q, "force", "true");
 	if (xe_opts_flag(o, "preserve"))
-		put_query(&q, "restore", "true");
+		xe_http_put_query(&q, "restore", "true");
 	char *result = NULL;
 	int rc = upload(x, "VM import", "/import", &q, file, &result);
 	/* the result lists the VMs made: their uuids, one a line, as xe */

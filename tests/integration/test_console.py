@@ -8,9 +8,10 @@ Xen (tests/xen/test_xen_console.py)."""
 import base64
 import re
 import socket
+import subprocess
 import unittest
 
-from harness import ROOT_PASSWORD, DaemonTestCase
+from harness import ROOT_PASSWORD, DaemonTestCase, build_dir
 
 
 class ConsoleTest(DaemonTestCase):
@@ -111,6 +112,23 @@ class ConsoleTest(DaemonTestCase):
                    % (con, self.session.handle)).encode())
         self.assertTrue(s.recv(100).startswith(b"HTTP/1.1 404"))
         s.close()
+
+    def test_xe_console_refusals(self):
+        # xe console needs a vt100 console: the sim's guests have a
+        # graphical one only (the text console's bytes: tests/xen)
+        def xe(*args):
+            return subprocess.run([str(build_dir() / "xe"), "--socket", self.daemon.socket_path]
+                                  + list(args), input="", capture_output=True, text=True,
+                                  timeout=60)
+        vm = self.running_vm("con-xe")
+        uuid = self.x.VM.get_uuid(vm)
+        r = xe("console", "uuid=" + uuid)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertEqual(r.stderr, "Error: The VM %s has no text console (is it running?)\n"
+                         % uuid)
+        r = xe("console", "vm=no-such-vm")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("No matching VMs found", r.stderr)
 
 
 if __name__ == "__main__":
