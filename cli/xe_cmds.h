@@ -75,6 +75,8 @@ extern const xe_named_cmd *const xe_transfer_cmds;
 extern const size_t xe_transfer_ncmds;
 extern const xe_named_cmd *const xe_console_cmds;
 extern const size_t xe_console_ncmds;
+extern const xe_named_cmd *const xe_diagnostic_cmds;
+extern const size_t xe_diagnostic_ncmds;
 size_t xe_named_cmd_count(void);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
