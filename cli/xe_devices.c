@@ -289,7 +289,9 @@ static int cmd_pif_reconfigure_ip(xe_client *x, const xe_opts *o)
 
 /* ---- VLAN, bond, tunnel ---- */
 
-static int cmd_vlan_create(xe_client *x, const xe_opts *o)
+/* The arguments of VLAN.create and pool.create_VLAN_from_PIF from pif-uuid=,
+ * vlan=, network-uuid=: [PIF, tag, network], or NULL after printing why. */
+static xd_value *vlan_args(xe_client *x, const xe_opts *o)
 {
 	static const char *const keys[] = { "pif-uuid", "network-uuid" };
 	static const char *const classes[] = { "PIF", "network" };
@@ -299,19 +301,49 @@ static int cmd_vlan_create(xe_client *x, const xe_opts *o)
 	xd_value *args;
 
 	if (!tag || !xe_obj_required(o, "pif-uuid") || !xe_obj_required(o, "network-uuid"))
-		return 1;
+		return NULL;
 	t = strtoll(tag, &end, 10);
 	if (end == tag || *end) {
 		xe_fail("Parameter vlan must be an integer");
-		return 1;
+		return NULL;
 	}
 	if (refs_for(x, o, keys, classes, refs, 2, 2) < 0)
-		return 1;
+		return NULL;
 	args = xe_strings(1, refs[0]);
 	xd_array_append_take(args, xd_int(t));
 	xd_array_append_take(args, xd_string(refs[1]));
 	free_refs(refs, 2);
-	return xe_call_and_print(x, "VLAN.create", args, "VLAN");
+	return args;
+}
+
+static int cmd_vlan_create(xe_client *x, const xe_opts *o)
+{
+	xd_value *args = vlan_args(x, o);
+
+	return args ? xe_call_and_print(x, "VLAN.create", args, "VLAN") : 1;
+}
+
+/* pool-vlan-create: the VLAN on every host's PIF of that network; the new
+ * PIFs' uuids, one per line, as upstream's. */
+static int cmd_pool_vlan_create(xe_client *x, const xe_opts *o)
+{
+	xd_value *args = vlan_args(x, o), *pifs;
+
+	if (!args)
+		return 1;
+	/* pool.create_VLAN_from_PIF(pif, network, VLAN): the tag goes last */
+	xd_value *tag = args->u.arr.items[1];
+	args->u.arr.items[1] = args->u.arr.items[2];
+	args->u.arr.items[2] = tag;
+	pifs = xe_client_call(x, "pool.create_VLAN_from_PIF", args);
+	if (!pifs)
+		return 1;
+	for (size_t i = 0; i < pifs->u.arr.n; i++) {
+		const char *u = xe_client_ref_uuid(x, "PIF", pifs->u.arr.items[i]->u.s);
+		printf("%s\n", u ? u : pifs->u.arr.items[i]->u.s);
+	}
+	xd_value_free(pifs);
+	return 0;
 }
 
 static int cmd_vlan_destroy(xe_client *x, const xe_opts *o)
@@ -430,6 +462,8 @@ static const xe_named_cmd cmds[] = {
 	{ "pif-reconfigure-ip", cmd_pif_reconfigure_ip, "uuid, mode",
 	  "IP, netmask, gateway, DNS",
 	  "Reconfigure the IP address settings on a PIF (mode: none, dhcp or static)." },
+	{ "pool-vlan-create", cmd_pool_vlan_create, "pif-uuid, vlan, network-uuid", "",
+	  "Create a new VLAN on each host in a pool." },
 	{ "vlan-create", cmd_vlan_create, "pif-uuid, vlan, network-uuid", "",
 	  "Create a new VLAN on a host." },
 	{ "vlan-destroy", cmd_vlan_destroy, "uuid", "",

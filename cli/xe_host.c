@@ -1,8 +1,9 @@
 /* xe_host.c - upstream xe's host commands (host-disable, host-enable,
  * host-evacuate, host-get-vms-which-prevent-evacuation,
  * host-compute-free-memory, host-call-plugin) on the hosts the selectors
- * name (host=<name or uuid>, field filters, --multiple), and task-cancel,
- * message-create, message-destroy: the calls xapi's CLI server sends.
+ * name (host=<name or uuid>, field filters, --multiple), task-cancel,
+ * message-create, message-destroy, and the pool's pool-sync-database and
+ * pool-management-reconfigure: the calls xapi's CLI server sends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,29 @@ static int cmd_message_destroy(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
+/* ---- the pool ---- */
+
+static int cmd_pool_sync_database(xe_client *x, const xe_opts *o)
+{
+	(void)o;
+	return xe_client_call_ok(x, "pool.sync_database", NULL) < 0;
+}
+
+/* pool-management-reconfigure network-uuid=: every host's management
+ * interface to its PIF on that network. */
+static int cmd_pool_management_reconfigure(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_obj_required(o, "network-uuid");
+	char *net = uuid ? xe_client_ref_by_uuid(x, "network", uuid) : NULL;
+	int rc;
+
+	if (!net)
+		return 1;
+	rc = xe_client_call_ok(x, "pool.management_reconfigure", xe_strings(1, net)) < 0;
+	free(net);
+	return rc;
+}
+
 /* ---- the table ---- */
 
 static const xe_named_cmd cmds[] = {
@@ -295,6 +319,10 @@ static const xe_named_cmd cmds[] = {
 	  "optional parameters must be supplied." },
 	{ "message-destroy", cmd_message_destroy, "", "uuid, uuids",
 	  "Destroy one or more existing messages (uuids: comma-separated)." },
+	{ "pool-sync-database", cmd_pool_sync_database, "", "",
+	  "Synchronise the current database across all hosts in the pool." },
+	{ "pool-management-reconfigure", cmd_pool_management_reconfigure, "network-uuid", "",
+	  "Reconfigure the management network interface for all Hosts in the Pool." },
 };
 
 const size_t xe_host_ncmds = sizeof(cmds) / sizeof(cmds[0]);

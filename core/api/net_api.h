@@ -27,4 +27,12 @@ int xd_api_pif_destroy(const char *pif, xd_error *err);
  * MD5 digests of Xapi_vif_helpers.gen_mac): out gets 18 bytes. */
 void xd_api_vif_mac(const char *seed, int device, char out[18]);
 
+/* VLAN.create: a VLAN with this tag on the tagged PIF, its untagged PIF on
+ * network; the VLAN's ref (heap), or NULL with xapi's error. */
+char *xd_api_vlan_create(const char *tagged, int64_t tag, const char *network, xd_error *err);
+/* VLAN.destroy: 0, or -1 with xapi's error. */
+int xd_api_vlan_destroy(const char *vlan, xd_error *err);
+/* host.management_reconfigure: the management role moves to pif. */
+int xd_api_management_to(const char *pif, xd_error *err);
+
 #endif

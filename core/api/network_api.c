@@ -336,7 +336,7 @@ static mgmt_ctx scan_mgmt(const char *device)
 }
 
 /* The management role moves to pif (xapi: it must have an address). */
-static int management_to(const char *pif, xd_error *err)
+int xd_api_management_to(const char *pif, xd_error *err)
 {
 	xd_value *rec = xd_api_record("PIF", pif, err);
 	if (!rec)
@@ -369,7 +369,7 @@ static int management_to(const char *pif, xd_error *err)
 
 static xd_value *h_management_reconfigure(const xd_call *call, xd_error *err)
 {
-	return management_to(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
+	return xd_api_management_to(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
 }
 
 static xd_value *h_local_management_reconfigure(const xd_call *call, xd_error *err)
@@ -379,7 +379,7 @@ static xd_value *h_local_management_reconfigure(const xd_call *call, xd_error *e
 	xd_value *res = NULL;
 	if (!cx.by_device)
 		xd_error_set(err, "PIF_DEVICE_NOT_FOUND", NULL);
-	else if (management_to(cx.by_device, err) == 0)
+	else if (xd_api_management_to(cx.by_device, err) == 0)
 		res = xd_void();
 	free(cx.by_device);
 	xd_value_free(cx.managed);

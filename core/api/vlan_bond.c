@@ -114,12 +114,11 @@ static void free_device(const char *prefix, char *out, size_t n)
 
 /* ---- VLAN ---- */
 
-static xd_value *h_vlan_create(const xd_call *call, xd_error *err)
+/* VLAN.create's work (net_api.h). */
+char *xd_api_vlan_create(const char *tagged, int64_t tag, const char *network, xd_error *err)
 {
-	const char *tagged = xd_arg_str(call, 0), *network = xd_arg_str(call, 2);
-	int64_t tag = xd_arg_int(call, 1);
-	xd_value *t = xd_api_record("PIF", tagged, err), *res = NULL;
-	char *pif = NULL, *vlan = NULL;
+	xd_value *t = xd_api_record("PIF", tagged, err);
+	char *pif = NULL, *vlan = NULL, *res = NULL;
 	if (!t || xd_check_ref(xd_dm_class("network"), network, err) < 0)
 		goto out;
 	if (xd_rec_int(t, "VLAN") >= 0) {
@@ -168,7 +167,8 @@ static xd_value *h_vlan_create(const xd_call *call, xd_error *err)
 		goto undo;
 	if (xd_rec_bool(t, "currently_attached") && xd_network_pif_plug(pif, err) < 0)
 		goto undo;
-	res = xd_string(vlan);
+	res = vlan;
+	vlan = NULL;
 	goto out;
 undo:
 	xd_db_destroy(vc, vlan, NULL);
@@ -180,12 +180,21 @@ out:
 	return res;
 }
 
-static xd_value *h_vlan_destroy(const xd_call *call, xd_error *err)
+static xd_value *h_vlan_create(const xd_call *call, xd_error *err)
 {
-	const char *vlan = xd_arg_str(call, 0);
-	xd_value *v = xd_api_record("VLAN", vlan, err), *res = NULL;
+	char *vlan = xd_api_vlan_create(xd_arg_str(call, 0), xd_arg_int(call, 1),
+					xd_arg_str(call, 2), err);
+
+	return vlan ? xd_string_take(vlan) : NULL;
+}
+
+/* VLAN.destroy's work (net_api.h). */
+int xd_api_vlan_destroy(const char *vlan, xd_error *err)
+{
+	xd_value *v = xd_api_record("VLAN", vlan, err);
+	int rc = -1;
 	if (!v)
-		return NULL;
+		return -1;
 	const char *pif = xd_rec_str(v, "untagged_PIF");
 	xd_value *p = xd_db_get_record(xd_dm_class("PIF"), pif);
 	if (p && xd_rec_bool(p, "management")) {
@@ -197,11 +206,16 @@ static xd_value *h_vlan_destroy(const xd_call *call, xd_error *err)
 	if (xd_db_destroy(xd_dm_class("VLAN"), vlan, err) < 0)
 		goto out;
 	destroy_pif(pif);
-	res = xd_void();
+	rc = 0;
 out:
 	xd_value_free(p);
 	xd_value_free(v);
-	return res;
+	return rc;
+}
+
+static xd_value *h_vlan_destroy(const xd_call *call, xd_error *err)
+{
+	return xd_api_vlan_destroy(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
 }
 
 /* ---- Bond ---- */
