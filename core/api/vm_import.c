@@ -413,10 +413,25 @@ out:
 
 /* ---- the request ---------------------------------------------------------------- */
 
+/* Reads a compressed stream to its end (its trailer checked on the way;
+ * what it says is of no use once the VMs are made). */
+static void drain_stream(xd_xfer_in *in)
+{
+	char sink[65536];
+	xd_error err = XD_ERROR_INIT;
+
+	while (xd_xfer_read_some(in, sink, sizeof(sink), &err) > 0)
+		;
+	if (err.code)
+		xd_warn("import: after the archive: %s", err.nparams ? err.params[0] : err.code);
+	xd_error_clear(&err);
+}
+
 static void h_import(const xd_http_request *req)
 {
 	vm_import im = { 0 };
 	xd_error err = XD_ERROR_INIT;
+	xd_xfer_in in = { .fd = -1 };
 	xd_xreq_init(&im.x, req, true, "import", "VM.import");
 	im.vms = xd_array();
 	xd_xreq_given_task(&im.x);
@@ -440,12 +455,12 @@ static void h_import(const xd_http_request *req)
 			 im.x.task);
 	im.x.answered = true; /* as xapi: before the body is read; the rest is on the task */
 	xd_xreq_send_all(req->fd, head, (size_t)n);
-	xd_xfer_in in;
 	xd_xfer_in_init(&in, req, im.x.task);
 	xd_info("import: into SR %s%s%s (task %s)", im.sr, im.restore ? ", restore" : "",
 		im.force ? ", force" : "", im.x.task);
-	if (read_ova(&im, &in, &err) < 0 || make_objects(&im, &err) < 0 ||
-	    read_disks(&im, &in, &err) < 0) {
+	/* an XVA exported with use_compression= comes back compressed */
+	if (xd_xfer_in_uncompress(&in, &err) < 0 || read_ova(&im, &in, &err) < 0 ||
+	    make_objects(&im, &err) < 0 || read_disks(&im, &in, &err) < 0) {
 		im.x.consumed = in.pos;
 		if (im.force)
 			xd_warn("import: not cleaning up after %s: force was given", err.code);
@@ -455,11 +470,15 @@ static void h_import(const xd_http_request *req)
 		xd_xreq_drain(&im.x);
 		goto out;
 	}
-	/* what follows the end of the archive (tar pads to its record size) */
+	/* what follows the end of the archive (tar pads to its record size;
+	 * compressed, the rest of the stream and its trailer) */
 	if (xd_xfer_left(&in) > 0 && xd_xfer_skip(&in, xd_xfer_left(&in), "the XVA", &err) < 0)
 		xd_error_clear(&err);
+	else if (xd_xfer_unzip_compressed(&in))
+		drain_stream(&in);
 	xd_task_complete(im.x.task, im.vms);
 out:
+	xd_xfer_in_end(&in);
 	xd_error_clear(&err);
 	xd_value_free(im.ova);
 	xd_value_free(im.vms);

@@ -35,6 +35,8 @@
 
 /* ---- streams ---------------------------------------------------------------- */
 
+struct xd_xfer_unzip;
+
 typedef struct xd_xfer_in {
 	int fd;
 	const char *prefix;    /* body bytes the HTTP layer read already */
@@ -42,6 +44,7 @@ typedef struct xd_xfer_in {
 	int64_t limit;         /* body bytes announced; -1: until the client closes */
 	int64_t pos;           /* stream bytes consumed */
 	const char *task;      /* may be NULL */
+	struct xd_xfer_unzip *unzip; /* set by xd_xfer_in_uncompress, else NULL */
 } xd_xfer_in;
 
 void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *task);
@@ -54,6 +57,20 @@ int64_t xd_xfer_read_some(xd_xfer_in *in, void *buf, size_t len, xd_error *err);
 int xd_xfer_skip(xd_xfer_in *in, int64_t n, const char *what, xd_error *err);
 /* Bytes of the body not consumed yet (-1: unknown). */
 int64_t xd_xfer_left(const xd_xfer_in *in);
+
+/* xfer_unzip.c: if the stream starts with a gzip or zstd frame (an XVA
+ * exported with use_compression=), every read from in after this gives the
+ * uncompressed bytes, through zlib or libzstd in this process. 0 (also for
+ * a plain stream), or -1 with err. A stream that is not what its frames say
+ * fails its reads with IMPORT_ERROR [why]. xd_xfer_in_end frees it. */
+int xd_xfer_in_uncompress(xd_xfer_in *in, xd_error *err);
+void xd_xfer_in_end(xd_xfer_in *in);
+/* Is the stream being decompressed? */
+bool xd_xfer_unzip_compressed(const xd_xfer_in *in);
+/* The compressed read of xd_xfer_read_some (xfer_io.c calls it). */
+int64_t xd_xfer_unzip_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err);
+/* xfer_io.c: the body's bytes as they come, compressed or not. */
+int64_t xd_xfer_read_wire(xd_xfer_in *in, void *buf, size_t len, xd_error *err);
 
 typedef struct xd_xfer_out {
 	int fd;

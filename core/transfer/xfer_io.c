@@ -69,6 +69,13 @@ int64_t xd_xfer_read_some(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 {
 	if (len == 0)
 		return 0;
+	if (in->unzip)
+		return xd_xfer_unzip_read(in, buf, len, err);
+	return xd_xfer_read_wire(in, buf, len, err);
+}
+
+int64_t xd_xfer_read_wire(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
+{
 	if (in->limit >= 0) {
 		if (in->pos >= in->limit)
 			return 0;
@@ -119,6 +126,9 @@ int xd_xfer_skip(xd_xfer_in *in, int64_t n, const char *what, xd_error *err)
 
 int64_t xd_xfer_left(const xd_xfer_in *in)
 {
+	/* uncompressed, nobody knows how much is left */
+	if (in->unzip && xd_xfer_unzip_compressed(in))
+		return -1;
 	return in->limit >= 0 ? in->limit - in->pos : -1;
 }
 

@@ -173,6 +173,27 @@ class ExportImportTest(XvaTestCase):
         self.assertEqual([n for n, _ in members(unzst)], [n for n, _ in members(plain)])
         rec = self.import_xva(unzst)
         self.assertEqual(rec["status"], "success", rec["error_info"])
+        # the compressed files go back in as they are (what Xen Orchestra
+        # does with its zstd exports), every disk byte-identical
+        for data in (gz, zst, gz + gzip.compress(b"")):
+            rec = self.import_xva(data)
+            self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+            new = refs_in(rec["result"].encode())[0]
+            vbds = {self.x.VBD.get_userdevice(b): self.x.VBD.get_VDI(b)
+                    for b in self.x.VM.get_VBDs(new)}
+            for i, src in enumerate(disks):
+                self.assertTrue(self.export_raw(vbds[str(i)]) == self.export_raw(src),
+                                "disk %d differs" % i)
+        # cut short or corrupt: xapi's IMPORT_ERROR and nothing left behind
+        before = self.counts()
+        for bad, why in ((gz[:len(gz) // 2], "ends in the middle of a member"),
+                         (zst[:len(zst) // 2], "ends in the middle of a frame"),
+                         (gz[:20] + bytes(64) + gz[84:], "gzip stream is corrupt")):
+            rec = self.import_xva(bad)
+            self.assertEqual(rec["status"], "failure")
+            self.assertEqual(rec["error_info"][0], "IMPORT_ERROR", rec["error_info"])
+            self.assertIn(why, rec["error_info"][1])
+            self.assertEqual(self.counts(), before)
         status, _, body = self.http("GET", "/export", {"ref": vm, "session_id": self.session.handle,
                                                        "use_compression": "lz4"})
         self.assertEqual((status, body.decode()),
