@@ -136,6 +136,13 @@ def proc_status(pid):
     return out
 
 
+def reset_peak_rss(pid):
+    """Sets VmHWM back to the current VmRSS (Linux: clear_refs 5), so that
+    the next reading is the peak of what follows."""
+    with open("/proc/%d/clear_refs" % pid, "w") as f:
+        f.write("5")
+
+
 # ---- xapid --------------------------------------------------------------------
 
 def users_file(dirpath):
