@@ -250,6 +250,7 @@ class HttpConn:
         self.headers = None
         self.length = None
         self.chunked = False
+        self.cbody = None
 
     def close(self):
         self.sock.close()
@@ -288,23 +289,28 @@ class HttpConn:
             body = bytes(self.buf[self.hdr_end:end])
             del self.buf[:end]
         else:
-            body, pos = bytearray(), self.hdr_end
+            # Decoded chunk by chunk as they come, each taken out of buf:
+            # re-reading the whole answer at every recv is quadratic.
+            if self.cbody is None:
+                self.cbody = bytearray()
+                del self.buf[:self.hdr_end]
+                self.hdr_end = 0
             while True:
-                j = self.buf.find(b"\r\n", pos)
+                j = self.buf.find(b"\r\n")
                 if j < 0:
                     return None
-                size = int(bytes(self.buf[pos:j]).split(b";")[0], 16)
-                if len(self.buf) < j + 2 + size + 2:
-                    return None
+                size = int(bytes(self.buf[:j]).split(b";")[0], 16)
                 if size == 0:
                     k = self.buf.find(b"\r\n\r\n", j)  # trailers end
                     if k < 0:
                         return None
                     del self.buf[:k + 4]
                     break
-                body += self.buf[j + 2:j + 2 + size]
-                pos = j + 2 + size + 2
-            body = bytes(body)
+                if len(self.buf) < j + 2 + size + 2:
+                    return None
+                self.cbody += self.buf[j + 2:j + 2 + size]
+                del self.buf[:j + 2 + size + 2]
+            body = bytes(self.cbody)
         r = Response(self.status, self.headers, body)
         self._reset()
         return r
