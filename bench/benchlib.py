@@ -335,6 +335,8 @@ class HttpConn:
             if self.hdr_end >= 0 and not self.chunked and \
                     self.hdr_end + self.length - len(self.buf) > (1 << 16):
                 return self._recv_large()
+            if self.hdr_end >= 0 and self.chunked and self.cbody is None:
+                return self._recv_chunked_large()
             data = self.sock.recv(1 << 20)
             self.t_last = time.monotonic()
             if not data:
@@ -362,6 +364,51 @@ class HttpConn:
         body = bytes(view[:total])
         view.release()
         r = Response(self.status, self.headers, body)
+        del self.buf[:]
+        self._reset()
+        return r
+
+    def _dechunk(self, raw):
+        """The body of a whole chunked message (bytes-like), or None if its
+        last chunk has not come yet."""
+        out, pos = [], 0
+        while True:
+            j = raw.find(b"\r\n", pos)
+            if j < 0:
+                return None
+            size = int(bytes(raw[pos:j]).split(b";")[0], 16)
+            if size == 0:
+                return b"".join(out) if raw.find(b"\r\n\r\n", j) >= 0 else None
+            if len(raw) < j + 2 + size + 2:
+                return None
+            out.append(raw[j + 2:j + 2 + size])
+            pos = j + 2 + size + 2
+
+    def _recv_chunked_large(self):
+        """A chunked body as _recv_large takes a long one: the raw bytes into
+        the kept buffer until the last chunk, decoded after the last byte came
+        (out of the timed window), so that the client costs the same per byte
+        for a chunked answer as for one with a length."""
+        have = len(self.buf) - self.hdr_end
+        if len(self.big) < max(have, 1 << 20):
+            self.big = bytearray(max(have, 1 << 20))
+        self.big[:have] = self.buf[self.hdr_end:]
+        pos = have
+        while True:
+            if pos >= 5 and self.big[pos - 5:pos] == b"0\r\n\r\n":
+                body = self._dechunk(self.big[:pos])  # once: at the last chunk
+                if body is not None:
+                    break
+            if pos == len(self.big):
+                self.big.extend(bytearray(len(self.big)))  # the untimed first call grows it
+            view = memoryview(self.big)
+            n = self.sock.recv_into(view[pos:], len(self.big) - pos)
+            view.release()
+            if n == 0:
+                raise BenchError("connection closed by the server")
+            pos += n
+            self.t_last = time.monotonic()
+        r = Response(self.status, self.headers, bytes(body))
         del self.buf[:]
         self._reset()
         return r
