@@ -263,8 +263,9 @@ class HttpConn:
     def send(self, body, path="/", ctype="text/xml"):
         self.sock.sendall(self.request(body, path, ctype))
 
-    def _parse(self):
-        """A complete Response from the buffer, or None."""
+    def _parse(self, decode_chunks=True):
+        """A complete Response from the buffer, or None. decode_chunks=False
+        leaves a chunked body to _recv_chunked_large."""
         if self.hdr_end < 0:
             i = self.buf.find(b"\r\n\r\n")
             if i < 0:
@@ -292,6 +293,8 @@ class HttpConn:
             # Decoded chunk by chunk as they come, each taken out of buf:
             # re-reading the whole answer at every recv is quadratic.
             if self.cbody is None:
+                if not decode_chunks:
+                    return None
                 self.cbody = bytearray()
                 del self.buf[:self.hdr_end]
                 self.hdr_end = 0
@@ -329,7 +332,7 @@ class HttpConn:
 
     def recv(self):
         while True:
-            r = self._parse()
+            r = self._parse(decode_chunks=False)
             if r is not None:
                 return r
             if self.hdr_end >= 0 and not self.chunked and \
