@@ -136,6 +136,13 @@ def proc_status(pid):
     return out
 
 
+def reset_peak_rss(pid):
+    """Sets VmHWM back to the current VmRSS (Linux: clear_refs 5), so that
+    the next reading is the peak of what follows."""
+    with open("/proc/%d/clear_refs" % pid, "w") as f:
+        f.write("5")
+
+
 # ---- xapid --------------------------------------------------------------------
 
 def users_file(dirpath):
@@ -243,6 +250,7 @@ class HttpConn:
         self.headers = None
         self.length = None
         self.chunked = False
+        self.cbody = None
 
     def close(self):
         self.sock.close()
@@ -255,8 +263,9 @@ class HttpConn:
     def send(self, body, path="/", ctype="text/xml"):
         self.sock.sendall(self.request(body, path, ctype))
 
-    def _parse(self):
-        """A complete Response from the buffer, or None."""
+    def _parse(self, decode_chunks=True):
+        """A complete Response from the buffer, or None. decode_chunks=False
+        leaves a chunked body to _recv_chunked_large."""
         if self.hdr_end < 0:
             i = self.buf.find(b"\r\n\r\n")
             if i < 0:
@@ -281,23 +290,30 @@ class HttpConn:
             body = bytes(self.buf[self.hdr_end:end])
             del self.buf[:end]
         else:
-            body, pos = bytearray(), self.hdr_end
+            # Decoded chunk by chunk as they come, each taken out of buf:
+            # re-reading the whole answer at every recv is quadratic.
+            if self.cbody is None:
+                if not decode_chunks:
+                    return None
+                self.cbody = bytearray()
+                del self.buf[:self.hdr_end]
+                self.hdr_end = 0
             while True:
-                j = self.buf.find(b"\r\n", pos)
+                j = self.buf.find(b"\r\n")
                 if j < 0:
                     return None
-                size = int(bytes(self.buf[pos:j]).split(b";")[0], 16)
-                if len(self.buf) < j + 2 + size + 2:
-                    return None
+                size = int(bytes(self.buf[:j]).split(b";")[0], 16)
                 if size == 0:
                     k = self.buf.find(b"\r\n\r\n", j)  # trailers end
                     if k < 0:
                         return None
                     del self.buf[:k + 4]
                     break
-                body += self.buf[j + 2:j + 2 + size]
-                pos = j + 2 + size + 2
-            body = bytes(body)
+                if len(self.buf) < j + 2 + size + 2:
+                    return None
+                self.cbody += self.buf[j + 2:j + 2 + size]
+                del self.buf[:j + 2 + size + 2]
+            body = bytes(self.cbody)
         r = Response(self.status, self.headers, body)
         self._reset()
         return r
@@ -316,12 +332,14 @@ class HttpConn:
 
     def recv(self):
         while True:
-            r = self._parse()
+            r = self._parse(decode_chunks=False)
             if r is not None:
                 return r
             if self.hdr_end >= 0 and not self.chunked and \
                     self.hdr_end + self.length - len(self.buf) > (1 << 16):
                 return self._recv_large()
+            if self.hdr_end >= 0 and self.chunked and self.cbody is None:
+                return self._recv_chunked_large()
             data = self.sock.recv(1 << 20)
             self.t_last = time.monotonic()
             if not data:
@@ -349,6 +367,51 @@ class HttpConn:
         body = bytes(view[:total])
         view.release()
         r = Response(self.status, self.headers, body)
+        del self.buf[:]
+        self._reset()
+        return r
+
+    def _dechunk(self, raw):
+        """The body of a whole chunked message (bytes-like), or None if its
+        last chunk has not come yet."""
+        out, pos = [], 0
+        while True:
+            j = raw.find(b"\r\n", pos)
+            if j < 0:
+                return None
+            size = int(bytes(raw[pos:j]).split(b";")[0], 16)
+            if size == 0:
+                return b"".join(out) if raw.find(b"\r\n\r\n", j) >= 0 else None
+            if len(raw) < j + 2 + size + 2:
+                return None
+            out.append(raw[j + 2:j + 2 + size])
+            pos = j + 2 + size + 2
+
+    def _recv_chunked_large(self):
+        """A chunked body as _recv_large takes a long one: the raw bytes into
+        the kept buffer until the last chunk, decoded after the last byte came
+        (out of the timed window), so that the client costs the same per byte
+        for a chunked answer as for one with a length."""
+        have = len(self.buf) - self.hdr_end
+        if len(self.big) < max(have, 1 << 20):
+            self.big = bytearray(max(have, 1 << 20))
+        self.big[:have] = self.buf[self.hdr_end:]
+        pos = have
+        while True:
+            if pos >= 5 and self.big[pos - 5:pos] == b"0\r\n\r\n":
+                body = self._dechunk(self.big[:pos])  # once: at the last chunk
+                if body is not None:
+                    break
+            if pos == len(self.big):
+                self.big.extend(bytearray(len(self.big)))  # the untimed first call grows it
+            view = memoryview(self.big)
+            n = self.sock.recv_into(view[pos:], len(self.big) - pos)
+            view.release()
+            if n == 0:
+                raise BenchError("connection closed by the server")
+            pos += n
+            self.t_last = time.monotonic()
+        r = Response(self.status, self.headers, bytes(body))
         del self.buf[:]
         self._reset()
         return r

@@ -808,6 +808,7 @@ static void put_db_string(xd_strbuf *sb, const xd_type *t, const xd_value *v)
 	switch (v->t) {
 	case XD_V_NIL:
 	case XD_V_RAW: /* wire text, never a db value: rendered as nothing */
+	case XD_V_LAZY:
 		break;
 	case XD_V_BOOL:
 		xd_strbuf_puts(sb, v->u.b ? "true" : "false");

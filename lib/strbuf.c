@@ -197,6 +197,31 @@ void xd_strbuf_reset(xd_strbuf *sb)
 		sb->data[0] = '\0';
 }
 
+void xd_strbuf_set_drain(xd_strbuf *sb, int (*drain)(void *ud, const char *p, size_t n),
+			 void *ud, size_t at)
+{
+	sb->drain = drain;
+	sb->drain_ud = ud;
+	sb->drain_at = at;
+	sb->drain_failed = 0;
+}
+
+int xd_strbuf_drain_point(xd_strbuf *sb)
+{
+	if (!sb->drain)
+		return 0;
+	if (sb->drain_failed) {
+		xd_strbuf_reset(sb);
+		return -1;
+	}
+	if (sb->len < sb->drain_at)
+		return 0;
+	if (sb->drain(sb->drain_ud, sb->data, sb->len) < 0)
+		sb->drain_failed = 1;
+	xd_strbuf_reset(sb);
+	return sb->drain_failed ? -1 : 0;
+}
+
 char *xd_strbuf_steal(xd_strbuf *sb)
 {
 	char *p;

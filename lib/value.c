@@ -185,6 +185,31 @@ xd_value *xd_raw_shared(xd_shared_text *t)
 	return v;
 }
 
+xd_value *xd_lazy_new(const xd_lazy_ops *ops, void *ud)
+{
+	xd_value *v = value_new(XD_V_LAZY);
+
+	v->u.lazy = xmalloc(sizeof(*v->u.lazy));
+	v->u.lazy->ops = ops;
+	v->u.lazy->ud = ud;
+	v->u.lazy->refs = 1;
+	return v;
+}
+
+void xd_lazy_emit(const xd_value *v, struct xd_strbuf *sb, bool json)
+{
+	v->u.lazy->ops->emit(v->u.lazy->ud, sb, json);
+}
+
+static void lazy_release(xd_lazy *l)
+{
+	if (__atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (l->ops->free)
+			l->ops->free(l->ud);
+		free(l);
+	}
+}
+
 xd_value *xd_raw(const char *text, size_t len)
 {
 	char *p = xmalloc(len + 1);
@@ -210,6 +235,9 @@ void xd_value_free(xd_value *v)
 			xd_shared_text_release(v->u.raw.shared);
 		else
 			free(v->u.raw.s);
+		break;
+	case XD_V_LAZY:
+		lazy_release(v->u.lazy);
 		break;
 	case XD_V_ARRAY:
 		for (i = 0; i < v->u.arr.n; i++)
@@ -243,6 +271,11 @@ xd_value *xd_value_copy(const xd_value *v)
 		if (v->u.raw.shared)
 			return xd_raw_shared(v->u.raw.shared);
 		return xd_raw(v->u.raw.s, v->u.raw.len);
+	case XD_V_LAZY:
+		c = value_new(XD_V_LAZY);
+		__atomic_add_fetch(&v->u.lazy->refs, 1, __ATOMIC_RELAXED);
+		c->u.lazy = v->u.lazy;
+		return c;
 	case XD_V_ARRAY:
 		c = xd_array();
 		/* Exact-size copy: copies are rarely appended to. */
@@ -300,6 +333,8 @@ bool xd_value_equal(const xd_value *a, const xd_value *b)
 		 * text is only ever compared in tests. */
 		return a->u.raw.len == b->u.raw.len &&
 		       memcmp(a->u.raw.s, b->u.raw.s, a->u.raw.len) == 0;
+	case XD_V_LAZY:
+		return a->u.lazy == b->u.lazy; /* made when encoded: same maker */
 	case XD_V_ARRAY:
 		if (a->u.arr.n != b->u.arr.n)
 			return false;
@@ -630,6 +665,9 @@ static void debug_render(xd_strbuf *sb, const xd_value *v)
 		xd_strbuf_puts(sb, "raw(");
 		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
 		xd_strbuf_putc(sb, ')');
+		break;
+	case XD_V_LAZY:
+		xd_strbuf_puts(sb, "lazy");
 		break;
 	case XD_V_DATETIME:
 		xd_datetime_format(v->u.i, dt);

@@ -26,6 +26,12 @@ typedef enum {
 	                  e.g. "<value>...</value>" or a JSON value), appended
 	                  verbatim by the encoders. Built only for results that
 	                  go straight to an encoder; never stored, never parsed. */
+	XD_V_LAZY,     /* a value made as it is encoded (u.lazy): answers too
+	                  large to hold whole (get_all_records, the first
+	                  event.from) are written piece by piece from the db,
+	                  the encoder's buffer drained between pieces (strbuf.h).
+	                  Built only for results that go straight to an encoder;
+	                  never stored or parsed. */
 } xd_vtype;
 
 typedef struct xd_value xd_value;
@@ -38,6 +44,24 @@ typedef struct xd_shared_text {
 	size_t len;
 	char text[]; /* len bytes and a NUL */
 } xd_shared_text;
+
+struct xd_strbuf;
+
+/* What an XD_V_LAZY value does. emit appends the whole encoded value for
+ * the wire asked (json: a JSON value, else XML-RPC <value>...</value>) to
+ * sb, calling xd_strbuf_drain_point(sb) between pieces and stopping early
+ * when it returns -1; it may run more than once (copies share ud). free
+ * releases ud with the last copy. */
+typedef struct xd_lazy_ops {
+	void (*emit)(void *ud, struct xd_strbuf *sb, bool json);
+	void (*free)(void *ud);
+} xd_lazy_ops;
+
+typedef struct xd_lazy {
+	const xd_lazy_ops *ops;
+	void *ud;
+	unsigned refs;
+} xd_lazy;
 
 typedef struct xd_member {
 	char *name;
@@ -67,6 +91,7 @@ struct xd_value {
 			size_t len;
 			xd_shared_text *shared; /* s is shared->text, held; else s is owned */
 		} raw;
+		xd_lazy *lazy;  /* shared by copies, reference counted */
 	} u;
 };
 
@@ -89,6 +114,11 @@ xd_value *xd_raw_take(char *text, size_t len);
 xd_value *xd_raw(const char *text, size_t len);
 /* XD_V_RAW showing t's text without copying it: takes a hold of its own. */
 xd_value *xd_raw_shared(xd_shared_text *t);
+
+/* XD_V_LAZY: takes ud (ops->free releases it). */
+xd_value *xd_lazy_new(const xd_lazy_ops *ops, void *ud);
+/* Has the encoder of the wire (json or XML-RPC) append v's text to sb. */
+void xd_lazy_emit(const xd_value *v, struct xd_strbuf *sb, bool json);
 
 /* Shared text. _new copies len bytes of s, with one hold for the caller;
  * _wrap turns a malloc'd block whose first sizeof(xd_shared_text) bytes are

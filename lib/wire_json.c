@@ -267,6 +267,9 @@ void xd_json_encode_value(xd_strbuf *sb, const xd_value *v)
 		/* Already JSON text (see value.h). */
 		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
 		break;
+	case XD_V_LAZY:
+		xd_lazy_emit(v, sb, true);
+		break;
 	case XD_V_STRUCT:
 		xd_strbuf_putc(sb, '{');
 		for (i = 0; i < v->u.st.n; i++) {

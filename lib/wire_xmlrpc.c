@@ -833,6 +833,9 @@ void xd_xmlrpc_encode_value(xd_strbuf *sb, const xd_value *v)
 		/* Already <value>...</value> text (see value.h). */
 		xd_strbuf_append(sb, v->u.raw.s, v->u.raw.len);
 		break;
+	case XD_V_LAZY:
+		xd_lazy_emit(v, sb, false);
+		break;
 	case XD_V_STRUCT:
 		PUTS_LIT(sb, "<value><struct>");
 		for (i = 0; i < v->u.st.n; i++) {

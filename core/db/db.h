@@ -178,6 +178,10 @@ uint64_t xd_db_generation(void);
 typedef bool (*xd_db_want_fn)(const xd_class *c, const char *ref, void *ud);
 int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out, size_t *n,
 		  uint64_t *upto, bool *lost);
+/* The same without the snapshots (NULL): for answers that read each
+ * record when they write it (the first event.from of a client). */
+int xd_db_changes_bare(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out,
+		       size_t *n, uint64_t *upto, bool *lost);
 void xd_db_changes_free(xd_change *ch, size_t n);
 /* Deletions are remembered for this many generations (default 100000). */
 void xd_db_set_history_limit(uint64_t gens);

@@ -155,8 +155,8 @@ uint64_t xd_db_generation(void)
 	return g;
 }
 
-int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out, size_t *n,
-		  uint64_t *upto, bool *lost)
+static int changes(uint64_t since, xd_db_want_fn want, void *ud, bool snapshots,
+		   xd_change **out, size_t *n, uint64_t *upto, bool *lost)
 {
 	const db_node **hits = NULL;
 	size_t nhits = 0, cap = 0;
@@ -221,7 +221,7 @@ int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out,
 			c->cls = o->cls;
 			c->ref = strdup(o->ref);
 			c->op = o->created_gen > since ? XD_CHANGE_ADD : XD_CHANGE_MOD;
-			c->snapshot = db_record_of(o);
+			c->snapshot = snapshots ? db_record_of(o) : NULL;
 		}
 		if (!c->ref)
 			abort();
@@ -236,6 +236,18 @@ int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out,
 	if (lost)
 		*lost = is_lost;
 	return is_lost ? 1 : 0;
+}
+
+int xd_db_changes(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out, size_t *n,
+		  uint64_t *upto, bool *lost)
+{
+	return changes(since, want, ud, true, out, n, upto, lost);
+}
+
+int xd_db_changes_bare(uint64_t since, xd_db_want_fn want, void *ud, xd_change **out,
+		       size_t *n, uint64_t *upto, bool *lost)
+{
+	return changes(since, want, ud, false, out, n, upto, lost);
 }
 
 void xd_db_changes_free(xd_change *ch, size_t n)

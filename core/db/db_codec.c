@@ -87,6 +87,7 @@ static void put_value(buf *b, const xd_value *v)
 	switch (v->t) {
 	case XD_V_NIL:
 	case XD_V_RAW: /* unreachable: db_shape_ok keeps wire text out of the db */
+	case XD_V_LAZY:
 		put_byte(b, 'N');
 		break;
 	case XD_V_BOOL:

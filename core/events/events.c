@@ -24,6 +24,7 @@
 
 #include "auth/session.h"
 #include "db/db.h"
+#include "event_stream.h"
 #include "event_sub.h"
 #include "generic/generic.h"
 #include "log.h"
@@ -140,40 +141,6 @@ static bool want_object(const xd_class *c, const char *ref, void *ud)
 	return class_has_events(c) && xd_subs_match_object(ud, c->lname, ref);
 }
 
-static const char *op_name(xd_change_op op)
-{
-	switch (op) {
-	case XD_CHANGE_ADD: return "add";
-	case XD_CHANGE_MOD: return "mod";
-	case XD_CHANGE_DEL: return "del";
-	}
-	return "mod";
-}
-
-/* One event record; takes ch->snapshot. legacy_ts: the timestamp of the
- * legacy form (event.next), NULL for event.from's. */
-static xd_value *event_record(xd_change *ch, const char *legacy_ts)
-{
-	char id[24];
-	snprintf(id, sizeof id, "%llu", (unsigned long long)ch->gen);
-	xd_value *ev = xd_struct();
-	xd_struct_set_take(ev, "id", xd_string(id));
-	xd_struct_set_take(ev, "timestamp", xd_string(legacy_ts ? legacy_ts : "0.0"));
-	xd_struct_set_take(ev, "class", xd_string(ch->cls->lname));
-	xd_struct_set_take(ev, "operation", xd_string(op_name(ch->op)));
-	xd_struct_set_take(ev, "ref", xd_string(ch->ref));
-	if (legacy_ts && ch->snapshot) {
-		const xd_value *uuid = xd_struct_get(ch->snapshot, "uuid");
-		if (uuid && uuid->t == XD_V_STRING)
-			xd_struct_set_take(ev, "obj_uuid", xd_string(uuid->u.s));
-	}
-	if (ch->snapshot && ch->op != XD_CHANGE_DEL) {
-		xd_struct_set_take(ev, "snapshot", ch->snapshot);
-		ch->snapshot = NULL;
-	}
-	return ev;
-}
-
 /* Appends the events of the changes after `since` to events; *upto gets the
  * generation the answer is complete to. skip_del: for the initial fetch
  * ("" token), where a deletion of an object the client never saw is noise.
@@ -189,7 +156,8 @@ static int collect_events(uint64_t since, xd_subs *subs, bool skip_del, const ch
 	for (size_t i = 0; i < n; i++) {
 		if (skip_del && ch[i].op == XD_CHANGE_DEL)
 			continue;
-		xd_array_append_take(events, event_record(&ch[i], legacy_ts));
+		xd_array_append_take(events, xd_event_record(&ch[i], ch[i].snapshot, legacy_ts));
+		ch[i].snapshot = NULL;
 	}
 	xd_db_changes_free(ch, n);
 	return 0;
@@ -228,8 +196,22 @@ static xd_value *h_from(const xd_call *call, xd_error *err)
 	bool initial = since == 0;
 
 	waiter_add(&w);
-	events = xd_array();
-	for (;;) {
+	if (initial) {
+		/* Everything there is: written as it is sent (event_stream.c). */
+		xd_change *ch = NULL;
+		size_t n = 0;
+		if (xd_db_changes_bare(0, want_object, &subs, &ch, &n, &upto, &lost) < 0) {
+			xd_error_setf(err, "INTERNAL_ERROR", "cannot read the db changes");
+			goto out_waiter;
+		}
+		if (n > 0)
+			events = xd_event_stream(ch, n);
+		else
+			xd_db_changes_free(ch, n);
+	}
+	if (!events)
+		events = xd_array();
+	while (events->t == XD_V_ARRAY) { /* not the streamed first answer */
 		if (collect_events(since, &subs, initial, NULL, events, &upto, &lost, err) < 0)
 			goto out_waiter;
 		/* never an empty answer before the timeout: changes that woke us

@@ -122,6 +122,12 @@ static xd_db_encode_fn memo_encoder(int slot)
 	return slot == XD_DB_MEMO_JSON ? encode_record_json : encode_record_xml;
 }
 
+xd_shared_text *xd_record_text(const xd_class *c, const char *ref, bool json)
+{
+	int slot = json ? XD_DB_MEMO_JSON : XD_DB_MEMO_XMLRPC;
+	return xd_db_get_memo(c, ref, slot, memo_encoder(slot));
+}
+
 /* Ref-typed values (plain refs only) must name live objects of classes we
  * store; OpaqueRef:NULL is always fine. */
 static int check_ref_value(const xd_type *t, const xd_value *v, xd_error *err)
@@ -262,28 +268,15 @@ static int collect_one(const char *ref, const xd_value *const *fields, void *ud)
 	return 0;
 }
 
-static int collect_record(const char *ref, const xd_value *const *fields, xd_shared_text *memo,
-			  void *ud)
-{
-	collect_ctx *cx = ud;
-	xd_struct_append(cx->out, ref, xd_raw_shared(memo)); /* refs are unique */
-	return 0;
-}
-
-/* Refs (an array) or records (a struct ref -> XD_V_RAW record text for the
- * caller's wire) of the objects w accepts (NULL: all). */
+/* Refs (an array) or records (a struct ref -> record, streamed as it is
+ * encoded: records_stream.c) of the objects w accepts (NULL: all). */
 static xd_value *collect(const xd_call *call, const xd_where *w, bool records)
 {
 	collect_ctx cx = { .cls = call->cls, .where = w, .name_label_idx = -1 };
-	if (!records) {
-		cx.out = xd_array();
-		xd_db_foreach(call->cls, collect_one, &cx);
-		return cx.out;
-	}
-	int slot = memo_slot(call);
-	cx.out = xd_struct();
-	xd_struct_reserve(cx.out, xd_db_count(call->cls)); /* a hint: objects may come and go */
-	xd_db_foreach_memo(call->cls, slot, collect_wanted, collect_record, &cx, memo_encoder(slot));
+	if (records)
+		return xd_records_stream(call->cls, collect_wanted, &cx);
+	cx.out = xd_array();
+	xd_db_foreach(call->cls, collect_one, &cx);
 	return cx.out;
 }
 

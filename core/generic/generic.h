@@ -41,6 +41,15 @@ void xd_generic_set_hooks(const char *cls, const xd_class_hooks *hooks);
  * the class has one and the record has none or "". */
 void xd_generic_fill_defaults(const xd_class *c, xd_value *record);
 
+/* The text of ref's whole record for a wire (json, else XML-RPC), held for
+ * the caller (xd_shared_text_release), or NULL if ref is not an object of
+ * c: the db's memo (db.h), made if missing. */
+xd_shared_text *xd_record_text(const xd_class *c, const char *ref, bool json);
+/* The records of c's objects that want accepts (NULL: all), as a struct
+ * ref -> record made while it is encoded (an XD_V_LAZY value: see
+ * records_stream.c). Only the refs are listed now. */
+xd_value *xd_records_stream(const xd_class *c, xd_db_filter_fn want, void *ud);
+
 /* Shorthands used by handlers. */
 /* 0 if ref is an object of c, else HANDLE_INVALID [class, ref]. */
 int xd_check_ref(const xd_class *c, const char *ref, xd_error *err);

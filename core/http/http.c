@@ -66,6 +66,10 @@
 #define DEFAULT_MAX_PER_ADDRESS 128
 #define DEFAULT_REQUEST_TIMEOUT_S 30.0
 #define MAX_ROUTES 64
+/* An RPC answer that grows past this is sent as it is encoded (chunked)
+ * instead of whole with a Content-Length: the memory of a call stays about
+ * this size whatever the answer's (get_all_records of 100,000 VMs). */
+#define STREAM_FROM ((size_t)1 << 20)
 
 typedef struct route {
 	char method[16];
@@ -92,6 +96,11 @@ typedef struct conn {
 	size_t len, cap;
 	size_t req_end; /* end of the current request (head + body) */
 	xd_strbuf out;  /* answer body */
+	/* The answer being streamed (see stream_drain): */
+	int s_minor;    /* the request's HTTP/1.x */
+	bool s_keep;    /* the connection goes on after it */
+	bool s_json;
+	bool streamed;  /* its head and first bytes are sent */
 } conn;
 
 static struct {
@@ -568,9 +577,62 @@ static const char rpc_cors[] =
 	"Access-Control-Allow-Origin: *\r\n"
 	"Access-Control-Allow-Headers: X-Requested-With\r\n";
 
-/* Runs one XML-RPC or JSON-RPC call from body; the answer goes to c->out.
+/* The drain of c->out (strbuf.h) while an RPC answer is encoded: the first
+ * time, the head goes out, then every drain is one chunk. HTTP/1.0 has no
+ * chunks: the body goes as it is and the connection closes to end it. */
+static int stream_drain(void *ud, const char *p, size_t n)
+{
+	conn *c = ud;
+	char line[32];
+	struct iovec iov[3];
+	bool chunked = c->s_minor != 0;
+
+	if (!c->streamed) {
+		char head[512];
+		int hn;
+
+		if (!chunked)
+			c->s_keep = false;
+		hn = snprintf(head, sizeof(head),
+			      "HTTP/1.%d 200 OK\r\n%sContent-Type: %s\r\n%s%s\r\n", chunked ? 1 : 0,
+			      chunked ? "Transfer-Encoding: chunked\r\n" : "",
+			      c->s_json ? "application/json" : "text/xml", rpc_cors,
+			      c->s_keep ? "" : "Connection: close\r\n");
+		iov[0] = (struct iovec){ head, (size_t)hn };
+		c->streamed = true;
+		if (send_iov(c->fd, iov, 1) < 0)
+			return -1;
+	}
+	if (n == 0)
+		return 0; /* a zero-size chunk would end the body */
+	if (!chunked) {
+		iov[0] = (struct iovec){ (void *)p, n };
+		return send_iov(c->fd, iov, 1);
+	}
+	int ln = snprintf(line, sizeof(line), "%zx\r\n", n);
+	iov[0] = (struct iovec){ line, (size_t)ln };
+	iov[1] = (struct iovec){ (void *)p, n };
+	iov[2] = (struct iovec){ (void *)"\r\n", 2 };
+	return send_iov(c->fd, iov, 3);
+}
+
+/* Sends what is left of a streamed answer and its end. Returns 0 or -1. */
+static int stream_finish(conn *c)
+{
+	if (c->out.drain_failed)
+		return -1;
+	if (c->out.len && stream_drain(c, c->out.data, c->out.len) < 0)
+		return -1;
+	if (c->s_minor == 0)
+		return 0; /* the close ends it */
+	struct iovec iov = { (void *)"0\r\n\r\n", 5 };
+	return send_iov(c->fd, &iov, 1);
+}
+
+/* Runs one XML-RPC or JSON-RPC call from body; the answer goes to c->out,
+ * or, past STREAM_FROM bytes, to the peer as it is encoded (c->streamed).
  * Returns 0, or -1 if the body does not parse (the caller answers 500). */
-static int run_rpc(conn *c, bool json, const char *body, size_t blen)
+static int run_rpc(conn *c, const xd_http_head *h, bool json, const char *body, size_t blen)
 {
 	xd_error err = XD_ERROR_INIT;
 	xd_result_kind kind = XD_RESULT_ENVELOPE;
@@ -582,6 +644,10 @@ static int run_rpc(conn *c, bool json, const char *body, size_t blen)
 	memset(&jreq, 0, sizeof(jreq));
 	xd_strbuf_reset(&c->out);
 	c->peer.json = json; /* handlers may answer pre-encoded text (XD_V_RAW) */
+	c->s_minor = h->minor;
+	c->s_keep = h->keep_alive;
+	c->s_json = json;
+	c->streamed = false;
 	if (json) {
 		if (xd_jsonrpc_parse_request(body, blen, &jreq, &why) < 0)
 			goto out;
@@ -596,6 +662,7 @@ static int run_rpc(conn *c, bool json, const char *body, size_t blen)
 	if (!res && !xd_error_is_set(&err))
 		xd_error_set(&err, "INTERNAL_ERROR", "no result and no error", NULL);
 
+	xd_strbuf_set_drain(&c->out, stream_drain, c, STREAM_FROM);
 	if (json) {
 		if (res)
 			xd_jsonrpc_encode_success(&c->out, &jreq, res);
@@ -609,6 +676,9 @@ static int run_rpc(conn *c, bool json, const char *body, size_t blen)
 	} else {
 		xd_xmlrpc_encode_failure(&c->out, &err);
 	}
+	if (c->streamed && stream_finish(c) < 0)
+		c->s_keep = false;
+	xd_strbuf_set_drain(&c->out, NULL, NULL, 0);
 	xd_value_free(res);
 	rc = 0;
 out:
@@ -694,12 +764,14 @@ static int handle_request(conn *c, const xd_http_head *h, bool *keep)
 	path = c->buf + h->path;
 	if (strcmp(method, "POST") == 0) {
 		json = strcmp(path, "/jsonrpc") == 0;
-		if (run_rpc(c, json, c->buf + h->len, blen) < 0) {
+		if (run_rpc(c, h, json, c->buf + h->len, blen) < 0) {
 			respond(c->fd, h->minor, false, 500, "text/html", NULL, html_500,
 				sizeof(html_500) - 1);
 			return 500;
 		}
-		*keep = h->keep_alive;
+		*keep = c->s_keep;
+		if (c->streamed)
+			return 200; /* sent as it was encoded */
 		if (respond(c->fd, h->minor, *keep, 200, json ? "application/json" : "text/xml", rpc_cors,
 			    c->out.data, c->out.len) < 0)
 			*keep = false;

@@ -16,6 +16,7 @@ XML_SUCCESS_HEAD = (b'<?xml version="1.0"?><methodResponse><params><param><value
                     b'<member><name>Status</name><value>Success</value></member>'
                     b'<member><name>Value</name>')
 XML_SUCCESS_TAIL = b'</member></struct></value></param></params></methodResponse>'
+FROM_GEN_1 = "00000000000000000001,00000000000000000000"
 VALUE_TAG = re.compile(rb"<value>|</value>")
 
 
@@ -106,9 +107,11 @@ class RecordsTest(DaemonTestCase):
             records = decode(all_raw)
             self.assertEqual(sorted(records), sorted(decode(call(cls + ".get_all"))))
 
-            # the snapshots of event.from: encoded without memos
-            ev_raw = call("event.from", [cls.lower()], "", 0.0)
-            events = decode(ev_raw)["events"]
+            # the snapshots of event.from: encoded without memos (a first
+            # call, token "", is streamed from the memos: start after the
+            # first generation instead, which gives the same objects)
+            ev_raw = call("event.from", [cls.lower()], FROM_GEN_1, 0.0)
+            events = [e for e in decode(ev_raw)["events"] if e["operation"] != "del"]
             snap_raw = members(ev_raw, b"snapshot" if wire == "xml" else "snapshot")
             self.assertEqual(len(snap_raw), len(events))
             snapshots = {e["ref"]: s for e, s in zip(events, snap_raw)}
