@@ -17,6 +17,7 @@
 
 #include "strbuf.h"
 #include "wire.h"
+#include "xe_http.h"
 #include "xe_util.h"
 
 #define XE_MAX_RESPONSE (256u * 1024 * 1024) /* refuse absurd replies */
@@ -194,22 +195,6 @@ static int conn_open(xe_conn *c)
 {
 	c->rpos = c->rlen = 0;
 	return c->socket_path ? connect_unix(c) : connect_tcp(c);
-}
-
-static int write_all(xe_conn *c, const char *p, size_t n)
-{
-	while (n > 0) {
-		/* MSG_NOSIGNAL: a peer that went away is an error, not SIGPIPE. */
-		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Reads more bytes into the buffer. Returns bytes read, 0 at EOF, -1 error. */
@@ -496,7 +481,8 @@ int xe_conn_call(xe_conn *c, const char *method, xd_value *params, xd_value **re
 		if (fresh && conn_open(c) < 0)
 			goto out;
 		xd_strbuf_reset(&body);
-		if (write_all(c, head, (size_t)hlen) == 0 && write_all(c, req.data, req.len) == 0 &&
+		if (xe_http_send_all(c->fd, head, (size_t)hlen) == 0 &&
+		    xe_http_send_all(c->fd, req.data, req.len) == 0 &&
 		    read_response(c, &status, &body, &keep_alive, &got_any) == 0)
 			break;
 		conn_close(c);
