@@ -23,6 +23,7 @@
 
 #define XE_DEFAULT_SOCKET "/var/lib/xapi-c/xapi.sock"
 #define XE_DEFAULT_PORT 80
+#define XE_DEFAULT_TLS_PORT 443
 
 static void usage(FILE *out)
 {
@@ -31,7 +32,9 @@ static void usage(FILE *out)
 		"  xe <command> [<name>=<value> ...]\n"
 		"    [ --socket <path> ]        local socket (default $XE_SOCKET, else %s)\n"
 		"    [ -s <server>[:<port>] ]   remote host, instead of the local socket\n"
-		"    [ -p <port> ]              remote port (default %d)\n"
+		"    [ -p <port> ]              remote port (default %d, or %d with --nossl)\n"
+		"    [ --nossl ]                plain HTTP to the remote host instead of https\n"
+		"                               (the server's certificate is not checked)\n"
 		"    [ -u <username> -pw <password> | -pwf <password file> ]\n"
 		"                               credentials (default over the local socket: root)\n"
 		"    [ --minimal ]              print only values, comma-separated, on one line\n"
@@ -39,7 +42,7 @@ static void usage(FILE *out)
 		"    [ --version ]              print the version and exit\n"
 		"\n"
 		"A list of commands: xe help; one command in detail: xe help <command>.\n",
-		XE_DEFAULT_SOCKET, XE_DEFAULT_PORT);
+		XE_DEFAULT_SOCKET, XE_DEFAULT_TLS_PORT, XE_DEFAULT_PORT);
 }
 
 /* ---- help ---- */
@@ -382,7 +385,10 @@ int main(int argc, char **argv)
 	}
 
 	if (o.server) {
-		conn = xe_conn_new_tcp(o.server, o.port ? o.port : XE_DEFAULT_PORT);
+		/* as upstream's xe: https on 443 unless --nossl (then 80) */
+		conn = xe_conn_new_tcp(o.server,
+				       o.port ? o.port : o.nossl ? XE_DEFAULT_PORT : XE_DEFAULT_TLS_PORT,
+				       !o.nossl);
 	} else {
 		const char *path = o.socket ? o.socket : getenv("XE_SOCKET");
 
