@@ -124,6 +124,7 @@ class Xapid:
         self.proc = None
         self.port = None
         self.tls_port = None
+        self.tls = True        # False: --listen-tls none
         self.starts = 0
         self.wedged = None     # why the daemon is considered hung, once it is
         self._reader = None
@@ -164,7 +165,7 @@ class Xapid:
     def command(self):
         return [str(xapid_binary()), "--foreground",
                 "--listen", "127.0.0.1:0",
-                "--listen-tls", "127.0.0.1:0",
+                "--listen-tls", "127.0.0.1:0" if self.tls else "none",
                 "--socket", self.socket_path,
                 "--state-dir", str(self.dir),
                 "--users", str(self.users_file),
@@ -237,7 +238,9 @@ class Xapid:
                     m = READY_RE.search(line)
                     if m:
                         self.port = int(m.group(1))
-                elif self.tls_port is None:
+                        if not self.tls:
+                            self._ready.set()
+                elif self.tls and self.tls_port is None:
                     # written together with the first: ready once both are in
                     m = READY_TLS_RE.search(line)
                     if m:
