@@ -20,10 +20,10 @@ import benchlib as B
 WRK_CONFIGS = [(1, 1), (2, 8)]
 
 
-def wrk(port, body_file, threads, conns, seconds):
+def wrk(port, body_file, threads, conns, seconds, scheme="http"):
     env = dict(os.environ, BENCH_BODY_FILE=body_file, BENCH_CONTENT_TYPE="text/xml")
     argv = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds,
-            "-s", os.path.join(B.BENCH, "wrk_post.lua"), "http://%s:%d/" % (B.HOST, port)]
+            "-s", os.path.join(B.BENCH, "wrk_post.lua"), "%s://%s:%d/" % (scheme, B.HOST, port)]
     r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 30)
     m = re.search(r"Requests/sec:\s+([\d.]+)", r.stdout)
     if r.returncode != 0 or not m:
