@@ -7,13 +7,12 @@ client gets against new plain ones.
 HTTPS connections go through lib/tls_pipe.c: a thread per connection moves
 the bytes between OpenSSL and a socketpair the HTTP server reads in clear.
 """
-import os
 import socket
 import ssl
 import time
 
 import benchlib as B
-from rpc_throughput import WRK_CONFIGS, wrk
+from rpc_throughput import WRK_CONFIGS, the_call, wrk
 
 KEY = "tls_throughput"
 
@@ -50,17 +49,8 @@ def connections_per_second(port, body, tls, seconds):
 
 def run(ctx, sec):
     seconds = ctx.wrk_seconds
-    workdir = ctx.cleanup.tempdir("tls")
-    x = B.Xapid(ctx.cleanup, ctx.builddir, os.path.join(workdir, "state"),
-                B.users_file(workdir)).start()
-    c = B.HttpConn(x.port)
-    session = B.login(c)
-    vm = B.call(c, "VM.create", session, B.vm_record("bench VM"))
-    body = B.xmlrpc_body("VM.get_name_label", session, vm)
+    x, c, body, body_file = the_call(ctx, "tls")
     c.close()
-    body_file = os.path.join(workdir, "request.xml")
-    with open(body_file, "wb") as f:
-        f.write(body)
     sec.note("the self-signed certificate xapid made at first boot (RSA 2048); the client "
              "negotiates TLS 1.3")
     results = {}

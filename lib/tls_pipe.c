@@ -15,6 +15,9 @@
 #include <openssl/err.h>
 
 #define PIPE_BUF_BYTES (64 * 1024)
+/* The pump's own frames are small; OpenSSL's deepest calls need well
+ * under this. A thread per connection must not reserve 8 MiB each. */
+#define PIPE_STACK_BYTES (512 * 1024)
 
 /* One direction's bytes in flight: [off, len) still to be written. */
 typedef struct span {
@@ -240,6 +243,7 @@ int xd_tls_pipe_start(SSL *ssl, int net_fd, double handshake_s)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, PIPE_STACK_BYTES);
 	pthread_mutex_lock(&reg.lock);
 	if (pthread_create(&t, &attr, pipe_main, p) != 0) {
 		pthread_mutex_unlock(&reg.lock);
