@@ -132,6 +132,22 @@ char *xd_tls_server_certificate(void)
 	return pem;
 }
 
+/* Serves what the certificate file now holds to every new connection;
+ * connections already open keep the old context (their SSL objects hold a
+ * reference). Called with tls.lock held. */
+static int reload_locked(const char *what, xd_error *err)
+{
+	char why[512];
+	SSL_CTX *ctx = ctx_from_file(tls.path, why, sizeof(why));
+
+	if (!ctx)
+		return xd_error_set(err, "INTERNAL_ERROR", why, NULL);
+	SSL_CTX_free(tls.ctx);
+	tls.ctx = ctx;
+	xd_info("tls: %s in %s", what, tls.path);
+	return 0;
+}
+
 int xd_tls_install(const char *cert_pem, const char *key_pem, const char *chain_pem,
 		   xd_error *err)
 {
@@ -142,26 +158,30 @@ int xd_tls_install(const char *cert_pem, const char *key_pem, const char *chain_
 	if (!pem)
 		return -1;
 	pthread_mutex_lock(&tls.lock);
-	if (!tls.path) {
+	if (!tls.path)
 		xd_error_set(err, "INTERNAL_ERROR", "TLS is not enabled on this host", NULL);
-	} else if (xd_tls_write_pem(tls.path, pem, strlen(pem), why, sizeof(why)) < 0) {
+	else if (xd_tls_write_pem(tls.path, pem, strlen(pem), why, sizeof(why)) < 0)
 		xd_error_set(err, "INTERNAL_ERROR", why, NULL);
-	} else {
-		SSL_CTX *ctx = ctx_from_file(tls.path, why, sizeof(why));
-
-		if (!ctx) {
-			xd_error_set(err, "INTERNAL_ERROR", why, NULL);
-		} else {
-			/* connections already open keep the old context (their
-			 * SSL objects hold a reference) */
-			SSL_CTX_free(tls.ctx);
-			tls.ctx = ctx;
-			rc = 0;
-			xd_info("tls: installed a new server certificate in %s", tls.path);
-		}
-	}
+	else
+		rc = reload_locked("installed a new server certificate", err);
 	pthread_mutex_unlock(&tls.lock);
 	free(pem);
+	return rc;
+}
+
+int xd_tls_reset(xd_error *err)
+{
+	char why[512];
+	int rc = -1;
+
+	pthread_mutex_lock(&tls.lock);
+	if (!tls.path)
+		xd_error_set(err, "INTERNAL_ERROR", "TLS is not enabled on this host", NULL);
+	else if (xd_tls_make_self_signed(tls.path, why, sizeof(why)) < 0)
+		xd_error_set(err, "INTERNAL_ERROR", why, NULL);
+	else
+		rc = reload_locked("made a new self-signed certificate", err);
+	pthread_mutex_unlock(&tls.lock);
 	return rc;
 }
 

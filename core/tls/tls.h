@@ -30,6 +30,10 @@ char *xd_tls_server_certificate(void);
 int xd_tls_install(const char *cert_pem, const char *key_pem, const char *chain_pem,
 		   xd_error *err);
 
+/* host.reset_server_certificate: a new self-signed key and certificate in
+ * place of the current ones, served to every new connection. */
+int xd_tls_reset(xd_error *err);
+
 /* Ends every TLS connection still open (after the HTTP server stopped) and
  * frees the context. */
 void xd_tls_shutdown(void);
