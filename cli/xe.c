@@ -12,6 +12,7 @@
 
 #include "dm.h"
 #include "strbuf.h"
+#include "tls_pipe.h"
 #include "wire.h"
 #include "xe_args.h"
 #include "xe_client.h"
@@ -420,6 +421,9 @@ int main(int argc, char **argv)
 	xe_client_logout(&x);
 out_client:
 	xe_client_clear(&x);
+	/* every answer is in: the https connections' pipe threads end now,
+	 * not halfway through freeing their TLS state at exit */
+	xd_tls_pipe_stop_all();
 out_opts:
 	xe_opts_clear(&o);
 	fflush(stdout);

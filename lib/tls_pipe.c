@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,13 @@ static void pipe_free(tls_pipe *p)
 static void *pipe_main(void *arg)
 {
 	tls_pipe *p = arg;
+	sigset_t pipe_sig;
+
+	/* OpenSSL writes with write(): a peer gone must be EPIPE for this
+	 * thread, never a SIGPIPE that kills a client such as xe */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
 
 	if (p->handshake_s <= 0 || handshake(p) == 0)
 		pump(p);
