@@ -318,6 +318,18 @@ static void set_defaults(void)
 	xd_cfg.clean_shutdown_timeout = 1200;
 }
 
+/* A path setting left unset: the file of that name in the state dir. */
+static void default_in_state_dir(char **dst, const char *name)
+{
+	if (*dst)
+		return;
+	size_t n = strlen(xd_cfg.state_dir) + strlen(name) + 2;
+	*dst = malloc(n);
+	if (!*dst)
+		abort();
+	snprintf(*dst, n, "%s/%s", xd_cfg.state_dir, name);
+}
+
 static const xd_option *find_long(const char *name)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
@@ -438,20 +450,8 @@ int xd_config_load(int argc, char **argv)
 		if (apply(o->key, val) < 0)
 			return -1;
 	}
-	if (!xd_cfg.socket_path) {
-		size_t n = strlen(xd_cfg.state_dir) + 16;
-		xd_cfg.socket_path = malloc(n);
-		if (!xd_cfg.socket_path)
-			abort();
-		snprintf(xd_cfg.socket_path, n, "%s/xapi.sock", xd_cfg.state_dir);
-	}
-	if (!xd_cfg.tls_cert) {
-		size_t n = strlen(xd_cfg.state_dir) + 16;
-		xd_cfg.tls_cert = malloc(n);
-		if (!xd_cfg.tls_cert)
-			abort();
-		snprintf(xd_cfg.tls_cert, n, "%s/xapi-ssl.pem", xd_cfg.state_dir);
-	}
+	default_in_state_dir(&xd_cfg.socket_path, "xapi.sock");
+	default_in_state_dir(&xd_cfg.tls_cert, "xapi-ssl.pem");
 	return 0;
 }
 
