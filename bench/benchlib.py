@@ -166,11 +166,12 @@ class Xapid:
         self.config = dict(config or {})  # extra xapid.conf keys (-c)
         self.proc = None
         self.port = None
+        self.tls_port = None
         self.start_seconds = None
         self.stderr_tail = []
 
     def start(self, timeout=60.0):
-        argv = [self.binary, "-f", "--listen", "%s:0" % HOST,
+        argv = [self.binary, "-f", "--listen", "%s:0" % HOST, "--listen-tls", "%s:0" % HOST,
                 "--socket", os.path.join(self.state_dir, "xapi.sock"),
                 "--state-dir", self.state_dir, "--users", self.users,
                 "--backend", "sim", "--log-level", "warn"]
@@ -197,6 +198,12 @@ class Xapid:
                     if m:
                         stamp["t"] = time.monotonic()
                         stamp["port"] = int(m.group(1))
+                        continue
+                if "tls_port" not in stamp:
+                    # the second ready line, written with the first
+                    m = re.search(r"xapid TLS ready on [^ ]*:(\d+)", line)
+                    if m:
+                        stamp["tls_port"] = int(m.group(1))
                         ready.set()
                         continue
                 self.stderr_tail = (self.stderr_tail + [line])[-40:]
@@ -210,6 +217,7 @@ class Xapid:
                              % " | ".join(self.stderr_tail[-5:]))
         self.start_seconds = stamp["t"] - t0
         self.port = stamp["port"]
+        self.tls_port = stamp.get("tls_port")
         return self
 
     def stop(self):

@@ -20,10 +20,10 @@ import benchlib as B
 WRK_CONFIGS = [(1, 1), (2, 8)]
 
 
-def wrk(port, body_file, threads, conns, seconds):
+def wrk(port, body_file, threads, conns, seconds, scheme="http"):
     env = dict(os.environ, BENCH_BODY_FILE=body_file, BENCH_CONTENT_TYPE="text/xml")
     argv = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds,
-            "-s", os.path.join(B.BENCH, "wrk_post.lua"), "http://%s:%d/" % (B.HOST, port)]
+            "-s", os.path.join(B.BENCH, "wrk_post.lua"), "%s://%s:%d/" % (scheme, B.HOST, port)]
     r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 30)
     m = re.search(r"Requests/sec:\s+([\d.]+)", r.stdout)
     if r.returncode != 0 or not m:
@@ -46,9 +46,10 @@ def title(ctx):
     return "1. RPC throughput: VM.get_name_label over keep-alive"
 
 
-def run(ctx, sec):
-    seconds = ctx.wrk_seconds
-    workdir = ctx.cleanup.tempdir("rpc")
+def the_call(ctx, tag):
+    """A xapid, a VM, and the VM.get_name_label request wrk posts (also
+    written to a file for it): (xapid, open connection, body, body file)."""
+    workdir = ctx.cleanup.tempdir(tag)
     x = B.Xapid(ctx.cleanup, ctx.builddir, os.path.join(workdir, "state"),
                 B.users_file(workdir)).start()
     c = B.HttpConn(x.port)
@@ -58,6 +59,12 @@ def run(ctx, sec):
     body_file = os.path.join(workdir, "request.xml")
     with open(body_file, "wb") as f:
         f.write(body)
+    return x, c, body, body_file
+
+
+def run(ctx, sec):
+    seconds = ctx.wrk_seconds
+    x, c, body, body_file = the_call(ctx, "rpc")
     answer = c.roundtrip(body)
     name = B.xmlrpc_value(answer)
     c.close()

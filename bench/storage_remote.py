@@ -66,6 +66,7 @@ class UnixXapid:
         users = B.users_file(workdir)
         argv = ([] if not netns else ["ip", "netns", "exec", netns]) + [
             os.path.join(ctx.builddir, "xapid"), "-f", "--listen", "127.0.0.1:0",
+            "--listen-tls", "127.0.0.1:0",
             "--socket", self.sock, "--state-dir", os.path.join(workdir, "state"),
             "--users", users, "--backend", "sim", "--log-level", "warn",
             "--plugin-dir", os.path.join(ctx.builddir, "plugins"),

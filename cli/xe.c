@@ -12,6 +12,7 @@
 
 #include "dm.h"
 #include "strbuf.h"
+#include "tls_pipe.h"
 #include "wire.h"
 #include "xe_args.h"
 #include "xe_client.h"
@@ -23,6 +24,7 @@
 
 #define XE_DEFAULT_SOCKET "/var/lib/xapi-c/xapi.sock"
 #define XE_DEFAULT_PORT 80
+#define XE_DEFAULT_TLS_PORT 443
 
 static void usage(FILE *out)
 {
@@ -31,7 +33,9 @@ static void usage(FILE *out)
 		"  xe <command> [<name>=<value> ...]\n"
 		"    [ --socket <path> ]        local socket (default $XE_SOCKET, else %s)\n"
 		"    [ -s <server>[:<port>] ]   remote host, instead of the local socket\n"
-		"    [ -p <port> ]              remote port (default %d)\n"
+		"    [ -p <port> ]              remote port (default %d, or %d with --nossl)\n"
+		"    [ --nossl ]                plain HTTP to the remote host instead of https\n"
+		"                               (the server's certificate is not checked)\n"
 		"    [ -u <username> -pw <password> | -pwf <password file> ]\n"
 		"                               credentials (default over the local socket: root)\n"
 		"    [ --minimal ]              print only values, comma-separated, on one line\n"
@@ -39,7 +43,7 @@ static void usage(FILE *out)
 		"    [ --version ]              print the version and exit\n"
 		"\n"
 		"A list of commands: xe help; one command in detail: xe help <command>.\n",
-		XE_DEFAULT_SOCKET, XE_DEFAULT_PORT);
+		XE_DEFAULT_SOCKET, XE_DEFAULT_TLS_PORT, XE_DEFAULT_PORT);
 }
 
 /* ---- help ---- */
@@ -404,7 +408,10 @@ int main(int argc, char **argv)
 	}
 
 	if (o.server) {
-		conn = xe_conn_new_tcp(o.server, o.port ? o.port : XE_DEFAULT_PORT);
+		/* as upstream's xe: https on 443 unless --nossl (then 80) */
+		conn = xe_conn_new_tcp(o.server,
+				       o.port ? o.port : o.nossl ? XE_DEFAULT_PORT : XE_DEFAULT_TLS_PORT,
+				       !o.nossl);
 	} else {
 		const char *path = o.socket ? o.socket : getenv("XE_SOCKET");
 
@@ -436,6 +443,9 @@ int main(int argc, char **argv)
 	xe_client_logout(&x);
 out_client:
 	xe_client_clear(&x);
+	/* every answer is in: the https connections' pipe threads end now,
+	 * not halfway through freeing their TLS state at exit */
+	xd_tls_pipe_stop_all();
 out_opts:
 	xe_opts_clear(&o);
 	fflush(stdout);

@@ -204,8 +204,10 @@ int xe_args_parse(int argc, char *const *argv, xe_opts *o, char **why)
 			o->debug = true;
 			continue;
 		}
-		if (strcmp(a, "--nossl") == 0)
-			continue; /* we only speak plain HTTP; accepted for xe compatibility */
+		if (strcmp(a, "--nossl") == 0) {
+			o->nossl = true;
+			continue;
+		}
 		if (strcmp(a, "--minimal") == 0) {
 			o->minimal = true;
 			continue;

@@ -32,6 +32,7 @@ typedef struct xe_opts {
 	bool minimal;        /* --minimal / minimal=true */
 	bool help;           /* --help / -help */
 	bool version;        /* --version / -version */
+	bool nossl;          /* --nossl: plain HTTP with -s */
 	bool debug;          /* --debug: print the JSON-RPC traffic on stderr */
 	char *command;       /* NULL if none given */
 	xe_kv *params;       /* key=value in command-line order */

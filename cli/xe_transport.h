@@ -1,5 +1,5 @@
 /* xe_transport.h - JSON-RPC 2.0 calls over HTTP/1.1 POST /jsonrpc, to the
- * local unix socket or a TCP host:port, on one keep-alive connection that
+ * local unix socket or a TCP host:port (https, or plain HTTP with --nossl), on one keep-alive connection that
  * is reopened once if the server closed it between calls.
  *
  * Owns: the connection (socket, read buffer) and the last transport error.
@@ -17,7 +17,8 @@ typedef struct xe_conn xe_conn;
 /* Where to connect: socket_path for the unix socket, else host and port.
  * Nothing is connected until the first call. Copies its arguments. */
 xe_conn *xe_conn_new_unix(const char *socket_path);
-xe_conn *xe_conn_new_tcp(const char *host, int port);
+/* tls: https (xe's default with -s), the connection through lib/tls_pipe.h. */
+xe_conn *xe_conn_new_tcp(const char *host, int port, bool tls);
 void xe_conn_free(xe_conn *c);
 
 /* Print every request and response body on stderr. */

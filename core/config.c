@@ -28,6 +28,8 @@ static const xd_option options[] = {
 	{ "config", NULL, 'c', "FILE", DEFAULT_CONFIG " if it exists", "the config file (key = value lines)" },
 	{ "foreground", NULL, 'f', NULL, "off", "stay in the foreground and log to stderr" },
 	{ "listen", NULL, 0, "ADDR:PORT", "127.0.0.1:8080", "TCP address for HTTP (XML-RPC, JSON-RPC, data paths)" },
+	{ "listen_tls", NULL, 0, "ADDR:PORT|none", "127.0.0.1:8443", "TCP address for HTTPS (TLS 1.2 and 1.3; the same handlers as listen); none: no TLS listener" },
+	{ "tls_cert", NULL, 0, "FILE", "<state-dir>/xapi-ssl.pem", "the TLS server key and certificate (chain) in one PEM file; made self-signed at first boot when missing" },
 	{ "socket", NULL, 0, "PATH", "<state-dir>/xapi.sock", "local unix socket (uid-0 peers may log in as root without a password)" },
 	{ "state_dir", NULL, 0, "DIR", "/var/lib/xapi-c", "database, socket, default SR storage: everything xapid writes" },
 	{ "users_file", "users", 0, "FILE", "unset (PAM)", "user:crypt-hash lines used instead of PAM" },
@@ -101,6 +103,10 @@ static int apply(const char *key, const char *v)
 	unsigned long n;
 	if (strcmp(key, "listen") == 0)
 		set_str(&xd_cfg.listen, v);
+	else if (strcmp(key, "listen_tls") == 0)
+		set_str(&xd_cfg.listen_tls, strcmp(v, "none") == 0 ? NULL : v);
+	else if (strcmp(key, "tls_cert") == 0)
+		set_str(&xd_cfg.tls_cert, v);
 	else if (strcmp(key, "socket") == 0)
 		set_str(&xd_cfg.socket_path, v);
 	else if (strcmp(key, "state_dir") == 0)
@@ -289,6 +295,7 @@ static int load_file(const char *path, bool must_exist)
 static void set_defaults(void)
 {
 	set_str(&xd_cfg.listen, "127.0.0.1:8080");
+	set_str(&xd_cfg.listen_tls, "127.0.0.1:8443");
 	set_str(&xd_cfg.state_dir, "/var/lib/xapi-c");
 	set_str(&xd_cfg.plugin_dir, XD_PLUGINDIR);
 	set_str(&xd_cfg.plugins_conf_dir, DEFAULT_PLUGINS_CONF_DIR);
@@ -309,6 +316,18 @@ static void set_defaults(void)
 	xd_cfg.task_gc_age = 3900;
 	xd_cfg.task_gc_max = 200;
 	xd_cfg.clean_shutdown_timeout = 1200;
+}
+
+/* A path setting left unset: the file of that name in the state dir. */
+static void default_in_state_dir(char **dst, const char *name)
+{
+	if (*dst)
+		return;
+	size_t n = strlen(xd_cfg.state_dir) + strlen(name) + 2;
+	*dst = malloc(n);
+	if (!*dst)
+		abort();
+	snprintf(*dst, n, "%s/%s", xd_cfg.state_dir, name);
 }
 
 static const xd_option *find_long(const char *name)
@@ -431,13 +450,8 @@ int xd_config_load(int argc, char **argv)
 		if (apply(o->key, val) < 0)
 			return -1;
 	}
-	if (!xd_cfg.socket_path) {
-		size_t n = strlen(xd_cfg.state_dir) + 16;
-		xd_cfg.socket_path = malloc(n);
-		if (!xd_cfg.socket_path)
-			abort();
-		snprintf(xd_cfg.socket_path, n, "%s/xapi.sock", xd_cfg.state_dir);
-	}
+	default_in_state_dir(&xd_cfg.socket_path, "xapi.sock");
+	default_in_state_dir(&xd_cfg.tls_cert, "xapi-ssl.pem");
 	return 0;
 }
 
@@ -445,6 +459,8 @@ void xd_config_free(void)
 {
 	free(xd_cfg.config_file);
 	free(xd_cfg.listen);
+	free(xd_cfg.listen_tls);
+	free(xd_cfg.tls_cert);
 	free(xd_cfg.socket_path);
 	free(xd_cfg.state_dir);
 	free(xd_cfg.users_file);

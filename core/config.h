@@ -13,6 +13,8 @@ typedef struct xd_config {
 	char *config_file;
 	bool foreground;
 	char *listen;                 /* "127.0.0.1:8080" */
+	char *listen_tls;             /* "127.0.0.1:8443"; NULL: no TLS listener */
+	char *tls_cert;               /* default <state_dir>/xapi-ssl.pem */
 	char *socket_path;            /* default <state_dir>/xapi.sock */
 	char *state_dir;              /* /var/lib/xapi-c */
 	char *users_file;             /* NULL: PAM */

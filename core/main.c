@@ -23,6 +23,7 @@
 #include "rpc/rpc.h"
 #include "storage/storage.h"
 #include "tasks/tasks.h"
+#include "tls/tls.h"
 
 static int mkdir_p(const char *dir)
 {
@@ -120,6 +121,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xapid: cannot create state dir %s: %s\n", xd_cfg.state_dir,
 			strerror(errno));
 		return 1;
+	}
+	/* The TLS certificate before anything else starts: a broken one is an
+	 * operator's mistake to report at once (never replaced by a new one). */
+	bool tls = false;
+	if (xd_cfg.listen_tls) {
+		char why[768];
+		if (xd_tls_init(xd_cfg.tls_cert, why, sizeof why) != 0) {
+			fprintf(stderr, "xapid: TLS certificate: %s\n", why);
+			xd_config_free();
+			return 1;
+		}
+		tls = true;
 	}
 	int ready_fd = -1;
 	if (!xd_cfg.foreground) {
@@ -240,6 +253,7 @@ int main(int argc, char **argv)
 	monitor = true;
 	xd_http_config hcfg = {
 		.listen = xd_cfg.listen,
+		.listen_tls = xd_cfg.listen_tls,
 		.socket_path = xd_cfg.socket_path,
 		.max_body = xd_cfg.max_body,
 		.max_connections = xd_cfg.max_connections,
@@ -250,12 +264,21 @@ int main(int argc, char **argv)
 		goto out;
 	http = true;
 
-	char ready[512], hostpart[256];
+	char ready[1024], hostpart[256], tlspart[256] = "";
 	snprintf(hostpart, sizeof hostpart, "%s", xd_cfg.listen);
 	char *colon = strrchr(hostpart, ':');
 	if (colon)
 		*colon = 0;
-	snprintf(ready, sizeof ready, "xapid ready on %s:%d\n", hostpart, xd_http_port());
+	int n = snprintf(ready, sizeof ready, "xapid ready on %s:%d\n", hostpart, xd_http_port());
+	if (xd_cfg.listen_tls) {
+		/* a second line, after DESIGN §9's first one */
+		snprintf(tlspart, sizeof tlspart, "%s", xd_cfg.listen_tls);
+		colon = strrchr(tlspart, ':');
+		if (colon)
+			*colon = 0;
+		snprintf(ready + n, sizeof ready - (size_t)n, "xapid TLS ready on %s:%d\n", tlspart,
+			 xd_http_tls_port());
+	}
 	xd_info("ready on %s:%d and %s", hostpart, xd_http_port(), xd_cfg.socket_path);
 	say_ready(ready_fd, ready);
 	ready_fd = -1;
@@ -281,6 +304,8 @@ out:
 		xd_db_wake_all();
 	if (http)
 		xd_http_stop();
+	if (tls)
+		xd_tls_shutdown();
 	if (tasks)
 		xd_tasks_shutdown();
 	if (monitor)

@@ -24,6 +24,7 @@ void xd_api_pif_register(void);          /* PIF.* (pif.c) */
 void xd_api_network_register(void);      /* network.*, VIF network calls, host.management_* (network_api.c) */
 void xd_api_vlan_bond_register(void);    /* VLAN, Bond, tunnel (vlan_bond.c) */
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
+void xd_api_host_cert_register(void);    /* host.*_server_certificate (host_cert.c) */
 
 /* Calls every register function above. */
 void xd_api_register_all(void);

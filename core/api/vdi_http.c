@@ -255,6 +255,15 @@ static void release(transfer *t, xd_vdi_data **d)
 	t->attached = false;
 }
 
+/* An error answer once the VDI is attached: released first, so that the
+ * client's next request (a retry, another import) finds the VDI free
+ * rather than VDI_IN_USE by its own failed transfer. */
+static void fail_released(transfer *t, xd_vdi_data **d, int status, xd_error *err)
+{
+	release(t, d);
+	xd_xreq_fail(&t->x, status, err);
+}
+
 /* Ends the export's task before the client has the last byte, and
  * detaches (see release): xd_xfer_out's before_end, when the last piece
  * is read and about to go. */
@@ -412,7 +421,7 @@ static void run_qcow2(transfer *t, const char *uri, int64_t size)
 		int rc = xd_qcow2_import(&in, uri, size, t->vdi, &err);
 		t->x.consumed = in.pos;
 		if (rc < 0) {
-			xd_xreq_fail(&t->x, xd_xreq_status_of(&err), &err);
+			fail_released(t, &none, xd_xreq_status_of(&err), &err);
 		} else {
 			release(t, &none);
 			xd_value *result = xd_string(t->vdi);
@@ -489,11 +498,11 @@ static void run_transfer(const xd_http_request *req, bool import)
 	if (!d || xd_vdi_data_size(d) < size) {
 		if (d)
 			xd_error_setf(&err, "VDI_IO_ERROR", "the datapath %s is smaller than the VDI", uri);
-		xd_xreq_fail(&t.x, 500, &err);
+		fail_released(&t, &d, 500, &err);
 		goto detach;
 	}
 	if (t.base && !(base = open_base(&t, size, &err))) {
-		xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);
+		fail_released(&t, &d, xd_xreq_status_of(&err), &err);
 		goto detach;
 	}
 	xd_info("%s: VDI %s%s%s, %s%s (task %s)", import ? "import_raw_vdi" : "export_raw_vdi",
@@ -501,7 +510,7 @@ static void run_transfer(const xd_http_request *req, bool import)
 		format_names[t.format], t.chunked ? " chunked" : "", t.x.task);
 	if (import) {
 		if (do_import(&t, d, size, &err) < 0) {
-			xd_xreq_fail(&t.x, xd_xreq_status_of(&err), &err);
+			fail_released(&t, &d, xd_xreq_status_of(&err), &err);
 			goto detach;
 		}
 		release(&t, &d);

@@ -47,6 +47,7 @@
 #include "http_listen.h"
 #include "http_parse.h"
 #include "log.h"
+#include "tls/tls.h"
 #include "strbuf.h"
 #include "wire.h"
 
@@ -108,9 +109,9 @@ static struct {
 	pthread_cond_t cond;       /* a connection finished */
 	atomic_bool stopping;
 	bool running;
-	int tcp_fd, unix_fd;
+	int tcp_fd, unix_fd, tls_fd;
 	int wake[2];               /* pipe that wakes the acceptor */
-	int port;
+	int port, tls_port;
 	char *socket_path;
 	size_t max_body;
 	unsigned max_conns;
@@ -124,6 +125,7 @@ static struct {
 	.cond = PTHREAD_COND_INITIALIZER,
 	.tcp_fd = -1,
 	.unix_fd = -1,
+	.tls_fd = -1,
 	.wake = { -1, -1 },
 };
 
@@ -991,10 +993,15 @@ static void refuse_busy(int fd)
 	close(fd);
 }
 
-static void accept_one(int lfd, bool is_unix)
+/* The kinds of listener a connection comes from. */
+typedef enum { LISTENER_TCP, LISTENER_UNIX, LISTENER_TLS } listener_kind;
+
+static void accept_one(int lfd, listener_kind kind)
 {
 	struct timeval tv = { .tv_sec = IO_TIMEOUT_SEC };
+	bool is_unix = kind == LISTENER_UNIX;
 	pthread_attr_t attr;
+	xd_peer peer;
 	conn *c;
 	int fd, one = 1;
 
@@ -1008,6 +1015,17 @@ static void accept_one(int lfd, bool is_unix)
 	}
 	if (!is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Who is calling is the TCP peer, also behind TLS (never the
+	 * socketpair's own credentials). */
+	peer_name(fd, is_unix, &peer);
+	if (kind == LISTENER_TLS) {
+		/* From here on the connection is the clear side of a TLS pipe
+		 * (lib/tls_pipe.h): everything below reads and writes it as a
+		 * plain socket. The handshake shares the request deadline. */
+		fd = xd_tls_accept(fd, srv.request_timeout_s);
+		if (fd < 0)
+			return;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
@@ -1016,7 +1034,7 @@ static void accept_one(int lfd, bool is_unix)
 		abort();
 	c->fd = fd;
 	c->fd_open = true;
-	peer_name(fd, is_unix, &c->peer);
+	c->peer = peer;
 
 	pthread_mutex_lock(&srv.lock);
 	reap_locked();
@@ -1056,7 +1074,7 @@ static void *acceptor_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		int n = 0, i;
 
 		pfd[n++] = (struct pollfd){ .fd = srv.wake[0], .events = POLLIN };
@@ -1064,6 +1082,8 @@ static void *acceptor_main(void *arg)
 			pfd[n++] = (struct pollfd){ .fd = srv.tcp_fd, .events = POLLIN };
 		if (srv.unix_fd >= 0)
 			pfd[n++] = (struct pollfd){ .fd = srv.unix_fd, .events = POLLIN };
+		if (srv.tls_fd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = srv.tls_fd, .events = POLLIN };
 		if (poll(pfd, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1074,7 +1094,9 @@ static void *acceptor_main(void *arg)
 			break;
 		for (i = 1; i < n; i++)
 			if (pfd[i].revents & POLLIN)
-				accept_one(pfd[i].fd, pfd[i].fd == srv.unix_fd);
+				accept_one(pfd[i].fd, pfd[i].fd == srv.unix_fd  ? LISTENER_UNIX
+						      : pfd[i].fd == srv.tls_fd ? LISTENER_TLS
+										: LISTENER_TCP);
 	}
 	return NULL;
 }
@@ -1085,7 +1107,9 @@ static void close_listeners(void)
 		close(srv.tcp_fd);
 	if (srv.unix_fd >= 0)
 		close(srv.unix_fd);
-	srv.tcp_fd = srv.unix_fd = -1;
+	if (srv.tls_fd >= 0)
+		close(srv.tls_fd);
+	srv.tcp_fd = srv.unix_fd = srv.tls_fd = -1;
 	if (srv.socket_path) {
 		unlink(srv.socket_path);
 		free(srv.socket_path);
@@ -1114,12 +1138,14 @@ int xd_http_start(const xd_http_config *cfg)
 	srv.max_per_address = cfg->max_per_address ? cfg->max_per_address : DEFAULT_MAX_PER_ADDRESS;
 	srv.request_timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s
 							   : DEFAULT_REQUEST_TIMEOUT_S;
-	srv.port = 0;
+	srv.port = srv.tls_port = 0;
 	if (pipe2(srv.wake, O_CLOEXEC) < 0) {
 		xd_err("http: pipe: %s", strerror(errno));
 		return -1;
 	}
 	if (cfg->listen && (srv.tcp_fd = xd_http_listen_tcp(cfg->listen, &srv.port)) < 0)
+		goto fail;
+	if (cfg->listen_tls && (srv.tls_fd = xd_http_listen_tcp(cfg->listen_tls, &srv.tls_port)) < 0)
 		goto fail;
 	if (cfg->socket_path) {
 		if ((srv.unix_fd = xd_http_listen_unix(cfg->socket_path)) < 0)
@@ -1147,6 +1173,11 @@ bool xd_http_stopping(void)
 int xd_http_port(void)
 {
 	return srv.port;
+}
+
+int xd_http_tls_port(void)
+{
+	return srv.tls_port;
 }
 
 void xd_http_stop(void)

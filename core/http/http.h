@@ -4,6 +4,9 @@
  * POST -> XML-RPC; OPTIONS -> CORS pre-flight; GET/PUT paths registered by
  * other modules (data paths: /import_raw_vdi, /export_raw_vdi ...).
  *
+ * HTTPS connections are served by the same code: core/tls turns each into
+ * a plain socket (lib/tls_pipe.h) right after accept.
+ *
  * Owns: the listening sockets and the connection threads.
  */
 #ifndef XD_HTTP_H
@@ -18,6 +21,8 @@
 
 typedef struct xd_http_config {
 	const char *listen;          /* "ADDR:PORT"; NULL = no TCP listener */
+	const char *listen_tls;      /* "ADDR:PORT" for HTTPS (tls/tls.h set up
+	                                first); NULL = none */
 	const char *socket_path;     /* NULL = no unix socket */
 	size_t max_body;             /* bytes; larger requests get 413 */
 	unsigned max_connections;
@@ -48,6 +53,8 @@ int xd_http_register(const char *method, const char *path, xd_http_path_fn fn);
 int xd_http_start(const xd_http_config *cfg);
 /* The bound TCP port (useful with port 0). */
 int xd_http_port(void);
+/* The bound HTTPS port; 0 without a TLS listener. */
+int xd_http_tls_port(void);
 /* True once xd_http_stop began: a handler that holds its connection for
  * long (a console) polls it and lets go. */
 bool xd_http_stopping(void);

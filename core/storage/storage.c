@@ -192,8 +192,17 @@ typedef struct attachment {
 	char *vdi, *sr, *location, *datapath;
 	unsigned count;
 	bool writable;
+	bool exclusive; /* held by a data writer (import, copy into): nobody shares it */
 	bool busy; /* the driver is attaching or detaching it right now */
 } attachment;
+
+/* A writer of a VDI's data over the datapath (an import, a copy into it):
+ * the VDI's operation lock, as xapi's attached VBD. Two of them would
+ * interleave their blocks, and a reader would see the half-written disk. */
+static bool data_writer(bool writable, const char *op)
+{
+	return writable && op && (strcmp(op, "import") == 0 || strcmp(op, "copy") == 0);
+}
 
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t attach_cond = PTHREAD_COND_INITIALIZER;
@@ -287,7 +296,7 @@ char *xd_storage_vdi_attach(const char *vdi, bool writable, const char *op, cons
 	while ((a = find_attachment(vdi)) && a->busy)
 		pthread_cond_wait(&attach_cond, &attach_lock);
 	if (a) {
-		if (writable && !a->writable)
+		if ((writable && !a->writable) || a->exclusive || data_writer(writable, op))
 			xd_error_set(err, "VDI_IN_USE", vdi, op, NULL);
 		else {
 			a->count++;
@@ -303,6 +312,7 @@ char *xd_storage_vdi_attach(const char *vdi, bool writable, const char *op, cons
 	a->sr = strdup(rec_str(rec, "SR"));
 	a->location = strdup(rec_str(rec, "location"));
 	a->writable = writable;
+	a->exclusive = data_writer(writable, op);
 	a->busy = true;
 	a->count = 1;
 	a->next = attachments;

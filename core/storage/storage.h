@@ -71,7 +71,8 @@ const xd_vdi_info *xd_storage_emitted_vdi(const xd_sr_result *r, const char *wha
  * returns its datapath URI (heap; see xapi/storage.h). Attaches nest: the
  * driver is called on the first and detached on the last. A writable
  * attach while the VDI is attached read-only here fails VDI_IN_USE
- * [vdi, op]. SR_HAS_NO_PBDS if the SR is not plugged here, VDI_MISSING
+ * [vdi, op]; so does a data writer (op "import" or "copy", writable) while
+ * the VDI is attached at all, and any attach while such a writer holds it. SR_HAS_NO_PBDS if the SR is not plugged here, VDI_MISSING
  * [sr, vdi] if the record says the volume is gone. */
 char *xd_storage_vdi_attach(const char *vdi, bool writable, const char *op, const char *task,
 			    xd_error *err);

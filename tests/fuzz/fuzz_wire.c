@@ -2,7 +2,7 @@
  * controls: the HTTP request head parser, the XML-RPC call decoder and the
  * JSON-RPC request decoder. The first byte of an input picks the decoder,
  * the rest is the bytes it is given; the seed corpus (tests/fuzz/corpus)
- * holds requests from the test suite. Built and run by tests/fuzz/run
+ * (tests/fuzz/corpus/wire) holds requests from the test suite. Built and run by tests/fuzz/run
  * (clang -fsanitize=fuzzer,address,undefined). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@ test files share.
 
 A daemon runs from the build dir (env XAPID, default <repo>/xapid) with
 
-    --foreground --listen 127.0.0.1:0 --socket <tmp>/xapi.sock --state-dir <tmp>
+    --foreground --listen 127.0.0.1:0 --listen-tls 127.0.0.1:0 --socket <tmp>/xapi.sock --state-dir <tmp>
     --users <tmp>/users --backend sim --log-level debug -c <tmp>/xapid.conf
 
 in a fresh temp dir (the config file holds extra `key = value` lines a test
@@ -12,7 +12,8 @@ test asks for plugins: Xapid(plugins={"file": {...settings}}) writes
 <tmp>/plugins.d/file.conf with enabled = true) and, from the build dir (the
 directory of XAPID), --plugin-dir <build>/plugins and --plugin-worker
 <build>/xapid-plugin-worker (env XAPID_PLUGIN_DIR, XAPID_PLUGIN_WORKER). The harness waits for the stderr line
-"xapid ready on 127.0.0.1:PORT" (env XAPID_READY_TIMEOUT, default 10 s),
+"xapid ready on 127.0.0.1:PORT" and the next, "xapid TLS ready on 127.0.0.1:PORT"
+(env XAPID_READY_TIMEOUT, default 10 s),
 keeps the whole log in <tmp>/xapid.log for failure messages, stops the
 daemon with SIGTERM and insists on exit code 0, and always cleans up the
 process and the temp dir (env XAPID_KEEP=1 keeps the dir for debugging).
@@ -39,6 +40,8 @@ from xenapi_client import Failure, Session, JsonRpcSession, server_proxy, unwrap
 
 REPO = Path(__file__).resolve().parents[2]
 READY_RE = re.compile(rb"xapid ready on 127\.0\.0\.1:(\d+)")
+# The second ready line, for the HTTPS listener (--listen-tls).
+READY_TLS_RE = re.compile(rb"xapid TLS ready on 127\.0\.0\.1:(\d+)")
 
 ROOT_USER = "root"
 ROOT_PASSWORD = "xapi-c-root-pw"
@@ -120,6 +123,8 @@ class Xapid:
         self.plugins_conf_dir = self.dir / "plugins.d"
         self.proc = None
         self.port = None
+        self.tls_port = None
+        self.tls = True        # False: --listen-tls none
         self.starts = 0
         self.wedged = None     # why the daemon is considered hung, once it is
         self._reader = None
@@ -160,6 +165,7 @@ class Xapid:
     def command(self):
         return [str(xapid_binary()), "--foreground",
                 "--listen", "127.0.0.1:0",
+                "--listen-tls", "127.0.0.1:0" if self.tls else "none",
                 "--socket", self.socket_path,
                 "--state-dir", str(self.dir),
                 "--users", str(self.users_file),
@@ -180,6 +186,10 @@ class Xapid:
     def url(self):
         return "http://127.0.0.1:%d/" % self.port
 
+    @property
+    def tls_url(self):
+        return "https://127.0.0.1:%d/" % self.tls_port
+
     def start(self, timeout=None):
         binary = xapid_binary()
         if not binary.is_file() or not os.access(binary, os.X_OK):
@@ -191,6 +201,7 @@ class Xapid:
         self._write_files()
         self.starts += 1
         self.port = None
+        self.tls_port = None
         self.wedged = None
         self._ready.clear()
         with open(self.log_file, "ab") as log:
@@ -227,6 +238,13 @@ class Xapid:
                     m = READY_RE.search(line)
                     if m:
                         self.port = int(m.group(1))
+                        if not self.tls:
+                            self._ready.set()
+                elif self.tls and self.tls_port is None:
+                    # written together with the first: ready once both are in
+                    m = READY_TLS_RE.search(line)
+                    if m:
+                        self.tls_port = int(m.group(1))
                         self._ready.set()
         proc.stdout.close()
 

@@ -31,6 +31,7 @@ PUBLIC = {
     "rpc": "rpc/rpc.h",
     "storage": "storage/storage.h",
     "tasks": "tasks/tasks.h",
+    "tls": "tls/tls.h",
     "transfer": "transfer/transfer.h",
 }
 # Libraries that belong to the daemon alone: a client linking one of them

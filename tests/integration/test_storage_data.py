@@ -179,6 +179,53 @@ class TransferTest(DataTestCase):
                          ("Imported VDI", str(3 * MIB), self.sr))
         self.assertTrue(self.export_raw(vdi) == data)
 
+    def test_one_writer_at_a_time(self):
+        """A second import into a VDI, or an export of it, while an import
+        writes it: 409 and VDI_IN_USE [vdi, op], nothing interleaved; two
+        exports at once are fine."""
+        vdi = self.create_vdi(self.sr, 8 * MIB)
+        first = pattern(8 * MIB, 11)
+        s = socket.create_connection(("127.0.0.1", self.daemon.port), timeout=60)
+        s.sendall(("PUT /import_raw_vdi?%s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                   % (urllib.parse.urlencode({"vdi": vdi, "session_id": self.session.handle}),
+                      len(first))).encode())
+        s.sendall(first[:MIB])   # the import is under way, its client sends slowly
+        try:
+            deadline = time.monotonic() + 30
+            while True:   # until the import holds the VDI
+                status, _, body = self.http("PUT", "/import_raw_vdi", {"vdi": vdi},
+                                            body=pattern(MIB, 12),
+                                            headers=self.basic_auth("root", "xapi-c-root-pw"))
+                if status == 409:
+                    break
+                self.assertLess(time.monotonic(), deadline, (status, body))
+                time.sleep(0.05)
+            self.assertEqual(body.decode(), "VDI_IN_USE %s import\n" % vdi)
+            status, _, body = self.http("GET", "/export_raw_vdi",
+                                        {"vdi": vdi, "session_id": self.session.handle})
+            self.assertEqual((status, body.decode()), (409, "VDI_IN_USE %s export\n" % vdi))
+            s.sendall(first[MIB:])
+            s.settimeout(60)
+            answer = s.recv(4096)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer)
+        finally:
+            s.close()
+        # the first import alone wrote the disk
+        self.assertTrue(self.export_raw(vdi) == first)
+        # readers share: two exports at once
+        c1 = http.client.HTTPConnection("127.0.0.1", self.daemon.port, timeout=60)
+        c1.request("GET", "/export_raw_vdi?" + urllib.parse.urlencode(
+            {"vdi": vdi, "session_id": self.session.handle}))
+        r1 = c1.getresponse()
+        head = r1.read(MIB)
+        try:
+            self.assertTrue(self.export_raw(vdi) == first)
+            self.assertTrue(head + r1.read() == first)
+        finally:
+            c1.close()
+        # and once nobody holds it, an import goes through
+        self.import_raw(vdi, pattern(MIB, 13))
+
     def test_transfer_marks_the_vdi_in_use(self):
         vdi = self.create_vdi(self.sr, 128 * MIB)
         self.import_raw(vdi, pattern(128 * MIB, 8))

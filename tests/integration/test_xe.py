@@ -104,7 +104,8 @@ class XeTest(DaemonTestCase):
         return env
 
     def remote(self, *args, user=ROOT_USER, password=ROOT_PASSWORD, ok=True):
-        extra = ["-s", "127.0.0.1", "-p", str(self.daemon.port)]
+        # -s speaks https (as upstream's xe): the TLS listener
+        extra = ["-s", "127.0.0.1", "-p", str(self.daemon.tls_port)]
         if user is not None:
             extra += ["-u", user, "-pw", password]
         return self.xe(*(list(args) + extra), local=False, ok=ok)
@@ -463,7 +464,7 @@ class XeTest(DaemonTestCase):
     def test_remote_mode(self):
         p = self.remote("vm-list", "uuid=" + self.vm1_uuid, "--minimal")
         self.assertEqual(p.stdout, self.vm1_uuid + "\n")
-        p = self.xe("-s", "127.0.0.1:%d" % self.daemon.port, "-u", ROOT_USER, "-pw", ROOT_PASSWORD,
+        p = self.xe("-s", "127.0.0.1:%d" % self.daemon.tls_port, "-u", ROOT_USER, "-pw", ROOT_PASSWORD,
                     "vm-param-get", "uuid=" + self.vm1_uuid, "param-name=name-label", local=False)
         self.assertEqual(p.stdout, "xe-vm-1\n")
         p = self.remote("pool-list", "--minimal", user="alice", password=harness.USERS["alice"])
@@ -471,9 +472,13 @@ class XeTest(DaemonTestCase):
         with tempfile.NamedTemporaryFile("w", suffix=".pw") as f:
             f.write("%s\n%s\n" % (ROOT_USER, ROOT_PASSWORD))
             f.flush()
-            p = self.xe("-s", "127.0.0.1", "-p", str(self.daemon.port), "-pwf", f.name,
+            p = self.xe("-s", "127.0.0.1", "-p", str(self.daemon.tls_port), "-pwf", f.name,
                         "host-list", "--minimal", local=False)
             self.assertRegex(p.stdout.strip(), UUID_RE)
+        # --nossl: plain HTTP to the plain listener
+        p = self.xe("--nossl", "-s", "127.0.0.1", "-p", str(self.daemon.port), "-u", ROOT_USER,
+                    "-pw", ROOT_PASSWORD, "pool-list", "--minimal", local=False)
+        self.assertEqual(p.stdout, self.pool_uuid + "\n")
 
     def test_remote_mode_errors(self):
         p = self.remote("vm-list", password="wrong", ok=False)

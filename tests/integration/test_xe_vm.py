@@ -37,7 +37,7 @@ class XeVmBase(StorageTestCase):
     def run_xe(self, args, remote=False, stdin=""):
         cmd = [self.xe_path]
         if remote:
-            cmd += ["-s", "127.0.0.1", "-p", str(self.daemon.port), "-u", ROOT_USER,
+            cmd += ["-s", "127.0.0.1", "-p", str(self.daemon.tls_port), "-u", ROOT_USER,
                     "-pw", ROOT_PASSWORD]
         else:
             cmd += ["--socket", self.daemon.socket_path]

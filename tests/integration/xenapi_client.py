@@ -18,6 +18,7 @@ socket timeout so that a hung server fails a test instead of hanging it.
 import http.client
 import json
 import socket
+import ssl
 import xmlrpc.client
 
 DEFAULT_TIMEOUT = 120.0
@@ -100,11 +101,28 @@ class UnixTransport(xmlrpc.client.Transport):
         return self._connection[1]
 
 
-def server_proxy(uri=None, socket_path=None, timeout=DEFAULT_TIMEOUT):
+class TimeoutSafeTransport(xmlrpc.client.SafeTransport):
+    """HTTPS transport with a socket timeout; ignore_ssl as XenAPI.py's
+    (no certificate verification: xapi's hosts present self-signed ones)."""
+
+    def __init__(self, timeout=DEFAULT_TIMEOUT, ignore_ssl=False):
+        super().__init__(context=ssl._create_unverified_context() if ignore_ssl else None)
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        conn = super().make_connection(host)
+        conn.timeout = self.timeout
+        return conn
+
+
+def server_proxy(uri=None, socket_path=None, timeout=DEFAULT_TIMEOUT, ignore_ssl=False):
     """A raw xmlrpc.client.ServerProxy (no envelope unwrapping)."""
     if socket_path:
         return xmlrpc.client.ServerProxy("http://localhost/",
                                          transport=UnixTransport(socket_path, timeout),
+                                         allow_none=True)
+    if uri.startswith("https:"):
+        return xmlrpc.client.ServerProxy(uri, transport=TimeoutSafeTransport(timeout, ignore_ssl),
                                          allow_none=True)
     return xmlrpc.client.ServerProxy(uri, transport=TimeoutTransport(timeout), allow_none=True)
 
@@ -134,10 +152,10 @@ class _Dispatcher:
 class Session:
     """A XenAPI session over XML-RPC (TCP URL or unix socket path)."""
 
-    def __init__(self, uri=None, socket_path=None, timeout=DEFAULT_TIMEOUT):
+    def __init__(self, uri=None, socket_path=None, timeout=DEFAULT_TIMEOUT, ignore_ssl=False):
         self.uri = uri
         self.socket_path = socket_path
-        self.proxy = server_proxy(uri, socket_path, timeout)
+        self.proxy = server_proxy(uri, socket_path, timeout, ignore_ssl)
         self.handle = None
         self.xenapi = _Dispatcher(self._xenapi_request, None)
 

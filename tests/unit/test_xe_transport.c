@@ -196,7 +196,7 @@ static void test_calls(const char *path)
 static void test_connect_failures(void)
 {
 	xe_conn *c = xe_conn_new_unix("/nonexistent/dir/xapi.sock");
-	xe_conn *t = xe_conn_new_tcp("127.0.0.1", 1);
+	xe_conn *t = xe_conn_new_tcp("127.0.0.1", 1, false);
 	xd_error err = XD_ERROR_INIT;
 	xd_value *r = NULL;
 
@@ -210,7 +210,7 @@ static void test_connect_failures(void)
 	       "refused message");
 	xe_conn_free(c);
 	xe_conn_free(t);
-	t = xe_conn_new_tcp("::1", 8080);
+	t = xe_conn_new_tcp("::1", 8080, false);
 	is_str(xe_conn_target(t), "[::1]:8080", "v6 target in brackets");
 	xe_conn_free(t);
 }
