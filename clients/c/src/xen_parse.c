@@ -25,8 +25,16 @@ static bool parse_datetime(const char *s, time_t *out)
 
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d%2d%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 &&
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-		return false;
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6) {
+		/* Events' timestamps travel as seconds since the epoch ("1712.5"). */
+		char *end;
+		double secs = strtod(s, &end);
+
+		if (end == s || *end)
+			return false;
+		*out = (time_t)secs;
+		return true;
+	}
 	s += n;
 	if (*s == '.')
 		while (*++s >= '0' && *s <= '9')

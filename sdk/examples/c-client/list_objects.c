@@ -109,7 +109,6 @@ static void read_everything(xen_session *s)
 	READ_ALL(vm_metrics, "VM_metrics");
 	READ_ALL(vm_guest_metrics, "VM_guest_metrics");
 	READ_ALL(vbd, "VBD");
-	READ_ALL(vbd_metrics, "VBD_metrics");
 	READ_ALL(vdi, "VDI");
 	READ_ALL(sr, "SR");
 	READ_ALL(pbd, "PBD");

@@ -61,7 +61,8 @@ static int connect_to(const char *addr)
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		/* MSG_NOSIGNAL: a server that hangs up is an error, not a SIGPIPE. */
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
 		if (w <= 0)
 			return -1;

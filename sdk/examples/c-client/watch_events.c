@@ -1,7 +1,8 @@
 /* watch_events - follows event.from while another client changes things:
  *     watch_events ADDRESS USER PASSWORD CLASS
  * Prints READY once it holds a token, then one line per event
- * ("EVENT class operation ref obj_uuid"), and stops with exit 0 once it has
+ * ("EVENT class operation ref") and the class's count of valid refs after each
+ * batch ("COUNT class n"), and stops with exit 0 once it has
  * seen one object of CLASS added, modified and deleted (1 after 60 s). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,15 +47,16 @@ int main(int argc, char **argv)
 		for (size_t i = 0; batch->events && i < batch->events->size; i++) {
 			xen_event_record *e = batch->events->contents[i];
 
-			printf("EVENT %s %s %s %s\n", e->XEN_CLAZZ,
-			       xen_event_operation_to_string(e->operation), e->ref, e->obj_uuid);
+			printf("EVENT %s %s %s\n", e->XEN_CLAZZ,
+			       xen_event_operation_to_string(e->operation), e->ref);
 			if (e->operation == XEN_EVENT_OPERATION_ADD && !added)
 				added = strdup(e->ref);
 			else if (added && !strcmp(e->ref, added))
-				(e->operation == XEN_EVENT_OPERATION_MOD ? modified : deleted) = true;
+				*(e->operation == XEN_EVENT_OPERATION_MOD ? &modified : &deleted) = true;
 		}
 		for (size_t i = 0; batch->valid_ref_counts && i < batch->valid_ref_counts->size; i++)
-			printf("COUNT %s %lld\n", batch->valid_ref_counts->contents[i].key,
+			if (!strcmp(batch->valid_ref_counts->contents[i].key, argv[4]))
+				printf("COUNT %s %lld\n", batch->valid_ref_counts->contents[i].key,
 			       (long long)batch->valid_ref_counts->contents[i].val);
 		fflush(stdout);
 		xen_event_batch_free(batch);

@@ -3,7 +3,7 @@
  *     wrong_use ADDRESS USER PASSWORD bad-ref      a call on a ref that does not exist
  *     wrong_use ADDRESS USER PASSWORD logged-out   a call on a session logged out
  *     wrong_use ADDRESS USER PASSWORD bad-login    a wrong password
- * Prints "ERROR code params..." for what the call reported; exit 0 when the
+ * Prints "OK 0 ERROR<TAB>code<TAB>params..." for what the call reported; exit 0 when the
  * call failed (as it must), 1 if it succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +15,10 @@
 
 static int report(xen_session *s)
 {
+	/* Tab-separated: the strings may hold spaces. */
 	printf("OK %d ERROR", s->ok);
 	for (int i = 0; i < s->error_description_count; i++)
-		printf(" %s", s->error_description[i]);
+		printf("\t%s", s->error_description[i]);
 	printf("\n");
 	if (s->error_description_count > 0)
 		printf("FAILURE_ENUM %s\n", xen_api_failure_to_string(
