@@ -44,18 +44,8 @@ def build_client(builddir):
 
 def run(ctx, sec):
     prog = build_client(ctx.builddir)
-    prev = ctx.shared.get("vm_state")
-    if prev and prev[3] == ctx.vms:
-        _, state, users, _ = prev
-        sec.note("VMs: the %d created through the API by benchmark 2" % ctx.vms)
-        x = B.Xapid(ctx.cleanup, ctx.builddir, state, users).start()
-    else:
-        workdir = ctx.cleanup.tempdir("cbind")
-        state = os.path.join(workdir, "state")
-        users = B.users_file(workdir)
-        x = B.Xapid(ctx.cleanup, ctx.builddir, state, users).start()
-        took, _ = get_all_records.populate_vms(ctx, x, ctx.vms)
-        sec.note("VMs: %d created through the API here (%.1f s)" % (ctx.vms, took))
+    state, users = get_all_records.state_with_vms(ctx, sec, "cbind")
+    x = B.Xapid(ctx.cleanup, ctx.builddir, state, users).start()
 
     c = B.HttpConn(x.port)
     session = B.login(c)

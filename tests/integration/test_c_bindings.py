@@ -19,13 +19,12 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 import unittest
 from pathlib import Path
 
 import harness
 from harness import DaemonTestCase, NULL_REF, ROOT_PASSWORD, ROOT_USER, vm_record
-from xenapi_client import Failure
+from test_sdk import run
 
 SRC = harness.REPO / "sdk" / "examples" / "c-client"
 PROGRAMS = ("list_objects", "vm_lifecycle", "watch_events", "failures", "wrong_use")
@@ -35,15 +34,6 @@ ALL_CLASSES = ("pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
                "VM_guest_metrics", "VBD", "VDI", "SR", "PBD", "SM", "network",
                "PIF", "PIF_metrics", "VIF", "VLAN", "Bond", "tunnel", "task", "message",
                "console", "blob", "secret")
-
-
-def run(cmd, **kw):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       timeout=kw.pop("timeout", 600), **kw)
-    if p.returncode != 0:
-        raise AssertionError("%s: exit %d\n%s" % (" ".join(map(str, cmd)), p.returncode,
-                                                  p.stdout[-4000:]))
-    return p.stdout
 
 
 def sanitize_build(build):
@@ -316,31 +306,29 @@ class CBindingsTest(DaemonTestCase):
     def x_login(self, user, pw):
         return harness.Session(self.daemon.url).login_with_password(user, pw, "1.0", "c-test")
 
-    def test_server_closing_the_connection_is_a_transport_fault(self):
-        closer = Closer()
+    def against_closer(self, answer):
+        """wrong_use's login against a server answering that (b"": hanging up)."""
+        closer = Closer(answer)
         try:
             got, _ = self.wrong_use("bad-login", address="http://127.0.0.1:%d/" % closer.port)
         finally:
             closer.close()
-        self.assertEqual(got, ["TRANSPORT_FAULT", "1"])
+        return got
+
+    def test_server_closing_the_connection_is_a_transport_fault(self):
+        self.assertEqual(self.against_closer(b""), ["TRANSPORT_FAULT", "1"])
 
     def test_garbage_answer_is_a_server_fault(self):
-        closer = Closer(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<oops>not xml-rpc")
-        try:
-            got, _ = self.wrong_use("bad-login", address="http://127.0.0.1:%d/" % closer.port)
-        finally:
-            closer.close()
+        got = self.against_closer(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n"
+                                  b"<oops>not xml-rpc")
         self.assertEqual(got, ["SERVER_FAULT", "not an XML-RPC response"])
 
     def test_xmlrpc_fault_is_reported_with_its_code_and_string(self):
-        closer = Closer(b"HTTP/1.1 200 OK\r\n\r\n<?xml version='1.0'?><methodResponse><fault>"
-                        b"<value><struct><member><name>faultCode</name><value><int>-1</int>"
-                        b"</value></member><member><name>faultString</name><value>boom</value>"
-                        b"</member></struct></value></fault></methodResponse>")
-        try:
-            got, _ = self.wrong_use("bad-login", address="http://127.0.0.1:%d/" % closer.port)
-        finally:
-            closer.close()
+        got = self.against_closer(
+            b"HTTP/1.1 200 OK\r\n\r\n<?xml version='1.0'?><methodResponse><fault>"
+            b"<value><struct><member><name>faultCode</name><value><int>-1</int>"
+            b"</value></member><member><name>faultString</name><value>boom</value>"
+            b"</member></struct></value></fault></methodResponse>")
         self.assertEqual(got, ["FAULT", "-1", "boom"])
 
 
