@@ -171,6 +171,8 @@ class CBindingsTest(DaemonTestCase):
     # ---- records ----
 
     def test_lists_hosts_vms_and_srs_with_their_records(self):
+        tricky = self.x.VM.create(vm_record("c-list <&> \"q\" 'a' \u00e9 \u2713\ttab"))
+        self.addCleanup(self.x.VM.destroy, tricky)
         for address in (self.daemon.url, "unix:" + self.daemon.socket_path):
             out = self.prog("list_objects", address=address).stdout
             hosts = self.x.host.get_all_records()
@@ -212,16 +214,18 @@ class CBindingsTest(DaemonTestCase):
     # ---- a VM's life ----
 
     def test_vm_from_template_with_a_disk_through_its_lifecycle(self):
-        name = "c-client-%d" % os.getpid()
+        # markup, entities and non-ASCII written by the library and read back
+        name = "c-client <&> \"q\" 'a' \u00e9 \u2713 %d" % os.getpid()
         p = self.prog("vm_lifecycle", "Other install media", name,
                       valgrind=self.valgrind_usable(), timeout=900)
         lines = p.stdout.splitlines()
         self.assertRegex(lines[0], r"^CREATED [0-9a-f-]{36}$")
-        self.assertRegex(lines[1], r"^DISK [0-9a-f-]{36}$")
-        self.assertEqual(lines[2:], ["STATE Halted", "STATE Running", "STATE Suspended",
+        self.assertEqual(lines[1], "NAME " + name)
+        self.assertRegex(lines[2], r"^DISK [0-9a-f-]{36}$")
+        self.assertEqual(lines[3:], ["STATE Halted", "STATE Running", "STATE Suspended",
                                      "STATE Running", "TASK success", "STATE Halted",
                                      "DESTROYED"])
-        vm_uuid, vdi_uuid = lines[0].split()[1], lines[1].split()[1]
+        vm_uuid, vdi_uuid = lines[0].split()[1], lines[2].split()[1]
         self.assertFailure(["UUID_INVALID", "VM", vm_uuid], self.x.VM.get_by_uuid, vm_uuid)
         self.assertFailure(["UUID_INVALID", "VDI", vdi_uuid], self.x.VDI.get_by_uuid, vdi_uuid)
         self.assertEqual(self.x.VM.get_by_name_label(name), [])

@@ -1,7 +1,7 @@
 /* vm_lifecycle - a VM from a template with a new disk on the pool's default
  * SR, through its lifecycle, then removed:
  *     vm_lifecycle ADDRESS USER PASSWORD TEMPLATE NEW_NAME
- * Prints one line per step (CREATED, DISK, STATE ..., DESTROYED); exit 0 when
+ * Prints one line per step (CREATED, NAME, DISK, STATE ..., DESTROYED); exit 0 when
  * every step did what it should. The clean shutdown goes through the _async
  * form and its task, the others are synchronous. */
 #include <stdio.h>
@@ -167,6 +167,10 @@ int main(int argc, char **argv)
 	if (!xen_vm_get_uuid(s, &uuid, vm))
 		die("VM.get_uuid");
 	printf("CREATED %s\n", uuid);
+	free(uuid);
+	if (!xen_vm_get_name_label(s, &uuid, vm))
+		die("VM.get_name_label");
+	printf("NAME %s\n", uuid);
 	free(uuid);
 	sr = default_sr();
 	if (!sr || !strcmp(sr, "OpaqueRef:NULL")) {
