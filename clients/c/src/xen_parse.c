@@ -13,7 +13,8 @@ static bool parse_into(xen_xr *r, const xen_type_ *t, void *slot);
 
 static bool name_is(const char *n, size_t len, const char *want)
 {
-	return strlen(want) == len && memcmp(n, want, len) == 0;
+	/* No strlen: strncmp stops at the first byte that differs or want's NUL. */
+	return strncmp(n, want, len) == 0 && want[len] == '\0';
 }
 
 /* "20240102T03:04:05Z", "2024-01-02T03:04:05Z" or with a numeric offset. */

@@ -63,9 +63,8 @@ void xen_xr_misc(xen_xr *r)
 	}
 }
 
-int xen_xr_open(xen_xr *r, const char *name)
+int xen_xr_open_n(xen_xr *r, const char *name, size_t n)
 {
-	size_t n = strlen(name);
 	const char *q;
 
 	skip_ws(r);
@@ -86,10 +85,8 @@ int xen_xr_open(xen_xr *r, const char *name)
 	return 0;
 }
 
-bool xen_xr_close(xen_xr *r, const char *name)
+bool xen_xr_close_n(xen_xr *r, const char *name, size_t n)
 {
-	size_t n = strlen(name);
-
 	skip_ws(r);
 	if ((size_t)(r->end - r->p) < n + 3 || r->p[0] != '<' || r->p[1] != '/' ||
 	    memcmp(r->p + 2, name, n) != 0)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct xen_xr {
 	const char *p, *end;
@@ -17,9 +18,12 @@ void xen_xr_init(xen_xr *r, const char *buf, size_t len);
 /* Skips whitespace, <?…?>, <!--…--> and <!DOCTYPE…>. */
 void xen_xr_misc(xen_xr *r);
 /* After whitespace: <name> -> 1, <name/> -> 2 (both consumed); else 0, nothing consumed. */
-int xen_xr_open(xen_xr *r, const char *name);
+int xen_xr_open_n(xen_xr *r, const char *name, size_t n);
 /* After whitespace: </name>; false (and r->err) otherwise. */
-bool xen_xr_close(xen_xr *r, const char *name);
+bool xen_xr_close_n(xen_xr *r, const char *name, size_t n);
+/* The names are literals: their lengths are folded at compile time. */
+#define xen_xr_open(r, name) xen_xr_open_n((r), (name), strlen(name))
+#define xen_xr_close(r, name) xen_xr_close_n((r), (name), strlen(name))
 /* The name of the start tag after whitespace, without consuming it (len 0: none). */
 size_t xen_xr_peek(xen_xr *r, const char **name);
 /* Raw text up to the next '<'. */
