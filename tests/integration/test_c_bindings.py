@@ -168,6 +168,17 @@ class CBindingsTest(DaemonTestCase):
             self.assertNotIn(lib, ldd)
         self.assertRegex(self.make_out, r"pkg-config|-lxenserver")
 
+    def test_every_header_compiles_on_its_own(self):
+        inc = self.prefix_dir / "include" / "xen" / "api"
+        cflags = run(["pkg-config", "--cflags", "xenserver"], env=self.env).split()
+        headers = sorted(h.name for h in inc.glob("*.h"))
+        self.assertGreater(len(headers), 100)
+        for h in headers:
+            p = subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
+                                "-x", "c", "-"] + cflags, input="#include <xen/api/%s>\n" % h,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(p.returncode, 0, "%s alone:\n%s" % (h, p.stdout[-2000:]))
+
     # ---- records ----
 
     def test_lists_hosts_vms_and_srs_with_their_records(self):

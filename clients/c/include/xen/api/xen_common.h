@@ -49,6 +49,9 @@
 #include "xen/api/xen_task_decl.h"
 #include "xen/api/xen_string_set.h"
 
+/* Declared here too: xen_string_set.h includes this header first. */
+struct xen_string_set;
+
 /* Hands len bytes of the response body to the library; false = stop. */
 typedef bool (*xen_result_func)(const void *data, size_t len, void *result_handle);
 
