@@ -13,12 +13,14 @@ Under valgrind too when it is installed (not on the sanitize build, whose
 examples carry ASan instead)."""
 
 import os
+import queue
 import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 from pathlib import Path
 
@@ -253,24 +255,37 @@ class CBindingsTest(DaemonTestCase):
         proc = subprocess.Popen([str(self.ex / "watch_events"), self.daemon.url, ROOT_USER,
                                  ROOT_PASSWORD, "vm"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=self.env)
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout], daemon=True).start()
+        seen = []
+
+        def wait_for(line):
+            # event.from reports an object's latest state: each change is
+            # made once the watcher has seen the one before.
+            deadline = time.monotonic() + 60
+            while line not in seen:
+                try:
+                    seen.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+                except queue.Empty:
+                    self.fail("no %r from watch_events; got %r" % (line, seen))
+
         try:
-            self.assertEqual(proc.stdout.readline(), "READY\n")
+            wait_for("READY\n")
             ref = self.x.VM.create(vm_record("c-events"))
+            wait_for("EVENT vm add %s\n" % ref)
             self.x.VM.set_name_label(ref, "c-events renamed")
+            wait_for("EVENT vm mod %s\n" % ref)
             self.x.VM.destroy(ref)
-            out, err = proc.communicate(timeout=90)
+            wait_for("EVENT vm del %s\n" % ref)
+            self.assertEqual(proc.wait(timeout=60), 0, proc.stderr.read())
+            wait_for("DONE added=1 modified=1 deleted=1\n")
         finally:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
-        self.assertEqual(proc.returncode, 0, out + err)
-        self.assertIn("EVENT vm add %s\n" % ref, out)
-        self.assertIn("EVENT vm mod %s\n" % ref, out)
-        self.assertIn("EVENT vm del %s\n" % ref, out)
+            proc.wait()
         # valid_ref_counts: the VMs there are, once the new one is gone again
-        counts = re.findall(r"(?m)^COUNT vm (\d+)$", out)
+        counts = re.findall(r"^COUNT vm (\d+)$", "".join(seen), re.M)
         self.assertEqual(int(counts[-1]), len(self.x.VM.get_all()))
-        self.assertIn("DONE added=1 modified=1 deleted=1", out)
 
     # ---- failures ----
 
