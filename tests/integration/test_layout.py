@@ -124,6 +124,15 @@ class IncludeRules(unittest.TestCase):
             bad = client_violations(path, includes(path), self.core_headers, self.lib_headers, False)
             self.assertEqual(bad, [], "%s includes headers of the daemon or lib/" % path)
 
+    def test_c_bindings_include_nothing_of_lib_or_core(self):
+        # libxenserver is installed alone: its runtime and headers see libc
+        # and themselves only (clients/c/dm_dump.c, a build tool, reads lib/).
+        for path in sources(os.path.join("clients", "c", "src"),
+                            os.path.join("clients", "c", "include")):
+            bad = client_violations(path, includes(path), self.core_headers, self.lib_headers,
+                                    False)
+            self.assertEqual(bad, [], "%s includes headers of the daemon or lib/" % path)
+
     def test_lib_includes_nothing_of_core(self):
         for path in sources("lib"):
             for kind, name in includes(path):
