@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "usage: pool_db sqlite|dqlite1|dqlite3 DIR N\n"), 2;
 	const char *mode = argv[1], *dir = argv[2];
 	long n = atol(argv[3]);
-	xd_log_set_level(XD_LOG_ERR);
+	xd_log_set_level(XD_LOG_ERROR);
 	if (xd_dm_init() < 0)
 		return 2;
 	VM = xd_dm_class("VM");

@@ -7,8 +7,12 @@
  * rows written before a leader is stopped still there on the new leader.
  * Then the object store (db.h) on dqlite: objects, relations and tombstones
  * kept across close/open, and writes going on through a leadership transfer
- * and the loss of the leader with nothing committed lost. */
+ * and the loss of the leader with nothing committed lost, and kill -9 of
+ * the process whose node leads in the middle of writes (a second process:
+ * this binary run with --writer) with every acknowledged write kept. */
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,8 +446,133 @@ static void test_db_failover(void)
 	xd_error_clear(&err);
 }
 
-int main(void)
+/* The writer process of test_kill_master: opens the db as node 1 of a new
+ * cluster (so its node is the leader), says "open", waits for a line on
+ * stdin, then creates VMs for ever, printing each ref once its create has
+ * returned (committed). */
+static int writer_main(const char *path)
 {
+	xd_error err = XD_ERROR_INIT;
+	char line[16];
+	if (xd_db_open(path, &err) < 0) {
+		fprintf(stderr, "writer: %s\n", err.nparams ? err.params[0] : err.code);
+		return 1;
+	}
+	printf("open\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	for (long i = 0;; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "w%ld", i);
+		char *ref = make(VM, name, NULL);
+		if (!ref)
+			return 1;
+		printf("%s %s\n", ref, name);
+		fflush(stdout);
+		free(ref);
+	}
+}
+
+/* kill -9 of the process whose node leads, in the middle of writes: the
+ * two other voters elect a leader, and the db reopened as node 1 has every
+ * object whose write had returned. */
+static void test_kill_master(const char *self)
+{
+	char a1[64], a[3][64], path[512];
+	db_dq_server *s[3] = { NULL };
+	for (int i = 1; i < 3; i++)
+		s[i] = start_node((uint64_t)i + 31, a[i], sizeof(a[i]));
+	snprintf(a1, sizeof(a1), "127.0.0.1:%d", free_port());
+	snprintf(path, sizeof(path), "dqlite:%s/km1?id=1&address=%s", tmpdir, a1);
+
+	int to_child[2], from_child[2];
+	if (pipe(to_child) < 0 || pipe(from_child) < 0)
+		exit(2);
+	pid_t pid = fork();
+	if (pid == 0) { /* a fresh process image: no threads inherited */
+		dup2(to_child[0], 0);
+		dup2(from_child[1], 1);
+		close(to_child[1]);
+		close(from_child[0]);
+		execl(self, self, "--writer", path, (char *)NULL);
+		_exit(127);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	FILE *in = fdopen(from_child[0], "r");
+	char line[256];
+	ok(fgets(line, sizeof(line), in) && strcmp(line, "open\n") == 0,
+	   "kill -9: the writer process opened the db, its node leads");
+	db_dq_conn *c = conn(a1);
+	ok(db_dq_add(c, 32, a[1]) == 0 && db_dq_assign(c, 32, DB_DQ_VOTER) == 0 &&
+		   db_dq_add(c, 33, a[2]) == 0 && db_dq_assign(c, 33, DB_DQ_VOTER) == 0,
+	   "kill -9: two more voters (in this process)");
+	db_dq_close(c);
+	if (write(to_child[1], "go\n", 3) != 3)
+		exit(2);
+
+	char *refs[4096], *names[4096];
+	size_t n = 0;
+	while (n < 200 && fgets(line, sizeof(line), in)) {
+		char r[128], nm[64];
+		if (sscanf(line, "%127s %63s", r, nm) != 2)
+			break;
+		refs[n] = strdup(r);
+		names[n++] = strdup(nm);
+	}
+	kill(pid, SIGKILL);
+	int st;
+	waitpid(pid, &st, 0);
+	/* what it printed before dying was committed too */
+	while (n < 4096 && fgets(line, sizeof(line), in)) {
+		char r[128], nm[64];
+		if (sscanf(line, "%127s %63s", r, nm) != 2)
+			break;
+		refs[n] = strdup(r);
+		names[n++] = strdup(nm);
+	}
+	fclose(in);
+	close(to_child[1]);
+	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && n >= 200,
+	   "kill -9 of the writer after %zu acknowledged writes", n);
+	uint64_t nl = 0;
+	for (int i = 0; i < 200 && nl != 32 && nl != 33; i++) {
+		nl = wait_leader(a[1], NULL);
+		if (nl != 32 && nl != 33)
+			sleep_ms(50);
+	}
+	ok(nl == 32 || nl == 33, "a new leader among the survivors (%llu)", (unsigned long long)nl);
+
+	xd_error err = XD_ERROR_INIT;
+	ok(xd_db_open(path, &err) == 0, "node 1 restarted by a new process: the db opens%s%s",
+	   err.code ? ": " : "", err.code ? err.params[0] : "");
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *nm = name_of(refs[i]);
+		found += nm && strcmp(nm, names[i]) == 0;
+		free(nm);
+		free(refs[i]);
+		free(names[i]);
+	}
+	is_int(found, n, "every acknowledged write is there after the kill");
+	ok(xd_db_count(VM) >= n && xd_db_count(VM) <= n + 1,
+	   "and at most the one write in flight more (%zu objects)", xd_db_count(VM));
+	xd_db_close();
+	xd_error_clear(&err);
+	for (int i = 0; i < 3; i++)
+		db_dq_server_stop(s[i]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--writer") == 0) {
+		xd_log_set_level(XD_LOG_ERROR);
+		if (xd_dm_init() < 0)
+			return 2;
+		VM = xd_dm_class("VM");
+		return writer_main(argv[2]);
+	}
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 2;
@@ -457,6 +586,7 @@ int main(void)
 	test_cluster();
 	test_db_single();
 	test_db_failover();
+	test_kill_master("/proc/self/exe");
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
