@@ -474,6 +474,21 @@ static int writer_main(const char *path)
 	}
 }
 
+/* Reads the writer's "REF NAME" lines into refs and names from index n
+ * until max or the end; returns the new count. */
+static size_t read_acks(FILE *in, char **refs, char **names, size_t n, size_t max)
+{
+	char line[256];
+	while (n < max && fgets(line, sizeof(line), in)) {
+		char r[128], nm[64];
+		if (sscanf(line, "%127s %63s", r, nm) != 2)
+			break;
+		refs[n] = strdup(r);
+		names[n++] = strdup(nm);
+	}
+	return n;
+}
+
 /* kill -9 of the process whose node leads, in the middle of writes: the
  * two other voters elect a leader, and the db reopened as node 1 has every
  * object whose write had returned. */
@@ -513,25 +528,12 @@ static void test_kill_master(const char *self)
 		exit(2);
 
 	char *refs[4096], *names[4096];
-	size_t n = 0;
-	while (n < 200 && fgets(line, sizeof(line), in)) {
-		char r[128], nm[64];
-		if (sscanf(line, "%127s %63s", r, nm) != 2)
-			break;
-		refs[n] = strdup(r);
-		names[n++] = strdup(nm);
-	}
+	size_t n = read_acks(in, refs, names, 0, 200);
 	kill(pid, SIGKILL);
 	int st;
 	waitpid(pid, &st, 0);
 	/* what it printed before dying was committed too */
-	while (n < 4096 && fgets(line, sizeof(line), in)) {
-		char r[128], nm[64];
-		if (sscanf(line, "%127s %63s", r, nm) != 2)
-			break;
-		refs[n] = strdup(r);
-		names[n++] = strdup(nm);
-	}
+	n = read_acks(in, refs, names, n, 4096);
 	fclose(in);
 	close(to_child[1]);
 	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && n >= 200,
