@@ -9,13 +9,15 @@
  * restarts.
  *
  * Leader changes: a statement that finds the connection broken or answered
- * "not leader" reconnects to the new leader, once, outside a transaction; in
- * a transaction the whole transaction fails and db_store.c's writer runs it
- * again. A COMMIT carries a request id (a row in xd_requests, written in the
- * same transaction): when a COMMIT's outcome is unknown (the leader died or
- * lost leadership before answering) the id is looked up on the new leader,
- * so the caller is told "committed" exactly when it is, and a retried batch
- * is never applied twice.
+ * "not leader" reconnects to the new leader and runs again, once, outside a
+ * transaction. In a transaction, every statement is recorded (with copies
+ * of its parameters) and a leader change runs the whole transaction again on
+ * the new leader (for up to `wait` seconds), so the writer thread does not
+ * see a leader change at all. A COMMIT carries a request id (a row in
+ * xd_requests, written in the same transaction): when a COMMIT's outcome is
+ * unknown (the leader died or lost leadership before answering) the id is
+ * looked up on the new leader: found, the commit is done; not found, the
+ * transaction runs again there. A write is applied exactly once.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -46,6 +48,7 @@ static uint32_t dbid;
 static uint64_t conn_gen; /* bumped at each (re)connection: statements re-prepare */
 static bool in_txn;
 static bool requests_ready; /* xd_requests exists */
+static void txn_end(void);
 static char errbuf[512];
 static double leader_wait_s = LEADER_WAIT_S;
 
@@ -56,6 +59,18 @@ struct db_sql_stmt {
 	db_dq_value p[MAX_PARAMS];
 	size_t np;
 };
+
+/* One statement of the open transaction, kept (with copies of its
+ * parameters) to run the transaction again on a new leader. */
+typedef struct txn_step {
+	db_sql_stmt *st; /* a prepared statement, or NULL: sql */
+	char *sql;
+	db_dq_value p[MAX_PARAMS];
+	size_t np;
+} txn_step;
+
+static txn_step *steps;
+static size_t nsteps, steps_cap;
 
 struct db_sql_rows {
 	db_dq_rows rows;
@@ -189,7 +204,11 @@ static void dq_close(void)
 	drop_conn();
 	db_dq_server_stop(server);
 	server = NULL;
-	in_txn = requests_ready = false;
+	txn_end();
+	free(steps);
+	steps = NULL;
+	steps_cap = 0;
+	requests_ready = false;
 }
 
 static const char *dq_errmsg(void)
@@ -199,21 +218,101 @@ static const char *dq_errmsg(void)
 
 /* ---- statements ---- */
 
-static int ensure_conn(void)
+static void steps_clear(void)
 {
-	if (conn)
-		return 0;
-	if (in_txn) { /* the transaction died with its connection */
-		set_err("dqlite: %s%s", "the leader changed during the transaction", "");
-		return -1;
+	for (size_t i = 0; i < nsteps; i++) {
+		free(steps[i].sql);
+		for (size_t k = 0; k < steps[i].np; k++)
+			free((void *)steps[i].p[k].p);
 	}
-	return connect_leader();
+	nsteps = 0;
+}
+
+static txn_step *step_add(db_sql_stmt *st, const char *sql, const db_dq_value *p, size_t np)
+{
+	if (nsteps == steps_cap) {
+		steps_cap = steps_cap ? steps_cap * 2 : 64;
+		steps = realloc(steps, steps_cap * sizeof(*steps));
+		if (!steps)
+			abort();
+	}
+	txn_step *t = &steps[nsteps++];
+	memset(t, 0, sizeof(*t));
+	t->st = st;
+	if (sql && !(t->sql = strdup(sql)))
+		abort();
+	for (size_t k = 0; k < np; k++) {
+		t->p[k] = p[k];
+		if (p[k].type == DB_DQ_TEXT || p[k].type == DB_DQ_BLOB) {
+			size_t n = p[k].type == DB_DQ_TEXT ? strlen(p[k].p) + 1 : p[k].len;
+			void *copy = malloc(n ? n : 1);
+			if (!copy)
+				abort();
+			if (n)
+				memcpy(copy, p[k].p, n);
+			t->p[k].p = copy;
+		}
+	}
+	t->np = np;
+	return t;
+}
+
+/* Runs one statement on the current connection: 0, or -1 (see leader_gone). */
+static int send_step(const txn_step *t)
+{
+	if (!t->st)
+		return db_dq_exec_sql(conn, dbid, t->sql, t->p, t->np, NULL, NULL);
+	if (t->st->gen != conn_gen) {
+		if (db_dq_prepare(conn, dbid, t->st->sql, &t->st->id, NULL) < 0)
+			return -1;
+		t->st->gen = conn_gen;
+	}
+	return db_dq_exec(conn, dbid, t->st->id, t->p, t->np, NULL, NULL);
+}
+
+/* Runs BEGIN and every recorded statement on the leader, again on the next
+ * leader while leaders change, until `until`. */
+static int replay(double until)
+{
+	for (;;) {
+		if (!conn && connect_leader() < 0)
+			return -1;
+		bool done = db_dq_exec_sql(conn, dbid, "BEGIN", NULL, 0, NULL, NULL) == 0;
+		for (size_t i = 0; done && i < nsteps; i++)
+			done = send_step(&steps[i]) == 0;
+		if (done)
+			return 0;
+		bool again = leader_gone() && now_s() < until;
+		failed();
+		if (!again)
+			return -1;
+	}
+}
+
+/* A statement of the open transaction: recorded, then run; a leader change
+ * runs the whole transaction again on the new leader. */
+static int txn_run(db_sql_stmt *st, const char *sql, const db_dq_value *p, size_t np)
+{
+	txn_step *t = step_add(st, sql, p, np);
+	if (conn && send_step(t) == 0)
+		return 0;
+	if (conn && !leader_gone())
+		return failed();
+	if (conn)
+		failed();
+	return replay(now_s() + leader_wait_s);
+}
+
+static void txn_end(void)
+{
+	steps_clear();
+	in_txn = false;
 }
 
 /* Has the COMMIT of request id reached the database? 1 yes, 0 no, -1 unknown. */
 static int request_committed(int64_t rid)
 {
-	if (connect_leader() < 0)
+	if (!conn && connect_leader() < 0)
 		return -1;
 	db_dq_rows r;
 	db_dq_value p = { .type = DB_DQ_INTEGER, .i = rid };
@@ -235,67 +334,91 @@ static int commit(void)
 	db_dq_value p[2] = { { .type = DB_DQ_INTEGER, .i = rid },
 			     { .type = DB_DQ_INTEGER, .i = (int64_t)time(NULL) } };
 	db_dq_value old = { .type = DB_DQ_INTEGER, .i = (int64_t)time(NULL) - REQUEST_KEEP_S };
-	in_txn = false;
-	if (!conn) {
-		set_err("dqlite: %s%s", "the leader changed during the transaction", "");
-		return -1;
-	}
+	double until = now_s() + leader_wait_s;
+	int rc = -1;
 	/* The table of request ids is made by the first commit (in its
 	 * transaction), so that a new database is still empty before it. */
 	if ((!requests_ready &&
-	     db_dq_exec_sql(conn, dbid,
-			    "CREATE TABLE IF NOT EXISTS xd_requests(id INTEGER PRIMARY KEY,"
-			    " at INTEGER NOT NULL)",
-			    NULL, 0, NULL, NULL) < 0) ||
-	    db_dq_exec_sql(conn, dbid, "INSERT INTO xd_requests(id, at) VALUES(?1, ?2)", p, 2, NULL,
-			   NULL) < 0 ||
-	    db_dq_exec_sql(conn, dbid, "DELETE FROM xd_requests WHERE at < ?1", &old, 1, NULL,
-			   NULL) < 0)
-		return failed();
-	if (db_dq_exec_sql(conn, dbid, "COMMIT", NULL, 0, NULL, NULL) == 0) {
-		requests_ready = true;
-		return 0;
+	     txn_run(NULL,
+		     "CREATE TABLE IF NOT EXISTS xd_requests(id INTEGER PRIMARY KEY,"
+		     " at INTEGER NOT NULL)",
+		     NULL, 0) < 0) ||
+	    txn_run(NULL, "INSERT INTO xd_requests(id, at) VALUES(?1, ?2)", p, 2) < 0 ||
+	    txn_run(NULL, "DELETE FROM xd_requests WHERE at < ?1", &old, 1) < 0)
+		goto out;
+	for (;;) {
+		if (db_dq_exec_sql(conn, dbid, "COMMIT", NULL, 0, NULL, NULL) == 0) {
+			rc = 0;
+			break;
+		}
+		if (!leader_gone()) {
+			failed();
+			break;
+		}
+		/* Unknown outcome: the new leader knows whether the request id is
+		 * in the database; if not, the transaction runs again there. */
+		failed();
+		int known;
+		while ((known = request_committed(rid)) < 0 && now_s() < until)
+			pause_ms(50);
+		if (known == 1) {
+			xd_info("dqlite: a commit interrupted by a leader change was committed");
+			rc = 0;
+			break;
+		}
+		if (known < 0 || replay(until) < 0)
+			break;
 	}
-	if (!leader_gone())
-		return failed();
-	/* Unknown outcome: ask the (new) leader. */
-	failed();
-	char why[sizeof(errbuf) - 64]; /* room for the words around it */
-	snprintf(why, sizeof(why), "%.400s", errbuf);
-	int known = request_committed(rid);
-	if (known == 1) {
+out:
+	if (rc == 0)
 		requests_ready = true;
-		xd_info("dqlite: a commit interrupted by a leader change (%s) was committed", why);
-		return 0;
-	}
-	if (known == 0)
-		set_err("dqlite: commit lost with the leader (%s)%s", why, "");
-	return -1;
+	txn_end();
+	return rc;
 }
 
 static int dq_exec(const char *q)
 {
-	if (strcmp(q, "COMMIT") == 0 && in_txn)
-		return commit();
-	bool begin = strcmp(q, "BEGIN") == 0;
-	if (!begin && strcmp(q, "ROLLBACK") == 0) {
-		in_txn = false;
-		if (!conn)
-			return 0; /* the connection died and took the transaction with it */
+	if (in_txn) {
+		if (strcmp(q, "COMMIT") == 0)
+			return commit();
+		if (strcmp(q, "ROLLBACK") == 0) {
+			txn_end();
+			/* a dead connection took the transaction with it */
+			if (conn && db_dq_exec_sql(conn, dbid, "ROLLBACK", NULL, 0, NULL, NULL) < 0)
+				failed();
+			return 0;
+		}
+		return txn_run(NULL, q, NULL, 0);
+	}
+	if (strcmp(q, "ROLLBACK") == 0)
+		return 0; /* nothing open (the failed COMMIT already ended it) */
+	if (strcmp(q, "BEGIN") == 0) {
+		steps_clear();
+		in_txn = true;
+		if (conn && db_dq_exec_sql(conn, dbid, "BEGIN", NULL, 0, NULL, NULL) == 0)
+			return 0;
+		if (conn && !leader_gone()) {
+			txn_end();
+			return failed();
+		}
+		if (conn)
+			failed();
+		if (replay(now_s() + leader_wait_s) < 0) {
+			txn_end();
+			return -1;
+		}
+		return 0;
 	}
 	for (int attempt = 0;; attempt++) {
-		if (ensure_conn() < 0)
+		if (!conn && connect_leader() < 0)
 			return -1;
 		if (db_dq_exec_sql(conn, dbid, q, NULL, 0, NULL, NULL) == 0)
-			break;
-		bool retry = leader_gone() && !in_txn && attempt == 0;
+			return 0;
+		bool retry = leader_gone() && attempt == 0;
 		failed();
 		if (!retry)
 			return -1;
 	}
-	if (begin)
-		in_txn = true;
-	return 0;
 }
 
 static int dq_tune(xd_error *err)
@@ -355,24 +478,25 @@ static void dq_bind_blob(db_sql_stmt *s, int i, const void *p, size_t n)
 static int dq_run(db_sql_stmt *s)
 {
 	int rc = -1;
+	if (in_txn) {
+		rc = txn_run(s, NULL, s->p, s->np);
+		goto out;
+	}
 	for (int attempt = 0;; attempt++) {
-		if (ensure_conn() < 0)
+		if (!conn && connect_leader() < 0)
 			break;
-		if (s->gen != conn_gen) {
-			if (db_dq_prepare(conn, dbid, s->sql, &s->id, NULL) < 0)
-				goto failure;
-			s->gen = conn_gen;
-		}
-		if (db_dq_exec(conn, dbid, s->id, s->p, s->np, NULL, NULL) == 0) {
+		txn_step one = { .st = s, .np = s->np };
+		memcpy(one.p, s->p, sizeof(one.p));
+		if (send_step(&one) == 0) {
 			rc = 0;
 			break;
 		}
-	failure:;
-		bool retry = leader_gone() && !in_txn && attempt == 0;
+		bool retry = leader_gone() && attempt == 0;
 		failed();
 		if (!retry)
 			break;
 	}
+out:
 	memset(s->p, 0, sizeof(s->p));
 	s->np = 0;
 	return rc;
@@ -385,7 +509,7 @@ static db_sql_rows *dq_select(const char *q, const char *param)
 		abort();
 	db_dq_value p = { .type = DB_DQ_TEXT, .p = param };
 	for (int attempt = 0;; attempt++) {
-		if (ensure_conn() < 0)
+		if (!conn && connect_leader() < 0)
 			break;
 		if (db_dq_query_sql(conn, dbid, q, &p, param ? 1 : 0, &r->rows) == 0)
 			return r;
