@@ -41,6 +41,7 @@
 #define MAX_PARAMS 8
 /* Request ids older than this are forgotten (seconds). */
 #define REQUEST_KEEP_S 3600
+#define PRUNE_EVERY 512
 
 static db_dq_server *server;
 static db_dq_conn *conn;
@@ -48,6 +49,7 @@ static uint32_t dbid;
 static uint64_t conn_gen; /* bumped at each (re)connection: statements re-prepare */
 static bool in_txn;
 static bool requests_ready; /* xd_requests exists */
+static uint64_t commits;
 static void txn_end(void);
 static char errbuf[512];
 static double leader_wait_s = LEADER_WAIT_S;
@@ -344,7 +346,9 @@ static int commit(void)
 		     " at INTEGER NOT NULL)",
 		     NULL, 0) < 0) ||
 	    txn_run(NULL, "INSERT INTO xd_requests(id, at) VALUES(?1, ?2)", p, 2) < 0 ||
-	    txn_run(NULL, "DELETE FROM xd_requests WHERE at < ?1", &old, 1) < 0)
+	    /* pruning scans the table: one commit in PRUNE_EVERY does it */
+	    (++commits % PRUNE_EVERY == 0 &&
+	     txn_run(NULL, "DELETE FROM xd_requests WHERE at < ?1", &old, 1) < 0))
 		goto out;
 	for (;;) {
 		if (db_dq_exec_sql(conn, dbid, "COMMIT", NULL, 0, NULL, NULL) == 0) {
