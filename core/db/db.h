@@ -14,8 +14,10 @@
  * consistent here: setting VBD.VM to x adds the VBD to x's VBDs and removes it
  * from the old VM's, in the same generation, and both objects get a change.
  *
- * This is the only module that knows about sqlite: a pool will later replace
- * it with a replicated store behind the same interface.
+ * This is the only module that knows about the SQL engine under it: local
+ * sqlite for one host (a file path), or the pool's database replicated on
+ * dqlite (a path "dqlite:DIR?id=N&address=HOST:PORT", see db_sql.h), behind
+ * the same interface.
  */
 #ifndef XD_DB_H
 #define XD_DB_H
@@ -34,7 +36,8 @@
 /* Opens (creating if needed) the database at path, checks the schema
  * version (a different version: -1 with INTERNAL_ERROR explaining it, and
  * the file is left untouched), loads every object into memory and starts the
- * writer thread. ":memory:" gives a throwaway db for tests. */
+ * writer thread. ":memory:" gives a throwaway db for tests; a "dqlite:" path
+ * starts this host's dqlite node and uses the cluster's leader. */
 int xd_db_open(const char *path, xd_error *err);
 /* Flushes, stops the writer thread, closes. Safe to call twice. */
 void xd_db_close(void);

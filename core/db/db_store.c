@@ -1,4 +1,4 @@
-/* db_store.c - the sqlite side of the db: schema and its version check,
+/* db_store.c - the storing side of the db: schema and its version check,
  * loading everything into memory at open, and the single writer thread that
  * commits queued writes in groups.
  *
@@ -6,19 +6,19 @@
  * tombstones (gen, ref, class: deletions remembered for event tokens),
  * meta (key/value: schema_version, generation, history_start).
  *
- * WAL with synchronous=NORMAL: a commit is atomic and survives a crash of
- * the daemon; a power cut may lose the last commits but never corrupts.
- * Only the writer thread touches the connection once the db is open.
+ * The SQL engine is a backend (db_sql.h): local sqlite3 for one host, or
+ * the pool's dqlite cluster, chosen by the path. Only the writer thread
+ * touches the connection once the db is open.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "db_int.h"
+#include "db_sql.h"
 #include "log.h"
 
 /* How long quiet writes may wait for a commit to ride with. */
@@ -26,19 +26,19 @@
 /* At shutdown, give up on a failing disk after this many attempts. */
 #define STOP_RETRIES 3
 
-static sqlite3 *sql;
+static const db_sql_backend *sql;
 static char *sql_path;
-static sqlite3_stmt *st_put, *st_del, *st_tomb, *st_trim, *st_meta;
+static db_sql_stmt *st_put, *st_del, *st_tomb, *st_trim, *st_meta;
 
 static int fail_sql(xd_error *err, const char *what)
 {
 	return xd_error_setf(err, "INTERNAL_ERROR", "database %s: %s: %s", sql_path, what,
-			     sql ? sqlite3_errmsg(sql) : "cannot open");
+			     sql ? sql->errmsg() : "cannot open");
 }
 
 static int exec(const char *q, xd_error *err)
 {
-	if (sqlite3_exec(sql, q, NULL, NULL, NULL) != SQLITE_OK)
+	if (sql->exec(q) < 0)
 		return fail_sql(err, q);
 	return 0;
 }
@@ -47,21 +47,18 @@ static int exec(const char *q, xd_error *err)
  * row, -1 on error (the statement does not compile: e.g. no such table). */
 static int query_int(const char *q, const char *key, int64_t *out)
 {
-	sqlite3_stmt *st = NULL;
+	db_sql_rows *r = sql->select(q, key);
 	int rc = -1;
-	if (sqlite3_prepare_v2(sql, q, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
+	if (!r)
+		return -1;
+	int s = sql->next(r);
+	if (s == 1) {
+		*out = sql->col_int64(r, 0);
 		rc = 0;
-	} else if (s == SQLITE_DONE) {
+	} else if (s == 0) {
 		rc = 1;
 	}
-out:
-	sqlite3_finalize(st);
+	sql->rows_close(r);
 	return rc;
 }
 
@@ -142,13 +139,13 @@ refuse:
 			     "schema version %d and cannot convert it; the file was left untouched",
 			     path, v, XD_DB_SCHEMA_VERSION);
 rollback:
-	sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+	sql->exec("ROLLBACK");
 	return -1;
 }
 
-static int prepare(sqlite3_stmt **st, const char *q, xd_error *err)
+static int prepare(db_sql_stmt **st, const char *q, xd_error *err)
 {
-	if (sqlite3_prepare_v3(sql, q, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+	if (!(*st = sql->prepare(q)))
 		return fail_sql(err, q);
 	return 0;
 }
@@ -160,18 +157,20 @@ int db_store_open(const char *path, xd_error *err)
 	sql_path = strdup(path);
 	if (!sql_path)
 		abort();
-	/* NOMUTEX: the connection is only ever used by one thread at a time
-	 * (the opener, then the writer thread). */
-	if (sqlite3_open_v2(path, &sql,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK)
+	sql = db_sql_for_path(path);
+	if (sql->open(path, err) < 0) {
+		if (xd_error_is_set(err))
+			goto fail_set;
 		goto fail;
-	sqlite3_busy_timeout(sql, 5000);
+	}
 	/* Nothing above writes to the file: a refused database stays as it was. */
 	if (check_schema(path, err) < 0)
 		goto fail_set;
-	if (exec("PRAGMA journal_mode=WAL", err) < 0 || exec("PRAGMA synchronous=NORMAL", err) < 0)
+	if (sql->tune(err) < 0) {
+		if (!xd_error_is_set(err))
+			fail_sql(err, "cannot set it up");
 		goto fail_set;
+	}
 	if (prepare(&st_put,
 		    "INSERT INTO objects(ref, class, created_gen, mod_gen, data)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(ref) DO UPDATE SET"
@@ -194,14 +193,15 @@ fail_set:
 
 void db_store_close(void)
 {
-	sqlite3_finalize(st_put);
-	sqlite3_finalize(st_del);
-	sqlite3_finalize(st_tomb);
-	sqlite3_finalize(st_trim);
-	sqlite3_finalize(st_meta);
+	if (sql) {
+		sql->finalize(st_put);
+		sql->finalize(st_del);
+		sql->finalize(st_tomb);
+		sql->finalize(st_trim);
+		sql->finalize(st_meta);
+		sql->close();
+	}
 	st_put = st_del = st_tomb = st_trim = st_meta = NULL;
-	if (sql && sqlite3_close(sql) != SQLITE_OK)
-		xd_err("db: closing %s: %s", sql_path, sqlite3_errmsg(sql));
 	sql = NULL;
 	free(sql_path);
 	sql_path = NULL;
@@ -239,29 +239,30 @@ static const xd_class *class_named(const char *name)
 
 static int load_objects(loaded **out, size_t *nout, uint64_t *maxgen, xd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	db_sql_rows *st = NULL;
 	loaded *arr = NULL;
 	size_t n = 0, cap = 0, dropped = 0;
 	int rc = -1, s;
 
-	if (sqlite3_prepare_v2(sql, "SELECT rowid, ref, class, created_gen, mod_gen, data"
-				    " FROM objects", -1, &st, NULL) != SQLITE_OK) {
+	st = sql->select("SELECT rowid, ref, class, created_gen, mod_gen, data FROM objects", NULL);
+	if (!st) {
 		fail_sql(err, "cannot read objects");
 		goto out;
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ref = (const char *)sqlite3_column_text(st, 1);
-		const xd_class *c = class_named((const char *)sqlite3_column_text(st, 2));
+	while ((s = sql->next(st)) == 1) {
+		const char *ref = sql->col_text(st, 1);
+		const xd_class *c = class_named(sql->col_text(st, 2));
 		db_cls *dc = c && c->stored ? db_cls_of(c) : NULL;
 		if (!dc || !ref) {
 			dropped++;
 			continue;
 		}
 		db_obj *o = db_obj_alloc(dc, ref);
-		o->created_gen = (uint64_t)sqlite3_column_int64(st, 3);
-		o->node.gen = (uint64_t)sqlite3_column_int64(st, 4);
-		const void *data = sqlite3_column_blob(st, 5);
-		if (db_decode(o, data, (size_t)sqlite3_column_bytes(st, 5)) < 0) {
+		o->created_gen = (uint64_t)sql->col_int64(st, 3);
+		o->node.gen = (uint64_t)sql->col_int64(st, 4);
+		size_t dlen;
+		const void *data = sql->col_blob(st, 5, &dlen);
+		if (db_decode(o, data, dlen) < 0) {
 			xd_error_setf(err, "INTERNAL_ERROR", "database %s: the record of %s %s is corrupt",
 				      sql_path, c->name, ref);
 			db_obj_free(o);
@@ -278,10 +279,10 @@ static int load_objects(loaded **out, size_t *nout, uint64_t *maxgen, xd_error *
 				abort();
 		}
 		arr[n].o = o;
-		arr[n].rowid = sqlite3_column_int64(st, 0);
+		arr[n].rowid = sql->col_int64(st, 0);
 		n++;
 	}
-	if (s != SQLITE_DONE) {
+	if (s != 0) {
 		fail_sql(err, "cannot read objects");
 		goto out;
 	}
@@ -290,7 +291,8 @@ static int load_objects(loaded **out, size_t *nout, uint64_t *maxgen, xd_error *
 			sql_path, dropped);
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	if (st)
+		sql->rows_close(st);
 	if (rc < 0) {
 		for (size_t i = 0; i < n; i++)
 			db_obj_free(arr[i].o);
@@ -305,19 +307,19 @@ out:
 
 static int load_tombs(db_tomb ***out, size_t *nout, uint64_t *maxgen, xd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	db_sql_rows *st = NULL;
 	db_tomb **arr = NULL;
 	size_t n = 0, cap = 0;
 	int rc = -1, s;
 
-	if (sqlite3_prepare_v2(sql, "SELECT gen, ref, class FROM tombstones ORDER BY gen", -1, &st,
-			       NULL) != SQLITE_OK) {
+	st = sql->select("SELECT gen, ref, class FROM tombstones ORDER BY gen", NULL);
+	if (!st) {
 		fail_sql(err, "cannot read tombstones");
 		goto out;
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ref = (const char *)sqlite3_column_text(st, 1);
-		const xd_class *c = class_named((const char *)sqlite3_column_text(st, 2));
+	while ((s = sql->next(st)) == 1) {
+		const char *ref = sql->col_text(st, 1);
+		const xd_class *c = class_named(sql->col_text(st, 2));
 		if (!c || !ref)
 			continue;
 		size_t rl = strlen(ref) + 1;
@@ -326,7 +328,7 @@ static int load_tombs(db_tomb ***out, size_t *nout, uint64_t *maxgen, xd_error *
 			abort();
 		memcpy(t->ref, ref, rl);
 		t->cls = c;
-		t->node.gen = (uint64_t)sqlite3_column_int64(st, 0);
+		t->node.gen = (uint64_t)sql->col_int64(st, 0);
 		t->node.tomb = true;
 		if (t->node.gen > *maxgen)
 			*maxgen = t->node.gen;
@@ -338,13 +340,14 @@ static int load_tombs(db_tomb ***out, size_t *nout, uint64_t *maxgen, xd_error *
 		}
 		arr[n++] = t;
 	}
-	if (s != SQLITE_DONE) {
+	if (s != 0) {
 		fail_sql(err, "cannot read tombstones");
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	if (st)
+		sql->rows_close(st);
 	if (rc < 0) {
 		for (size_t i = 0; i < n; i++)
 			free(arr[i]);
@@ -468,58 +471,49 @@ int db_store_wait(db_waiter *w, xd_error *err)
 
 static int run_op(const db_op *op)
 {
-	sqlite3_stmt *st;
+	db_sql_stmt *st;
 	switch (op->kind) {
 	case DB_OP_PUT:
 		st = st_put;
-		sqlite3_bind_text(st, 1, op->ref, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, op->cls, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)op->created_gen);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)op->gen);
-		sqlite3_bind_blob(st, 5, op->data, (int)op->len, SQLITE_STATIC);
+		sql->bind_text(st, 1, op->ref);
+		sql->bind_text(st, 2, op->cls);
+		sql->bind_int64(st, 3, (int64_t)op->created_gen);
+		sql->bind_int64(st, 4, (int64_t)op->gen);
+		sql->bind_blob(st, 5, op->data, op->len);
 		break;
 	case DB_OP_DEL:
 		st = st_del;
-		sqlite3_bind_text(st, 1, op->ref, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
+		sql->bind_text(st, 1, op->ref);
+		if (sql->run(st) < 0)
 			return -1;
-		}
-		sqlite3_reset(st);
 		if (!op->tomb)
 			return 0;
 		st = st_tomb;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->gen);
-		sqlite3_bind_text(st, 2, op->ref, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, op->cls, -1, SQLITE_STATIC);
+		sql->bind_int64(st, 1, (int64_t)op->gen);
+		sql->bind_text(st, 2, op->ref);
+		sql->bind_text(st, 3, op->cls);
 		break;
 	case DB_OP_TRIM:
 		st = st_trim;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->gen);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
+		sql->bind_int64(st, 1, (int64_t)op->gen);
+		if (sql->run(st) < 0)
 			return -1;
-		}
-		sqlite3_reset(st);
 		st = st_meta;
-		sqlite3_bind_text(st, 1, "history_start", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)op->gen);
+		sql->bind_text(st, 1, "history_start");
+		sql->bind_int64(st, 2, (int64_t)op->gen);
 		break;
 	default:
 		return -1;
 	}
-	int s = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return s == SQLITE_DONE ? 0 : -1;
+	return sql->run(st);
 }
 
-/* One sqlite transaction for everything taken from the queue. */
+/* One SQL transaction for everything taken from the queue. */
 static int commit_all(db_batch *list, uint64_t *maxgen, size_t *nwrites, char *msg, size_t msz)
 {
 	*maxgen = 0;
 	*nwrites = 0;
-	if (sqlite3_exec(sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (sql->exec("BEGIN") < 0)
 		goto fail;
 	for (db_batch *b = list; b; b = b->next) {
 		for (size_t i = 0; i < b->nops; i++) {
@@ -533,19 +527,17 @@ static int commit_all(db_batch *list, uint64_t *maxgen, size_t *nwrites, char *m
 		}
 	}
 	if (*maxgen) {
-		sqlite3_bind_text(st_meta, 1, "generation", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st_meta, 2, (sqlite3_int64)*maxgen);
-		int s = sqlite3_step(st_meta);
-		sqlite3_reset(st_meta);
-		if (s != SQLITE_DONE)
+		sql->bind_text(st_meta, 1, "generation");
+		sql->bind_int64(st_meta, 2, (int64_t)*maxgen);
+		if (sql->run(st_meta) < 0)
 			goto fail;
 	}
-	if (sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sql->exec("COMMIT") < 0)
 		goto fail;
 	return 0;
 fail:
-	snprintf(msg, msz, "database %s: write failed: %s", sql_path, sqlite3_errmsg(sql));
-	sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+	snprintf(msg, msz, "database %s: write failed: %s", sql_path, sql->errmsg());
+	sql->exec("ROLLBACK");
 	return -1;
 }
 
