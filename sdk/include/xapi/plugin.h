@@ -58,7 +58,8 @@ extern "C" {
 #endif
 
 #define XAPI_ABI_MAJOR 2
-#define XAPI_ABI_MINOR 1 /* 2.1: struct xapi_sr_ops.vdi_io */
+/* 2.1: struct xapi_sr_ops.vdi_io and struct xapi_vdi_io (xapi/storage.h) */
+#define XAPI_ABI_MINOR 1
 #define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
 #define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 #define XAPI_ABI_MINOR_OF(v) ((uint32_t)(v) & 0xffffu)
