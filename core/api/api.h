@@ -14,6 +14,7 @@ void xd_api_vdi_register(void);
 /* PUT /import_raw_vdi, GET /export_raw_vdi (http.h routes). */
 void xd_api_vdi_http_register(void);
 void xd_api_devices_register(void);
+void xd_api_data_sources_register(void); /* host/VM/SR data sources (data_sources.c) */
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 
 /* Calls every register function above. */

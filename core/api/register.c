@@ -13,4 +13,5 @@ void xd_api_register_all(void)
 	xd_api_vdi_http_register();
 	xd_api_devices_register();
 	xd_api_host_plugins_register();
+	xd_api_data_sources_register();
 }

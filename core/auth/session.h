@@ -35,6 +35,13 @@ void xd_session_register_api(void);
 typedef void (*xd_session_gone_fn)(const char *session_ref);
 void xd_session_on_gone(xd_session_gone_fn fn);
 
+/* auth_http.c: may an HTTP data path request go on? 0 if its credentials
+ * hold: session_id in the query (a live session: *session gets it, heap),
+ * Basic auth in `authorization`, or the unix socket as root; else -1 (the
+ * caller answers 401). `what` names the path in the log. */
+int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
+		 const char *what, char **session);
+
 /* The host ref this daemon is (set by firstboot). */
 const char *xd_this_host(void);
 void xd_set_this_host(const char *ref);

@@ -1,0 +1,85 @@
+/* auth_http.c - the credentials of a request to an HTTP data path
+ * (/import_raw_vdi, /export_raw_vdi, /rrd_updates, /host_rrd...), as
+ * xapi's: session_id in the query, or HTTP Basic auth (user:password), or
+ * none over the unix socket as root. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/http.h"
+#include "log.h"
+#include "session.h"
+
+static int b64val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* "Basic <base64 user:password>" decoded (heap), or NULL. */
+static char *basic_credentials(const char *auth)
+{
+	if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
+		return NULL;
+	const char *p = auth + 6;
+	while (*p == ' ')
+		p++;
+	size_t len = strlen(p);
+	char *out = malloc(len + 1), *o = out;
+	unsigned acc = 0;
+	int bits = 0;
+	if (!out)
+		abort();
+	for (; *p && *p != '='; p++) {
+		int v = b64val(*p);
+		if (v < 0) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*o++ = (char)((acc >> bits) & 0xff);
+		}
+	}
+	*o = 0;
+	if (memchr(out, 0, (size_t)(o - out)) || !strchr(out, ':')) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
+		 const char *what, char **session)
+{
+	xd_error err = XD_ERROR_INIT;
+	*session = xd_http_query_get(query, "session_id");
+	if (*session) {
+		if (xd_session_check(*session, &err) == 0)
+			return 0;
+		xd_error_clear(&err);
+		free(*session);
+		*session = NULL;
+		return -1;
+	}
+	char *cred = basic_credentials(authorization);
+	if (cred) {
+		char *colon = strchr(cred, ':');
+		const char *why = NULL;
+		*colon = 0;
+		int ok = xd_auth_check(cred, colon + 1, &why) == 0;
+		if (!ok)
+			xd_info("%s: Basic auth of '%s' refused: %s", what, cred, why ? why : "?");
+		free(cred);
+		return ok ? 0 : -1;
+	}
+	/* the local socket as root: no credentials, as xapi */
+	return peer && peer->is_unix && peer->uid == 0 ? 0 : -1;
+}
