@@ -164,9 +164,18 @@ static void num(xd_strbuf *sb, double v, bool json)
 	if (isnan(v))
 		xd_strbuf_puts(sb, json ? "\"NaN\"" : "NaN");
 	else if (json)
-		xd_strbuf_printf(sb, "\"%.6g\"", v);
+		xd_strbuf_printf(sb, "\"%.15g\"", v);
 	else
-		xd_strbuf_printf(sb, "%.6g", v);
+		xd_strbuf_printf(sb, "%.15g", v);
+}
+
+/* The value of column c at row time t (NaN if the part has no such row). */
+static double value_at(const xd_mrrd_rows *r, long long t, unsigned long c)
+{
+	if (!r->step || t <= (long long)r->start || (t - (long long)r->start) % (long long)r->step)
+		return NAN;
+	unsigned long k = (unsigned long)((t - (long long)r->start) / (long long)r->step) - 1;
+	return k < r->rows ? r->data[k * r->cols + c] : NAN;
 }
 
 static void h_rrd_updates(const xd_http_request *req)
@@ -193,13 +202,18 @@ static void h_rrd_updates(const xd_http_request *req)
 	time_t now = time(NULL);
 	if (start < 0) /* relative to now, as xapi's */
 		start += now;
-	if (start >= now)
-		start = now - XD_RRD_STEP;
 
-	/* the objects asked for, and the names of their columns */
+	/* the objects asked for, and the names of their columns, all on one
+	 * time axis: up to the last round (a stopped VM's archive has NaN
+	 * there, as xapi's) */
 	part *parts = NULL;
 	size_t nparts = 0;
 	xd_mstore_lock();
+	time_t end = xd_metrics_last_round();
+	if (end <= 0)
+		end = now;
+	if (start >= end)
+		start = end - XD_RRD_STEP;
 	size_t n;
 	xd_mobj **all = xd_mstore_all(&n);
 	for (size_t i = 0; i < n; i++) {
@@ -209,7 +223,7 @@ static void h_rrd_updates(const xd_http_request *req)
 		memset(&p, 0, sizeof p);
 		snprintf(p.kind, sizeof p.kind, "%s", all[i]->kind);
 		snprintf(p.uuid, sizeof p.uuid, "%s", all[i]->uuid);
-		if (xd_mrrd_fetch(p.kind, p.uuid, cfn, (time_t)start, (unsigned long)interval,
+		if (xd_mrrd_fetch(p.kind, p.uuid, cfn, (time_t)start, end, (unsigned long)interval,
 				  &p.rows) != 0)
 			continue;
 		p.legend = calloc(p.rows.cols + 1, sizeof *p.legend);
@@ -226,14 +240,11 @@ static void h_rrd_updates(const xd_http_request *req)
 	}
 	xd_mstore_unlock();
 
-	/* one time axis: the first part's (files share step and alignment) */
+	/* the axis: the first part's step, from its start to the end */
 	unsigned long step = nparts ? parts[0].rows.step : (interval ? (unsigned long)interval : 5);
 	time_t t_start = nparts ? parts[0].rows.start : (time_t)start;
-	unsigned long rows = nparts ? parts[0].rows.rows : 0;
-	for (size_t i = 1; i < nparts; i++)
-		if (parts[i].rows.rows < rows)
-			rows = parts[i].rows.rows;
-	time_t t_end = t_start + (time_t)(rows * step);
+	time_t t_end = nparts ? parts[0].rows.end : end;
+	unsigned long rows = step && t_end > t_start ? (unsigned long)(t_end - t_start) / step : 0;
 	unsigned long cols = 0;
 	for (size_t i = 0; i < nparts; i++)
 		cols += parts[i].rows.cols;
@@ -271,7 +282,7 @@ static void h_rrd_updates(const xd_http_request *req)
 		first = true;
 		for (size_t i = 0; i < nparts; i++)
 			for (unsigned long c = 0; c < parts[i].rows.cols; c++) {
-				double v = parts[i].rows.data[r * parts[i].rows.cols + c];
+				double v = value_at(&parts[i].rows, t, c);
 				if (json) {
 					if (!first)
 						xd_strbuf_putc(&sb, ',');

@@ -67,7 +67,7 @@ void xd_mrrd_path(const char *kind, const char *uuid, char *out, size_t n);
  * the file when the set of sources changed (history kept). Under the store
  * lock. 0 or -1 (logged). */
 int xd_mrrd_update(xd_mobj *o, time_t t);
-/* The rows of the archive of cf that best fits [start, now] at step:
+/* The rows of the archive of cf that best fits [start, end] at step:
  * *rows x *cols values (row-major, oldest first), names of the columns in
  * the file (*names, NULL-terminated); the caller frees with
  * xd_mrrd_fetch_free. -1 when the file has none. */
@@ -78,7 +78,7 @@ typedef struct xd_mrrd_rows {
 	double *data;
 } xd_mrrd_rows;
 int xd_mrrd_fetch(const char *kind, const char *uuid, const char *cf, time_t start,
-		  unsigned long step, xd_mrrd_rows *out);
+		  time_t end, unsigned long step, xd_mrrd_rows *out);
 void xd_mrrd_fetch_free(xd_mrrd_rows *r);
 /* rrdtool dump XML of the object's file into sb; -1 if it has none. */
 int xd_mrrd_dump(const char *kind, const char *uuid, xd_strbuf *sb);
@@ -89,6 +89,8 @@ const char *xd_mrrd_logical(xd_mobj *o, const char *rrd_name);
 
 /* metrics_sampler.c */
 double xd_metrics_interval(void);
+/* The time of the last round archived (0 before the first). */
+time_t xd_metrics_last_round(void);
 
 /* metrics_http.c */
 void xd_metrics_http_register(void);

@@ -178,13 +178,12 @@ int xd_mrrd_update(xd_mobj *o, time_t t)
 }
 
 int xd_mrrd_fetch(const char *kind, const char *uuid, const char *cf, time_t start,
-		  unsigned long step, xd_mrrd_rows *out)
+		  time_t end, unsigned long step, xd_mrrd_rows *out)
 {
 	char path[4096];
 	xd_mrrd_path(kind, uuid, path, sizeof path);
 	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&rrd_lock);
-	time_t end = time(NULL);
 	unsigned long st = step ? step : XD_RRD_STEP;
 	rrd_value_t *data = NULL;
 	char **names = NULL;

@@ -31,7 +31,13 @@ static struct {
 	struct decl { char *plugin, *name, *owner_class; } *decls;
 	size_t ndecls;
 	char host_uuid[40];
+	time_t last_round;             /* under the store lock */
 } S = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .interval = 5 };
+
+time_t xd_metrics_last_round(void)
+{
+	return S.last_round;
+}
 
 double xd_metrics_interval(void)
 {
@@ -127,7 +133,7 @@ typedef struct vm_row {
 typedef struct vm_list {
 	vm_row *v;
 	size_t n;
-	int f_uuid, f_state, f_domid, f_target;
+	int f_uuid, f_state, f_domid, f_target, f_dynmax;
 } vm_list;
 
 static int collect_vm(const char *ref, const xd_value *const *f, void *ud)
@@ -143,7 +149,11 @@ static int collect_vm(const char *ref, const xd_value *const *f, void *ud)
 	vm_row *r = &l->v[l->n++];
 	snprintf(r->uuid, sizeof r->uuid, "%s", str_field(f, l->f_uuid));
 	r->domid = int_field(f, l->f_domid);
+	/* VM.memory_target is xapi's deprecated field (0): the balloon's
+	 * target is dynamic_max then, as squeezed sets it without pressure */
 	r->target = int_field(f, l->f_target);
+	if (r->target <= 0)
+		r->target = int_field(f, l->f_dynmax);
 	return 0;
 }
 
@@ -204,7 +214,8 @@ static void sample_vms(double t)
 	vm_list l = { .f_uuid = xd_dm_field_index(c, "uuid"),
 		      .f_state = xd_dm_field_index(c, "power_state"),
 		      .f_domid = xd_dm_field_index(c, "domid"),
-		      .f_target = xd_dm_field_index(c, "memory_target") };
+		      .f_target = xd_dm_field_index(c, "memory_target"),
+		      .f_dynmax = xd_dm_field_index(c, "memory_dynamic_max") };
 	xd_db_foreach(c, collect_vm, &l);
 	for (size_t i = 0; i < l.n; i++)
 		sample_vm(&l.v[i], t);
@@ -360,6 +371,7 @@ static void round_once(void)
 	for (size_t i = 0; i < n; i++)
 		if (all[i]->seen || !strcmp(all[i]->kind, "host"))
 			xd_mrrd_update(all[i], (time_t)t);
+	S.last_round = (time_t)t;
 	xd_mstore_unlock();
 	prune_gone();
 }
