@@ -92,6 +92,10 @@ double xd_metrics_interval(void);
 /* The time of the last round archived (0 before the first). */
 time_t xd_metrics_last_round(void);
 
+/* metrics_alarm.c: the perfmon alarms of this round (sampler thread only) */
+void xd_metrics_alarms_check(double now);
+void xd_metrics_alarms_free(void);
+
 /* metrics_http.c */
 void xd_metrics_http_register(void);
 

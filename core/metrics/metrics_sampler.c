@@ -373,6 +373,7 @@ static void round_once(void)
 			xd_mrrd_update(all[i], (time_t)t);
 	S.last_round = (time_t)t;
 	xd_mstore_unlock();
+	xd_metrics_alarms_check(t);
 	prune_gone();
 }
 
@@ -461,6 +462,7 @@ void xd_metrics_stop(void)
 		free(S.decls[i].owner_class);
 	}
 	free(S.decls);
+	xd_metrics_alarms_free();
 	S.decls = NULL;
 	S.ndecls = 0;
 	xd_mstore_shutdown();

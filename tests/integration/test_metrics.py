@@ -235,6 +235,42 @@ class HostAndVmTest(MetricsMixin, DaemonTestCase):
         self.assertFalse(os.path.exists(path))
         self.assertEqual(self.get("/vm_rrd", {"uuid": uuid})[0], 404)
 
+    def alarms_of(self, uuid):
+        return [m for m in self.x.message.get_all_records().values()
+                if m["name"] == "ALARM" and m["obj_uuid"] == uuid]
+
+    def test_alarm_fires_once_per_inhibit_period(self):
+        vm, uuid = self.start_vm("metrics-alarm")
+        cpu_var = ('<variable><name value="cpu_usage"/><alarm_trigger_level value="0.5"/>'
+                   '<alarm_trigger_period value="5"/></variable>')
+        mem_var = ('<variable><name value="memory_internal_free"/>'
+                   '<alarm_trigger_level value="1e9"/><alarm_trigger_sense value="low"/>'
+                   '<alarm_priority value="2"/><alarm_trigger_period value="0"/>'
+                   '<alarm_auto_inhibit_period value="12"/></variable>')
+        self.x.VM.add_to_other_config(vm, "perfmon",
+                                      "<config>%s%s</config>" % (cpu_var, mem_var))
+        deadline = time.monotonic() + 4 * INTERVAL
+        while time.monotonic() < deadline and not any(
+                "cpu_usage" in m["body"] for m in self.alarms_of(uuid)):
+            time.sleep(1)
+        cpu = [m for m in self.alarms_of(uuid) if "cpu_usage" in m["body"]]
+        self.assertEqual(len(cpu), 1, cpu)
+        m = cpu[0]
+        self.assertEqual((m["cls"], m["priority"]), ("VM", "3"))
+        self.assertTrue(m["body"].startswith("value: "), m["body"])
+        self.assertAlmostEqual(float(m["body"].split("\n")[0][7:]), 1.0, delta=0.05)
+        self.assertIn("config:\n" + cpu_var, m["body"])
+        time.sleep(4 * INTERVAL)
+        # cpu_usage: still the one (inhibited for an hour); the memory
+        # variable (12 s) again after its inhibit period
+        cpu = [m for m in self.alarms_of(uuid) if "cpu_usage" in m["body"]]
+        mem = [m for m in self.alarms_of(uuid) if "memory_internal_free" in m["body"]]
+        self.assertEqual(len(cpu), 1)
+        self.assertIn(len(mem), (2, 3), [m["timestamp"] for m in mem])
+        self.assertEqual({m["priority"] for m in mem}, {"2"})
+        self.assertTrue(mem[0]["body"].startswith("value: 196608\nconfig:\n<variable>"),
+                        mem[0]["body"])
+
     def test_bad_parameters(self):
         now = str(int(time.time()))
         self.assertEqual(self.get("/rrd_updates", {"start": "abc"})[0], 500)
