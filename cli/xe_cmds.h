@@ -60,6 +60,9 @@ typedef struct xe_named_cmd {
 	const char *help;
 } xe_named_cmd;
 size_t xe_named_cmd_count(void);
+/* xe_metrics.c: host-, vm- and sr-data-source-list/-query/-record/-forget. */
+extern const xe_named_cmd xe_metrics_cmds[];
+extern const size_t xe_metrics_ncmds;
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
 

@@ -503,20 +503,25 @@ static const xe_named_cmd cmds[] = {
 	  "VDI.resize_online." },
 };
 
+/* The tables of named commands: this file's, then the data-source ones
+ * (xe_metrics.c). */
 size_t xe_named_cmd_count(void)
 {
-	return sizeof(cmds) / sizeof(cmds[0]);
+	return sizeof(cmds) / sizeof(cmds[0]) + xe_metrics_ncmds;
 }
 
 const xe_named_cmd *xe_named_cmd_at(size_t i)
 {
-	return i < xe_named_cmd_count() ? &cmds[i] : NULL;
+	size_t own = sizeof(cmds) / sizeof(cmds[0]);
+	if (i < own)
+		return &cmds[i];
+	return i < xe_named_cmd_count() ? &xe_metrics_cmds[i - own] : NULL;
 }
 
 const xe_named_cmd *xe_named_cmd_find(const char *name)
 {
 	for (size_t i = 0; i < xe_named_cmd_count(); i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
+		if (strcmp(xe_named_cmd_at(i)->name, name) == 0)
+			return xe_named_cmd_at(i);
 	return NULL;
 }

@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import harness
 from harness import DaemonTestCase, NULL_REF, test_plugin, vm_record
 from storage_util import MIB, StorageTestCase, pattern
 
@@ -270,6 +271,41 @@ class HostAndVmTest(MetricsMixin, DaemonTestCase):
         self.assertEqual({m["priority"] for m in mem}, {"2"})
         self.assertTrue(mem[0]["body"].startswith("value: 196608\nconfig:\n<variable>"),
                         mem[0]["body"])
+
+    def xe(self, *args, ok=True):
+        from test_xe import xe_binary
+        p = subprocess.run([str(xe_binary()), "--socket", self.daemon.socket_path,
+                            "-u", "root", "-pw", harness.ROOT_PASSWORD] + list(args),
+                           capture_output=True, text=True, timeout=30)
+        if ok:
+            self.assertEqual(p.returncode, 0, p.stderr)
+        return p
+
+    def test_xe_data_source_commands(self):
+        vm, uuid = self.start_vm("metrics-xe")
+        self.wait_value("AVERAGE:vm:%s:memory" % uuid)
+        out = self.xe("host-data-source-list").stdout
+        self.assertIn("name_label ( RO): memory_total_kib", out)
+        self.assertIn("               units ( RO): KiB", out)
+        q = self.xe("host-data-source-query", "data-source=memory_total_kib").stdout
+        self.assertEqual(float(q), proc_meminfo("MemTotal"))
+        out = self.xe("vm-data-source-list", "uuid=" + uuid).stdout
+        self.assertIn("name_label ( RO): memory_internal_free", out)
+        q = self.xe("vm-data-source-query", "uuid=" + uuid, "data-source=memory").stdout
+        self.assertEqual(float(q), float(self.x.VM_metrics.get_memory_actual(
+            self.x.VM.get_metrics(vm))))
+        self.xe("vm-data-source-forget", "uuid=" + uuid, "data-source=memory_target")
+        self.assertIn("name_label ( RO): memory_target\n    name_description ( RO): Target of "
+                      "VM balloon driver\n             enabled ( RO): false",
+                      self.xe("vm-data-source-list", "uuid=" + uuid).stdout)
+        self.xe("vm-data-source-record", "uuid=" + uuid, "data-source=memory_target")
+        p = self.xe("vm-data-source-query", "uuid=" + uuid, ok=False)
+        self.assertEqual((p.returncode, p.stderr.strip()),
+                         (1, "Required parameter not found: data-source"))
+        p = self.xe("vm-data-source-query", "uuid=" + uuid, "data-source=nope", ok=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("INTERNAL_ERROR", p.stderr)
+        self.assertEqual(self.xe("sr-data-source-list", ok=False).returncode, 1)
 
     def test_bad_parameters(self):
         now = str(int(time.time()))
