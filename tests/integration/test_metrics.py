@@ -102,7 +102,7 @@ def proc_meminfo(key):
 
 
 class HostAndVmTest(MetricsMixin, DaemonTestCase):
-    daemon_plugins = {"host": {}}
+    daemon_plugins = {"host": {}, "pif": {"exclude": ""}}
 
     @classmethod
     def setUpClass(cls):
@@ -133,6 +133,17 @@ class HostAndVmTest(MetricsMixin, DaemonTestCase):
                          proc_meminfo("MemTotal"))
         cpu = self.wait_value("AVERAGE:host:%s:cpu_avg" % self.host_uuid)
         self.assertTrue(0 <= cpu <= 1, cpu)
+
+    def test_pif_counters(self):
+        entry = "AVERAGE:host:%s:pif_lo_rx" % self.host_uuid
+        names = {ds["name_label"] for ds in self.x.host.get_data_sources(self.host)}
+        self.assertTrue({"pif_lo_rx", "pif_lo_tx", "pif_lo_rx_packets", "pif_lo_tx_errors"}
+                        <= names, names)
+        # our own calls over loopback: lo receives what it sends
+        rate = self.wait_value(entry, want=lambda v: v > 0)
+        self.assertGreater(rate, 0)
+        tx = self.wait_value("AVERAGE:host:%s:pif_lo_tx" % self.host_uuid)
+        self.assertGreaterEqual(tx, 0)
 
     def test_vm_figures_equal_the_sim(self):
         vm, uuid = self.start_vm("metrics-vm", vcpus="2")
