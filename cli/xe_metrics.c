@@ -11,27 +11,18 @@
 #include "xe_cmds.h"
 #include "xe_util.h"
 
-/* The object a command is about: uuid= (host: host-uuid=, or the only
- * host). NULL after printing why. */
+/* The object a command is about: uuid= (the host: host-uuid= or uuid=,
+ * else the only host or the pool's master). NULL after printing why. */
 static char *object_ref(xe_client *x, const xe_opts *o, const char *cls)
 {
-	const char *uuid = xe_opts_get(o, !strcmp(cls, "host") ? "host-uuid" : "uuid");
-	if (!uuid && !strcmp(cls, "host"))
-		uuid = xe_opts_get(o, "uuid");
+	if (!strcmp(cls, "host") && !xe_opts_get(o, "host-uuid") && xe_opts_get(o, "uuid"))
+		return xe_client_ref_by_uuid(x, cls, xe_opts_get(o, "uuid"));
+	if (!strcmp(cls, "host"))
+		return xe_host_ref(x, o);
+	const char *uuid = xe_opts_get(o, "uuid");
 	if (uuid)
 		return xe_client_ref_by_uuid(x, cls, uuid);
-	if (!strcmp(cls, "host")) {
-		xd_value *hosts = xe_client_call(x, "host.get_all", NULL);
-		char *ref = NULL;
-		if (hosts && hosts->t == XD_V_ARRAY && hosts->u.arr.n == 1 &&
-		    hosts->u.arr.items[0]->t == XD_V_STRING)
-			ref = xe_strdup(hosts->u.arr.items[0]->u.s);
-		xd_value_free(hosts);
-		if (ref)
-			return ref;
-	}
-	fprintf(stderr, "Required parameter not found: %s\n",
-		!strcmp(cls, "host") ? "host-uuid" : "uuid");
+	fprintf(stderr, "Required parameter not found: uuid\n");
 	return NULL;
 }
 

@@ -9,50 +9,16 @@
 #include "http/http.h"
 #include "log.h"
 #include "session.h"
-
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
+#include "wire.h"
 
 /* "Basic <base64 user:password>" decoded (heap), or NULL. */
 static char *basic_credentials(const char *auth)
 {
 	if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
 		return NULL;
-	const char *p = auth + 6;
-	while (*p == ' ')
-		p++;
-	size_t len = strlen(p);
-	char *out = malloc(len + 1), *o = out;
-	unsigned acc = 0;
-	int bits = 0;
-	if (!out)
-		abort();
-	for (; *p && *p != '='; p++) {
-		int v = b64val(*p);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*o++ = (char)((acc >> bits) & 0xff);
-		}
-	}
-	*o = 0;
-	if (memchr(out, 0, (size_t)(o - out)) || !strchr(out, ':')) {
-		free(out);
-		return NULL;
-	}
+	xd_value *v = xd_base64_decode(auth + 6);
+	char *out = v && strchr(v->u.s, ':') ? strdup(v->u.s) : NULL;
+	xd_value_free(v);
 	return out;
 }
 

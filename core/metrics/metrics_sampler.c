@@ -458,14 +458,16 @@ void xd_metrics_stop(void)
 	pthread_join(S.th, NULL);
 	S.running = false;
 	xd_plugins_on_ds_declare(NULL);
+	xd_mstore_lock(); /* a declaration read just before the hook went may still run */
 	for (size_t i = 0; i < S.ndecls; i++) {
 		free(S.decls[i].plugin);
 		free(S.decls[i].name);
 		free(S.decls[i].owner_class);
 	}
 	free(S.decls);
-	xd_metrics_alarms_free();
 	S.decls = NULL;
 	S.ndecls = 0;
+	xd_mstore_unlock();
+	xd_metrics_alarms_free();
 	xd_mstore_shutdown();
 }

@@ -421,7 +421,21 @@ class BrokenCollectorTest(MetricsMixin, DaemonTestCase):
 
 class VdiIoTest(MetricsMixin, StorageTestCase):
     """The file driver's vdi_io: a VDI's bytes read and written grow by
-    what went through the data paths."""
+    what went through the data paths. A driver built for ABI 2.0 (no
+    vdi_io) still loads, and its SRs have no per-VDI figures."""
+
+    daemon_plugins = {"file": {}, "old_minor": {"path": str(test_plugin("old_minor"))}}
+
+    def test_abi_2_0_driver_loads_without_figures(self):
+        sm = [r for r in self.x.SM.get_all_records().values() if r["type"] == "old_minor"]
+        self.assertEqual(len(sm), 1)
+        self.assertEqual(sm[0]["required_api_version"], "2.0")
+        sr = self.x.SR.create(self.host, {}, "0", "old-sr", "", "old_minor", "user", False, {})
+        vdi = self.create_vdi(sr, MIB)
+        self.assertEqual(self.x.VDI.get_SR(vdi), sr)
+        time.sleep(2 * INTERVAL)
+        self.assertEqual(self.x.SR.get_data_sources(sr), [])
+        self.assertNotIn("driver bug", self.daemon.log_text())
 
     def test_vdi_bytes(self):
         sr, _ = self.create_sr("metrics-sr")

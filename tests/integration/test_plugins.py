@@ -35,7 +35,7 @@ def conf(name, **settings):
 
 # plugins.d name -> (what it loads, the reason its refusal line gives)
 REFUSED = {
-    "bad_abi": ("bad_abi", "built for plugin ABI 1.0, but this xapid speaks ABI 2.0"),
+    "bad_abi": ("bad_abi", "built for plugin ABI 1.0, but this xapid speaks ABI 2.1"),
     "no_symbol": ("no_symbol", "no symbol xapi_plugin_init: was it built with XAPI_PLUGIN_DEFINE?"),
     "null_op": ("null_op", "mandatory op sr_scan is NULL"),
     "cap_no_op": ("cap_no_op", "claims capability VDI_SNAPSHOT but its vdi_snapshot op is NULL"),
@@ -105,7 +105,7 @@ class PluginLoadingTest(DaemonTestCase):
         self.assertEqual(sm["vendor"], "xapi-c tests")
         self.assertEqual(sm["copyright"], "(C) the xapi-c authors")
         self.assertEqual(sm["version"], "0.1")
-        self.assertEqual(sm["required_api_version"], "2.0")
+        self.assertEqual(sm["required_api_version"], "2.1")
         self.assertEqual(sorted(sm["capabilities"]),
                          ["ATOMIC_PAUSE", "SR_PROBE", "VDI_CREATE", "VDI_DELETE",
                           "VDI_RESET_ON_BOOT"])

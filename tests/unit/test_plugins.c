@@ -188,7 +188,7 @@ static void test_loading(void)
 {
 	char *log = read_log();
 	static const char *const refused[][2] = {
-		{ "bad_abi", "built for plugin ABI 1.0, but this xapid speaks ABI 2.0" },
+		{ "bad_abi", "built for plugin ABI 1.0, but this xapid speaks ABI 2.1" },
 		{ "no_symbol", "no symbol xapi_plugin_init: was it built with XAPI_PLUGIN_DEFINE?" },
 		{ "null_op", "mandatory op sr_scan is NULL" },
 		{ "cap_no_op", "claims capability VDI_SNAPSHOT but its vdi_snapshot op is NULL" },
@@ -231,7 +231,7 @@ static void test_loading(void)
 	is_str(sm_field(sm, "vendor")->u.s, "xapi-c tests", "SM.vendor");
 	is_str(sm_field(sm, "copyright")->u.s, "(C) the xapi-c authors", "SM.copyright");
 	is_str(sm_field(sm, "version")->u.s, "0.1", "SM.version");
-	is_str(sm_field(sm, "required_api_version")->u.s, "2.0", "SM.required_api_version");
+	is_str(sm_field(sm, "required_api_version")->u.s, "2.1", "SM.required_api_version");
 	is_str(sm_field(sm, "driver_filename")->u.s, XD_TEST_BUILDDIR "/tests/plugins/faulty.so",
 	       "SM.driver_filename");
 	const xd_value *caps = sm_field(sm, "capabilities");
