@@ -136,7 +136,7 @@ static int call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const c
 
 /* The host a command runs on: host-uuid=, else the only host, else the
  * pool's master. Caller frees. */
-static char *host_ref(xe_client *x, const xe_opts *o)
+char *xe_host_ref(xe_client *x, const xe_opts *o)
 {
 	if (xe_opts_get(o, "host-uuid"))
 		return ref_param(x, o, "host-uuid", "host");
@@ -174,7 +174,7 @@ static int cmd_sr_create(xe_client *x, const xe_opts *o)
 	if (!name || !type || size_param(o, "physical-size", false, 0, &size) < 0 ||
 	    bool_param(o, "shared", false, &shared) < 0)
 		return 1;
-	char *host = host_ref(x, o);
+	char *host = xe_host_ref(x, o);
 	if (!host)
 		return 1;
 	xd_value *args = xd_array();
@@ -210,7 +210,7 @@ static int cmd_sr_probe(xe_client *x, const xe_opts *o)
 	const char *type = required(o, "type");
 	if (!type)
 		return 1;
-	char *host = host_ref(x, o);
+	char *host = xe_host_ref(x, o);
 	if (!host)
 		return 1;
 	xd_value *args = xd_array();
@@ -252,7 +252,7 @@ static int cmd_sr_forget(xe_client *x, const xe_opts *o)
 static int cmd_pbd_create(xe_client *x, const xe_opts *o)
 {
 	char *sr = ref_param(x, o, "sr-uuid", "SR");
-	char *host = sr ? host_ref(x, o) : NULL;
+	char *host = sr ? xe_host_ref(x, o) : NULL;
 	if (!host) {
 		free(sr);
 		return 1;
@@ -503,9 +503,11 @@ static const xe_named_cmd cmds[] = {
 	  "VDI.resize_online." },
 };
 
+/* The tables of named commands: this file's, then the transfer ones
+ * (xe_transfer.c), then the data-source ones (xe_metrics.c). */
 size_t xe_named_cmd_count(void)
 {
-	return sizeof(cmds) / sizeof(cmds[0]) + xe_transfer_ncmds;
+	return sizeof(cmds) / sizeof(cmds[0]) + xe_transfer_ncmds + xe_metrics_ncmds;
 }
 
 const xe_named_cmd *xe_named_cmd_at(size_t i)
@@ -513,7 +515,9 @@ const xe_named_cmd *xe_named_cmd_at(size_t i)
 	size_t own = sizeof(cmds) / sizeof(cmds[0]);
 	if (i < own)
 		return &cmds[i];
-	return i < xe_named_cmd_count() ? &xe_transfer_cmds[i - own] : NULL;
+	if (i - own < xe_transfer_ncmds)
+		return &xe_transfer_cmds[i - own];
+	return i < xe_named_cmd_count() ? &xe_metrics_cmds[i - own - xe_transfer_ncmds] : NULL;
 }
 
 const xe_named_cmd *xe_named_cmd_find(const char *name)

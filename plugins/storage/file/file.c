@@ -41,6 +41,7 @@ static const struct xapi_sr_ops ops = {
 	.vdi_detach = file_vdi_detach,
 	.vdi_introduce = file_vdi_introduce,
 	.vdi_update = file_vdi_update,
+	.vdi_io = file_vdi_io,
 };
 
 static const struct xapi_plugin_desc file_desc = {

@@ -104,6 +104,20 @@ int file_fs_space(const char *dir, int64_t *size, int64_t *used);
  * virtual_allocation, -1 if unknown). */
 int file_emit_space(struct file_ctx *ctx, int64_t virtual_allocation);
 
+/* ---- file_io.c: the I/O counters of a VDI (vdi_io) ---- */
+
+struct io_totals_out {
+	int64_t read_bytes, write_bytes, read_ops, write_ops;
+};
+/* <server>.trace for the server's pid file: where qemu-nbd logs requests. */
+void file_io_trace_path(struct file_ctx *ctx, const char *pidfile, char *out, size_t n);
+/* Adds the requests logged in trace (may be NULL) to loc's totals;
+ * remove_trace: the server is gone, its trace too. 0 or -1 (errno). */
+int file_io_fold(struct file_ctx *ctx, const char *loc, const char *trace, bool remove_trace,
+		 struct io_totals_out *out);
+int file_vdi_io(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *loc,
+		struct xapi_vdi_io *io, unsigned flags);
+
 /* ---- file_image.c: the images of an SR ---- */
 
 enum file_fmt { FF_RAW = 0, FF_QCOW2 = 1 };

@@ -149,6 +149,12 @@ long file_nbd_running(struct file_ctx *ctx, const char *loc, bool *read_only)
 	if (pid && is_our_server(pid, sock, read_only))
 		return pid;
 	/* stale: a crash, a reboot */
+	/* the requests it served go into the VDI's totals; its trace goes */
+	char trace[4500];
+	file_io_trace_path(ctx, pidf, trace, sizeof trace);
+	if (file_io_fold(ctx, loc, trace, true, NULL) < 0)
+		file_log(ctx, XAPI_LOG_WARN, "cannot keep the I/O counters of %s: %s", loc,
+			 strerror(errno));
 	unlink(pidf);
 	unlink(sock);
 	return 0;
@@ -189,6 +195,12 @@ int file_nbd_stop(struct file_ctx *ctx, const char *loc)
 						 "qemu-nbd %ld of VDI %s does not stop", pid, loc);
 		}
 	}
+	/* the requests it served go into the VDI's totals; its trace goes */
+	char trace[4500];
+	file_io_trace_path(ctx, pidf, trace, sizeof trace);
+	if (file_io_fold(ctx, loc, trace, true, NULL) < 0)
+		file_log(ctx, XAPI_LOG_WARN, "cannot keep the I/O counters of %s: %s", loc,
+			 strerror(errno));
 	unlink(pidf);
 	unlink(sock);
 	return 0;
@@ -248,6 +260,14 @@ int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, boo
 		return file_fail(ctx, FE_VDI_UNAVAILABLE, "cannot make the directory of '%s': %s",
 				 sock, strerror(errno));
 	file_path(ctx, loc, image, sizeof(image));
+	/* a trace left by a server that died: its requests count, then it goes */
+	char trace[4500], a_trace[4600];
+	file_io_trace_path(ctx, pidf, trace, sizeof trace);
+	if (file_io_fold(ctx, loc, trace, true, NULL) < 0)
+		file_log(ctx, XAPI_LOG_WARN, "cannot keep the I/O counters of %s: %s", loc,
+			 strerror(errno));
+	/* every request it serves, one line each (file_io.c reads them) */
+	snprintf(a_trace, sizeof a_trace, "--trace=enable=blk_co_p*,file=%s", trace);
 	char a_sock[4500], a_pid[4500];
 	snprintf(a_sock, sizeof(a_sock), "--socket=%s", sock);
 	snprintf(a_pid, sizeof(a_pid), "--pid-file=%s", pidf);
@@ -260,6 +280,7 @@ int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, boo
 	argv[n++] = "--persistent";  /* stay up when a client leaves */
 	argv[n++] = "--shared=0";    /* any number of clients */
 	argv[n++] = "--fork";        /* returns once the socket listens */
+	argv[n++] = a_trace;
 	if (writable) {
 		/* zeroes written and discards keep the image sparse */
 		argv[n++] = "--discard=unmap";

@@ -58,6 +58,9 @@ extern "C" {
 #endif
 
 #define XAPI_ABI_MAJOR 2
+/* 2.1: the network ops, capabilities and struct members marked "since 2.1"
+ * (xapi/network.h); struct xapi_sr_ops.vdi_io and struct xapi_vdi_io
+ * (xapi/storage.h). Both were appended in the one minor version. */
 #define XAPI_ABI_MINOR 1
 #define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
 #define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -241,7 +244,7 @@ struct xapi_host {
 	int (*ds_declare)(xapi_plugin_t *self, const struct xapi_ds_desc *ds);
 	int (*ds_sample)(xapi_call_t *call, const char *ds_name, const char *owner_uuid,
 			 double value);
-	/* since 2.1: append here, never above */
+	/* since 2.2: append here, never above */
 };
 
 /* A configuration key the plugin understands (becomes SM.configuration
