@@ -19,4 +19,5 @@ void xd_api_register_all(void)
 	xd_api_network_register();
 	xd_api_vlan_bond_register();
 	xd_api_host_plugins_register();
+	xd_api_data_sources_register();
 }

@@ -27,6 +27,7 @@ PUBLIC = {
     "http": "http/http.h",
     "hv": "hv/hv.h",
     "loader": "loader/plugins.h",
+    "metrics": "metrics/metrics.h",
     "network": "network/network.h",
     "rpc": "rpc/rpc.h",
     "storage": "storage/storage.h",
@@ -35,7 +36,7 @@ PUBLIC = {
 }
 # Libraries that belong to the daemon alone: a client linking one of them
 # has reached into the daemon.
-DAEMON_LIBS = ("libsqlite3", "libpam", "libxen", "libnbd", "libcrypt.")
+DAEMON_LIBS = ("libsqlite3", "libpam", "libxen", "libnbd", "libcrypt.", "librrd")
 # Symbol prefixes of daemon modules: one of them defined in xe means a
 # daemon source file is in its link line.
 DAEMON_SYMBOLS = ("xd_db_", "xd_rpc_", "xd_session_", "xd_hv_", "xd_plugins_", "xd_storage_",
