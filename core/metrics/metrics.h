@@ -6,14 +6,15 @@
  * deadline: a collector that crashes or hangs loses its own samples only),
  * reads the figures the core has itself (the VMs of the hypervisor backend,
  * the VDIs of attached SRs through their driver's vdi_io), turns counters
- * into rates, and archives each object's enabled sources in a round-robin
- * database (librrd): one file per host, VM and SR under
- * <state_dir>/rrd/, with AVERAGE, MIN and MAX at 5 s x 120, 1 min x 120,
- * 1 h x 168 and 1 day x 366. The files are written at every interval, so
- * a crash loses at most the last one.
+ * into rates, and archives each object's enabled sources in round-robin
+ * archives of its own (in memory, AVERAGE, MIN and MAX at 5 s x 120,
+ * 1 min x 120, 1 h x 168 and 1 day x 366), kept on disk under
+ * <state_dir>/rrd/ as a file per host, VM and SR plus a journal of every
+ * round, so that a crash loses at most the last one.
  *
  * Objects are named by kind ("host", "vm", "sr") and uuid.
- * Owns: the sampler thread, the table of data sources, the RRD files.
+ * Owns: the sampler thread, the table of data sources, the archives and
+ * their files.
  */
 #ifndef XD_METRICS_H
 #define XD_METRICS_H

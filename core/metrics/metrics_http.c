@@ -123,8 +123,7 @@ static void free_values(char **v, size_t n)
 /* One object's part of the answer. */
 typedef struct part {
 	char kind[8], uuid[40];
-	xd_mrrd_rows rows;
-	char **legend;                 /* the xapi names, per column */
+	xd_mrrd_rows rows;             /* names: the xapi names of the columns */
 } part;
 
 static void fail500(int fd, const char *why)
@@ -223,15 +222,11 @@ static void h_rrd_updates(const xd_http_request *req)
 		memset(&p, 0, sizeof p);
 		snprintf(p.kind, sizeof p.kind, "%s", all[i]->kind);
 		snprintf(p.uuid, sizeof p.uuid, "%s", all[i]->uuid);
-		if (xd_mrrd_fetch(p.kind, p.uuid, cfn, (time_t)start, end, (unsigned long)interval,
+		if (xd_mrrd_fetch(all[i], cfn, (time_t)start, end, (unsigned long)interval,
 				  &p.rows) != 0)
 			continue;
-		p.legend = calloc(p.rows.cols + 1, sizeof *p.legend);
-		for (unsigned long c = 0; p.legend && c < p.rows.cols; c++)
-			p.legend[c] = strdup(xd_mrrd_logical(all[i], p.rows.names[c]));
 		part *grown = realloc(parts, (nparts + 1) * sizeof *grown);
-		if (!grown || !p.legend) {
-			free(p.legend);
+		if (!grown) {
 			xd_mrrd_fetch_free(&p.rows);
 			continue;
 		}
@@ -265,10 +260,10 @@ static void h_rrd_updates(const xd_http_request *req)
 		for (unsigned long c = 0; c < parts[i].rows.cols; c++) {
 			if (json)
 				xd_strbuf_printf(&sb, "%s\"%s:%s:%s:%s\"", first ? "" : ",", cfn,
-						 parts[i].kind, parts[i].uuid, parts[i].legend[c]);
+						 parts[i].kind, parts[i].uuid, parts[i].rows.names[c]);
 			else
 				xd_strbuf_printf(&sb, "<entry>%s:%s:%s:%s</entry>", cfn, parts[i].kind,
-						 parts[i].uuid, parts[i].legend[c]);
+						 parts[i].uuid, parts[i].rows.names[c]);
 			first = false;
 		}
 	xd_strbuf_puts(&sb, json ? "]},\"data\":[" : "</legend></meta><data>");
@@ -300,9 +295,6 @@ static void h_rrd_updates(const xd_http_request *req)
 	answer(req->fd, json ? "application/json" : "text/xml", &sb);
 	xd_strbuf_free(&sb);
 	for (size_t i = 0; i < nparts; i++) {
-		for (unsigned long c = 0; c < parts[i].rows.cols; c++)
-			free(parts[i].legend[c]);
-		free(parts[i].legend);
 		xd_mrrd_fetch_free(&parts[i].rows);
 	}
 	free(parts);
@@ -314,7 +306,10 @@ static void h_rrd_updates(const xd_http_request *req)
 static void dump_of(const xd_http_request *req, const char *kind, const char *uuid)
 {
 	xd_strbuf sb = XD_STRBUF_INIT;
-	if (!uuid || xd_mrrd_dump(kind, uuid, &sb) != 0) {
+	xd_mstore_lock();
+	int rc = uuid ? xd_mdump(xd_mstore_obj(kind, uuid, false), &sb) : -1;
+	xd_mstore_unlock();
+	if (rc != 0) {
 		const char *msg = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 		send_all(req->fd, msg, strlen(msg));
 	} else {

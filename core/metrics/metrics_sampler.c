@@ -373,6 +373,7 @@ static void round_once(void)
 			xd_mrrd_update(all[i], (time_t)t);
 	S.last_round = (time_t)t;
 	xd_mstore_unlock();
+	xd_mdisk_round_end((int64_t)t, false);
 	xd_metrics_alarms_check(t);
 	prune_gone();
 }
@@ -432,7 +433,8 @@ int xd_metrics_start(const xd_metrics_config *cfg)
 {
 	char dir[4200];
 	snprintf(dir, sizeof dir, "%s/rrd", cfg->state_dir);
-	xd_mrrd_init(dir);
+	xd_mdisk_init(dir);
+	xd_mdisk_load(); /* the history so far, before the first round */
 	S.interval = cfg->interval_s > 0 ? cfg->interval_s : XD_RRD_STEP;
 	set_host_uuid();
 	xd_plugins_on_ds_declare(on_declare);
@@ -457,6 +459,10 @@ void xd_metrics_stop(void)
 	pthread_mutex_unlock(&S.lock);
 	pthread_join(S.th, NULL);
 	S.running = false;
+	/* a clean stop writes every archive whole: nothing to replay at start */
+	xd_mdisk_round_end((int64_t)S.last_round, true);
+	xd_mdisk_shutdown();
+	xd_mrrd_free_scratch();
 	xd_plugins_on_ds_declare(NULL);
 	xd_mstore_lock(); /* a declaration read just before the hook went may still run */
 	for (size_t i = 0; i < S.ndecls; i++) {

@@ -135,6 +135,7 @@ xd_mobj **xd_mstore_all(size_t *n)
 
 static void obj_free(xd_mobj *o)
 {
+	xd_rra_free(o->arch);
 	for (size_t i = 0; i < o->nds; i++) {
 		free(o->ds[i].name);
 		free(o->ds[i].description);
@@ -234,6 +235,6 @@ void xd_metrics_forget_object(const char *kind, const char *uuid)
 		objs[i] = objs[--nobjs];
 		break;
 	}
-	xd_mrrd_remove(kind, uuid);
+	xd_mdisk_remove(kind, uuid);
 	pthread_mutex_unlock(&lock);
 }
