@@ -31,7 +31,7 @@
 #include "log.h"
 #include "metrics_int.h"
 
-#define CHECKPOINT_S 300           /* each object's file is this fresh */
+#define CHECKPOINT_S 1800          /* each object's file is this fresh */
 #define JOURNAL_SYNC_S 30          /* the journal reaches the disk this often */
 #define FILE_MAGIC "XDRRA01\n"
 #define JOURNAL_MAGIC 0x314a5258u  /* "XRJ1" */

@@ -113,6 +113,8 @@ unsigned xd_rra_pick(int64_t start, int64_t end, unsigned long step);
 /* The value of column c in the row of level L and cf ending at time t
  * (a multiple of the level's step), NaN if the ring does not hold it. */
 double xd_rra_value(const xd_archive *a, unsigned L, unsigned cf, int64_t t, size_t c);
+/* The whole row (every column) of level L and cf ending at t into out. */
+void xd_rra_row(const xd_archive *a, unsigned L, unsigned cf, int64_t t, double *out);
 /* The time of the newest row of level L. */
 int64_t xd_rra_newest(const xd_archive *a, unsigned L);
 uint64_t xd_rra_layout_hash(size_t ncol, char *const *names);

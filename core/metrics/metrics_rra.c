@@ -243,6 +243,18 @@ int64_t xd_rra_newest(const xd_archive *a, unsigned L)
 	return a->last / len * len;
 }
 
+void xd_rra_row(const xd_archive *a, unsigned L, unsigned cf, int64_t t, double *out)
+{
+	int64_t len = (int64_t)xd_rra_pdp_per_row[L] * STEP, newest = xd_rra_newest(a, L);
+	int64_t back = t <= newest && t % len == 0 ? (newest - t) / len : -1;
+	if (back < 0 || back >= xd_rra_rows[L]) {
+		fill_nan(out, a->ncol);
+		return;
+	}
+	uint32_t r = (uint32_t)((a->lv[L].cur + xd_rra_rows[L] - (uint32_t)back) % xd_rra_rows[L]);
+	memcpy(out, row_at(a, L, cf, r), a->ncol * sizeof(double));
+}
+
 double xd_rra_value(const xd_archive *a, unsigned L, unsigned cf, int64_t t, size_t c)
 {
 	int64_t len = (int64_t)xd_rra_pdp_per_row[L] * STEP, newest = xd_rra_newest(a, L);

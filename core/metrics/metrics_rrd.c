@@ -120,9 +120,7 @@ int xd_mrrd_fetch(const xd_mobj *o, const char *cf, time_t start, time_t end,
 			abort();
 	}
 	for (unsigned long r = 0; r < out->rows; r++)
-		for (size_t c = 0; c < a->ncol; c++)
-			out->data[r * a->ncol + c] =
-				xd_rra_value(a, L, (unsigned)k, s + (int64_t)(r + 1) * len, c);
+		xd_rra_row(a, L, (unsigned)k, s + (int64_t)(r + 1) * len, &out->data[r * a->ncol]);
 	return 0;
 }
 

@@ -32,11 +32,49 @@ static char *dup0(const char *s)
 	return d;
 }
 
+/* An index of objs by kind and uuid (open addressing, at most half full):
+ * the sampler looks up every VM several times a round. */
+static xd_mobj **index_slots;
+static size_t index_size;
+
+static size_t key_hash(const char *kind, const char *uuid)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = kind; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = uuid; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static void index_put(xd_mobj *o)
+{
+	size_t i = key_hash(o->kind, o->uuid) & (index_size - 1);
+	while (index_slots[i])
+		i = (i + 1) & (index_size - 1);
+	index_slots[i] = o;
+}
+
+static void index_rebuild(void)
+{
+	size_t want = 64;
+	while (want < 2 * capobjs)
+		want *= 2;
+	free(index_slots);
+	index_slots = calloc(want, sizeof *index_slots);
+	if (!index_slots)
+		abort();
+	index_size = want;
+	for (size_t i = 0; i < nobjs; i++)
+		index_put(objs[i]);
+}
+
 xd_mobj *xd_mstore_obj(const char *kind, const char *uuid, bool create)
 {
-	for (size_t i = 0; i < nobjs; i++)
-		if (!strcmp(objs[i]->kind, kind) && !strcmp(objs[i]->uuid, uuid))
-			return objs[i];
+	for (size_t i = index_size ? key_hash(kind, uuid) & (index_size - 1) : 0;
+	     index_size && index_slots[i]; i = (i + 1) & (index_size - 1))
+		if (!strcmp(index_slots[i]->uuid, uuid) && !strcmp(index_slots[i]->kind, kind))
+			return index_slots[i];
 	if (!create)
 		return NULL;
 	if (nobjs == capobjs) {
@@ -46,6 +84,7 @@ xd_mobj *xd_mstore_obj(const char *kind, const char *uuid, bool create)
 			abort();
 		objs = grown;
 		capobjs = cap;
+		index_rebuild();
 	}
 	xd_mobj *o = calloc(1, sizeof *o);
 	if (!o)
@@ -53,6 +92,7 @@ xd_mobj *xd_mstore_obj(const char *kind, const char *uuid, bool create)
 	snprintf(o->kind, sizeof o->kind, "%s", kind);
 	snprintf(o->uuid, sizeof o->uuid, "%s", uuid);
 	objs[nobjs++] = o;
+	index_put(o);
 	return o;
 }
 
@@ -153,6 +193,9 @@ void xd_mstore_shutdown(void)
 	free(objs);
 	objs = NULL;
 	nobjs = capobjs = 0;
+	free(index_slots);
+	index_slots = NULL;
+	index_size = 0;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -233,6 +276,7 @@ void xd_metrics_forget_object(const char *kind, const char *uuid)
 			continue;
 		obj_free(objs[i]);
 		objs[i] = objs[--nobjs];
+		index_rebuild();
 		break;
 	}
 	xd_mdisk_remove(kind, uuid);
