@@ -160,6 +160,11 @@ void xd_mstore_sample(xd_ds *d, double v, double t)
 	}
 	if (d->have_raw && t > d->raw_t && v >= d->raw)
 		d->value = (v - d->raw) / (t - d->raw_t);
+	/* a counter read a little after the round's time gives a rate a hair
+	 * above its maximum (a busy vCPU: 1.0003): that is the maximum, not an
+	 * unknown value (the archive drops values out of range) */
+	if (isfinite(d->max) && d->value > d->max && d->value <= d->max * 1.05)
+		d->value = d->max;
 	else if (d->have_raw && v < d->raw)
 		d->value = NAN; /* the counter started again: no rate this once */
 	d->raw = v;
