@@ -180,6 +180,13 @@ class HostAndVmTest(MetricsMixin, DaemonTestCase):
         for k in j:
             self.assertEqual(str(j[k]), str(x[k]), k)
         self.assertIn("AVERAGE:host:%s:memory_free_kib" % self.host_uuid, j)
+        # every value is printf's "%.15g" of itself (the server formats by hand)
+        status, _, body = self.get("/rrd_updates", {"start": str(start), "json": "true",
+                                                    "host": "true"})
+        texts = [v for row in json.loads(body)["data"] for v in row["values"] if v != "NaN"]
+        self.assertTrue(texts)
+        for v in texts:
+            self.assertEqual(v, "%.15g" % float(v))
         # vm_uuid keeps that VM only; host=false drops the host
         only = self.updates(start=start, vm_uuid=uuid, host="false")
         self.assertTrue(only and all(k.split(":")[2] == uuid for k in only), list(only))
