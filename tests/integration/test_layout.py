@@ -36,7 +36,7 @@ PUBLIC = {
 }
 # Libraries that belong to the daemon alone: a client linking one of them
 # has reached into the daemon.
-DAEMON_LIBS = ("libsqlite3", "libpam", "libxen", "libnbd", "libcrypt.", "librrd")
+DAEMON_LIBS = ("libsqlite3", "libpam", "libxen", "libnbd", "libcrypt.")
 # Symbol prefixes of daemon modules: one of them defined in xe means a
 # daemon source file is in its link line.
 DAEMON_SYMBOLS = ("xd_db_", "xd_rpc_", "xd_session_", "xd_hv_", "xd_plugins_", "xd_storage_",
