@@ -536,7 +536,8 @@ void xd_mdisk_load(void)
 		}
 	}
 	closedir(d);
-	qsort(D.segs, D.nsegs, sizeof *D.segs, by_number);
+	if (D.nsegs) /* qsort wants an array, even of none */
+		qsort(D.segs, D.nsegs, sizeof *D.segs, by_number);
 	for (size_t i = 0; i < D.nsegs; i++) {
 		char path[4200];
 		segment_path(D.segs[i].n, path, sizeof path);
