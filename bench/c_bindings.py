@@ -29,7 +29,7 @@ TIME_LIMIT_S = 600
 
 
 def title(ctx):
-    return "14. C bindings: xen_vm_get_all_records with {:,} VMs".format(ctx.vms)
+    return "15. C bindings: xen_vm_get_all_records with {:,} VMs".format(ctx.vms)
 
 
 def build_client(builddir):

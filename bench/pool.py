@@ -24,7 +24,7 @@ MODES = [("sqlite", "local sqlite"), ("dqlite1", "dqlite, 1 node"),
 
 
 def title(ctx):
-    return "15. Pool database: commits on dqlite against local sqlite"
+    return "16. Pool database: commits on dqlite against local sqlite"
 
 
 def build(builddir):

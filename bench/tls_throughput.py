@@ -18,7 +18,7 @@ KEY = "tls_throughput"
 
 
 def title(ctx):
-    return "13. TLS: calls/s over HTTPS against plain HTTP"
+    return "14. TLS: calls/s over HTTPS against plain HTTP"
 
 
 def connections_per_second(port, body, tls, seconds):

@@ -77,7 +77,13 @@ extern const xe_named_cmd *const xe_console_cmds;
 extern const size_t xe_console_ncmds;
 extern const xe_named_cmd *const xe_diagnostic_cmds;
 extern const size_t xe_diagnostic_ncmds;
+/* xe_metrics.c: host-, vm- and sr-data-source-list/-query/-record/-forget. */
+extern const xe_named_cmd *const xe_metrics_cmds;
+extern const size_t xe_metrics_ncmds;
 size_t xe_named_cmd_count(void);
+/* The host a command runs on: host-uuid=, else the only host, else the
+ * pool's master (xe_storage.c). NULL after printing why; caller frees. */
+char *xe_host_ref(xe_client *x, const xe_opts *o);
 const xe_named_cmd *xe_named_cmd_at(size_t i);
 const xe_named_cmd *xe_named_cmd_find(const char *name);
 

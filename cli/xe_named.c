@@ -1,6 +1,6 @@
 /* xe_named.c - the commands with names of their own, gathered from the
  * tables of the files that implement them (VMs, hosts, devices, storage,
- * transfers, console, diagnostics), in help order.
+ * transfers, data sources, console, diagnostics), in help order.
  */
 #include <string.h>
 
@@ -16,6 +16,7 @@ static const struct {
 	{ &xe_device_cmds, &xe_device_ncmds },
 	{ &xe_storage_cmds, &xe_storage_ncmds },
 	{ &xe_transfer_cmds, &xe_transfer_ncmds },
+	{ &xe_metrics_cmds, &xe_metrics_ncmds },
 	{ &xe_console_cmds, &xe_console_ncmds },
 	{ &xe_diagnostic_cmds, &xe_diagnostic_ncmds },
 };

@@ -131,7 +131,7 @@ int xe_call_on_uuid(xe_client *x, const xe_opts *o, const char *cls, const char 
 
 /* The host a command runs on: host-uuid=, else the only host, else the
  * pool's master. Caller frees. */
-static char *host_ref(xe_client *x, const xe_opts *o)
+char *xe_host_ref(xe_client *x, const xe_opts *o)
 {
 	if (xe_opts_get(o, "host-uuid"))
 		return xe_ref_param(x, o, "host-uuid", "host");
@@ -169,7 +169,7 @@ static int cmd_sr_create(xe_client *x, const xe_opts *o)
 	if (!name || !type || size_param(o, "physical-size", false, 0, &size) < 0 ||
 	    xe_bool_param(o, "shared", false, &shared) < 0)
 		return 1;
-	char *host = host_ref(x, o);
+	char *host = xe_host_ref(x, o);
 	if (!host)
 		return 1;
 	xd_value *args = xd_array();
@@ -205,7 +205,7 @@ static int cmd_sr_probe(xe_client *x, const xe_opts *o)
 	const char *type = required(o, "type");
 	if (!type)
 		return 1;
-	char *host = host_ref(x, o);
+	char *host = xe_host_ref(x, o);
 	if (!host)
 		return 1;
 	xd_value *args = xd_array();
@@ -247,7 +247,7 @@ static int cmd_sr_forget(xe_client *x, const xe_opts *o)
 static int cmd_pbd_create(xe_client *x, const xe_opts *o)
 {
 	char *sr = xe_ref_param(x, o, "sr-uuid", "SR");
-	char *host = sr ? host_ref(x, o) : NULL;
+	char *host = sr ? xe_host_ref(x, o) : NULL;
 	if (!host) {
 		free(sr);
 		return 1;

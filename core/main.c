@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "hv/hv.h"
 #include "loader/plugins.h"
+#include "metrics/metrics.h"
 #include "log.h"
 #include "network/network.h"
 #include "rpc/rpc.h"
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 	snprintf(dbpath, sizeof dbpath, "%s/xapi.db", xd_cfg.state_dir);
 	xd_error err = XD_ERROR_INIT;
 	int exit_code = 1;
-	bool hv = false, monitor = false;
+	bool hv = false, monitor = false, metrics = false;
 	bool db_open = false, sessions = false, tasks = false, http = false, plugins = false;
 	bool network = false;
 
@@ -237,6 +238,11 @@ int main(int argc, char **argv)
 		.net_backend = xd_cfg.network_backend,
 		.net_netns = netns,
 	};
+	/* before the plugins load: collectors declare their sources in init */
+	xd_metrics_config mcfg = { .state_dir = xd_cfg.state_dir, .interval_s = 5.0 };
+	if (xd_metrics_start(&mcfg) != 0)
+		goto out;
+	metrics = true;
 	if (xd_plugins_init(&pcfg) != 0)
 		xd_warn("plugins: going on without the plugins of %s", xd_cfg.plugins_conf_dir);
 	free(netns);
@@ -310,6 +316,9 @@ out:
 		xd_tasks_shutdown();
 	if (monitor)
 		xd_vm_monitor_stop();
+	/* the last round is archived before the plugins go */
+	if (metrics)
+		xd_metrics_stop();
 	if (plugins)
 		xd_plugins_shutdown();
 	if (network)

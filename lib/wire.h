@@ -57,4 +57,9 @@ void xd_jsonrpc_req_clear(xd_jsonrpc_req *req);
 void xd_jsonrpc_encode_success(xd_strbuf *sb, const xd_jsonrpc_req *req, const xd_value *v);
 void xd_jsonrpc_encode_failure(xd_strbuf *sb, const xd_jsonrpc_req *req, const xd_error *err);
 
+/* Decodes base64 (whitespace ignored, padding optional) into a string
+ * value; NULL if it is not base64 or holds a NUL byte. (XML-RPC's
+ * <base64>, HTTP Basic credentials.) */
+xd_value *xd_base64_decode(const char *s);
+
 #endif

@@ -355,8 +355,7 @@ static int b64_digit(char c)
 	return -1;
 }
 
-/* Decodes base64 (whitespace ignored, padding optional) into a string. */
-static xd_value *base64_decode(const char *s)
+xd_value *xd_base64_decode(const char *s)
 {
 	xd_strbuf out = XD_STRBUF_INIT;
 	uint32_t acc = 0;
@@ -435,7 +434,7 @@ static xd_value *scalar_value(decoder *d, elem e)
 		}
 		return xd_datetime(i);
 	case E_BASE64: {
-		xd_value *v = base64_decode(raw);
+		xd_value *v = xd_base64_decode(raw);
 
 		if (!v)
 			fail(d, "bad base64");

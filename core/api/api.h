@@ -23,6 +23,7 @@ void xd_api_devices_register(void);
 void xd_api_pif_register(void);          /* PIF.* (pif.c) */
 void xd_api_network_register(void);      /* network.*, VIF network calls, host.management_* (network_api.c) */
 void xd_api_vlan_bond_register(void);    /* VLAN, Bond, tunnel (vlan_bond.c) */
+void xd_api_data_sources_register(void); /* host/VM/SR data sources (data_sources.c) */
 void xd_api_host_plugins_register(void); /* host.call_plugin (host_plugins.c) */
 void xd_api_host_cert_register(void);    /* host.*_server_certificate (host_cert.c) */
 

@@ -21,4 +21,5 @@ void xd_api_register_all(void)
 	xd_api_vlan_bond_register();
 	xd_api_host_plugins_register();
 	xd_api_host_cert_register();
+	xd_api_data_sources_register();
 }

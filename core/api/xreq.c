@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -157,86 +156,18 @@ void xd_xreq_fail_code(xd_xreq *t, int status, const char *code, const char *par
 
 /* ---- credentials ------------------------------------------------------------- */
 
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* "Basic <base64 user:password>" decoded (heap), or NULL. */
-static char *basic_credentials(const char *auth)
-{
-	if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
-		return NULL;
-	const char *p = auth + 6;
-	while (*p == ' ')
-		p++;
-	size_t len = strlen(p);
-	char *out = malloc(len + 1), *o = out;
-	unsigned acc = 0;
-	int bits = 0;
-	if (!out)
-		abort();
-	for (; *p && *p != '='; p++) {
-		int v = b64val(*p);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*o++ = (char)((acc >> bits) & 0xff);
-		}
-	}
-	*o = 0;
-	if (memchr(out, 0, (size_t)(o - out)) || !strchr(out, ':')) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* 0 if the request may go on; else answered 401. */
+/* 0 if the request may go on; else answered 401. The check is auth's
+ * (xd_auth_http, shared with /rrd_updates); the Basic credentials are kept
+ * for xd_xreq_session. */
 int xd_xreq_check_credentials(xd_xreq *t)
 {
 	const xd_http_request *req = t->req;
-	xd_error err = XD_ERROR_INIT;
-	t->session = xd_http_query_get(req->query, "session_id");
-	if (t->session) {
-		if (xd_session_check(t->session, &err) == 0)
-			return 0;
-		xd_error_clear(&err);
-		free(t->session);
-		t->session = NULL;
-	} else {
-		char *cred = basic_credentials(req->authorization);
-		if (cred) {
-			char *colon = strchr(cred, ':');
-			const char *why = NULL;
-			*colon = 0;
-			int ok = xd_auth_login(cred, colon + 1, req->peer ? req->peer->addr_host : "",
-					       &why) == 0;
-			if (ok) {
-				t->user = strdup(cred);
-				t->password = strdup(colon + 1);
-			}
-			if (!ok)
-				xd_info("%s: Basic auth of '%s' refused: %s",
-					t->name, cred,
-					why ? why : "?");
-			free(cred);
-			if (ok)
-				return 0;
-		} else if (req->peer && req->peer->is_unix && req->peer->uid == 0) {
-			return 0; /* the local socket as root: no credentials, as xapi */
-		}
+	xd_http_cred cred;
+	if (xd_auth_http(req->query, req->authorization, req->peer, t->name, &cred) == 0) {
+		t->session = cred.session;
+		t->user = cred.user;
+		t->password = cred.password;
+		return 0;
 	}
 	xd_xreq_fail_code(t, 401, "SESSION_AUTHENTICATION_FAILED", NULL);
 	return -1;

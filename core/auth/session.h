@@ -35,6 +35,24 @@ void xd_session_register_api(void);
 typedef void (*xd_session_gone_fn)(const char *session_ref);
 void xd_session_on_gone(xd_session_gone_fn fn);
 
+/* The credentials an HTTP data path request was accepted with (heap
+ * strings, NULL when not given): its session_id, or the user and password
+ * of its Basic auth (a caller that makes API calls for the client logs in
+ * with them, as xapi's Xapi_http). */
+typedef struct xd_http_cred {
+	char *session;
+	char *user, *password;
+} xd_http_cred;
+void xd_http_cred_clear(xd_http_cred *c);
+
+/* auth_http.c: may an HTTP data path request go on? 0 if its credentials
+ * hold: session_id in the query (a live session), Basic auth in
+ * `authorization`, or the unix socket as root (all of *out NULL); else -1
+ * (the caller answers 401) with *out empty. `what` names the path in the
+ * log. The one credentials check of every HTTP handler. */
+int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
+		 const char *what, xd_http_cred *out);
+
 /* The host ref this daemon is (set by firstboot). */
 const char *xd_this_host(void);
 void xd_set_this_host(const char *ref);

@@ -120,6 +120,12 @@ static json_object *call_message(const char *op, const xd_sr_args *a)
 	return m;
 }
 
+json_object *xd_plugin_call_message(const char *op, const xd_sr_ref *sr, const char *location)
+{
+	xd_sr_args a = { .sr = sr, .location = location };
+	return call_message(op, &a);
+}
+
 /* ---- results ---- */
 
 static char *opt_str(json_object *o, const char *key)
@@ -278,7 +284,20 @@ static xd_worker_slot *acquire(xd_plugin *p, const char *op, const char *task, x
 	return got;
 }
 
-static void release(xd_plugin *p, xd_worker_slot *s)
+xd_worker_slot *xd_plugin_try_acquire(xd_plugin *p, const char *op)
+{
+	pthread_mutex_lock(&p->lock);
+	xd_worker_slot *got = free_slot(p);
+	if (got) {
+		got->busy = true;
+		got->op = op;
+		got->task[0] = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return got;
+}
+
+void xd_plugin_release(xd_plugin *p, xd_worker_slot *s)
 {
 	pthread_mutex_lock(&p->lock);
 	s->busy = false;
@@ -449,7 +468,7 @@ int xd_plugin_call(xd_plugin *p, const char *opname, double timeout, const char 
 	xd_debug("plugin %s: %s %s in %.3f s%s%s", p->conf_name, opname, rc == 0 ? "done" : "failed",
 		 now_s() - t0, rc == 0 ? "" : ": ", rc == 0 ? "" : err->code);
 out:
-	release(p, s);
+	xd_plugin_release(p, s);
 	return rc;
 }
 

@@ -72,13 +72,12 @@ void xd_plugin_log_message(const char *plugin, json_object *msg)
 		xd_log(lvl, "plugin %s: %s", plugin, text ? text : "");
 	} else if (t && strcmp(t, "ds_declare") == 0) {
 		const char *name = xd_pp_str(msg, "name"), *units = xd_pp_str(msg, "units");
-		/* No metrics store consumes these yet: recorded in the log. */
 		xd_debug("plugin %s: declares data source %s (%s)", plugin, name ? name : "?",
 			 units ? units : "");
+		xd_plugin_take_declaration(plugin, msg);
 	} else if (t && strcmp(t, "ds_sample") == 0) {
 		const char *name = xd_pp_str(msg, "name");
-		xd_debug("plugin %s: sample %s = %g", plugin, name ? name : "?",
-			 xd_pp_double(msg, "v", 0));
+		xd_debug("plugin %s: sample %s outside a collect: dropped", plugin, name ? name : "?");
 	} else {
 		xd_debug("plugin %s: ignored a '%s' message outside a call", plugin, t ? t : "?");
 	}
@@ -131,13 +130,17 @@ static void take_description(xd_plugin *p, json_object *desc)
 	}
 	json_object *ops = xd_pp_arr(desc, "ops");
 	for (size_t i = 0; ops && i < json_object_array_length(ops); i++) {
-		int op = xd_pp_sr_op_index(json_object_get_string(json_object_array_get_idx(ops, i)));
+		const char *name = json_object_get_string(json_object_array_get_idx(ops, i));
+		int op = xd_pp_sr_op_index(name);
 		if (op >= 0 && p->kind == XAPI_KIND_STORAGE)
 			p->sr_ops[op] = true;
-		int nop = xd_pp_net_op_index(json_object_get_string(json_object_array_get_idx(ops, i)));
+		int nop = xd_pp_net_op_index(name);
 		if (nop >= 0 && p->kind == XAPI_KIND_NETWORK)
 			p->net_ops[nop] = true;
+		if (name && strcmp(name, "vdi_io") == 0 && p->kind == XAPI_KIND_STORAGE)
+			p->has_vdi_io = true;
 	}
+	p->interval_ms = (uint32_t)xd_pp_int(desc, "interval_ms", 0);
 	p->max_workers = (p->flags & XAPI_PLUGIN_THREADSAFE) ? XD_PLUGIN_MAX_WORKERS : 1;
 }
 
@@ -296,6 +299,18 @@ xd_plugin *xd_plugins_find_net(const char *conf_name)
 		found = p;
 	pthread_rwlock_unlock(&reg.lock);
 	return found;
+}
+
+xd_plugin **xd_plugins_of_kind(uint32_t kind, size_t *n)
+{
+	*n = 0;
+	pthread_rwlock_rdlock(&reg.lock);
+	xd_plugin **out = calloc(reg.n + 1, sizeof *out);
+	for (size_t i = 0; out && i < reg.n; i++)
+		if (reg.list[i]->kind == kind)
+			out[(*n)++] = reg.list[i];
+	pthread_rwlock_unlock(&reg.lock);
+	return out;
 }
 
 xd_plugin *xd_plugins_find_sr(const char *type)

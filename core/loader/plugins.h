@@ -232,4 +232,44 @@ char *xd_plugins_net_describe(const char *name);
 int xd_plugins_net_call(const char *name, xd_net_op op, const xd_net_args *args,
 			xd_net_result *out, xd_error *err);
 
+/* ---- metrics (plugin_collect.c) ------------------------------------------ */
+
+/* A data source a collector declared (xapi/plugin.h, struct xapi_ds_desc). */
+typedef struct xd_ds_decl {
+	const char *plugin;            /* its plugins.d name */
+	const char *name, *description, *units, *owner_class;
+	int type;                      /* XAPI_DS_GAUGE / DERIVE / ABSOLUTE */
+	double min, max;
+	bool enabled_by_default;
+} xd_ds_decl;
+/* Called with every declaration a collector makes (in init, or during a
+ * collect), from the thread that reads its worker. One hook; NULL removes it. */
+typedef void xd_plugins_ds_declare_fn(const xd_ds_decl *d);
+void xd_plugins_on_ds_declare(xd_plugins_ds_declare_fn *fn);
+
+/* Called with every sample of one collect: owner NULL is this host. */
+typedef void xd_plugins_ds_sample_fn(void *ud, const char *plugin, const char *name,
+				     const char *owner, double value);
+
+/* Runs collect of every loaded metrics collector at once (a thread each),
+ * each with the deadline timeout_s: a collector that crashes, exits,
+ * fails or has not answered by then loses this round's samples (what it
+ * reported before failing is dropped too), its worker is killed if it
+ * hangs and started again at the next round, and the others are not held
+ * up. fn gets the samples of the collects that succeeded (under no lock of
+ * the loader; calls are serialised). Returns how many collectors failed. */
+int xd_plugins_metrics_collect(double timeout_s, xd_plugins_ds_sample_fn *fn, void *ud);
+
+/* A VDI's I/O counters from its driver's vdi_io (ABI 2.1); -1 unknown. */
+typedef struct xd_vdi_io {
+	int64_t read_bytes, write_bytes, read_ops, write_ops, read_time_us, write_time_us;
+} xd_vdi_io;
+/* Does the driver of this type report per-VDI I/O (vdi_io)? */
+bool xd_plugins_sr_has_vdi_io(const char *type);
+/* Asks the driver for the VDI's counters, within timeout_s. Returns 0, or
+ * -1 with the error as xd_plugins_sr_call's (VDI_MISSING when the driver
+ * answers XAPI_E_NOT_FOUND: no figures for it). */
+int xd_plugins_vdi_io(const xd_sr_ref *sr, const char *location, double timeout_s,
+		      xd_vdi_io *out, xd_error *err);
+
 #endif

@@ -46,6 +46,8 @@ typedef struct xd_plugin {
 	xd_value *required;           /* struct key -> int XAPI_CONFIG_* bits (required keys) */
 	bool sr_ops[XD_SR_NOPS];
 	bool net_ops[XD_NET_NOPS];
+	bool has_vdi_io;              /* storage, ABI 2.1: xapi_sr_ops.vdi_io is set */
+	uint32_t interval_ms;         /* metrics: how often it wants collect */
 	xd_op_timeouts timeouts;      /* timeout.<op> of its .conf (fixed at load) */
 	/* its workers */
 	pthread_mutex_t lock;
@@ -64,6 +66,17 @@ typedef struct xd_plugins_settings {
 /* Copies into *out (free with xd_plugins_settings_free). */
 void xd_plugins_get_settings(xd_plugins_settings *out);
 void xd_plugins_settings_free(xd_plugins_settings *s);
+
+/* plugin_call.c: gives back a worker slot. */
+void xd_plugin_release(xd_plugin *p, xd_worker_slot *s);
+/* A free slot now, or NULL while the plugin makes all the calls it may
+ * (the metrics calls do not wait: a busy driver gives no figures this
+ * round). */
+xd_worker_slot *xd_plugin_try_acquire(xd_plugin *p, const char *op);
+/* The "call" message of op on the SR (and location), as storage ops get it. */
+json_object *xd_plugin_call_message(const char *op, const xd_sr_ref *sr, const char *location);
+/* The loaded plugins of a kind (XAPI_KIND_*): a new array (free it), *n set. */
+xd_plugin **xd_plugins_of_kind(uint32_t kind, size_t *n);
 
 /* The loaded storage plugin of that type, or NULL. */
 xd_plugin *xd_plugins_find_sr(const char *type);
@@ -119,6 +132,10 @@ void xd_plugin_note_required(xd_plugin *p, const char *key, const char *descript
 /* Logs one message a worker sent (log, ds_declare...) that is not part of
  * a call's result, tagged with the plugin's name. */
 void xd_plugin_log_message(const char *plugin, json_object *msg);
+
+/* plugin_collect.c: a worker's ds_declare message, handed to the hook
+ * (xd_plugins_on_ds_declare). */
+void xd_plugin_take_declaration(const char *plugin, json_object *msg);
 
 /* Creates or refreshes the SM object of every storage plugin in list; with
  * destroy_stale, destroys SM objects whose type is none of them. */

@@ -316,6 +316,17 @@ class LoginThrottleTest(DaemonTestCase):
             s.close()
         self.assertGreaterEqual(time.monotonic() - t0, 0.4)
         self.assertTrue(data.startswith(b"HTTP/1.1 401") or data.startswith(b"HTTP/1.1 403"), data[:80])
+        # the metrics' data path (/rrd_updates) counts and waits the same way
+        s = connect_from("127.0.0.6", self.daemon.port, timeout=30)
+        t0 = time.monotonic()
+        try:
+            s.sendall(("GET /rrd_updates?start=0 HTTP/1.1\r\nHost: x\r\n"
+                       "Authorization: Basic %s\r\nConnection: close\r\n\r\n" % cred).encode())
+            data = s.recv(4096)
+        finally:
+            s.close()
+        self.assertGreaterEqual(time.monotonic() - t0, 0.9)
+        self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:80])
 
 
 class NulAndOriginatorTest(DaemonTestCase):

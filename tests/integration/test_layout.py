@@ -27,6 +27,7 @@ PUBLIC = {
     "http": "http/http.h",
     "hv": "hv/hv.h",
     "loader": "loader/plugins.h",
+    "metrics": "metrics/metrics.h",
     "network": "network/network.h",
     "rpc": "rpc/rpc.h",
     "storage": "storage/storage.h",

@@ -180,6 +180,9 @@ static char *check_ops(const struct xapi_plugin_desc *d, json_object *ops_json)
 		else if (slots[i].mandatory)
 			return reason("mandatory op %s is NULL", slots[i].name);
 	}
+	/* since 2.1, optional: outside the op numbers of the status table */
+	if (d->kind == XAPI_KIND_STORAGE && table_has(d->ops, offsetof(struct xapi_sr_ops, vdi_io)))
+		json_object_array_add(ops_json, json_object_new_string("vdi_io"));
 	return NULL;
 }
 

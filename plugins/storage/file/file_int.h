@@ -181,6 +181,18 @@ extern const struct file_fs file_posix_fs;
  * virtual_allocation, -1 if unknown). */
 int file_emit_space(struct file_ctx *ctx, int64_t virtual_allocation);
 
+/* ---- file_io.c: the I/O counters of a VDI (vdi_io) ---- */
+
+/* Fills arg with qemu-nbd's "--trace=..." logging every request of the
+ * server of pidf; false when its requests are not counted (a remote SR). */
+bool file_io_trace_arg(struct file_ctx *ctx, const char *pidf, char *arg, size_t n);
+/* The server of pidf is gone: the requests its trace logged go into loc's
+ * totals and the trace goes. */
+void file_io_end(struct file_ctx *ctx, const char *loc, const char *pidf);
+/* vdi_io: loc's totals with what its running server logged since. */
+int file_vdi_io(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *loc,
+		struct xapi_vdi_io *io, unsigned flags);
+
 /* ---- file_image.c: the images of an SR ---- */
 
 enum file_fmt { FF_RAW = 0, FF_QCOW2 = 1 };

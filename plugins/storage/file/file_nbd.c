@@ -62,7 +62,10 @@ long file_nbd_running(struct file_ctx *ctx, const char *loc, bool *read_only)
 	char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX];
 	if (file_nbd_paths(ctx, loc, sock, sizeof(sock), pidf, sizeof(pidf)) < 0)
 		return -1;
-	return nbd_server_running(sock, pidf, read_only);
+	long pid = nbd_server_running(sock, pidf, read_only);
+	if (pid == 0) /* none, or a stale one (a crash, a reboot) */
+		file_io_end(ctx, loc, pidf);
+	return pid;
 }
 
 int file_nbd_stop(struct file_ctx *ctx, const char *loc)
@@ -78,6 +81,7 @@ int file_nbd_stop(struct file_ctx *ctx, const char *loc)
 	if (rc < 0)
 		return file_fail(ctx, FE_VDI_UNAVAILABLE, "qemu-nbd %ld of VDI %s does not stop",
 				 pid, loc);
+	file_io_end(ctx, loc, pidf);
 	return 0;
 }
 
@@ -144,8 +148,12 @@ int file_nbd_start(struct file_ctx *ctx, const char *loc, enum file_fmt fmt, boo
 		return file_fail(ctx, FE_VDI_UNAVAILABLE, "cannot make the directory of '%s': %s",
 				 sock, strerror(errno));
 	char a_sock[NBD_SERVER_PATH_MAX + 16], a_pid[NBD_SERVER_PATH_MAX + 16];
+	char a_trace[NBD_SERVER_PATH_MAX + 64];
 	const char *argv[NBD_SERVER_ARGV_MAX];
 	size_t n = nbd_server_argv(argv, a_sock, a_pid, sock, pidf, writable);
+	/* every request it serves, one line each (file_io.c reads them) */
+	if (file_io_trace_arg(ctx, pidf, a_trace, sizeof a_trace))
+		argv[n++] = a_trace;
 	int k = file_image_args(ctx, loc, fmt, 'n', argv + n, image, sizeof(image));
 	if (k < 0)
 		return file_fail(ctx, FE_VDI_LOAD, "Failed to load VDI %s: its backing chain "

@@ -31,6 +31,7 @@ const struct xapi_sr_ops file_sr_ops = {
 	.vdi_detach = file_vdi_detach,
 	.vdi_introduce = file_vdi_introduce,
 	.vdi_update = file_vdi_update,
+	.vdi_io = file_vdi_io,          /* since 2.1 */
 };
 
 int file_init_with(const struct xapi_host *host, xapi_plugin_t *self,

@@ -1,16 +1,10 @@
 /* metrics_example.c - the smallest metric collector for xapi-c:
  * "metrics_example" samples the host's 1-minute load average every 5 s as
- * the data source "example_loadavg" of the host.
- *
- * A collector declares its data sources (here in init, which runs again in
- * every worker process xapid starts for it), then collect samples them every
- * interval_ms. This xapid loads and checks collectors but has no metrics
- * engine calling collect yet (xapi/metrics.h says what holds): its unit test,
- * test_metrics_example.c with the SDK's mock host, is where collect runs.
- * Built out of tree with the Makefile next to this file (pkg-config
- * xapi-plugin; `make check` runs the test). Rules: sdk/include/xapi/plugin.h
- * and metrics.h.
- */
+ * the data source "example_loadavg" of the host. init declares it (init
+ * runs again in every worker process xapid starts); xapid's metrics engine
+ * calls collect every 5 s and archives what it reports (doc/metrics.md,
+ * /rrd_updates). Built out of tree with the Makefile next to this file;
+ * `make check` runs test_metrics_example.c with the SDK's mock host. */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -7,12 +7,16 @@
  * xapid runs on. init runs in every worker process of the plugin (see
  * xapi/plugin.h), so a declaration is repeated: make it the same each time.
  *
- * Status in this release: xapid loads a collector as any plugin (a worker
- * process of its own, init, the checks: collect must be set, or it is
- * refused with one log line) and logs its declarations at debug level, but
- * does not call collect yet: the metrics engine that will (core/metrics/,
- * doc/architecture.md) is not written. Test a collector with the mock host
- * (xapi/mock.h), which records declarations and samples.
+ * xapid's metrics engine (doc/metrics.md) calls collect of every loaded
+ * collector every 5 s, all of them at once, each in its worker with a
+ * deadline of 80 % of the interval (interval_ms is informative: the engine
+ * samples on its own 5 s step, as xapi's rrdd). What a collect reports
+ * becomes the owner's data sources: owner_class "host" (owner_uuid NULL),
+ * "VM" or "SR" (owner_uuid that object's uuid); "PIF" figures are the
+ * host's, named pif_<device>_* as xapi's. A DERIVE source's counter becomes
+ * a rate; GAUGE and ABSOLUTE values are archived as they come. Samples of a
+ * collect that fails are dropped. Test a collector without xapid with the
+ * mock host (xapi/mock.h), which records declarations and samples.
  *
  * Failures. collect returns XAPI_OK, or fails with xapi_fail() saying why
  * (a bare negative status carries no reason; a bare errno is a driver bug,
@@ -40,7 +44,7 @@ struct xapi_metrics_ops {
 	uint32_t interval_ms;          /* how often collect runs (e.g. 5000) */
 	/* Samples every declared data source. Mandatory. */
 	int (*collect)(void *st, xapi_call_t *call, unsigned flags);
-	/* since 2.1: append here, never above */
+	/* since 2.2: append here, never above */
 };
 
 #ifdef __cplusplus

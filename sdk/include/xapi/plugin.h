@@ -58,6 +58,10 @@ extern "C" {
 #endif
 
 #define XAPI_ABI_MAJOR 2
+/* 2.1: the network ops, capabilities and struct members marked "since 2.1"
+ * (xapi/network.h); the host service fail_detail (below); struct
+ * xapi_sr_ops.vdi_io and struct xapi_vdi_io (xapi/storage.h). All were
+ * appended in the one minor version. */
 #define XAPI_ABI_MINOR 1
 #define XAPI_ABI_VERSION (((uint32_t)XAPI_ABI_MAJOR << 16) | (uint32_t)XAPI_ABI_MINOR)
 #define XAPI_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)

@@ -128,6 +128,19 @@ struct xapi_vdi_info {
 	const xapi_kv_t *sm_config;    /* driver data kept in VDI.sm_config; may be NULL */
 };
 
+/* A VDI's I/O counters (vdi_io, since 2.1): the core's struct, filled by
+ * the driver. -1 is "unknown" (the core sets every member to -1 first). */
+struct xapi_vdi_io {
+	size_t size;                   /* sizeof(struct xapi_vdi_io) in the core */
+	int64_t read_bytes;            /* bytes read through the datapath */
+	int64_t write_bytes;           /* bytes written */
+	int64_t read_ops;              /* read requests served */
+	int64_t write_ops;             /* write requests served */
+	int64_t read_time_us;          /* time the read requests took, summed */
+	int64_t write_time_us;         /* time the write requests took, summed */
+	/* append here, never above */
+};
+
 typedef int xapi_sr_op_fn(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags);
 typedef int xapi_vdi_op_fn(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 			   const char *location, unsigned flags);
@@ -192,7 +205,22 @@ struct xapi_sr_ops {
 	xapi_vdi_op_fn *vdi_introduce;
 	/* VDI.update: emit the VDI's current facts. */
 	xapi_vdi_op_fn *vdi_update;
-	/* since 2.1: append here, never above */
+
+	/* ---- since 2.1 ---- */
+	/* I/O figures of the attached VDI at `location` (the per-VDI data
+	 * sources of the metrics engine, xapi's rrdp-iostat figures): fill
+	 * the members of *io that XAPI_HAS(io, struct xapi_vdi_io, member)
+	 * says are there (io->size is the core's sizeof) and leave the others
+	 * as the core set them (-1, unknown). Counters, not rates: totals
+	 * since the datapath started serving the VDI; they may start again
+	 * from 0 after a detach and attach, never go back otherwise. Called
+	 * every sampling interval (5 s) for each attached VDI, with the
+	 * collectors' deadline: keep it a cheap read. XAPI_E_NOT_FOUND: the
+	 * VDI is not attached here (no figures). Optional: a driver without
+	 * it (any 2.0 driver) has no per-VDI figures. */
+	int (*vdi_io)(void *st, xapi_call_t *call, const struct xapi_sr *sr,
+		      const char *location, struct xapi_vdi_io *io, unsigned flags);
+	/* since 2.2: append here, never above */
 };
 
 #ifdef __cplusplus
