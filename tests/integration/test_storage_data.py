@@ -191,7 +191,12 @@ class TransferTest(DataTestCase):
                       len(first))).encode())
         s.sendall(first[:MIB])   # the import is under way, its client sends slowly
         try:
+            # the first import holds the VDI once xapid logs it: a probe sent
+            # before that (a loaded machine) would win the VDI itself
             deadline = time.monotonic() + 30
+            while "import_raw_vdi: VDI %s" % vdi not in self.daemon.log_text():
+                self.assertLess(time.monotonic(), deadline, "the first import never started")
+                time.sleep(0.05)
             while True:   # until the import holds the VDI
                 status, _, body = self.http("PUT", "/import_raw_vdi", {"vdi": vdi},
                                             body=pattern(MIB, 12),

@@ -405,7 +405,8 @@ static void test_db_failover(void)
 		s[i] = start_node((uint64_t)i + 1 + 20, a[i], sizeof(a[i]));
 	snprintf(a1, sizeof(a1), "127.0.0.1:%d", free_port());
 	/* a fresh directory: another cluster's node 1 */
-	snprintf(path, sizeof(path), "dqlite:%s/fo1?id=1&address=%s", tmpdir, a1);
+	/* elections on a loaded machine (a whole suite beside it) take longer */
+	snprintf(path, sizeof(path), "dqlite:%s/fo1?id=1&address=%s&wait=45", tmpdir, a1);
 	ok(xd_db_open(path, &err) == 0, "failover: the db's own node bootstraps the cluster");
 	db_dq_conn *c = conn(a1);
 	ok(db_dq_add(c, 22, a[1]) == 0 && db_dq_assign(c, 22, DB_DQ_VOTER) == 0 &&
