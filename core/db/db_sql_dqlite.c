@@ -512,15 +512,19 @@ static db_sql_rows *dq_select(const char *q, const char *param)
 	if (!r)
 		abort();
 	db_dq_value p = { .type = DB_DQ_TEXT, .p = param };
-	for (int attempt = 0;; attempt++) {
+	/* a read may be asked again: while an election runs (a node just
+	 * restarted may still point at the old leader), until leader_wait_s */
+	double until = now_s() + leader_wait_s;
+	for (;;) {
 		if (!conn && connect_leader() < 0)
 			break;
 		if (db_dq_query_sql(conn, dbid, q, &p, param ? 1 : 0, &r->rows) == 0)
 			return r;
-		bool retry = leader_gone() && !in_txn && attempt == 0;
+		bool retry = leader_gone() && !in_txn && now_s() < until;
 		failed();
 		if (!retry)
 			break;
+		pause_ms(50);
 	}
 	free(r);
 	return NULL;

@@ -430,7 +430,7 @@ static void test_db_failover(void)
 	uint64_t gen = xd_db_generation();
 	xd_db_close();
 
-	ok(xd_db_open(path, &err) == 0, "reopen through the surviving nodes");
+	ok(xd_db_open(path, &err) == 0, "reopen through the surviving nodes%s%s", err.code ? ": " : "", err.code ? (err.nparams ? err.params[0] : err.code) : "");
 	is_int(xd_db_count(VM), 150, "every committed object is there, each once");
 	is_int(xd_db_generation(), gen, "generation persisted");
 	int right = 0;
