@@ -221,11 +221,13 @@ static void *pipe_main(void *arg)
 		}
 	pthread_mutex_unlock(&reg.lock);
 	pipe_free(p);
+	/* this thread's OpenSSL state goes before it counts as gone: a client
+	 * waiting in xd_tls_pipe_stop_all may exit at once (a leak otherwise) */
+	OPENSSL_thread_stop();
 	pthread_mutex_lock(&reg.lock);
 	reg.n--;
 	pthread_cond_broadcast(&reg.gone);
 	pthread_mutex_unlock(&reg.lock);
-	OPENSSL_thread_stop();
 	return NULL;
 }
 
