@@ -600,6 +600,8 @@ char *xd_tasks_submit_async(const xd_call *call, xd_handler_fn fn, xd_error *err
 	j->msg = call->msg;
 	j->request_id = call->request_id;
 
+	/* logged before it is queued: from then on a worker may run and free j */
+	xd_debug("%s queued as task %s", j->wire_name, task);
 	pthread_mutex_lock(&q_mu);
 	if (q_tail)
 		q_tail->next = j;
@@ -608,7 +610,6 @@ char *xd_tasks_submit_async(const xd_call *call, xd_handler_fn fn, xd_error *err
 	q_tail = j;
 	pthread_cond_signal(&q_cv);
 	pthread_mutex_unlock(&q_mu);
-	xd_debug("%s queued as task %s", j->wire_name, task);
 	return task;
 }
 
