@@ -45,6 +45,25 @@ class XenDisks(xenhost.XenTestCase):
 
     # ---- helpers ----
 
+    def new_vm(self, record):
+        """A VM that is shut down and destroyed after the test whatever
+        happens in it, so that one failing test leaves no domain and no
+        connected NBD device to the tests after it."""
+        vm = self.x.VM.create(record)
+        self.addCleanup(self.forget_vm, vm)
+        return vm
+
+    def forget_vm(self, vm):
+        try:
+            if self.x.VM.get_power_state(vm) != "Halted":
+                self.x.VM.hard_shutdown(vm)
+        except Exception:
+            pass  # already gone, or the test shut it down itself
+        try:
+            self.x.VM.destroy(vm)
+        except Exception:
+            pass
+
     def transfer(self, method, path, vdi, body=None):
         q = urllib.parse.urlencode({"vdi": vdi, "session_id": self.session.handle})
         conn = http.client.HTTPConnection("127.0.0.1", self.xen.port, timeout=120)
@@ -91,7 +110,7 @@ class XenDisks(xenhost.XenTestCase):
         data = b"XAPIC-DISK-OK " + bytes(range(256)) * (4 * MIB // 256)
         data = data[:4 * MIB]
         vdi = self.new_vdi("xt-disk", data)
-        vm = self.x.VM.create(pv_guest("xt-disk", PV_args="console=hvc0 quiet guest_write=1"))
+        vm = self.new_vm(pv_guest("xt-disk", PV_args="console=hvc0 quiet guest_write=1"))
         self.vbd(vm, vdi, "0")
         self.x.VM.start(vm, False, False)
         domid = int(self.x.VM.get_domid(vm))
@@ -118,7 +137,7 @@ class XenDisks(xenhost.XenTestCase):
     def test_read_only_disk_and_clean_shutdown(self):
         data = b"XAPIC-RO-DISK " + b"\0" * (2 * MIB - 14)
         vdi = self.new_vdi("xt-ro", data)
-        vm = self.x.VM.create(pv_guest("xt-ro", PV_args="console=hvc0 quiet guest_write=1"))
+        vm = self.new_vm(pv_guest("xt-ro", PV_args="console=hvc0 quiet guest_write=1"))
         self.vbd(vm, vdi, "1", mode="RO")
         self.x.VM.start(vm, False, False)
         domid = int(self.x.VM.get_domid(vm))
@@ -132,7 +151,7 @@ class XenDisks(xenhost.XenTestCase):
         self.x.VDI.destroy(vdi)
 
     def test_hot_plug_and_unplug(self):
-        vm = self.x.VM.create(pv_guest("xt-hotplug"))
+        vm = self.new_vm(pv_guest("xt-hotplug"))
         self.x.VM.start(vm, False, False)
         domid = int(self.x.VM.get_domid(vm))
         self.wait_console(vm, r"GUEST-UP")
@@ -155,7 +174,7 @@ class XenDisks(xenhost.XenTestCase):
     def test_paused_start_then_hard_shutdown(self):
         # the disks are connected when the domain is built, before it runs
         vdi = self.new_vdi("xt-paused", b"\0" * MIB)
-        vm = self.x.VM.create(pv_guest("xt-paused"))
+        vm = self.new_vm(pv_guest("xt-paused"))
         self.vbd(vm, vdi, "0")
         self.x.VM.start(vm, True, False)
         self.assertEqual(self.x.VM.get_power_state(vm), "Paused")
