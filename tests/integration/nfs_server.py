@@ -34,6 +34,9 @@ NFS_KRB5 { Active_krb5 = false; }
 EXPORT {
     Export_Id = 1; Path = %(export)s; Pseudo = /sr; Access_Type = RW;
     Squash = No_Root_Squash; Protocols = 3; Transports = TCP; SecType = sys;
+    # tests change the exported directory behind the server's back (a file
+    # put there for an ISO library): attributes are not cached, so it sees
+    Attr_Expiration_Time = 0;
     FSAL { Name = VFS; }
 }
 """

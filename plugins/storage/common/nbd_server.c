@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,27 +120,35 @@ int nbd_server_stop(const char *sock, const char *pidf, long wait_ms, long *pidp
 	return rc;
 }
 
-int nbd_server_uri(const char *sock, char *uri, size_t usize)
+int nbd_server_url_path(char *out, size_t size, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
+		if (w + 4 >= size)
+			return -1;
+		if (plain) {
+			out[w++] = (char)*p;
+		} else {
+			out[w++] = '%';
+			out[w++] = hex[*p >> 4];
+			out[w++] = hex[*p & 15];
+		}
+	}
+	if (size == 0)
+		return -1;
+	out[w] = '\0';
+	return 0;
+}
+
+int nbd_server_uri(const char *sock, char *uri, size_t usize)
+{
 	size_t w = (size_t)snprintf(uri, usize, "nbd+unix:///?socket=");
 	if (w >= usize)
 		return -1;
-	for (const unsigned char *p = (const unsigned char *)sock; *p; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
-		if (w + 4 >= usize)
-			return -1;
-		if (plain) {
-			uri[w++] = (char)*p;
-		} else {
-			uri[w++] = '%';
-			uri[w++] = hex[*p >> 4];
-			uri[w++] = hex[*p & 15];
-		}
-	}
-	uri[w] = '\0';
-	return 0;
+	return nbd_server_url_path(uri + w, usize - w, sock);
 }
 
 int nbd_server_make_dir_of(const char *file)
@@ -180,4 +191,49 @@ size_t nbd_server_argv(const char **argv, char *a_sock, char *a_pid, const char 
 	}
 	argv[n] = NULL;
 	return n;
+}
+
+void nbd_server_hash(const char *loc, char out[17])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *c = loc; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+int nbd_server_paths_in(const char *dir, const char *srid, const char *loc, char *sock,
+			size_t ssize, char *pidf, size_t psize)
+{
+	char hash[17];
+	nbd_server_hash(loc, hash);
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+	size_t n = (size_t)snprintf(sock, ssize, "%s/%s-%s.sock", dir, srid, hash);
+	if (n >= ssize || n > max)
+		return -1;
+	snprintf(pidf, psize, "%s/%s-%s.pid", dir, srid, hash);
+	return 0;
+}
+
+int nbd_server_stop_all_in(const char *dir, const char *srid, long wait_ms, long *pid)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	size_t plen = strlen(srid);
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		/* <sr uuid>-<16 hex>.sock */
+		if (n != plen + 1 + 16 + 5 || strncmp(e->d_name, srid, plen) != 0 ||
+		    e->d_name[plen] != '-' || strcmp(e->d_name + n - 5, ".sock") != 0)
+			continue;
+		char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX];
+		snprintf(sock, sizeof(sock), "%s/%s", dir, e->d_name);
+		snprintf(pidf, sizeof(pidf), "%s/%.*s.pid", dir, (int)(n - 5), e->d_name);
+		if (nbd_server_stop(sock, pidf, wait_ms, pid) < 0)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
 }

@@ -29,6 +29,10 @@ long nbd_server_running(const char *sock, const char *pidf, bool *read_only);
 int nbd_server_stop(const char *sock, const char *pidf, long wait_ms, long *pid);
 /* "nbd+unix:///?socket=<sock>", the path percent-encoded; -1 if too long. */
 int nbd_server_uri(const char *sock, char *uri, size_t usize);
+/* s percent-encoded for the path of a URL (every byte but A-Z a-z 0-9
+ * - . _ ~ / as %XX: what QEMU's and xapid's URI parsers decode back);
+ * -1 if out is too small. */
+int nbd_server_url_path(char *out, size_t size, const char *s);
 /* mkdir -p of the directory that will hold file (the last one 0700). */
 int nbd_server_make_dir_of(const char *file);
 /* Fills argv with the qemu-nbd command up to (not including) the image
@@ -39,5 +43,17 @@ int nbd_server_make_dir_of(const char *file);
  * number of entries written (less than NBD_SERVER_ARGV_MAX - 4). */
 size_t nbd_server_argv(const char **argv, char *a_sock, char *a_pid, const char *sock,
 		       const char *pidf, bool writable);
+
+/* The 16 hex digits naming the server of loc (FNV-1a: any location gives
+ * a short name). */
+void nbd_server_hash(const char *loc, char out[17]);
+/* Socket and pid file of loc's server of SR srid in dir, a directory that
+ * holds servers of several SRs: <dir>/<srid>-<hash>.sock and .pid.
+ * -1 if the socket path would not fit a unix socket address. */
+int nbd_server_paths_in(const char *dir, const char *srid, const char *loc, char *sock,
+			size_t ssize, char *pidf, size_t psize);
+/* Stops every server of SR srid in dir (found by name: works while the
+ * storage is away). 0, or -1 with *pid the one that would not stop. */
+int nbd_server_stop_all_in(const char *dir, const char *srid, long wait_ms, long *pid);
 
 #endif

@@ -9,7 +9,6 @@
  * plugin setting `nbd_dir` (default /run/xapi-c/nbd) as
  * <sr-uuid>-<hash>.sock.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,14 +20,6 @@
 #define NBD_DEFAULT_DIR "/run/xapi-c/nbd"
 #define NBD_STOP_WAIT_MS 10000
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static const char *fallback_dir(struct file_ctx *ctx)
 {
 	const char *d = ctx->drv->host->config_get(ctx->drv->self, "nbd_dir");
@@ -39,7 +30,7 @@ int file_nbd_paths(struct file_ctx *ctx, const char *loc, char *sock, size_t ssi
 		   size_t psize)
 {
 	char hash[17];
-	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)fnv1a(loc));
+	nbd_server_hash(loc, hash);
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
 	size_t n = (size_t)snprintf(sock, ssize, "%s/%s/%s.sock", ctx->dir, FILE_NBD_DIR, hash);
 	/* sockets are local files: an SR elsewhere (nfs) has them in nbd_dir */
@@ -48,12 +39,10 @@ int file_nbd_paths(struct file_ctx *ctx, const char *loc, char *sock, size_t ssi
 		return 0;
 	}
 	const char *dir = fallback_dir(ctx);
-	n = (size_t)snprintf(sock, ssize, "%s/%s-%s.sock", dir, ctx->srid, hash);
-	if (n >= ssize || n > max)
+	if (nbd_server_paths_in(dir, ctx->srid, loc, sock, ssize, pid, psize) < 0)
 		return file_fail(ctx, FE_VDI_UNAVAILABLE,
 				 "no room for a unix socket path: the SR directory and the "
 				 "plugin setting nbd_dir '%s' are both too long", dir);
-	snprintf(pid, psize, "%s/%s-%s.pid", dir, ctx->srid, hash);
 	return 0;
 }
 
@@ -89,29 +78,11 @@ int file_nbd_stop(struct file_ctx *ctx, const char *loc)
  * this works while the NFS server is away (detach must). */
 static int stop_all_in_nbd_dir(struct file_ctx *ctx)
 {
-	const char *d = fallback_dir(ctx);
-	DIR *dir = opendir(d);
-	if (!dir)
-		return 0;
-	size_t plen = strlen(ctx->srid);
-	int rc = 0;
-	struct dirent *e;
-	while (rc == 0 && (e = readdir(dir))) {
-		size_t n = strlen(e->d_name);
-		/* <sr uuid>-<16 hex>.sock */
-		if (n != plen + 1 + 16 + 5 || strncmp(e->d_name, ctx->srid, plen) != 0 ||
-		    e->d_name[plen] != '-' || strcmp(e->d_name + n - 5, ".sock") != 0)
-			continue;
-		char sock[NBD_SERVER_PATH_MAX], pidf[NBD_SERVER_PATH_MAX];
-		snprintf(sock, sizeof(sock), "%s/%s", d, e->d_name);
-		snprintf(pidf, sizeof(pidf), "%s/%.*s.pid", d, (int)(n - 5), e->d_name);
-		long pid = 0;
-		if (nbd_server_stop(sock, pidf, NBD_STOP_WAIT_MS, &pid) < 0)
-			rc = file_fail(ctx, FE_VDI_UNAVAILABLE, "qemu-nbd %ld (%s) does not stop",
-				       pid, sock);
-	}
-	closedir(dir);
-	return rc;
+	long pid = 0;
+	if (nbd_server_stop_all_in(fallback_dir(ctx), ctx->srid, NBD_STOP_WAIT_MS, &pid) < 0)
+		return file_fail(ctx, FE_VDI_UNAVAILABLE, "qemu-nbd %ld of SR %s does not stop",
+				 pid, ctx->srid);
+	return 0;
 }
 
 int file_nbd_stop_all(struct file_ctx *ctx)

@@ -1,83 +1,129 @@
-/* iso.c - the `iso` SR driver: a local directory of ISO images (*.iso and
- * *.img, as xapi's ISOSR.py) as a read-only library. Scan lists the images
+/* iso.c - the `iso` SR driver: a library of ISO images (*.iso and *.img,
+ * as xapi's ISOSR.py), read-only, in a local directory or on an NFS export
+ * (location "server:/path", as xapi's; iso_nfs.c). Scan lists the images
  * as read-only VDIs (location = the file name, name_label = the file name,
- * uuid from a "<uuid>.iso" name); attach hands out the file itself,
- * read-only. Nothing is made or removed on the storage: SR.destroy and
- * SR.forget leave the directory as it was. doc/plugins/storage-iso.md
- * describes it for operators.
+ * uuid from a "<uuid>.iso" name); attach hands out the image read-only.
+ * Nothing is made or removed on the storage: SR.destroy and SR.forget
+ * leave the library as it was. doc/plugins/storage-iso.md describes it
+ * for operators.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 
-#include <xapi/plugin.h>
+#include "iso_int.h"
 
-/* sm's numbers (XE_SR_ERRORCODES.xml) */
-enum iso_err {
-	IE_VDI_UNAVAILABLE = 46,
-	IE_SR_UNAVAILABLE = 47,
-	IE_LOCATION_STRING = 225,
-	IE_LOCAL_PATH = 226,
-	IE_VDI_MISSING = 144,
-};
-
-struct iso_drv {
-	const struct xapi_host *host;
-	xapi_plugin_t *self;
-};
-
-struct iso_ctx {
-	struct iso_drv *drv;
-	xapi_call_t *call;
-	char dir[4096];
-	const char *srid;
-};
-
-static int iso_fail(struct iso_ctx *ctx, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int iso_fail(struct iso_ctx *ctx, int code, const char *fmt, ...)
+int iso_fail(struct iso_ctx *ctx, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	int rc = ctx->drv->host->failv(ctx->call, NULL, code, fmt, ap);
 	va_end(ap);
-	return rc;
+	return rc < 0 ? rc : -1;
 }
 
-/* The library directory of device_config:location; it must exist. */
+int iso_names_add(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		char **v = realloc(*names, c * sizeof(*v));
+		if (!v)
+			return -1;
+		*names = v;
+		*cap = c;
+	}
+	if (!((*names)[*n] = strdup(name)))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+void iso_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* device-config:iso_path, a directory under the location (sm's key): no
+ * ".." in it, so that it stays under the location. */
+static int add_iso_path(struct iso_ctx *ctx, const char *iso_path)
+{
+	while (iso_path && *iso_path == '/')
+		iso_path++;
+	if (!iso_path || !*iso_path)
+		return 0;
+	if (strcmp(iso_path, "..") == 0 || strncmp(iso_path, "../", 3) == 0 ||
+	    strstr(iso_path, "/../") || strlen(iso_path) > 1000 ||
+	    (strlen(iso_path) >= 3 && strcmp(iso_path + strlen(iso_path) - 3, "/..") == 0))
+		return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=iso_path %s: it "
+				"must stay under the location]", iso_path);
+	size_t len = strlen(ctx->dir);
+	snprintf(ctx->dir + len, sizeof(ctx->dir) - len, "%s%s",
+		 len && ctx->dir[len - 1] == '/' ? "" : "/", iso_path);
+	return 0;
+}
+
+/* Which library device_config names, opened for this call (mount = false:
+ * named only, for the detaches). sm's keys: location (required),
+ * type (nfs_iso; cifs is refused), iso_path, nfsversion, options. */
 static int ctx_init(struct iso_ctx *ctx, struct iso_drv *drv, xapi_call_t *call,
-		    const xapi_kv_t *dconf, const char *srid)
+		    const xapi_kv_t *dconf, const char *srid, bool mount)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->drv = drv;
 	ctx->call = call;
 	ctx->srid = srid;
-	const char *loc = dconf ? drv->host->kv_get(dconf, "location") : NULL;
+	const struct xapi_host *h = drv->host;
+	const char *loc = dconf ? h->kv_get(dconf, "location") : NULL;
+	const char *type = dconf ? h->kv_get(dconf, "type") : NULL;
+	const char *options = dconf ? h->kv_get(dconf, "options") : NULL;
 	if (!loc || !*loc)
 		return iso_fail(ctx, 94, "The request is missing the location parameter");
-	if (strstr(loc, "://") || (loc[0] != '/' && strchr(loc, ':')))
-		return iso_fail(ctx, IE_LOCATION_STRING,
-				"Incorrect Location string format. [opterr=%s: only a local "
-				"directory (an absolute path) is supported]", loc);
-	struct stat st;
-	if (loc[0] != '/' || strlen(loc) >= sizeof(ctx->dir) - 300)
+	/* a mount option changes what is mounted: never taken silently */
+	if (options && *options)
+		return iso_fail(ctx, IE_MOUNT_FAILURE, "Could not mount the directory specified "
+				"in Device Configuration [opterr=options '%s': mount options are not "
+				"taken (the export is reached through libnfs, not mounted)]", options);
+	bool cifs = (type && strcmp(type, "cifs") == 0) || strncmp(loc, "//", 2) == 0 ||
+		    loc[0] == '\\';
+	if (cifs)
+		return iso_fail(ctx, IE_MOUNT_FAILURE, "Could not mount the directory specified "
+				"in Device Configuration [opterr=%s: CIFS (SMB) libraries are not "
+				"supported; use NFS (server:/path) or a local directory]", loc);
+	if (type && *type && strcmp(type, "nfs_iso") != 0 && strcmp(type, "iso") != 0)
+		return iso_fail(ctx, IE_LOCATION_STRING, "Incorrect Location string format. "
+				"[opterr=type %s: nfs_iso or cifs]", type);
+	if (loc[0] == '/') {
+		if (strlen(loc) >= sizeof(ctx->dir) - 1100)
+			return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=%s: too "
+					"long]", loc);
+		ctx->lib = &iso_local;
+		snprintf(ctx->dir, sizeof(ctx->dir), "%s", loc);
+		if (add_iso_path(ctx, dconf ? h->kv_get(dconf, "iso_path") : NULL) < 0)
+			return -1;
+		/* the directory must exist: any stat of it says so */
+		struct iso_stat st;
+		return mount ? ctx->lib->space(ctx, &st.size, &st.allocated) : 0;
+	}
+	if (strstr(loc, "://"))
+		return iso_fail(ctx, IE_LOCATION_STRING, "Incorrect Location string format. "
+				"[opterr=%s: server:/path for NFS, or an absolute local path]", loc);
+	if (!strstr(loc, ":/"))
 		return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=%s: not an "
 				"absolute path]", loc);
-	if (stat(loc, &st) != 0)
-		return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=%s: %s]", loc,
-				strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=%s: not a "
-				"directory]", loc);
-	snprintf(ctx->dir, sizeof(ctx->dir), "%s", loc);
-	return 0;
+	ctx->lib = &iso_nfs;
+	if (iso_nfs_open(ctx, loc, dconf, mount) < 0)
+		return -1;
+	return add_iso_path(ctx, h->kv_get(dconf, "iso_path"));
+}
+
+static void ctx_done(struct iso_ctx *ctx)
+{
+	if (ctx->lib)
+		ctx->lib->done(ctx);
 }
 
 static bool is_image(const char *name)
@@ -107,10 +153,9 @@ static bool uuid_name(const char *name, char out[37])
 /* emit_vdi of one image (datapath for an attach); -1: it is not there. */
 static int emit_image(struct iso_ctx *ctx, const char *name, const char *datapath)
 {
-	char path[4400], uuid[37];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s", ctx->dir, name);
-	if (!is_image(name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	char uuid[37];
+	struct iso_stat st;
+	if (!is_image(name) || ctx->lib->stat(ctx, name, &st) < 0 || !st.regular)
 		return -1;
 	struct xapi_vdi_info v = {
 		.size = sizeof(v),
@@ -118,8 +163,8 @@ static int emit_image(struct iso_ctx *ctx, const char *name, const char *datapat
 		.uuid = uuid_name(name, uuid) ? uuid : NULL,
 		.name_label = name,
 		.name_description = "",
-		.virtual_size = st.st_size,
-		.physical_utilisation = (int64_t)st.st_blocks * 512,
+		.virtual_size = st.size,
+		.physical_utilisation = st.allocated,
 		.read_only = 1,
 		.datapath = datapath,
 	};
@@ -128,30 +173,30 @@ static int emit_image(struct iso_ctx *ctx, const char *name, const char *datapat
 
 static int emit_space(struct iso_ctx *ctx)
 {
-	struct statvfs vfs;
-	if (statvfs(ctx->dir, &vfs) != 0)
-		return iso_fail(ctx, IE_SR_UNAVAILABLE, "The SR is not available [opterr=%s: %s]",
-				ctx->dir, strerror(errno));
-	int64_t size = (int64_t)vfs.f_blocks * (int64_t)vfs.f_frsize;
+	int64_t size, used;
+	if (ctx->lib->space(ctx, &size, &used) < 0)
+		return XAPI_E_FAILED;
 	struct xapi_sr_info info = {
 		.size = sizeof(info),
 		.uuid = ctx->srid,
 		.physical_size = size,
-		.physical_utilisation = (int64_t)(vfs.f_blocks - vfs.f_bfree) * (int64_t)vfs.f_frsize,
+		.physical_utilisation = used,
 		.virtual_allocation = size, /* as sm's ISOSR */
 	};
 	return ctx->drv->host->emit_sr(ctx->call, &info);
 }
 
-/* SR ops: nothing to make or remove; attach and update check the directory
+/* SR ops: nothing to make or remove; attach and update check the library
  * and report its filesystem's space. */
 static int iso_sr_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
 	struct iso_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
-	if (ctx_init(&ctx, st, call, sr->device_config, sr->uuid) < 0)
-		return XAPI_E_FAILED;
-	return emit_space(&ctx);
+	int rc = ctx_init(&ctx, st, call, sr->device_config, sr->uuid, true) < 0
+			 ? XAPI_E_FAILED
+			 : emit_space(&ctx);
+	ctx_done(&ctx);
+	return rc;
 }
 
 static int iso_sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, int64_t size,
@@ -160,58 +205,81 @@ static int iso_sr_create(void *st, xapi_call_t *call, const struct xapi_sr *sr, 
 	(void)size;
 	struct iso_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
-	return ctx_init(&ctx, st, call, sr->device_config, sr->uuid) < 0 ? XAPI_E_FAILED : XAPI_OK;
+	int rc = ctx_init(&ctx, st, call, sr->device_config, sr->uuid, true) < 0 ? XAPI_E_FAILED
+										 : XAPI_OK;
+	ctx_done(&ctx);
+	return rc;
 }
 
-static int iso_sr_nothing(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+static int iso_sr_delete(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
 	(void)sr;
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
 	return XAPI_OK;
 }
 
+/* What attaches left running goes; the server need not answer. */
+static int iso_sr_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
+{
+	struct iso_ctx ctx;
+	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
+	int rc = ctx_init(&ctx, st, call, sr->device_config, sr->uuid, false) < 0 ||
+				 ctx.lib->detach_all(&ctx) < 0
+			 ? XAPI_E_FAILED
+			 : XAPI_OK;
+	ctx_done(&ctx);
+	return rc;
+}
+
 static int iso_sr_scan(void *st, xapi_call_t *call, const struct xapi_sr *sr, unsigned flags)
 {
 	struct iso_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
-	if (ctx_init(&ctx, st, call, sr->device_config, sr->uuid) < 0)
-		return XAPI_E_FAILED;
-	DIR *d = opendir(ctx.dir);
-	if (!d)
-		return iso_fail(&ctx, IE_SR_UNAVAILABLE, "The SR is not available [opterr=%s: %s]",
-				ctx.dir, strerror(errno));
-	struct dirent *e;
-	int rc = XAPI_OK;
-	while (rc == XAPI_OK && (e = readdir(d))) {
-		int r = emit_image(&ctx, e->d_name, NULL);
+	char **names = NULL;
+	size_t n = 0;
+	int rc = XAPI_E_FAILED;
+	if (ctx_init(&ctx, st, call, sr->device_config, sr->uuid, true) < 0 ||
+	    ctx.lib->list(&ctx, &names, &n) < 0)
+		goto out;
+	rc = XAPI_OK;
+	for (size_t i = 0; i < n && rc == XAPI_OK; i++) {
+		int r = emit_image(&ctx, names[i], NULL);
 		if (r > 0 || r < -1)
 			rc = r; /* an emit that failed (not "no image") */
 	}
-	closedir(d);
-	return rc != XAPI_OK ? rc : emit_space(&ctx);
+	if (rc == XAPI_OK)
+		rc = emit_space(&ctx);
+out:
+	iso_names_free(names, n);
+	ctx_done(&ctx);
+	return rc;
 }
 
-/* VDI ops on one image: attach (read-only), detach, introduce, update. */
+/* VDI ops on one image: attach (read-only), introduce, update. */
 static int one_image(void *st, xapi_call_t *call, const struct xapi_sr *sr, const char *location,
-		     const char *datapath_of)
+		     bool attach)
 {
 	struct iso_ctx ctx;
-	if (ctx_init(&ctx, st, call, sr->device_config, sr->uuid) < 0)
+	if (ctx_init(&ctx, st, call, sr->device_config, sr->uuid, true) < 0) {
+		ctx_done(&ctx);
 		return XAPI_E_FAILED;
-	char path[4400], uri[13300];
-	const char *datapath = NULL;
-	if (datapath_of) {
-		snprintf(path, sizeof(path), "%s/%s", ctx.dir, location);
-		if (xapi_datapath_file(uri, sizeof(uri), path) < 0)
-			return iso_fail(&ctx, IE_VDI_UNAVAILABLE, "path too long");
-		datapath = uri;
 	}
-	int rc = emit_image(&ctx, location, datapath);
-	if (rc == -1) {
+	char uri[13300];
+	struct iso_stat ist;
+	int rc;
+	if (!is_image(location) || ctx.lib->stat(&ctx, location, &ist) < 0 || !ist.regular) {
 		iso_fail(&ctx, IE_VDI_MISSING, "The VDI is not available [opterr=no image %s in %s]",
 			 location, ctx.dir);
-		return XAPI_E_NOT_FOUND;
+		rc = XAPI_E_NOT_FOUND;
+	} else if (attach && ctx.lib->attach(&ctx, location, uri, sizeof(uri)) < 0) {
+		rc = XAPI_E_FAILED;
+	} else {
+		rc = emit_image(&ctx, location, attach ? uri : NULL);
+		if (rc == -1) /* gone between the two looks */
+			rc = iso_fail(&ctx, IE_VDI_MISSING, "The VDI is not available [opterr=no "
+				      "image %s in %s]", location, ctx.dir);
 	}
+	ctx_done(&ctx);
 	return rc;
 }
 
@@ -224,23 +292,27 @@ static int iso_vdi_attach(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 		return xapi_fail(drv->host, call, NULL, IE_VDI_UNAVAILABLE,
 				 "The VDI is not available [opterr=%s is a read-only ISO image]",
 				 location);
-	return one_image(st, call, sr, location, "yes");
+	return one_image(st, call, sr, location, true);
 }
 
 static int iso_vdi_detach(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 			  const char *location, unsigned flags)
 {
-	(void)sr;
-	(void)location;
+	struct iso_ctx ctx;
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
-	return XAPI_OK;
+	int rc = ctx_init(&ctx, st, call, sr->device_config, sr->uuid, false) < 0 ||
+				 ctx.lib->detach(&ctx, location) < 0
+			 ? XAPI_E_FAILED
+			 : XAPI_OK;
+	ctx_done(&ctx);
+	return rc;
 }
 
 static int iso_vdi_introduce(void *st, xapi_call_t *call, const struct xapi_sr *sr,
 			     const char *location, unsigned flags)
 {
 	XAPI_CHECK_FLAGS(((struct iso_drv *)st)->host, call, flags, 0);
-	return one_image(st, call, sr, location, NULL);
+	return one_image(st, call, sr, location, false);
 }
 
 static const char *const capabilities[] = {
@@ -248,17 +320,20 @@ static const char *const capabilities[] = {
 };
 
 static const struct xapi_config_key config[] = {
-	{ "location", "the local directory holding the ISO images (required)",
-	  XAPI_CONFIG_REQUIRED },
+	{ "location", "the library (required): an absolute local directory, or server:/path of "
+		      "an NFSv3 export", XAPI_CONFIG_REQUIRED },
+	{ "iso_path", "a directory under the location holding the images", 0 },
+	{ "type", "nfs_iso for an NFS location (cifs is refused)", 0 },
+	{ "nfsversion", "NFS version: 3 (the only one taken)", 0 },
 	{ NULL, NULL, 0 },
 };
 
 static const struct xapi_sr_ops ops = {
 	.size = sizeof(struct xapi_sr_ops),
 	.sr_create = iso_sr_create,
-	.sr_delete = iso_sr_nothing,
+	.sr_delete = iso_sr_delete,
 	.sr_attach = iso_sr_attach,
-	.sr_detach = iso_sr_nothing,
+	.sr_detach = iso_sr_detach,
 	.sr_scan = iso_sr_scan,
 	.sr_update = iso_sr_attach,
 	.vdi_attach = iso_vdi_attach,
@@ -272,13 +347,15 @@ static const struct xapi_plugin_desc iso_desc = {
 	.abi_version = XAPI_ABI_VERSION,
 	.kind = XAPI_KIND_STORAGE,
 	.name = "iso",
-	.description = "ISO: CD images stored as files in iso format in a local directory",
+	.description = "ISO: CD images stored as files in iso format, in a local directory or "
+		       "on an NFS export",
 	.vendor = "xapi-c",
 	.copyright = "(C) the xapi-c authors",
-	.version = "1.0",
+	.version = "1.1",
 	.capabilities = capabilities,
 	.config = config,
-	.flags = XAPI_PLUGIN_THREADSAFE, /* it only reads the directory */
+	/* every call opens its own library (an NFS mount of its own) */
+	.flags = XAPI_PLUGIN_THREADSAFE,
 	.fini = free,
 	.ops = &ops,
 };
@@ -287,7 +364,8 @@ static int iso_init(const struct xapi_host *host, xapi_plugin_t *self,
 		    const struct xapi_plugin_desc **d, void **st)
 {
 	if (!XAPI_CAN(host, struct xapi_host, emit_vdi) ||
-	    !XAPI_CAN(host, struct xapi_host, emit_sr) || !XAPI_CAN(host, struct xapi_host, failv))
+	    !XAPI_CAN(host, struct xapi_host, emit_sr) || !XAPI_CAN(host, struct xapi_host, failv) ||
+	    !XAPI_CAN(host, struct xapi_host, run))
 		return XAPI_E_UNSUPPORTED;
 	struct iso_drv *drv = calloc(1, sizeof(*drv));
 	if (!drv)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nfs_int.h"
+#include "../common/nfs_mount.h"
 
 #define NFS_DEFAULT_TIMEOUT_S 30
 
@@ -37,9 +38,7 @@ static int locate_nfs(struct file_ctx *ctx, const xapi_kv_t *dc)
 	int timeout_s = t && atoi(t) > 0 ? atoi(t) : NFS_DEFAULT_TIMEOUT_S;
 	char why[512];
 	if (nfs_conn_mount(ctx, server, path, timeout_s * 1000, why, sizeof(why)) < 0) {
-		/* the export refused (MNT3ERR_*): a mount error; no answer at all:
-		 * no NFS service there, as sm's _testHost says */
-		if (strstr(why, "MNT3ERR") || strstr(why, "mount"))
+		if (nfs_mount_refused(why))
 			return file_fail(ctx, NE_MOUNT, "NFS mount error [opterr=%s:%s: %s]", server,
 					 path, why);
 		return file_fail(ctx, NE_TARGET, "Unable to detect an NFS service on this target. "

@@ -19,6 +19,7 @@
 #include <nfsc/libnfs.h>
 
 #include "nfs_int.h"
+#include "../common/nfs_mount.h"
 
 static struct nfs_context *NFS(struct file_ctx *ctx)
 {
@@ -178,18 +179,9 @@ int nfs_conn_mount(struct file_ctx *ctx, const char *server, const char *export,
 	    nfs_stat64(drv->conn, "/", &sb) == 0)
 		return 0; /* the cached mount still answers */
 	nfs_conn_drop(drv);
-	struct nfs_context *nfs = nfs_init_context();
-	if (!nfs) {
-		snprintf(why, why_size, "out of memory");
+	struct nfs_context *nfs = nfs_mount_v3(server, export, timeout_ms, why, why_size);
+	if (!nfs)
 		return -1;
-	}
-	nfs_set_timeout(nfs, timeout_ms);
-	nfs_set_version(nfs, 3); /* NFS_V3 */
-	if (nfs_mount(nfs, server, export) != 0) {
-		snprintf(why, why_size, "%s", nfs_get_error(nfs));
-		nfs_destroy_context(nfs);
-		return -1;
-	}
 	drv->conn = nfs;
 	snprintf(drv->conn_key, sizeof(drv->conn_key), "%s", key);
 	return 0;
