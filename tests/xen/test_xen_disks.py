@@ -21,29 +21,11 @@ from test_xen_lifecycle import pv_guest  # noqa: E402
 MIB = 1024 * 1024
 
 
-class XenDisks(xenhost.XenTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.host = cls.x.session.get_this_host(cls.session.handle)
-        rc, out = cls.xen.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
-        assert rc == 0, out
-        cls.sr = cls.x.SR.create(cls.host, {"location": "/var/lib/xapi-c/test-srs/disks"}, "0",
-                                 "xt-disks", "", "file", "user", False, {})
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            for vdi in cls.x.SR.get_VDIs(cls.sr):
-                cls.x.VDI.destroy(vdi)
-            for pbd in cls.x.SR.get_PBDs(cls.sr):
-                cls.x.PBD.unplug(pbd)
-            cls.x.SR.forget(cls.sr)
-        except Exception:
-            pass
-        super().tearDownClass()
-
-    # ---- helpers ----
+class DiskHelpers:
+    """What the disk tests of every SR type share (test_xen_disks_lvm.py too):
+    VMs cleaned up whatever happens, transfers, VDIs, VBDs, and what must
+    be gone after a VM: NBD devices, device models, the domain. The class
+    using it sets cls.sr."""
 
     def new_vm(self, record):
         """A VM that is shut down and destroyed after the test whatever
@@ -103,6 +85,29 @@ class XenDisks(xenhost.XenTestCase):
         self.assertEqual(self.device_models(domid), "", "a device model outlived its VM")
         rc, out = self.xen.dom0("xl list %d" % domid)
         self.assertNotEqual(rc, 0, "domain %d is still there:\n%s" % (domid, out))
+
+
+class XenDisks(DiskHelpers, xenhost.XenTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.host = cls.x.session.get_this_host(cls.session.handle)
+        rc, out = cls.xen.dom0("mkdir -p /var/lib/xapi-c/test-srs/disks")
+        assert rc == 0, out
+        cls.sr = cls.x.SR.create(cls.host, {"location": "/var/lib/xapi-c/test-srs/disks"}, "0",
+                                 "xt-disks", "", "file", "user", False, {})
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            for vdi in cls.x.SR.get_VDIs(cls.sr):
+                cls.x.VDI.destroy(vdi)
+            for pbd in cls.x.SR.get_PBDs(cls.sr):
+                cls.x.PBD.unplug(pbd)
+            cls.x.SR.forget(cls.sr)
+        except Exception:
+            pass
+        super().tearDownClass()
 
     # ---- tests ----
 

@@ -98,6 +98,9 @@ class XenHost:
             f.write("root:%s\n" % crypt_sha512(ROOT_PASSWORD))
         with open(os.path.join(etc, "plugins.d", "file.conf"), "w") as f:
             f.write("enabled = true\n")
+        # dom0 has device-mapper: the lvm driver's activation path, for real
+        with open(os.path.join(etc, "plugins.d", "lvm.conf"), "w") as f:
+            f.write("enabled = true\naccess = device-mapper\n")
         with open(os.path.join(etc, "xapid.conf"), "w") as f:
             f.write("listen = 0.0.0.0:8080\n"
                     "backend = xen\n"

@@ -447,15 +447,24 @@ static int resolve_disks(const xd_hv_domain_spec *spec, xd_hv_domain_spec *out,
 	return 0;
 }
 
-/* libxl's hotplug script for the disks on our /dev/nbdN (installed with
- * xapid; Xen's own `block` where it is not, as in a build tree). */
-static void set_nbd_scripts(libxl_device_disk *disks, int n)
+/* Whether a disk's device is one xapid dedicates to it: a /dev/nbdN it
+ * connected (hv_xen_nbd.h), or an LV's device-mapper node (the lvm SR
+ * driver activates the VDI's LV for its attach). */
+static bool dedicated_device(const char *path)
 {
-	static const char script[] = XD_LIBEXECDIR "/xapi-c/block-nbd";
+	return path && (xd_hv_xen_nbd_is_device(path) || strncmp(path, "/dev/mapper/", 12) == 0);
+}
+
+/* libxl's hotplug script for the disks on devices dedicated to them
+ * (installed with xapid; Xen's own `block` where it is not, as in a build
+ * tree). */
+static void set_dedicated_scripts(libxl_device_disk *disks, int n)
+{
+	static const char script[] = XD_LIBEXECDIR "/xapi-c/block-dedicated";
 	bool have = access(script, X_OK) == 0;
 
 	for (int i = 0; i < n; i++) {
-		if (!xd_hv_xen_nbd_is_device(disks[i].pdev_path))
+		if (!dedicated_device(disks[i].pdev_path))
 			continue;
 		if (!have) {
 			xd_warn("xen: %s missing: Xen's block script serves %s", script,
@@ -523,7 +532,7 @@ static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
 		return -1;
 	if (xd_hv_xen_config_build(&rs, &cfg, err) < 0)
 		goto out_disks;
-	set_nbd_scripts(cfg.disks, cfg.num_disks);
+	set_dedicated_scripts(cfg.disks, cfg.num_disks);
 	if (check_memory(ctx, &cfg, err) < 0)
 		goto out;
 	/* libxl builds it paused: xl unpauses it afterwards, so does our caller */
@@ -700,7 +709,7 @@ static int create_from_stream(libxl_ctx *ctx, const xd_hv_domain_spec *spec, int
 		resolved_free(&r, true);
 		return -1;
 	}
-	set_nbd_scripts(cfg.disks, cfg.num_disks);
+	set_dedicated_scripts(cfg.disks, cfg.num_disks);
 	libxl_domain_restore_params_init(&params);
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
 	params.stream_version = 2; /* what libxl_domain_suspend writes */
@@ -770,7 +779,7 @@ static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
 	if (xd_hv_xen_config_disk(&rd, &d, err) < 0) {
 		rc = -1;
 	} else {
-		set_nbd_scripts(&d, 1);
+		set_dedicated_scripts(&d, 1);
 		rc = libxl_device_disk_add(ctx, (uint32_t)domid, &d, NULL);
 		if (rc != 0)
 			rc = libxl_failed(err, "disk hotplug", domid, rc);
