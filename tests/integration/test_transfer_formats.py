@@ -6,11 +6,13 @@ streams, cancellation within a second and progress."""
 
 import hashlib
 import http.client
+import io
 import json
 import os
 import socket
 import struct
 import subprocess
+import tarfile
 import tempfile
 import time
 import urllib.parse
@@ -184,8 +186,8 @@ class RefusalTest(FormatTestCase):
                         ["INTERNAL_ERROR", "Unknown parameter frobnicate"])
         self.put_failed({"vdi": vdi, "base": vdi}, body, 400,
                         ["INTERNAL_ERROR", "Unknown parameter base"])
-        self.put_failed({"vdi": vdi, "format": "tar"}, body, 400,
-                        ["INTERNAL_ERROR", "format tar is not supported here: raw, vhd or qcow2"])
+        self.put_failed({"sr_id": self.sr, "format": "tar"}, body, 400,
+                        ["INTERNAL_ERROR", "Not enough info supplied to import"])
         self.put_failed({"sr_id": self.sr, "format": "qcow2"}, body, 400,
                         ["INTERNAL_ERROR",
                          "Importing a QCOW2 directly into an SR not yet supported"])
@@ -350,6 +352,106 @@ class VhdTest(FormatTestCase):
         self.assertEqual(status, 400, text)
         self.assertEqual(self.x.task.get_error_info(task),
                          ["VDI_TOO_SMALL", target, str(16 * MIB)])
+
+
+def tar_of(members):
+    """A ustar archive of [(name, bytes)] (Python's tarfile: an independent
+    writer)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def sha1_chunks(data, skip_zeros=True):
+    """data as stream_vdi.ml's vdi/<n> chunks of 1 MiB, each followed by
+    vdi/<n>.checksum (SHA-1 hex, as xapi before 2017)."""
+    n = (len(data) + MIB - 1) // MIB
+    out = []
+    for i in range(n):
+        piece = data[i * MIB:(i + 1) * MIB]
+        if skip_zeros and 0 < i < n - 1 and not any(piece):
+            continue
+        out.append(("vdi/%08d" % i, piece))
+        out.append(("vdi/%08d.checksum" % i, hashlib.sha1(piece).hexdigest().encode()))
+    return out
+
+
+class TarTest(FormatTestCase):
+    """format=tar (xapi's stream_vdi.ml: the VDI as vdi/<n> chunks of 1 MiB
+    with checksums) both ways, read and written by Python's tarfile."""
+
+    def test_export_and_import(self):
+        size = 20 * MIB
+        data = sparse_image(size, {0: pattern(MIB + 5, 60), 7 * MIB + 3: pattern(100, 61)})
+        vdi = self.create_vdi(self.sr, size)
+        self.import_raw(vdi, data)
+        task = self.x.task.create("it-tar-export", "")
+        status, headers, body = self.get({"vdi": vdi, "format": "tar", "task_id": task})
+        self.assertEqual(status, 200, body[:200])
+        self.assertEqual(headers["content-type"], "application/x-tar")
+        self.assertIn('.tar"', headers["content-disposition"])
+        rec = self.x.task.get_record(task)
+        self.assertEqual((rec["status"], rec["progress"]), ("success", 1.0))
+        with tarfile.open(fileobj=io.BytesIO(body), mode="r:") as tar:
+            got = [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()]
+        # chunks of zeros are left out but for the first and the last
+        self.assertEqual([n for n, _ in got],
+                         ["vdi/%08d%s" % (i, ext) for i in (0, 1, 7, 19) for ext in ("", ".xxhash")])
+        rebuilt = bytearray(size)
+        for name, piece in got:
+            if not name.endswith(".xxhash"):
+                off = int(name[4:]) * MIB
+                rebuilt[off:off + len(piece)] = piece
+            else:
+                self.assertRegex(piece.decode(), "^[0-9A-F]{16}$")
+        self.assertTrue(bytes(rebuilt) == data)
+        # back in (a new VDI: the chunks left out are its zeros)
+        target = self.create_vdi(self.sr, size)
+        status, headers, text = self.put({"vdi": target, "format": "tar"}, body)
+        self.assertEqual(status, 200, text)
+        self.assertTrue(self.export_raw(target) == data)
+        # a tar written by Python with SHA-1 checksums (pre-2017 xapi)
+        other = sparse_image(size, {3 * MIB: pattern(2 * MIB, 62)})
+        target2 = self.create_vdi(self.sr, size)
+        status, _, text = self.put({"vdi": target2, "format": "tar"}, tar_of(sha1_chunks(other)))
+        self.assertEqual(status, 200, text)
+        self.assertTrue(self.export_raw(target2) == other)
+
+    def test_malformed_tars(self):
+        size = 4 * MIB
+        data = pattern(size, 63)
+        target = self.create_vdi(self.sr, size)
+        self.import_raw(target, bytes(size))
+        good = sha1_chunks(data)
+
+        def refused(members, error, raw=None):
+            task = self.x.task.create("it-bad-tar", "")
+            status, _, text = self.put({"vdi": target, "format": "tar", "task_id": task},
+                                       raw if raw is not None else tar_of(members))
+            self.assertEqual(status, 500, text)
+            self.assertEqual(self.x.task.get_error_info(task), error)
+
+        bad = list(good)
+        bad[0] = (bad[0][0], b"x" + bad[0][1][1:])
+        refused(bad, ["IMPORT_ERROR_SOME_CHECKSUMS_FAILED"])
+        refused(good[2:4] + good[0:2] + good[4:],
+                ["IMPORT_ERROR", "Invalid XVA file: expected a chunk vdi/<n> after 1, got "
+                 "vdi/00000000"])
+        refused([("disk/00000000", data[:MIB])] + good[2:],
+                ["IMPORT_ERROR", "Invalid XVA file: expected a chunk vdi/<n> after -1, got "
+                 "disk/00000000"])
+        refused(good[:4], ["IMPORT_ERROR_PREMATURE_EOF"])       # the archive ends first
+        refused(None, ["IMPORT_ERROR_PREMATURE_EOF"], raw=tar_of(good)[:3 * 512 + MIB // 2])
+        refused(good[:1] + [("vdi/00000000.md5", b"0" * 32)] + good[2:],
+                ["IMPORT_ERROR", "Found unsupported checksum file: vdi/00000000.md5"])
+        refused([("vdi/00000005", data[:MIB]), ("vdi/00000005.checksum",
+                                                hashlib.sha1(data[:MIB]).hexdigest().encode())],
+                ["IMPORT_ERROR", "Invalid XVA file: vdi/00000005 lies beyond the disk's %d bytes"
+                 % size])
 
 
 class Qcow2Test(FormatTestCase):
