@@ -447,9 +447,12 @@ class ImportMetadataTest(XvaTestCase):
         self.assertFalse(set(old_vbds) & set(self.x.VBD.get_all()))
         # an XVA older than the VM here (version 1 now)
         self.failed(meta, ["VM_TO_IMPORT_IS_NOT_NEWER_VERSION", new, "1", "0"], restore="true")
-        # the same through /import with the disks: the uuid is kept, the VM replaced
+        # the same through /import with the disks: the uuid is kept, the VM
+        # replaced (its own export is not newer than itself: force)
         _, xva = self.export(new)
         rec = self.import_xva(xva, restore="true")
+        self.assertEqual(rec["error_info"], ["VM_TO_IMPORT_IS_NOT_NEWER_VERSION", new, "1", "1"])
+        rec = self.import_xva(xva, restore="true", force="true")
         self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
         again = refs_in(rec["result"].encode())[0]
         self.assertEqual((self.x.VM.get_uuid(again), self.x.VM.get_record(again)["version"]),
