@@ -36,11 +36,14 @@
 /* ova.xml larger than this is not an XVA we can hold */
 #define OVA_MAX ((int64_t)256 << 20)
 
+/* xapi's xe sends dry_run= (false) and sr_id= to both paths: taken, though
+ * a metadata import has no use for the SR (as xapi) */
 static const char *const import_params[] = { "session_id", "task_id", "sr_id", "sr_uuid",
-					     "restore", "force", NULL };
+					     "restore", "force", "dry_run", NULL };
 /* vdi:<uuid in the XVA>=<uuid here>: xapi's vdi_map */
-static const char *const metadata_params[] = { "session_id", "task_id", "restore", "force",
-					       "dry_run", "live", "check_cpu", "vdi:", NULL };
+static const char *const metadata_params[] = { "session_id", "task_id", "sr_id", "sr_uuid",
+					       "restore", "force", "dry_run", "live",
+					       "check_cpu", "vdi:", NULL };
 
 typedef struct vm_import {
 	xd_xreq x;
@@ -590,12 +593,13 @@ static void drain_stream(xd_xfer_in *in)
 	xd_error_clear(&err);
 }
 
-/* /import_metadata's dry_run=, live= and check_cpu= (a cross-pool
- * migration's) are not done here: true is refused, never ignored. */
-static int metadata_flags(vm_import *im)
+/* dry_run= (both paths), live= and check_cpu= (/import_metadata: a
+ * cross-pool migration's) are not done here: true is refused, never
+ * ignored. */
+static int unsupported_flags(vm_import *im)
 {
 	static const char *const names[] = { "dry_run", "live", "check_cpu" };
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < (im->metadata ? 3 : 1); i++) {
 		bool on;
 		if (flag(im, names[i], &on) < 0)
 			return -1;
@@ -633,7 +637,7 @@ static void run_import(const xd_http_request *req, bool metadata)
 	if (xd_xreq_check_credentials(&im.x) < 0 ||
 	    xd_xreq_check_params(&im.x, metadata ? metadata_params : import_params) < 0 ||
 	    flag(&im, "restore", &im.restore) < 0 || flag(&im, "force", &im.force) < 0 ||
-	    (metadata && metadata_flags(&im) < 0))
+	    unsupported_flags(&im) < 0)
 		goto out;
 	if (req->chunked) {
 		xd_xreq_fail_code(&im.x, 403, "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED", NULL);

@@ -507,8 +507,14 @@ class ImportMetadataTest(XvaTestCase):
             self.assertEqual((status, body.decode()),
                              (400, "INTERNAL_ERROR %s=true is not supported\n" % name))
         status, _, body = self.http("PUT", "/import_metadata", {"session_id": s,
-                                                                "sr_id": self.sr2}, body=meta)
-        self.assertEqual((status, body.decode()), (400, "INTERNAL_ERROR Unknown parameter sr_id\n"))
+                                                                "base": self.sr2}, body=meta)
+        self.assertEqual((status, body.decode()), (400, "INTERNAL_ERROR Unknown parameter base\n"))
         self.failed(meta[:700], ["IMPORT_ERROR_PREMATURE_EOF"])
-        rec = self.put_metadata(meta, dry_run="false")
+        # what xapi's xe sends: dry_run=false and the default SR
+        rec = self.put_metadata(meta, dry_run="false", sr_id=self.sr2, restore="false",
+                                force="false")
         self.assertEqual(rec["status"], "success", rec["error_info"])
+        status, _, body = self.http("PUT", "/import", {"session_id": s, "dry_run": "true"},
+                                    body=meta)
+        self.assertEqual((status, body.decode()),
+                         (400, "INTERNAL_ERROR dry_run=true is not supported\n"))
