@@ -454,6 +454,37 @@ class TarTest(FormatTestCase):
                  % size])
 
 
+class RunningVmTest(FormatTestCase):
+    """The disk of a running VM: xapi's export_raw_vdi.ml checks no VM or
+    VDI operation and attaches the VDI read-only beside the VM (no
+    snapshot: clients such as Xen Orchestra take one themselves), so the
+    disk is served as it is, in every format; an import into it is
+    VDI_IN_USE (the VM writes it)."""
+
+    def test_export_while_the_vm_runs(self):
+        size = 8 * MIB
+        data = pattern(size, 65)
+        vdi = self.create_vdi(self.sr, size)
+        self.import_raw(vdi, data)
+        vm = self.create_vm("it-fmt-running")
+        self.x.VBD.create({"VM": vm, "VDI": vdi, "userdevice": "0", "bootable": True,
+                           "mode": "RW", "type": "Disk", "empty": False, "other_config": {},
+                           "qos_algorithm_type": "", "qos_algorithm_params": {}})
+        self.x.VM.start(vm, False, False)
+        try:
+            for fmt in ("raw", "vhd", "tar"):
+                status, _, body = self.get({"vdi": vdi, "format": fmt})
+                self.assertEqual(status, 200, (fmt, body[:200], self.log_tail()))
+            self.assertTrue(self.get({"vdi": vdi})[2] == data)
+            status, _, text = self.put({"vdi": vdi}, pattern(MIB, 66))
+            self.assertEqual(status, 409, text)
+            self.assertTrue(text.decode().startswith("VDI_IN_USE %s " % vdi), text)
+            self.assertEqual(self.x.VM.get_power_state(vm), "Running")
+        finally:
+            self.x.VM.hard_shutdown(vm)
+        self.assertTrue(self.export_raw(vdi) == data)
+
+
 class Qcow2Test(FormatTestCase):
     """format=qcow2 through qemu-img (staged): checked with qemu-img."""
 
