@@ -395,7 +395,7 @@ static const xe_named_cmd cmds[] = {
 	  "tar (xapi's vdi/<n> chunks with checksums)." },
 	{ "vdi-export", cmd_vdi_export, "uuid filename", "format base",
 	  "Writes the VDI into the file: format raw (default), vhd, qcow2 or tar; with base (the "
-	  "uuid of another VDI) a VHD of the blocks that differ from it." },
+	  "uuid of another VDI) a VHD or qcow2 of the blocks that differ from it." },
 	{ "vm-export", cmd_vm_export, "vm filename", "uuid compress metadata",
 	  "Writes the halted VM with its disks as an XVA into the file (compress=true|gzip|zstd); "
 	  "metadata=true: its records only." },

@@ -160,9 +160,9 @@ static int check_base(transfer *t)
 	free(name);
 	if (!t->base)
 		return -1;
-	if (t->format != FMT_VHD) {
+	if (t->format != FMT_VHD && t->format != FMT_QCOW2) {
 		/* a raw stream cannot say "unchanged": refused rather than sent whole */
-		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "base= needs format=vhd");
+		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "base= needs format=vhd or qcow2");
 		return -1;
 	}
 	return 0;
@@ -442,7 +442,7 @@ static int qcow2_head(void *ctx, int64_t length)
 }
 
 /* format=qcow2 both ways, through qemu-img (transfer.h). */
-static void run_qcow2(transfer *t, const char *uri, int64_t size)
+static void run_qcow2(transfer *t, const char *uri, const char *base_uri, int64_t size)
 {
 	xd_error err = XD_ERROR_INIT;
 	xd_vdi_data *none = NULL;
@@ -473,7 +473,7 @@ static void run_qcow2(transfer *t, const char *uri, int64_t size)
 		t->data = &none;
 		t->base_data = &none;
 		out_init(t, &out, INT64_MAX);
-		if (xd_qcow2_export(uri, &out, qcow2_head, t, t->x.task, &err) < 0)
+		if (xd_qcow2_export(uri, base_uri, &out, qcow2_head, t, t->x.task, &err) < 0)
 			xd_xreq_fail(&t->x, t->x.answered ? 500 : xd_xreq_status_of(&err), &err);
 		else if (!t->finished)
 			finish_export(t);
@@ -524,7 +524,16 @@ static void run_transfer(const xd_http_request *req, bool import)
 	if (t.format == FMT_QCOW2) {
 		/* qemu-img opens the datapath itself (not here too: an NBD
 		 * server may take one client) */
-		run_qcow2(&t, uri, size);
+		char *base_uri = NULL;
+		if (t.base && !(base_uri = xd_storage_vdi_attach(t.base, false, "export", t.x.task,
+								    &err))) {
+			fail_released(&t, &d, xd_xreq_status_of(&err), &err);
+			goto detach;
+		}
+		run_qcow2(&t, uri, base_uri, size);
+		if (base_uri)
+			xd_storage_vdi_detach(t.base, t.x.task);
+		free(base_uri);
 		goto detach;
 	}
 	d = xd_vdi_data_open(uri, import, &err);

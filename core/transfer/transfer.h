@@ -128,12 +128,16 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 /* The VDI at the datapath uri (not open elsewhere meanwhile) converted to
  * qcow2 by qemu-img into a staging file ($TMPDIR, default /var/tmp), then
  * head(ctx, its length) is called (the HTTP head) and the file is written
- * to out. Progress: 0.5 when converted, then by bytes sent. */
-int xd_qcow2_export(const char *uri, xd_xfer_out *out, int (*head)(void *ctx, int64_t length),
-		    void *ctx, const char *task, xd_error *err);
-/* The body (a qcow2 image) spooled to a staging file, then converted by
- * qemu-img onto the datapath uri (size bytes: a larger image is
- * VDI_TOO_SMALL [vdi, its size]; not a qcow2: VDI_IO_ERROR). */
+ * to out. With base_uri (may be NULL; the base's datapath) only the
+ * clusters that differ from the base are in it (a delta that names no
+ * backing file). Progress: 0.5 when converted, then by bytes sent. */
+int xd_qcow2_export(const char *uri, const char *base_uri, xd_xfer_out *out,
+		    int (*head)(void *ctx, int64_t length), void *ctx, const char *task,
+		    xd_error *err);
+/* The body (a qcow2 image) spooled to a staging file, then the clusters it
+ * holds written over the datapath uri by qemu-img (the others left as they
+ * are: a delta imported over its base gives the child). size bytes: a
+ * larger image is VDI_TOO_SMALL [vdi, its size]; not a qcow2: VDI_IO_ERROR. */
 int xd_qcow2_import(xd_xfer_in *in, const char *uri, int64_t size, const char *vdi,
 		    xd_error *err);
 
