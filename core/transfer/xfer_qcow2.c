@@ -2,7 +2,7 @@
  * (`qemu-img convert`, already a dependency of the file driver): qcow2 is
  * not a stream format (its tables may sit anywhere), so an export is
  * converted into a staging file first (with a base: only the clusters
- * that differ, qemu-img convert -B) and then sent with its length, and
+ * that differ, by a qemu-img rebase) and then sent with its length, and
  * an import is spooled into one and then committed onto the VDI's
  * datapath (qemu-img speaks file paths and nbd+unix:// URIs, the
  * datapaths drivers hand out). The staging file lives in $TMPDIR (default
@@ -110,32 +110,26 @@ int xd_qcow2_export(const char *uri, const char *base_uri, xd_xfer_out *out_head
 	if (!tmp)
 		return xd_error_setf(err, "INTERNAL_ERROR", "cannot make a staging file: %s",
 				     strerror(errno)), -1;
-	char *argv[16];
-	int argc = 0;
-	argv[argc++] = (char *)"qemu-img";
-	argv[argc++] = (char *)"convert";
-	argv[argc++] = (char *)"-f";
-	argv[argc++] = (char *)"raw";
-	argv[argc++] = (char *)"-O";
-	argv[argc++] = (char *)"qcow2";
-	if (base_uri) { /* -B: only the clusters that differ from the base go in */
-		argv[argc++] = (char *)"-B";
-		argv[argc++] = (char *)qemu_target(base_uri);
-		argv[argc++] = (char *)"-F";
-		argv[argc++] = (char *)"raw";
-	}
-	argv[argc++] = (char *)qemu_target(uri);
-	argv[argc++] = tmp;
-	argv[argc] = NULL;
 	xd_task_set_progress(task, 0.0);
-	if (qemu_img(argv, task, err) < 0)
-		goto out;
-	if (base_uri) {
-		/* the delta stands alone, as xapi's: the base (a datapath of this
-		 * host) is not named in it; the importer lays it over its own */
-		char *unbase[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-u", (char *)"-b",
-				   (char *)"", tmp, NULL };
-		if (qemu_img(unbase, task, err) < 0)
+	if (!base_uri) {
+		char *argv[] = { (char *)"qemu-img", (char *)"convert", (char *)"-f", (char *)"raw",
+				 (char *)"-O", (char *)"qcow2", (char *)qemu_target(uri), tmp, NULL };
+		if (qemu_img(argv, task, err) < 0)
+			goto out;
+	} else {
+		/* a delta: an empty image over the VDI is rebased (safe mode) onto
+		 * the base, so qemu-img copies in exactly the clusters where the
+		 * two differ; then the base's name is taken out: the delta
+		 * stands alone, as xapi's (the importer lays it over its copy) */
+		char *over[] = { (char *)"qemu-img", (char *)"create", (char *)"-q", (char *)"-f",
+				 (char *)"qcow2", (char *)"-F", (char *)"raw", (char *)"-b",
+				 (char *)qemu_target(uri), tmp, NULL };
+		char *diff[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-F", (char *)"raw",
+				 (char *)"-b", (char *)qemu_target(base_uri), tmp, NULL };
+		char *alone[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-u", (char *)"-b",
+				  (char *)"", tmp, NULL };
+		if (qemu_img(over, task, err) < 0 || qemu_img(diff, task, err) < 0 ||
+		    qemu_img(alone, task, err) < 0)
 			goto out;
 	}
 	fd = open(tmp, O_RDONLY | O_CLOEXEC);
