@@ -1,10 +1,11 @@
 /* xe_transfer.c - the xe commands that move data over xapid's HTTP paths,
  * with upstream xe's names and parameters:
  *
- *   vdi-import uuid= filename= [format=raw|vhd|qcow2]          PUT /import_raw_vdi
- *   vdi-export uuid= filename= [format=raw|vhd|qcow2] [base=]  GET /export_raw_vdi
+ *   vdi-import uuid= filename= [format=raw|vhd|qcow2|tar]      PUT /import_raw_vdi
+ *   vdi-export uuid= filename= [format=raw|vhd|qcow2|tar] [base=]  GET /export_raw_vdi
  *   vm-export  vm=|uuid= filename= [compress=] [metadata=true]  GET /export
  *   vm-import  filename= [sr-uuid=] [force=] [preserve=]       PUT /import
+ *              [metadata=true [vdi:<uuid>=<uuid>...]]         PUT /import_metadata
  *
  * Each makes a task first and passes it as task_id, so that it can follow
  * the server's progress (a line on stderr, redrawn, when stderr is a
@@ -357,8 +358,22 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 		xe_http_put_query(&q, "force", "true");
 	if (xe_opts_flag(o, "preserve"))
 		xe_http_put_query(&q, "restore", "true");
+	bool metadata = xe_opts_flag(o, "metadata");
+	if (xe_opts_flag(o, "dry-run")) {
+		if (!metadata) { /* as xapi's xe */
+			fprintf(stderr, "Only metadata import function support dry-run\n");
+			xd_strbuf_free(&q);
+			return 1;
+		}
+		xe_http_put_query(&q, "dry_run", "true");
+	}
+	/* vdi:<uuid in the XVA>=<uuid here>: the VDIs a metadata import uses */
+	for (size_t i = 0; metadata && i < o->nparams; i++)
+		if (!strncmp(o->params[i].key, "vdi:", 4))
+			xe_http_put_query(&q, o->params[i].key, o->params[i].val);
 	char *result = NULL;
-	int rc = upload(x, "VM import", "/import", &q, file, &result);
+	int rc = upload(x, "VM import", metadata ? "/import_metadata" : "/import", &q, file,
+			&result);
 	/* the result lists the VMs made: their uuids, one a line, as xe */
 	for (char *p = result; rc == 0 && p && (p = strstr(p, "OpaqueRef:")); p += 10) {
 		size_t n = strcspn(p, "<\"', ]");
@@ -376,17 +391,20 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 static const xe_named_cmd cmds[] = {
 	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
 	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
-	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI) or qcow2." },
+	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI), qcow2 or "
+	  "tar (xapi's vdi/<n> chunks with checksums)." },
 	{ "vdi-export", cmd_vdi_export, "uuid filename", "format base",
-	  "Writes the VDI into the file: format raw (default), vhd or qcow2; with base (the "
-	  "uuid of another VDI) a VHD of the blocks that differ from it." },
+	  "Writes the VDI into the file: format raw (default), vhd, qcow2 or tar; with base (the "
+	  "uuid of another VDI) a VHD or qcow2 of the blocks that differ from it." },
 	{ "vm-export", cmd_vm_export, "vm filename", "uuid compress metadata",
 	  "Writes the halted VM with its disks as an XVA into the file (compress=true|gzip|zstd); "
 	  "metadata=true: its records only." },
-	{ "vm-import", cmd_vm_import, "filename", "sr-uuid force preserve",
+	{ "vm-import", cmd_vm_import, "filename", "sr-uuid force preserve metadata dry-run vdi:",
 	  "Makes a new VM from an XVA file, its disks on sr-uuid (default: the pool's default "
-	  "SR), and prints its uuid. preserve=true keeps its uuid and MACs; force=true ignores "
-	  "bad checksums." },
+	  "SR), and prints its uuid. preserve=true keeps its uuid (replacing a halted older VM "
+	  "that has it) and MACs; force=true ignores bad checksums. metadata=true: an XVA of "
+	  "vm-export metadata=true, the VM made on the VDIs here (vdi:<uuid in the XVA>=<uuid "
+	  "here> to name them)." },
 };
 const size_t xe_transfer_ncmds = sizeof(cmds) / sizeof(cmds[0]);
 const xe_named_cmd *const xe_transfer_cmds = cmds;

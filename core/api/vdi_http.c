@@ -1,18 +1,20 @@
 /* vdi_http.c - the VDI transfers over HTTP, as xapi's import_raw_vdi.ml /
  * export_raw_vdi.ml:
  *
- *   PUT /import_raw_vdi?vdi=<ref|uuid>[&format=raw|vhd][&chunked=true][&task_id=<task>]
+ *   PUT /import_raw_vdi?vdi=<ref|uuid>[&format=raw|vhd|qcow2|tar][&chunked=true][&task_id=<task>]
  *       raw: the body (Content-Length bytes, at most the VDI's size) is
  *       written from the start of the VDI; raw with chunked=true: xapi's
  *       sparse chunked stream (transfer.h); vhd: a dynamic or differencing
  *       VHD whose allocated sectors are written over the VDI (a delta lands
  *       on its base). Or ?sr_id=<ref>|sr_uuid=<uuid> without vdi (raw
  *       only, as xapi): a new VDI of Content-Length bytes ("Imported VDI")
- *       is made first.
- *   GET /export_raw_vdi?vdi=<ref|uuid>[&format=raw|vhd][&base=<vdi>][&task_id=<task>]
+ *       is made first. tar: stream_vdi.ml's vdi/<8 digits> chunks with
+ *       their checksums (transfer.h).
+ *   GET /export_raw_vdi?vdi=<ref|uuid>[&format=raw|vhd|qcow2|tar][&base=<vdi>][&task_id=<task>]
  *       raw: the whole VDI (virtual_size bytes, holes as zeros); vhd: a
  *       dynamic VHD of the blocks holding data, or with base= of the
- *       blocks that differ from base (a delta).
+ *       blocks that differ from base (a delta); tar: the chunks an XVA
+ *       holds, under vdi/.
  *
  * Credentials as xapi's: session_id in the query, or HTTP Basic auth
  * (user:password, a session only for the transfer), or none over the unix
@@ -27,7 +29,7 @@
  * 500 there) or what xapi answers 404 to (an unknown format, chunked with
  * vhd, an HTTP chunked body), 409 VDI in use, 411 no Content-Length, 500
  * anything else. A query parameter xapi does not read (or one of its we do
- * not support: format=tar, qcow2) is refused with 400 and nothing moves:
+ * not support: base= but with vhd) is refused with 400 and nothing moves:
  * a stream is never written in a way the client did not ask for. */
 #include <errno.h>
 #include <inttypes.h>
@@ -55,9 +57,11 @@
 
 /* ---- one transfer ------------------------------------------------------------ */
 
-typedef enum { FMT_RAW, FMT_VHD, FMT_QCOW2 } disk_format;
+typedef enum { FMT_RAW, FMT_VHD, FMT_QCOW2, FMT_TAR } disk_format;
 
-static const char *const format_names[] = { "raw", "vhd", "qcow2" };
+static const char *const format_names[] = { "raw", "vhd", "qcow2", "tar" };
+/* format=tar: the VDI's chunks are vdi/<8 digits> (xapi's vdi_tar_export_dir) */
+#define TAR_PREFIX "vdi"
 
 typedef struct transfer {
 	xd_xreq x;          /* the request, its credentials and task */
@@ -119,9 +123,7 @@ static int check_format(transfer *t)
 	} else if (!strcasecmp(format, "qcow2")) {
 		t->format = FMT_QCOW2;
 	} else if (!strcasecmp(format, "tar")) {
-		snprintf(msg, sizeof(msg), "format %.40s is not supported here: raw, vhd or qcow2",
-			 format);
-		status = 400;
+		t->format = FMT_TAR;
 	} else {
 		snprintf(msg, sizeof(msg), "Unknown format %.80s", format);
 		status = 404; /* as xapi */
@@ -158,9 +160,9 @@ static int check_base(transfer *t)
 	free(name);
 	if (!t->base)
 		return -1;
-	if (t->format != FMT_VHD) {
+	if (t->format != FMT_VHD && t->format != FMT_QCOW2) {
 		/* a raw stream cannot say "unchanged": refused rather than sent whole */
-		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "base= needs format=vhd");
+		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR", "base= needs format=vhd or qcow2");
 		return -1;
 	}
 	return 0;
@@ -203,7 +205,9 @@ static int start(transfer *t)
 		xd_xreq_fail_code(&t->x, 400, "INTERNAL_ERROR",
 				  t->format == FMT_VHD
 					  ? "Importing a VHD directly into an SR not yet supported"
-					  : "Importing a QCOW2 directly into an SR not yet supported"); /* as xapi */
+				  : t->format == FMT_QCOW2
+					  ? "Importing a QCOW2 directly into an SR not yet supported"
+					  : "Not enough info supplied to import"); /* as xapi */
 		return -1;
 	}
 	if (t->x.req->content_length < 0) {
@@ -235,6 +239,13 @@ static int do_import(transfer *t, xd_vdi_data *d, int64_t size, xd_error *err)
 	xd_xfer_in_init(&in, t->x.req, t->x.task);
 	if (t->format == FMT_VHD)
 		rc = xd_vhd_import(&in, d, size, t->vdi, err);
+	else if (t->format == FMT_TAR) {
+		rc = xd_tar_vdi_import(&in, d, size, TAR_PREFIX, err);
+		/* the end of the archive, of no use (xapi leaves it unread;
+		 * read here so that the answer is not lost to a reset) */
+		if (rc == 0 && xd_xfer_left(&in) > 0)
+			rc = xd_xfer_skip(&in, xd_xfer_left(&in), "the archive", err);
+	}
 	else if (t->chunked)
 		rc = xd_xfer_import_chunked(&in, d, size, t->vdi, err);
 	else
@@ -325,14 +336,18 @@ static int export_head(transfer *t, int64_t length)
 {
 	char head[512];
 	xd_value *uuid = xd_db_get_field(vdi_cls(), t->vdi, xd_dm_field_index(vdi_cls(), "uuid"));
+	char len[64] = "";
+	if (length >= 0) /* a tar's length is not known before it is sent */
+		snprintf(len, sizeof(len), "Content-Length: %" PRId64 "\r\n", length);
 	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.1 200 OK\r\nContent-Length: %" PRId64 "\r\n"
+			 "HTTP/1.1 200 OK\r\n%s"
 			 "Content-Type: %s\r\n"
 			 "Content-Disposition: attachment; filename=\"%s.%s\"\r\n"
 			 "task-id: %s\r\nConnection: close\r\n\r\n",
-			 length,
+			 len,
 			 t->format == FMT_VHD	  ? "application/vhd"
 			 : t->format == FMT_QCOW2 ? "application/x-qemu-disk"
+			 : t->format == FMT_TAR	  ? "application/x-tar"
 						  : "application/octet-stream",
 			 uuid ? uuid->u.s : "vdi", format_names[t->format], t->x.task);
 	xd_value_free(uuid);
@@ -366,6 +381,22 @@ out:
 	return rc;
 }
 
+/* format=tar: the VDI as stream_vdi.ml sends it (its 1 MiB chunks with an
+ * .xxhash each, chunks of zeros left out but the first and last), then the
+ * end of the archive; no Content-Length (the connection closes). */
+static int export_tar(transfer *t, xd_vdi_data **d, int64_t size, xd_error *err)
+{
+	xd_xfer_out out = { .fd = t->x.req->fd, .task = t->x.task, .total = -1 };
+	xd_vdi_progress prog;
+	int64_t done = 0;
+	xd_vdi_progress_init(&prog, t->x.task, 0.0, 1.0, size);
+	if (export_head(t, -1) < 0 ||
+	    xd_xva_send_disk(&out, *d, size, TAR_PREFIX, &prog, &done, err) < 0)
+		return -1;
+	finish_export(t); /* the task ends before the client sees the end */
+	return xd_tar_write_end(&out, err);
+}
+
 static int do_export(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t size,
 		     xd_error *err)
 {
@@ -377,7 +408,9 @@ static int do_export(transfer *t, xd_vdi_data **d, xd_vdi_data **base, int64_t s
 		if (export_vhd(t, d, base, size, err) < 0)
 			return -1;
 	} else {
-		if (export_head(t, size) < 0 || export_raw(t, &out, d, size, err) < 0) {
+		if ((t->format == FMT_TAR && export_tar(t, d, size, err) < 0) ||
+		    (t->format == FMT_RAW &&
+		     (export_head(t, size) < 0 || export_raw(t, &out, d, size, err) < 0))) {
 			if (!err->code)
 				xd_error_setf(err, "VDI_IO_ERROR", "the client went away");
 			xd_xreq_fail(&t->x, 500, err); /* the task only: the answer has started */
@@ -409,7 +442,7 @@ static int qcow2_head(void *ctx, int64_t length)
 }
 
 /* format=qcow2 both ways, through qemu-img (transfer.h). */
-static void run_qcow2(transfer *t, const char *uri, int64_t size)
+static void run_qcow2(transfer *t, const char *uri, const char *base_uri, int64_t size)
 {
 	xd_error err = XD_ERROR_INIT;
 	xd_vdi_data *none = NULL;
@@ -440,7 +473,7 @@ static void run_qcow2(transfer *t, const char *uri, int64_t size)
 		t->data = &none;
 		t->base_data = &none;
 		out_init(t, &out, INT64_MAX);
-		if (xd_qcow2_export(uri, &out, qcow2_head, t, t->x.task, &err) < 0)
+		if (xd_qcow2_export(uri, base_uri, &out, qcow2_head, t, t->x.task, &err) < 0)
 			xd_xreq_fail(&t->x, t->x.answered ? 500 : xd_xreq_status_of(&err), &err);
 		else if (!t->finished)
 			finish_export(t);
@@ -491,7 +524,16 @@ static void run_transfer(const xd_http_request *req, bool import)
 	if (t.format == FMT_QCOW2) {
 		/* qemu-img opens the datapath itself (not here too: an NBD
 		 * server may take one client) */
-		run_qcow2(&t, uri, size);
+		char *base_uri = NULL;
+		if (t.base && !(base_uri = xd_storage_vdi_attach(t.base, false, "export", t.x.task,
+								    &err))) {
+			fail_released(&t, &d, xd_xreq_status_of(&err), &err);
+			goto detach;
+		}
+		run_qcow2(&t, uri, base_uri, size);
+		if (base_uri)
+			xd_storage_vdi_detach(t.base, t.x.task);
+		free(base_uri);
 		goto detach;
 	}
 	d = xd_vdi_data_open(uri, import, &err);

@@ -36,12 +36,19 @@
 /* ova.xml larger than this is not an XVA we can hold */
 #define OVA_MAX ((int64_t)256 << 20)
 
+/* xapi's xe sends dry_run= (false) and sr_id= to both paths: taken, though
+ * a metadata import has no use for the SR (as xapi) */
 static const char *const import_params[] = { "session_id", "task_id", "sr_id", "sr_uuid",
-					     "restore", "force", NULL };
+					     "restore", "force", "dry_run", NULL };
+/* vdi:<uuid in the XVA>=<uuid here>: xapi's vdi_map */
+static const char *const metadata_params[] = { "session_id", "task_id", "sr_id", "sr_uuid",
+					       "restore", "force", "dry_run", "live",
+					       "check_cpu", "vdi:", NULL };
 
 typedef struct vm_import {
 	xd_xreq x;
 	char *sr;
+	bool metadata;       /* /import_metadata: the VDIs are found, not made */
 	bool restore, force;
 	const char *session;
 	xd_value *ova;       /* the parsed ova.xml */
@@ -201,6 +208,32 @@ static bool bool_of(const xd_value *rec, const char *name)
 	return v && v->t == XD_V_BOOL && v->u.b;
 }
 
+/* The VM replaced by a restore: its VIFs, VBDs, then itself, through the
+ * API as the client. */
+static int destroy_vm(vm_import *im, const char *vm, xd_error *err)
+{
+	static const char *const devs[][2] = { { "VM.get_VIFs", "VIF.destroy" },
+					       { "VM.get_VBDs", "VBD.destroy" } };
+	for (size_t k = 0; k < 2; k++) {
+		xd_value *list = call(im, devs[k][0], xd_string(vm), NULL, err);
+		if (!list)
+			return -1;
+		for (size_t i = 0; i < list->u.arr.n; i++) {
+			xd_value *r = call(im, devs[k][1], xd_string(list->u.arr.items[i]->u.s), NULL, err);
+			if (!r) {
+				xd_value_free(list);
+				return -1;
+			}
+			xd_value_free(r);
+		}
+		xd_value_free(list);
+	}
+	xd_value *r = call(im, "VM.destroy", xd_string(vm), NULL, err);
+	int rc = r ? 0 : -1;
+	xd_value_free(r);
+	return rc;
+}
+
 /* Makes obj through cls.create with rec (taken); its id maps to the ref. */
 static int make(vm_import *im, const char *cls, const char *id, xd_value *rec, xd_error *err)
 {
@@ -225,6 +258,108 @@ static void set_field(const char *cls, const char *ref, const char *field, const
 	}
 }
 
+/* /import_metadata: the VDI the XVA's id stands for is one here, as
+ * import.ml finds it: through vdi:<uuid>=<uuid> of the query, else in the
+ * SR of the XVA (found by uuid) by location. None: force skips it (its VBD
+ * is left out, a CD ejected), else VDI_LOCATION_MISSING [sr, location], or
+ * VDI_CONTENT_ID_MISSING [] when the SR is not here either. */
+static int find_vdi(vm_import *im, const char *id, const xd_value *snap, xd_error *err)
+{
+	const xd_class *vdi_cls = xd_dm_class("VDI");
+	const char *location = str_of(snap, "location");
+	const char *sr = xd_xva_ref_of(&im->ids, str_of(snap, "SR"));
+	char key[64], *found = NULL;
+	snprintf(key, sizeof(key), "vdi:%s", str_of(snap, "uuid"));
+	char *dest = xd_http_query_get(im->x.req->query, key);
+	if (dest)
+		found = xd_db_ref_by_uuid(vdi_cls, dest);
+	free(dest);
+	if (!found && sr) {
+		xd_value *all = xd_db_get_all(vdi_cls);
+		int f_sr = xd_dm_field_index(vdi_cls, "SR"), f_loc = xd_dm_field_index(vdi_cls, "location");
+		for (size_t i = 0; all && i < all->u.arr.n && !found; i++) {
+			const char *ref = all->u.arr.items[i]->u.s;
+			xd_value *vsr = xd_db_get_field(vdi_cls, ref, f_sr);
+			xd_value *vloc = xd_db_get_field(vdi_cls, ref, f_loc);
+			if (vsr && vloc && !strcmp(vsr->u.s, sr) && !strcmp(vloc->u.s, location))
+				found = strdup(ref);
+			xd_value_free(vsr);
+			xd_value_free(vloc);
+		}
+		xd_value_free(all);
+	}
+	if (found) { /* found, not made: the clean-up leaves it */
+		xd_xva_table_add(&im->ids, "VDI", found, id);
+		free(found);
+		return 0;
+	}
+	if (im->force) {
+		xd_warn("import_metadata: no VDI with location %s: skipped (force)", location);
+		return 0;
+	}
+	if (sr)
+		xd_error_set(err, "VDI_LOCATION_MISSING", sr, location, NULL);
+	else
+		xd_error_set(err, "VDI_CONTENT_ID_MISSING", NULL);
+	return -1;
+}
+
+static int64_t int_of(const xd_value *rec, const char *name)
+{
+	const xd_value *v = xd_struct_get(rec, name);
+	if (v && v->t == XD_V_INT)
+		return v->u.i;
+	return v && v->t == XD_V_STRING ? strtoll(v->u.s, NULL, 10) : 0;
+}
+
+/* restore=true keeps the VM's uuid, replacing the VM here that has it, as
+ * import.ml: that VM must be halted (else VM_BAD_POWER_STATE [vm, Halted,
+ * its state]) and older than the one imported (else
+ * VM_TO_IMPORT_IS_NOT_NEWER_VERSION [vm, its version, the import's]);
+ * force skips a VM that is not halted and replaces one that is not older.
+ * The one replaced goes with its VIFs and VBDs (not its disks). The VM's
+ * version counts its restores: +1 on restore, 0 on a plain import.
+ * 1: make the VM (rec), 0: skip it, -1 with err. */
+static int restore_over(vm_import *im, const xd_value *snap, xd_value *rec, xd_error *err)
+{
+	const xd_class *vm_cls = xd_dm_class("VM");
+	int64_t version = int_of(snap, "version");
+	char num[32];
+	snprintf(num, sizeof(num), "%lld", im->restore ? (long long)version + 1 : 0LL);
+	xd_struct_set_take(rec, "version", xd_string(num));
+	if (!im->restore || !*str_of(snap, "uuid"))
+		return 1;
+	char *old = xd_db_ref_by_uuid(vm_cls, str_of(snap, "uuid"));
+	if (!old)
+		return 1;
+	int rc = 1;
+	xd_value *ps = xd_db_get_field(vm_cls, old, xd_dm_field_index(vm_cls, "power_state"));
+	xd_value *ov = xd_db_get_field(vm_cls, old, xd_dm_field_index(vm_cls, "version"));
+	int64_t existing = ov ? ov->u.i : 0;
+	if (ps && strcasecmp(ps->u.s, "Halted") != 0) {
+		if (im->force) {
+			xd_warn("import: restore skips VM %s: it is not halted (force)", old);
+			rc = 0;
+		} else {
+			/* as import.ml: Record_util's names, capitalised */
+			xd_error_set(err, "VM_BAD_POWER_STATE", old, "Halted", ps->u.s, NULL);
+			rc = -1;
+		}
+	} else if (existing >= version && !im->force) {
+		char a[32], b[32];
+		snprintf(a, sizeof(a), "%lld", (long long)existing);
+		snprintf(b, sizeof(b), "%lld", (long long)version);
+		xd_error_set(err, "VM_TO_IMPORT_IS_NOT_NEWER_VERSION", old, a, b, NULL);
+		rc = -1;
+	} else {
+		rc = destroy_vm(im, old, err) < 0 ? -1 : 1;
+	}
+	xd_value_free(ps);
+	xd_value_free(ov);
+	free(old);
+	return rc;
+}
+
 /* One object of ova.xml, of the class this pass makes. */
 static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_error *err)
 {
@@ -232,10 +367,19 @@ static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_er
 	const xd_value *snap = xd_struct_get(o, "snapshot");
 	if (strcmp(cls, pass) != 0)
 		return 0;
-	if (!strcmp(cls, "SR")) { /* every disk goes to the SR of the import */
-		xd_xva_table_add(&im->ids, "SR", im->sr, id);
+	if (!strcmp(cls, "SR")) {
+		if (im->metadata) { /* the SR of that uuid here, if any (as xapi) */
+			char *sr = xd_db_ref_by_uuid(xd_dm_class("SR"), str_of(snap, "uuid"));
+			if (sr)
+				xd_xva_table_add(&im->ids, "SR", sr, id);
+			free(sr);
+		} else { /* every disk goes to the SR of the import */
+			xd_xva_table_add(&im->ids, "SR", im->sr, id);
+		}
 		return 0;
 	}
+	if (!strcmp(cls, "VDI") && im->metadata)
+		return find_vdi(im, id, snap, err);
 	if (!strcmp(cls, "network")) {
 		bool created;
 		char *net = xd_xva_network_for(im->session, im->x.req->peer, snap, &created, err);
@@ -256,6 +400,11 @@ static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_er
 	}
 	if (!strcmp(cls, "VM")) {
 		bool is_snapshot = bool_of(snap, "is_a_snapshot");
+		int r = restore_over(im, snap, rec, err);
+		if (r <= 0) { /* skipped (force) or refused */
+			xd_value_free(rec);
+			return r;
+		}
 		if (make(im, "VM", id, rec, err) < 0)
 			return -1;
 		const char *vm = xd_xva_ref_of(&im->ids, id);
@@ -274,12 +423,18 @@ static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_er
 		}
 		const char *uuid = str_of(snap, "uuid");
 		char *taken = *uuid ? xd_db_ref_by_uuid(xd_dm_class("VM"), uuid) : NULL;
-		if (im->restore && *uuid && !taken) {
+		if (im->restore && *uuid && !taken) { /* restore_over made room for it */
 			xd_value *u = xd_string(uuid);
 			set_field("VM", vm, "uuid", u);
 			xd_value_free(u);
 		}
 		free(taken);
+		return 0;
+	}
+	/* the devices of a VM the import skipped (force) go with it */
+	if ((!strcmp(cls, "VIF") || !strcmp(cls, "VBD")) &&
+	    !xd_xva_ref_of(&im->ids, str_of(snap, "VM"))) {
+		xd_value_free(rec);
 		return 0;
 	}
 	if (!strcmp(cls, "VIF")) {
@@ -288,6 +443,17 @@ static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_er
 		return make(im, "VIF", id, rec, err);
 	}
 	if (!strcmp(cls, "VBD")) {
+		const char *vdi_id = str_of(snap, "VDI");
+		if (strcmp(vdi_id, "OpaqueRef:NULL") != 0 && *vdi_id &&
+		    !xd_xva_ref_of(&im->ids, vdi_id)) {
+			/* its disk was not found (force): a CD is ejected, a disk
+			 * left out, as xapi */
+			if (strcmp(str_of(snap, "type"), "CD") != 0) {
+				xd_value_free(rec);
+				return 0;
+			}
+			xd_struct_set_take(rec, "empty", xd_bool(true));
+		}
 		xd_struct_set_take(rec, "currently_attached", xd_bool(false));
 		return make(im, "VBD", id, rec, err);
 	}
@@ -427,22 +593,57 @@ static void drain_stream(xd_xfer_in *in)
 	xd_error_clear(&err);
 }
 
-static void h_import(const xd_http_request *req)
+/* dry_run= (both paths), live= and check_cpu= (/import_metadata: a
+ * cross-pool migration's) are not done here: true is refused, never
+ * ignored. */
+static int unsupported_flags(vm_import *im)
 {
-	vm_import im = { 0 };
+	static const char *const names[] = { "dry_run", "live", "check_cpu" };
+	for (size_t i = 0; i < (im->metadata ? 3 : 1); i++) {
+		bool on;
+		if (flag(im, names[i], &on) < 0)
+			return -1;
+		if (on) {
+			char msg[80];
+			snprintf(msg, sizeof(msg), "%s=true is not supported", names[i]);
+			xd_xreq_fail_code(&im->x, 400, "INTERNAL_ERROR", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A metadata-only XVA: what follows ova.xml (nothing, or members of no
+ * use without disks) is read to the end of the archive. */
+static int skip_rest(xd_xfer_in *in, xd_error *err)
+{
+	xd_tar_member m;
+	int r;
+	while ((r = xd_tar_next(in, &m, err)) > 0)
+		if (xd_tar_skip(in, &m, err) < 0)
+			return -1;
+	return r;
+}
+
+static void run_import(const xd_http_request *req, bool metadata)
+{
+	vm_import im = { .metadata = metadata };
 	xd_error err = XD_ERROR_INIT;
 	xd_xfer_in in = { .fd = -1 };
-	xd_xreq_init(&im.x, req, true, "import", "VM.import");
+	const char *label = metadata ? "VM.import_metadata" : "VM.import";
+	xd_xreq_init(&im.x, req, true, metadata ? "import_metadata" : "import", label);
 	im.vms = xd_array();
 	xd_xreq_given_task(&im.x);
-	if (xd_xreq_check_credentials(&im.x) < 0 || xd_xreq_check_params(&im.x, import_params) < 0 ||
-	    flag(&im, "restore", &im.restore) < 0 || flag(&im, "force", &im.force) < 0)
+	if (xd_xreq_check_credentials(&im.x) < 0 ||
+	    xd_xreq_check_params(&im.x, metadata ? metadata_params : import_params) < 0 ||
+	    flag(&im, "restore", &im.restore) < 0 || flag(&im, "force", &im.force) < 0 ||
+	    unsupported_flags(&im) < 0)
 		goto out;
 	if (req->chunked) {
 		xd_xreq_fail_code(&im.x, 403, "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED", NULL);
 		goto out;
 	}
-	if (xd_xreq_take_task(&im.x, "VM.import") < 0 || find_sr(&im) < 0)
+	if (xd_xreq_take_task(&im.x, label) < 0 || (!metadata && find_sr(&im) < 0))
 		goto out;
 	if (!(im.session = xd_xreq_session(&im.x, &err))) {
 		xd_xreq_fail(&im.x, xd_xreq_status_of(&err), &err);
@@ -456,11 +657,13 @@ static void h_import(const xd_http_request *req)
 	im.x.answered = true; /* as xapi: before the body is read; the rest is on the task */
 	xd_xreq_send_all(req->fd, head, (size_t)n);
 	xd_xfer_in_init(&in, req, im.x.task);
-	xd_info("import: into SR %s%s%s (task %s)", im.sr, im.restore ? ", restore" : "",
-		im.force ? ", force" : "", im.x.task);
+	xd_info("import%s: into SR %s%s%s (task %s)", metadata ? " (metadata)" : "",
+		im.sr ? im.sr : "-", im.restore ? ", restore" : "", im.force ? ", force" : "",
+		im.x.task);
 	/* an XVA exported with use_compression= comes back compressed */
 	if (xd_xfer_in_uncompress(&in, &err) < 0 || read_ova(&im, &in, &err) < 0 ||
-	    make_objects(&im, &err) < 0 || read_disks(&im, &in, &err) < 0) {
+	    make_objects(&im, &err) < 0 ||
+	    (metadata ? skip_rest(&in, &err) : read_disks(&im, &in, &err)) < 0) {
 		im.x.consumed = in.pos;
 		if (im.force)
 			xd_warn("import: not cleaning up after %s: force was given", err.code);
@@ -488,7 +691,18 @@ out:
 	xd_xreq_clear(&im.x);
 }
 
+static void h_import(const xd_http_request *req)
+{
+	run_import(req, false);
+}
+
+static void h_import_metadata(const xd_http_request *req)
+{
+	run_import(req, true);
+}
+
 void xd_api_vm_import_register(void)
 {
 	xd_http_register("PUT", "/import", h_import);
+	xd_http_register("PUT", "/import_metadata", h_import_metadata);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -180,8 +181,15 @@ int xd_xreq_check_params(xd_xreq *t, const char *const *known)
 		size_t len = strcspn(q, "&");
 		size_t klen = strcspn(q, "=&");
 		bool ok = klen == 0;
-		for (size_t i = 0; !ok && known[i]; i++)
-			ok = strlen(known[i]) == klen && !strncmp(q, known[i], klen);
+		for (size_t i = 0; !ok && known[i]; i++) {
+			size_t n = strlen(known[i]);
+			if (known[i][n - 1] == ':') /* a map's prefix: "vdi:" takes vdi:<key> */
+				ok = klen > n && (!strncmp(q, known[i], n) ||
+						  (klen > n + 2 && !strncmp(q, known[i], n - 1) &&
+						   !strncasecmp(q + n - 1, "%3A", 3)));
+			else
+				ok = n == klen && !strncmp(q, known[i], klen);
+		}
 		if (!ok) {
 			char msg[160];
 			snprintf(msg, sizeof(msg), "Unknown parameter %.*s", (int)(klen < 80 ? klen : 80),

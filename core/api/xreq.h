@@ -51,7 +51,8 @@ void xd_xreq_drain(xd_xreq *t);
 
 /* 0 if the request may go on; else answered 401. */
 int xd_xreq_check_credentials(xd_xreq *t);
-/* 0 if every query parameter is in known (NULL-terminated); else 400
+/* 0 if every query parameter is in known (NULL-terminated; an entry ending
+ * in ":" takes every <entry><key>, a map as xapi sends it); else 400
  * INTERNAL_ERROR ["Unknown parameter <name>"]. */
 int xd_xreq_check_params(xd_xreq *t, const char *const *known);
 /* task_id's task, if it names one, before anything else is checked (what

@@ -128,12 +128,16 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 /* The VDI at the datapath uri (not open elsewhere meanwhile) converted to
  * qcow2 by qemu-img into a staging file ($TMPDIR, default /var/tmp), then
  * head(ctx, its length) is called (the HTTP head) and the file is written
- * to out. Progress: 0.5 when converted, then by bytes sent. */
-int xd_qcow2_export(const char *uri, xd_xfer_out *out, int (*head)(void *ctx, int64_t length),
-		    void *ctx, const char *task, xd_error *err);
-/* The body (a qcow2 image) spooled to a staging file, then converted by
- * qemu-img onto the datapath uri (size bytes: a larger image is
- * VDI_TOO_SMALL [vdi, its size]; not a qcow2: VDI_IO_ERROR). */
+ * to out. With base_uri (may be NULL; the base's datapath) only the
+ * clusters that differ from the base are in it (a delta that names no
+ * backing file). Progress: 0.5 when converted, then by bytes sent. */
+int xd_qcow2_export(const char *uri, const char *base_uri, xd_xfer_out *out,
+		    int (*head)(void *ctx, int64_t length), void *ctx, const char *task,
+		    xd_error *err);
+/* The body (a qcow2 image) spooled to a staging file, then the clusters it
+ * holds written over the datapath uri by qemu-img (the others left as they
+ * are: a delta imported over its base gives the child). size bytes: a
+ * larger image is VDI_TOO_SMALL [vdi, its size]; not a qcow2: VDI_IO_ERROR. */
 int xd_qcow2_import(xd_xfer_in *in, const char *uri, int64_t size, const char *vdi,
 		    xd_error *err);
 
@@ -172,9 +176,20 @@ int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char 
 		     xd_vdi_progress *prog, int64_t *done, xd_error *err);
 /* The data member m (prefix/<n>) whose header was read: its data is written
  * at n * XD_XVA_CHUNK in d (size bytes), then the checksum member that must
- * follow is read and compared (.xxhash; a mismatch is
+ * follow is read and compared (.xxhash: XXH64; .checksum: SHA-1 of
+ * pre-2017 XVAs; another extension is IMPORT_ERROR; a mismatch is
  * IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless force). */
 int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix,
 		      xd_vdi_data *d, int64_t size, bool force, xd_error *err);
+
+/* format=tar of /import_raw_vdi (stream_vdi.ml's): the disk d (size
+ * bytes) as prefix/<8 digits> chunks with their checksums, in increasing
+ * order, up to the chunk that ends the disk (what follows it, the end of
+ * the archive, is the caller's). A member out of order or not a chunk:
+ * IMPORT_ERROR [why]; the end of the archive first:
+ * IMPORT_ERROR_PREMATURE_EOF; a bad checksum:
+ * IMPORT_ERROR_SOME_CHECKSUMS_FAILED (never forced, as xapi). */
+int xd_tar_vdi_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *prefix,
+		      xd_error *err);
 
 #endif

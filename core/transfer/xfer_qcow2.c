@@ -1,8 +1,9 @@
 /* xfer_qcow2.c - format=qcow2 on the VDI paths, through qemu's block layer
  * (`qemu-img convert`, already a dependency of the file driver): qcow2 is
  * not a stream format (its tables may sit anywhere), so an export is
- * converted into a staging file first and then sent with its length, and
- * an import is spooled into one and then converted onto the VDI's
+ * converted into a staging file first (with a base: only the clusters
+ * that differ, by a qemu-img rebase) and then sent with its length, and
+ * an import is spooled into one and then committed onto the VDI's
  * datapath (qemu-img speaks file paths and nbd+unix:// URIs, the
  * datapaths drivers hand out). The staging file lives in $TMPDIR (default
  * /var/tmp) and is removed at the end, also on failure. qemu-img runs as a
@@ -100,7 +101,7 @@ static int qemu_img(char *const argv[], const char *task, xd_error *err)
 	return 0;
 }
 
-int xd_qcow2_export(const char *uri, xd_xfer_out *out_head_then_data,
+int xd_qcow2_export(const char *uri, const char *base_uri, xd_xfer_out *out_head_then_data,
 		    int (*head)(void *ctx, int64_t length), void *ctx, const char *task,
 		    xd_error *err)
 {
@@ -109,11 +110,28 @@ int xd_qcow2_export(const char *uri, xd_xfer_out *out_head_then_data,
 	if (!tmp)
 		return xd_error_setf(err, "INTERNAL_ERROR", "cannot make a staging file: %s",
 				     strerror(errno)), -1;
-	char *argv[] = { (char *)"qemu-img", (char *)"convert", (char *)"-f", (char *)"raw",
-			 (char *)"-O", (char *)"qcow2", (char *)qemu_target(uri), tmp, NULL };
 	xd_task_set_progress(task, 0.0);
-	if (qemu_img(argv, task, err) < 0)
-		goto out;
+	if (!base_uri) {
+		char *argv[] = { (char *)"qemu-img", (char *)"convert", (char *)"-f", (char *)"raw",
+				 (char *)"-O", (char *)"qcow2", (char *)qemu_target(uri), tmp, NULL };
+		if (qemu_img(argv, task, err) < 0)
+			goto out;
+	} else {
+		/* a delta: an empty image over the VDI is rebased (safe mode) onto
+		 * the base, so qemu-img copies in exactly the clusters where the
+		 * two differ; then the base's name is taken out: the delta
+		 * stands alone, as xapi's (the importer lays it over its copy) */
+		char *over[] = { (char *)"qemu-img", (char *)"create", (char *)"-q", (char *)"-f",
+				 (char *)"qcow2", (char *)"-F", (char *)"raw", (char *)"-b",
+				 (char *)qemu_target(uri), tmp, NULL };
+		char *diff[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-F", (char *)"raw",
+				 (char *)"-b", (char *)qemu_target(base_uri), tmp, NULL };
+		char *alone[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-u", (char *)"-b",
+				  (char *)"", tmp, NULL };
+		if (qemu_img(over, task, err) < 0 || qemu_img(diff, task, err) < 0 ||
+		    qemu_img(alone, task, err) < 0)
+			goto out;
+	}
 	fd = open(tmp, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) < 0) {
@@ -204,11 +222,14 @@ int xd_qcow2_import(xd_xfer_in *in, const char *uri, int64_t size, const char *v
 		xd_error_set(err, "VDI_TOO_SMALL", vdi, want, NULL);
 		goto out;
 	}
-	/* -n: into the VDI as it is; the image's clusters written over it */
-	char *argv[] = { (char *)"qemu-img", (char *)"convert", (char *)"-n", (char *)"-f",
-			 (char *)"qcow2", (char *)"-O", (char *)"raw", tmp, (char *)qemu_target(uri),
-			 NULL };
-	if (qemu_img(argv, in->task, err) < 0)
+	/* the clusters the image holds (data, or zeros it says) written over
+	 * the VDI, the others left as they are (as xapi's qcow-stream-tool;
+	 * so a delta lands on its base): the VDI becomes the image's backing
+	 * file and the image is committed into it */
+	char *rebase[] = { (char *)"qemu-img", (char *)"rebase", (char *)"-u", (char *)"-F",
+			   (char *)"raw", (char *)"-b", (char *)qemu_target(uri), tmp, NULL };
+	char *commit[] = { (char *)"qemu-img", (char *)"commit", (char *)"-d", tmp, NULL };
+	if (qemu_img(rebase, in->task, err) < 0 || qemu_img(commit, in->task, err) < 0)
 		goto out;
 	xd_task_set_progress(in->task, 1.0);
 	rc = 0;

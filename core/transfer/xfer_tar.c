@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <openssl/sha.h>
 #include <xxhash.h>
 
 #include "tasks/tasks.h"
@@ -179,6 +180,14 @@ static void xxhash_hex(const void *data, size_t len, char out[17])
 	snprintf(out, 17, "%016" PRIX64, (uint64_t)XXH64(data, len, 0));
 }
 
+static void sha1_hex(const void *data, size_t len, char out[41])
+{
+	unsigned char md[SHA_DIGEST_LENGTH];
+	SHA1(data, len, md); /* one-shot SHA1 is not deprecated in OpenSSL 3 */
+	for (int i = 0; i < SHA_DIGEST_LENGTH; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
 static int64_t hole_run(xd_vdi_data *d, int64_t off, int64_t len, xd_error *err)
 {
 	bool hole;
@@ -251,26 +260,38 @@ int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix
 		abort();
 	if (xd_tar_read(in, m, buf, err) < 0)
 		goto out;
-	/* the checksum member that follows each chunk */
+	/* the checksum member that follows each chunk: .xxhash (XXH64, since
+	 * 2017) or .checksum (SHA-1 in hex, older XVAs), as stream_vdi.ml */
 	xd_tar_member c;
-	char want[300], text[65];
+	char text[65], got[41];
 	int r = xd_tar_next(in, &c, err);
 	if (r < 0)
 		goto out;
-	snprintf(want, sizeof(want), "%s.xxhash", m->name);
-	if (r == 0 || strcmp(c.name, want) != 0) {
+	size_t mlen = strlen(m->name);
+	if (r == 0 || strncmp(c.name, m->name, mlen) != 0 || c.name[mlen] != '.') {
+		char want[300];
+		snprintf(want, sizeof(want), "%s.xxhash", m->name);
 		xd_error_set(err, "IMPORT_ERROR_UNEXPECTED_FILE", want, r ? c.name : "", NULL);
 		goto out;
 	}
-	if (c.size != 16) {
-		xd_error_setf(err, "IMPORT_ERROR", "Invalid XVA file: %s is not an XXH64", c.name);
+	const char *ext = c.name + mlen;
+	size_t want_len = !strcmp(ext, ".xxhash") ? 16 : !strcmp(ext, ".checksum") ? 40 : 0;
+	if (!want_len) {
+		xd_error_setf(err, "IMPORT_ERROR", "Found unsupported checksum file: %s", c.name);
+		goto out;
+	}
+	if (c.size != (int64_t)want_len) {
+		xd_error_setf(err, "IMPORT_ERROR", "Invalid XVA file: %s is not a %s", c.name,
+			      want_len == 16 ? "XXH64" : "SHA-1");
 		goto out;
 	}
 	if (xd_tar_read(in, &c, text, err) < 0)
 		goto out;
-	text[16] = 0;
-	char got[17];
-	xxhash_hex(buf, (size_t)m->size, got);
+	text[want_len] = 0;
+	if (want_len == 16)
+		xxhash_hex(buf, (size_t)m->size, got);
+	else
+		sha1_hex(buf, (size_t)m->size, got);
 	if (strcasecmp(got, text) != 0 && !force) {
 		xd_error_set(err, "IMPORT_ERROR_SOME_CHECKSUMS_FAILED", NULL);
 		goto out;
@@ -282,4 +303,40 @@ int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix
 out:
 	free(buf);
 	return rc;
+}
+
+/* ---- a VDI as a tar (format=tar of the VDI paths) -------------------------------------- */
+
+int xd_tar_vdi_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *prefix,
+		      xd_error *err)
+{
+	size_t plen = strlen(prefix);
+	int64_t next = 0; /* chunks come in increasing order, as stream_vdi.ml reads them */
+	int64_t end = 0;  /* bytes of the disk the stream went through */
+	xd_vdi_progress prog;
+	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, size);
+	while (end < size) {
+		xd_tar_member m;
+		int r = xd_tar_next(in, &m, err);
+		if (r < 0)
+			return -1;
+		if (r == 0) /* the archive ends before the disk's last chunk */
+			return xd_error_set(err, "IMPORT_ERROR_PREMATURE_EOF", NULL), -1;
+		char *num_end = m.name;
+		const char *num = m.name + plen + 1;
+		long long n = strncmp(m.name, prefix, plen) || m.name[plen] != '/'
+				      ? -1
+				      : strtoll(num, &num_end, 10);
+		if (n < next || *num_end)
+			return xd_error_setf(err, "IMPORT_ERROR",
+					     "Invalid XVA file: expected a chunk %s/<n> after %lld, got %s",
+					     prefix, (long long)next - 1, m.name),
+			       -1;
+		if (xd_xva_recv_chunk(in, &m, prefix, d, size, false, err) < 0)
+			return -1;
+		next = n + 1;
+		end = n * XD_XVA_CHUNK + m.size;
+		xd_vdi_progress_update(&prog, end);
+	}
+	return xd_vdi_data_flush(d, err);
 }

@@ -148,10 +148,11 @@ class TransferTest(DataTestCase):
                                      "task_id": task})
         self.assertEqual(status, 404)
         self.assertEqual(self.x.task.get_error_info(task), ["INTERNAL_ERROR", "Unknown format foo"])
+        # base= goes with vhd or qcow2 only (tar: test_transfer_formats.TarTest)
         status, _, body = self.http("GET", "/export_raw_vdi",
-                                    {"vdi": vdi, "session_id": s, "format": "tar"})
+                                    {"vdi": vdi, "session_id": s, "format": "tar", "base": vdi})
         self.assertEqual((status, body.decode()),
-                         (400, "INTERNAL_ERROR format tar is not supported here: raw, vhd or qcow2\n"))
+                         (400, "INTERNAL_ERROR base= needs format=vhd or qcow2\n"))
         # more than the VDI holds
         status, _, body = self.http("PUT", "/import_raw_vdi", {"vdi": vdi, "session_id": s},
                                     body=bytes(2 * MIB))

@@ -6,11 +6,13 @@ streams, cancellation within a second and progress."""
 
 import hashlib
 import http.client
+import io
 import json
 import os
 import socket
 import struct
 import subprocess
+import tarfile
 import tempfile
 import time
 import urllib.parse
@@ -184,8 +186,8 @@ class RefusalTest(FormatTestCase):
                         ["INTERNAL_ERROR", "Unknown parameter frobnicate"])
         self.put_failed({"vdi": vdi, "base": vdi}, body, 400,
                         ["INTERNAL_ERROR", "Unknown parameter base"])
-        self.put_failed({"vdi": vdi, "format": "tar"}, body, 400,
-                        ["INTERNAL_ERROR", "format tar is not supported here: raw, vhd or qcow2"])
+        self.put_failed({"sr_id": self.sr, "format": "tar"}, body, 400,
+                        ["INTERNAL_ERROR", "Not enough info supplied to import"])
         self.put_failed({"sr_id": self.sr, "format": "qcow2"}, body, 400,
                         ["INTERNAL_ERROR",
                          "Importing a QCOW2 directly into an SR not yet supported"])
@@ -193,7 +195,7 @@ class RefusalTest(FormatTestCase):
                         ["INTERNAL_ERROR",
                          "Importing a VHD directly into an SR not yet supported"])
         status, _, text = self.get({"vdi": vdi, "base": vdi})
-        self.assertEqual((status, text.decode()), (400, "INTERNAL_ERROR base= needs format=vhd\n"))
+        self.assertEqual((status, text.decode()), (400, "INTERNAL_ERROR base= needs format=vhd or qcow2\n"))
         status, _, text = self.get({"vdi": vdi, "chunked": "true"})
         self.assertEqual((status, text.decode()),
                          (400, "INTERNAL_ERROR Unknown parameter chunked\n"))
@@ -352,6 +354,137 @@ class VhdTest(FormatTestCase):
                          ["VDI_TOO_SMALL", target, str(16 * MIB)])
 
 
+def tar_of(members):
+    """A ustar archive of [(name, bytes)] (Python's tarfile: an independent
+    writer)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def sha1_chunks(data, skip_zeros=True):
+    """data as stream_vdi.ml's vdi/<n> chunks of 1 MiB, each followed by
+    vdi/<n>.checksum (SHA-1 hex, as xapi before 2017)."""
+    n = (len(data) + MIB - 1) // MIB
+    out = []
+    for i in range(n):
+        piece = data[i * MIB:(i + 1) * MIB]
+        if skip_zeros and 0 < i < n - 1 and not any(piece):
+            continue
+        out.append(("vdi/%08d" % i, piece))
+        out.append(("vdi/%08d.checksum" % i, hashlib.sha1(piece).hexdigest().encode()))
+    return out
+
+
+class TarTest(FormatTestCase):
+    """format=tar (xapi's stream_vdi.ml: the VDI as vdi/<n> chunks of 1 MiB
+    with checksums) both ways, read and written by Python's tarfile."""
+
+    def test_export_and_import(self):
+        size = 20 * MIB
+        data = sparse_image(size, {0: pattern(MIB + 5, 60), 7 * MIB + 3: pattern(100, 61)})
+        vdi = self.create_vdi(self.sr, size)
+        self.import_raw(vdi, data)
+        task = self.x.task.create("it-tar-export", "")
+        status, headers, body = self.get({"vdi": vdi, "format": "tar", "task_id": task})
+        self.assertEqual(status, 200, body[:200])
+        self.assertEqual(headers["content-type"], "application/x-tar")
+        self.assertIn('.tar"', headers["content-disposition"])
+        rec = self.x.task.get_record(task)
+        self.assertEqual((rec["status"], rec["progress"]), ("success", 1.0))
+        with tarfile.open(fileobj=io.BytesIO(body), mode="r:") as tar:
+            got = [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()]
+        # chunks of zeros are left out but for the first and the last
+        self.assertEqual([n for n, _ in got],
+                         ["vdi/%08d%s" % (i, ext) for i in (0, 1, 7, 19) for ext in ("", ".xxhash")])
+        rebuilt = bytearray(size)
+        for name, piece in got:
+            if not name.endswith(".xxhash"):
+                off = int(name[4:]) * MIB
+                rebuilt[off:off + len(piece)] = piece
+            else:
+                self.assertRegex(piece.decode(), "^[0-9A-F]{16}$")
+        self.assertTrue(bytes(rebuilt) == data)
+        # back in (a new VDI: the chunks left out are its zeros)
+        target = self.create_vdi(self.sr, size)
+        status, headers, text = self.put({"vdi": target, "format": "tar"}, body)
+        self.assertEqual(status, 200, text)
+        self.assertTrue(self.export_raw(target) == data)
+        # a tar written by Python with SHA-1 checksums (pre-2017 xapi)
+        other = sparse_image(size, {3 * MIB: pattern(2 * MIB, 62)})
+        target2 = self.create_vdi(self.sr, size)
+        status, _, text = self.put({"vdi": target2, "format": "tar"}, tar_of(sha1_chunks(other)))
+        self.assertEqual(status, 200, text)
+        self.assertTrue(self.export_raw(target2) == other)
+
+    def test_malformed_tars(self):
+        size = 4 * MIB
+        data = pattern(size, 63)
+        target = self.create_vdi(self.sr, size)
+        self.import_raw(target, bytes(size))
+        good = sha1_chunks(data)
+
+        def refused(members, error, raw=None):
+            task = self.x.task.create("it-bad-tar", "")
+            status, _, text = self.put({"vdi": target, "format": "tar", "task_id": task},
+                                       raw if raw is not None else tar_of(members))
+            self.assertEqual(status, 500, text)
+            self.assertEqual(self.x.task.get_error_info(task), error)
+
+        bad = list(good)
+        bad[0] = (bad[0][0], b"x" + bad[0][1][1:])
+        refused(bad, ["IMPORT_ERROR_SOME_CHECKSUMS_FAILED"])
+        refused(good[2:4] + good[0:2] + good[4:],
+                ["IMPORT_ERROR", "Invalid XVA file: expected a chunk vdi/<n> after 1, got "
+                 "vdi/00000000"])
+        refused([("disk/00000000", data[:MIB])] + good[2:],
+                ["IMPORT_ERROR", "Invalid XVA file: expected a chunk vdi/<n> after -1, got "
+                 "disk/00000000"])
+        refused(good[:4], ["IMPORT_ERROR_PREMATURE_EOF"])       # the archive ends first
+        refused(None, ["IMPORT_ERROR_PREMATURE_EOF"], raw=tar_of(good)[:3 * 512 + MIB // 2])
+        refused(good[:1] + [("vdi/00000000.md5", b"0" * 32)] + good[2:],
+                ["IMPORT_ERROR", "Found unsupported checksum file: vdi/00000000.md5"])
+        refused([("vdi/00000005", data[:MIB]), ("vdi/00000005.checksum",
+                                                hashlib.sha1(data[:MIB]).hexdigest().encode())],
+                ["IMPORT_ERROR", "Invalid XVA file: vdi/00000005 lies beyond the disk's %d bytes"
+                 % size])
+
+
+class RunningVmTest(FormatTestCase):
+    """The disk of a running VM: xapi's export_raw_vdi.ml checks no VM or
+    VDI operation and attaches the VDI read-only beside the VM (no
+    snapshot: clients such as Xen Orchestra take one themselves), so the
+    disk is served as it is, in every format; an import into it is
+    VDI_IN_USE (the VM writes it)."""
+
+    def test_export_while_the_vm_runs(self):
+        size = 8 * MIB
+        data = pattern(size, 65)
+        vdi = self.create_vdi(self.sr, size)
+        self.import_raw(vdi, data)
+        vm = self.create_vm("it-fmt-running")
+        self.x.VBD.create({"VM": vm, "VDI": vdi, "userdevice": "0", "bootable": True,
+                           "mode": "RW", "type": "Disk", "empty": False, "other_config": {},
+                           "qos_algorithm_type": "", "qos_algorithm_params": {}})
+        self.x.VM.start(vm, False, False)
+        try:
+            for fmt in ("raw", "vhd", "tar"):
+                status, _, body = self.get({"vdi": vdi, "format": fmt})
+                self.assertEqual(status, 200, (fmt, body[:200], self.log_tail()))
+            self.assertTrue(self.get({"vdi": vdi})[2] == data)
+            status, _, text = self.put({"vdi": vdi}, pattern(MIB, 66))
+            self.assertEqual(status, 409, text)
+            self.assertTrue(text.decode().startswith("VDI_IN_USE %s " % vdi), text)
+            self.assertEqual(self.x.VM.get_power_state(vm), "Running")
+        finally:
+            self.x.VM.hard_shutdown(vm)
+        self.assertTrue(self.export_raw(vdi) == data)
+
+
 class Qcow2Test(FormatTestCase):
     """format=qcow2 through qemu-img (staged): checked with qemu-img."""
 
@@ -372,9 +505,8 @@ class Qcow2Test(FormatTestCase):
         subprocess.run(["qemu-img", "convert", "-f", "qcow2", "-O", "raw", src, dst], check=True)
         with open(dst, "rb") as f:
             self.assertTrue(f.read() == image)
-        # back into another VDI (its old data overwritten: the image is whole)
+        # back into another VDI
         other = self.create_vdi(self.sr, size)
-        self.import_raw(other, pattern(size, 47))
         task = self.x.task.create("it-qcow2-import", "")
         status, _, text = self.put({"vdi": other, "format": "qcow2", "task_id": task}, body)
         self.assertEqual(status, 200, text)
@@ -389,6 +521,39 @@ class Qcow2Test(FormatTestCase):
                                    b"not qcow2" * 100)
         self.assertEqual(status, 500, text)
         self.assertEqual(self.x.task.get_error_info(task), ["VDI_IO_ERROR", "not a qcow2 image"])
+
+
+    def test_delta_against_a_base(self):
+        """base= with qcow2: only the clusters that differ (qemu-img convert
+        -B), a delta that stands alone; imported over a copy of the base it
+        gives the child, byte for byte (zeroed data included)."""
+        size = 16 * MIB
+        base_data = sparse_image(size, {0: pattern(2 * MIB, 70), 9 * MIB: pattern(MIB, 71)})
+        base = self.create_vdi(self.sr, size)
+        self.import_raw(base, base_data)
+        child = self.create_vdi(self.sr, size)
+        self.import_raw(child, base_data)
+        status, _, text = self.put({"vdi": child, "chunked": "true"},
+                                   chunk(5 * MIB, pattern(100, 72)) + chunk(MIB, bytes(4096))
+                                   + chunk(9 * MIB, pattern(8192, 73)) + END)
+        self.assertEqual(status, 200, text)
+        want = self.export_raw(child)
+        self.assertFalse(want == base_data)
+        status, _, delta = self.get({"vdi": child, "format": "qcow2", "base": base})
+        self.assertEqual(status, 200, delta[:200])
+        status, _, full = self.get({"vdi": child, "format": "qcow2"})
+        self.assertLess(len(delta), len(full) // 4)
+        src = self.path("delta.qcow2")
+        with open(src, "wb") as f:
+            f.write(delta)
+        info = json.loads(subprocess.run(["qemu-img", "info", "--output=json", src], check=True,
+                                         capture_output=True).stdout)
+        self.assertNotIn("backing-filename", info)   # names no file of this host
+        target = self.create_vdi(self.sr, size)
+        self.import_raw(target, base_data)
+        status, _, text = self.put({"vdi": target, "format": "qcow2"}, delta)
+        self.assertEqual(status, 200, text)
+        self.assertTrue(self.export_raw(target) == want)
 
 
 class CancelTest(FormatTestCase):

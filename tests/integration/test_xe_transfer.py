@@ -98,6 +98,41 @@ class XeTransferTest(StorageTestCase):
         self.xe("vm-export", "uuid=%s" % self.x.VM.get_uuid(vm), "filename=%s" % meta,
                 "metadata=true")
         self.assertLess(os.path.getsize(meta), 1 * MIB)
+        # back in: a VM on the same VDI (xapi's /import_metadata)
+        new = self.xe("vm-import", "filename=%s" % meta, "metadata=true")
+        self.assertRegex(new, UUID_RE)
+        self.assertEqual(self.x.VBD.get_VDI(self.x.VM.get_VBDs(self.x.VM.get_by_uuid(new))[0]),
+                         vdi)
+        # preserve=true: the VM itself replaced (force: its own export is not newer)
+        uuid_ = self.x.VM.get_uuid(vm)
+        p = self.xe("vm-import", "filename=%s" % meta, "metadata=true", "preserve=true", ok=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("VM_TO_IMPORT_IS_NOT_NEWER_VERSION", p.stderr)
+        self.assertEqual(self.xe("vm-import", "filename=%s" % meta, "metadata=true",
+                                 "preserve=true", "force=true"), uuid_)
+        self.assertNotIn(vm, self.x.VM.get_all())
+        # vdi:<uuid in the XVA>=<uuid here>
+        other = self.create_vdi(self.sr, MIB)
+        new = self.xe("vm-import", "filename=%s" % meta, "metadata=true",
+                      "vdi:%s=%s" % (self.x.VDI.get_uuid(vdi), self.x.VDI.get_uuid(other)))
+        self.assertEqual(self.x.VBD.get_VDI(self.x.VM.get_VBDs(self.x.VM.get_by_uuid(new))[0]),
+                         other)
+        p = self.xe("vm-import", "filename=%s" % meta, "dry-run=true", ok=False)
+        self.assertEqual((p.returncode, p.stderr),
+                         (1, "Only metadata import function support dry-run\n"))
+
+    def test_vdi_tar(self):
+        size = 6 * MIB
+        a = self.create_vdi(self.sr, size)
+        data = pattern(size, 64)
+        self.import_raw(a, data)
+        tar = self.file("a.tar")
+        self.xe("vdi-export", "uuid=%s" % self.x.VDI.get_uuid(a), "filename=%s" % tar,
+                "format=tar")
+        b = self.create_vdi(self.sr, size)
+        self.xe("vdi-import", "uuid=%s" % self.x.VDI.get_uuid(b), "filename=%s" % tar,
+                "format=tar")
+        self.assertTrue(self.export_raw(b) == data)
 
     def test_failures_exit_1(self):
         bad = self.file("bad.xva", b"this is no tar" * 100)

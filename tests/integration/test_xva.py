@@ -6,6 +6,7 @@ and the errors of malformed, truncated or corrupted XVAs, which leave no
 half-imported objects."""
 
 import gzip
+import hashlib
 import http.client
 import io
 import os
@@ -282,6 +283,48 @@ class ErrorTest(XvaTestCase):
         rec = self.import_xva(bytes(data), force="true")
         self.assertEqual(rec["status"], "success", rec["error_info"])
 
+    def sha1_xva(self, corrupt=False, ext=".checksum"):
+        """self.xva as a pre-2017 xapi wrote it: each chunk followed by
+        <chunk>.checksum holding its SHA-1 in hex (corrupt: the first
+        chunk's data changed after its checksum was taken)."""
+        out = io.BytesIO()
+        first = True
+        with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
+            for name, data in members(self.xva):
+                if name.endswith(".xxhash"):
+                    continue
+                chunk = name.startswith("Ref:")
+                if chunk and corrupt and first:
+                    digest = hashlib.sha1(data).hexdigest()
+                    data = bytes([data[0] ^ 0xff]) + data[1:]
+                    first = False
+                elif chunk:
+                    digest = hashlib.sha1(data).hexdigest()
+                for n, d in ((name, data),) + (((name + ext, digest.encode()),) if chunk else ()):
+                    info = tarfile.TarInfo(n)
+                    info.size = len(d)
+                    tar.addfile(info, io.BytesIO(d))
+        return out.getvalue()
+
+    def test_sha1_checksums(self):
+        rec = self.import_xva(self.sha1_xva())
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())[0]
+        copies = {self.x.VBD.get_userdevice(b): self.x.VBD.get_VDI(b)
+                  for b in self.x.VM.get_VBDs(new)}
+        origs = {self.x.VBD.get_userdevice(b): self.x.VBD.get_VDI(b)
+                 for b in self.x.VM.get_VBDs(self.vm)}
+        for dev in ("0", "1"):
+            self.assertTrue(self.export_raw(copies[dev]) == self.export_raw(origs[dev]),
+                            "disk %s differs" % dev)
+        bad = self.sha1_xva(corrupt=True)
+        self.failed_import(bad, ["IMPORT_ERROR_SOME_CHECKSUMS_FAILED"])
+        rec = self.import_xva(bad, force="true")
+        self.assertEqual(rec["status"], "success", rec["error_info"])
+        unknown = self.sha1_xva(ext=".md5")
+        first = [n for n, _ in members(unknown) if n.endswith(".md5")][0]
+        self.failed_import(unknown, ["IMPORT_ERROR", "Found unsupported checksum file: " + first])
+
     def test_not_an_xva(self):
         out = io.BytesIO()
         with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
@@ -330,3 +373,148 @@ class ErrorTest(XvaTestCase):
                              (500, "VM_BAD_POWER_STATE %s halted, suspended running\n" % vm))
         finally:
             self.x.VM.hard_shutdown(vm)
+
+
+def ova_tar(ova):
+    """A metadata-only XVA: a tar of ova.xml alone."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("ova.xml")
+        info.size = len(ova)
+        tar.addfile(info, io.BytesIO(ova))
+    return out.getvalue()
+
+
+class ImportMetadataTest(XvaTestCase):
+    """PUT /import_metadata (a VM restored from /export_metadata, pointing
+    at the VDIs that are here) and restore=true over an existing VM, as
+    xapi's import.ml."""
+
+    def metadata(self, vm):
+        status, _, body = self.http("GET", "/export_metadata",
+                                    {"ref": vm, "session_id": self.session.handle,
+                                     "export_snapshots": "false"})
+        self.assertEqual(status, 200, body)
+        return body
+
+    def put_metadata(self, data, **query):
+        q = {"session_id": self.session.handle}
+        q.update(query)
+        status, headers, body = self.http("PUT", "/import_metadata", q, body=data,
+                                          headers={"Content-Length": str(len(data))})
+        self.assertEqual(status, 200, body)
+        return self.wait_task(headers["task-id"], timeout=60)
+
+    def failed(self, data, error, **query):
+        before = self.counts()
+        rec = self.put_metadata(data, **query)
+        self.assertEqual((rec["status"], rec["error_info"]), ("failure", error), self.log_tail())
+        self.assertEqual(self.counts(), before, "objects left behind")
+
+    def disks_of(self, vm):
+        return {self.x.VBD.get_userdevice(b): self.x.VBD.get_VDI(b)
+                for b in self.x.VM.get_VBDs(vm)}
+
+    def test_new_vm_on_existing_disks(self):
+        vm, disks, net = self.make_vm()
+        meta = self.metadata(vm)
+        before = self.counts()
+        rec = self.put_metadata(meta)
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())
+        self.assertEqual(len(new), 1)
+        self.assertNotEqual(self.x.VM.get_uuid(new[0]), self.x.VM.get_uuid(vm))
+        self.assertEqual(self.disks_of(new[0]), {"0": disks[0], "1": disks[1], "3": NULL})
+        self.assertEqual(self.x.VIF.get_network(self.x.VM.get_VIFs(new[0])[0]), net)
+        after = self.counts()
+        self.assertEqual({k: after[k] - before[k] for k in after},
+                         {"VM": 1, "VDI": 0, "VBD": 3, "VIF": 1, "network": 0})
+
+    def test_restore_replaces_the_vm_as_xapi(self):
+        vm, disks, _ = self.make_vm()
+        uuid_ = self.x.VM.get_uuid(vm)
+        meta = self.metadata(vm)
+        # the same version is not newer: refused unless force
+        self.failed(meta, ["VM_TO_IMPORT_IS_NOT_NEWER_VERSION", vm, "0", "0"], restore="true")
+        old_vbds = self.x.VM.get_VBDs(vm)
+        rec = self.put_metadata(meta, restore="true", force="true")
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())[0]
+        self.assertNotIn(vm, self.x.VM.get_all())          # replaced, with its devices
+        self.assertEqual(self.x.VM.get_uuid(new), uuid_)    # keeping its uuid
+        self.assertEqual(self.x.VM.get_record(new)["version"], "1")
+        self.assertEqual(self.disks_of(new), {"0": disks[0], "1": disks[1], "3": NULL})
+        self.assertFalse(set(old_vbds) & set(self.x.VBD.get_all()))
+        # an XVA older than the VM here (version 1 now)
+        self.failed(meta, ["VM_TO_IMPORT_IS_NOT_NEWER_VERSION", new, "1", "0"], restore="true")
+        # the same through /import with the disks: the uuid is kept, the VM
+        # replaced (its own export is not newer than itself: force)
+        _, xva = self.export(new)
+        rec = self.import_xva(xva, restore="true")
+        self.assertEqual(rec["error_info"], ["VM_TO_IMPORT_IS_NOT_NEWER_VERSION", new, "1", "1"])
+        rec = self.import_xva(xva, restore="true", force="true")
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        again = refs_in(rec["result"].encode())[0]
+        self.assertEqual((self.x.VM.get_uuid(again), self.x.VM.get_record(again)["version"]),
+                         (uuid_, "2"))
+        self.assertNotIn(new, self.x.VM.get_all())
+
+    def test_restore_over_a_running_vm(self):
+        vm = self.create_vm("it-xva-restore-running")
+        meta = self.metadata(vm)
+        self.x.VM.start(vm, False, False)
+        try:
+            self.failed(meta, ["VM_BAD_POWER_STATE", vm, "Halted", "Running"], restore="true")
+            rec = self.put_metadata(meta, restore="true", force="true")   # skipped
+            self.assertEqual((rec["status"], refs_in(rec["result"].encode())), ("success", []))
+            self.assertEqual(self.x.VM.get_power_state(vm), "Running")
+        finally:
+            self.x.VM.hard_shutdown(vm)
+
+    def test_missing_vdi(self):
+        vm, disks, _ = self.make_vm()
+        meta = self.metadata(vm)
+        gone_uuid = self.x.VDI.get_uuid(disks[1])
+        location = self.x.VDI.get_location(disks[1])
+        for vbd in self.x.VM.get_VBDs(vm):
+            if self.x.VBD.get_VDI(vbd) == disks[1]:
+                self.x.VBD.destroy(vbd)
+        self.x.VDI.destroy(disks[1])
+        self.failed(meta, ["VDI_LOCATION_MISSING", self.sr, location])
+        # vdi:<uuid in the XVA>=<uuid here>: xapi's vdi_map
+        other = self.create_vdi(self.sr, MIB, name="xva-mapped")
+        rec = self.put_metadata(meta, **{"vdi:" + gone_uuid: self.x.VDI.get_uuid(other)})
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())[0]
+        self.assertEqual(self.disks_of(new), {"0": disks[0], "1": other, "3": NULL})
+        # force: the disk is left out, as xapi
+        rec = self.put_metadata(meta, force="true")
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        new = refs_in(rec["result"].encode())[0]
+        self.assertEqual(self.disks_of(new), {"0": disks[0], "3": NULL})
+        # the XVA's SR is not here either: no location to look in
+        ova = members(meta)[0][1].replace(self.x.SR.get_uuid(self.sr).encode(),
+                                          str(uuid.uuid4()).encode())
+        self.failed(ova_tar(ova), ["VDI_CONTENT_ID_MISSING"])
+
+    def test_request_errors(self):
+        vm = self.create_vm("it-xva-meta-errors")
+        meta = self.metadata(vm)
+        s = self.session.handle
+        for name in ("dry_run", "live", "check_cpu"):
+            status, _, body = self.http("PUT", "/import_metadata", {"session_id": s, name: "true"},
+                                        body=meta)
+            self.assertEqual((status, body.decode()),
+                             (400, "INTERNAL_ERROR %s=true is not supported\n" % name))
+        status, _, body = self.http("PUT", "/import_metadata", {"session_id": s,
+                                                                "base": self.sr2}, body=meta)
+        self.assertEqual((status, body.decode()), (400, "INTERNAL_ERROR Unknown parameter base\n"))
+        self.failed(meta[:700], ["IMPORT_ERROR_PREMATURE_EOF"])
+        # what xapi's xe sends: dry_run=false and the default SR
+        rec = self.put_metadata(meta, dry_run="false", sr_id=self.sr2, restore="false",
+                                force="false")
+        self.assertEqual(rec["status"], "success", rec["error_info"])
+        status, _, body = self.http("PUT", "/import", {"session_id": s, "dry_run": "true"},
+                                    body=meta)
+        self.assertEqual((status, body.decode()),
+                         (400, "INTERNAL_ERROR dry_run=true is not supported\n"))
