@@ -1,0 +1,194 @@
+/* xe_objects.c - upstream xe's plain creators and destroyers and the one-value
+ * queries on a selected object: secret-create, secret-destroy, vm-create
+ * (a bare VM with upstream's defaults), vm-destroy (its disks kept),
+ * vm-compute-memory-overhead, host-compute-memory-overhead,
+ * host-get-server-certificate and session-subject-identifier-list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xe_cmds.h"
+#include "xe_format.h"
+#include "xe_obj.h"
+#include "xe_select.h"
+
+static int cmd_secret_create(xe_client *x, const xe_opts *o)
+{
+	const char *value = xe_obj_required(o, "value");
+	xd_value *rec, *args;
+
+	if (!value)
+		return 1;
+	rec = xd_struct();
+	xd_struct_set_take(rec, "value", xd_string(value));
+	xd_struct_set_take(rec, "other_config", xe_map_params(o, "other-config:"));
+	args = xd_array();
+	xd_array_append_take(args, rec);
+	return xe_call_and_print(x, "secret.create", args, "secret");
+}
+
+static int cmd_secret_destroy(xe_client *x, const xe_opts *o)
+{
+	return xe_call_on_uuid(x, o, "secret", "destroy");
+}
+
+/* vm-create name-label= [name-description=]: upstream's defaults (256 MiB
+ * static/dynamic max, 128 MiB min, one vCPU, destroy on shutdown and crash). */
+static int cmd_vm_create(xe_client *x, const xe_opts *o)
+{
+	static const char *const ints[][2] = {
+		{ "user_version", "0" },          { "memory_static_max", "268435456" },
+		{ "memory_dynamic_max", "268435456" }, { "memory_dynamic_min", "134217728" },
+		{ "memory_static_min", "134217728" },  { "VCPUs_max", "1" },
+		{ "VCPUs_at_startup", "1" },
+	};
+	static const char *const strs[][2] = {
+		{ "actions_after_shutdown", "destroy" }, { "actions_after_reboot", "restart" },
+		{ "actions_after_crash", "destroy" },    { "PV_bootloader", "" },
+		{ "PV_kernel", "" },                     { "PV_ramdisk", "" },
+		{ "PV_args", "" },                       { "PV_bootloader_args", "" },
+		{ "PV_legacy_args", "" },                { "HVM_boot_policy", "" },
+		{ "PCI_bus", "" },                       { "recommendations", "" },
+		{ "affinity", "OpaqueRef:NULL" },
+	};
+	static const char *const maps[] = { "VCPUs_params", "HVM_boot_params", "platform",
+					    "other_config" };
+	const char *name = xe_obj_required(o, "name-label");
+	const char *desc = xe_opts_get(o, "name-description");
+	xd_value *rec, *args;
+
+	if (!name)
+		return 1;
+	rec = xd_struct();
+	xd_struct_set_take(rec, "name_label", xd_string(name));
+	xd_struct_set_take(rec, "name_description", xd_string(desc ? desc : ""));
+	xd_struct_set_take(rec, "is_a_template", xd_bool(false));
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		xd_struct_set_take(rec, ints[i][0], xd_int(strtoll(ints[i][1], NULL, 10)));
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		xd_struct_set_take(rec, strs[i][0], xd_string(strs[i][1]));
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		xd_struct_set_take(rec, maps[i], xd_struct());
+	args = xd_array();
+	xd_array_append_take(args, rec);
+	return xe_call_and_print(x, "VM.create", args, "VM");
+}
+
+/* vm-destroy uuid=: the record only (vm-uninstall takes the disks too); a
+ * control domain is refused as upstream's CLI does. */
+static int cmd_vm_destroy(xe_client *x, const xe_opts *o)
+{
+	char *vm = xe_ref_param(x, o, "uuid", "VM");
+	xd_value *dom0;
+	int rc;
+
+	if (!vm)
+		return 1;
+	dom0 = xe_client_call(x, "VM.get_is_control_domain", xe_strings(1, vm));
+	if (!dom0) {
+		free(vm);
+		return 1;
+	}
+	if (dom0->t == XD_V_BOOL && dom0->u.b) {
+		xd_error err = XD_ERROR_INIT;
+
+		xd_error_set(&err, "OPERATION_NOT_ALLOWED",
+			     "You cannot destroy a control domain via the CLI", NULL);
+		xe_print_error(&err);
+		xd_error_clear(&err);
+		rc = 1;
+	} else {
+		rc = xe_call_and_print(x, "VM.destroy", xe_strings(1, vm), NULL);
+	}
+	xd_value_free(dom0);
+	free(vm);
+	return rc;
+}
+
+/* <cls>.<method>(ref) printed as a number or a string, one per object. */
+static int print_result(xe_client *x, const xe_selected *obj, const char *method)
+{
+	xd_value *r = xe_client_call(x, method, xe_strings(1, obj->ref));
+
+	if (!r)
+		return 1;
+	if (r->t == XD_V_INT)
+		printf("%lld\n", (long long)r->u.i);
+	else if (r->t == XD_V_STRING) /* int64 as XML-RPC strings, certificates */
+		printf("%s\n", r->u.s);
+	xd_value_free(r);
+	return 0;
+}
+
+static int op_print(xe_client *x, const xe_opts *o, const xe_selected *obj, void *ud)
+{
+	(void)o;
+	return print_result(x, obj, ud);
+}
+
+#define HOST_SPEC(...)                                                                       \
+	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
+			      "hosts", "host" })
+
+static int cmd_vm_compute_memory_overhead(xe_client *x, const xe_opts *o)
+{
+	/* upstream includes control domains here */
+	return xe_select_each(x, o, XE_VM_SPEC("is-a-template=false", "force"), true, op_print,
+			      (void *)"VM.compute_memory_overhead");
+}
+
+static int cmd_host_compute_memory_overhead(xe_client *x, const xe_opts *o)
+{
+	return xe_select_each(x, o, HOST_SPEC("force"), true, op_print,
+			      (void *)"host.compute_memory_overhead");
+}
+
+static int cmd_host_get_server_certificate(xe_client *x, const xe_opts *o)
+{
+	return xe_select_each(x, o, HOST_SPEC("force"), false, op_print,
+			      (void *)"host.get_server_certificate");
+}
+
+/* session-subject-identifier-list: a record per subject identifier of the
+ * externally authenticated sessions. */
+static int cmd_session_subject_identifier_list(xe_client *x, const xe_opts *o)
+{
+	static const char *const labels[] = { "subject-identifier ( RO)" };
+	xd_value *r = xe_client_call(x, "session.get_all_subject_identifiers", NULL);
+
+	(void)o;
+	if (!r)
+		return 1;
+	for (size_t i = 0; r->t == XD_V_ARRAY && i < r->u.arr.n; i++) {
+		const char *vals[1] = { r->u.arr.items[i]->t == XD_V_STRING ? r->u.arr.items[i]->u.s : "" };
+		char *text = xe_render_record(labels, vals, 1);
+
+		printf("%s\n\n", text);
+		free(text);
+	}
+	xd_value_free(r);
+	return 0;
+}
+
+static const xe_named_cmd cmds[] = {
+	{ "secret-create", cmd_secret_create, "value", "other-config:", "Create a secret" },
+	{ "secret-destroy", cmd_secret_destroy, "uuid", "", "Destroy a secret" },
+	{ "vm-create", cmd_vm_create, "name-label", "name-description",
+	  "Create a new VM with default parameters." },
+	{ "vm-destroy", cmd_vm_destroy, "uuid", "",
+	  "Destroy a VM. This leaves the storage associated with the VM intact. To delete "
+	  "storage too, use vm-uninstall." },
+	{ "vm-compute-memory-overhead", cmd_vm_compute_memory_overhead, "", "<vm-selectors>",
+	  "Computes the virtualization memory overhead of a VM." },
+	{ "host-compute-memory-overhead", cmd_host_compute_memory_overhead, "", "<host-selectors>",
+	  "Computes the virtualization memory overhead of a host." },
+	{ "session-subject-identifier-list", cmd_session_subject_identifier_list, "", "",
+	  "Return a list of all the user subject ids of all externally-authenticated existing "
+	  "sessions" },
+	{ "host-get-server-certificate", cmd_host_get_server_certificate, "", "<host-selectors>",
+	  "Get the server TLS certificate of a host" },
+};
+
+const size_t xe_object_ncmds = sizeof(cmds) / sizeof(cmds[0]);
+const xe_named_cmd *const xe_object_cmds = cmds;
