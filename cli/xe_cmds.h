@@ -72,6 +72,9 @@ extern const size_t xe_host_ncmds;
 /* xe_sr_probe_ext.c: sr-probe-ext. */
 extern const xe_named_cmd *const xe_sr_probe_ext_cmds;
 extern const size_t xe_sr_probe_ext_ncmds;
+/* xe_host_cert.c: host-server-certificate-install, host-reset-server-certificate. */
+extern const xe_named_cmd *const xe_host_cert_cmds;
+extern const size_t xe_host_cert_ncmds;
 /* xe_host_info.c: host-cpu-info, host-get-cpu-features, host-license-view. */
 extern const xe_named_cmd *const xe_host_info_cmds;
 extern const size_t xe_host_info_ncmds;

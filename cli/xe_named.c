@@ -14,6 +14,7 @@ static const struct {
 	{ &xe_vm_device_cmds, &xe_vm_device_ncmds },
 	{ &xe_host_cmds, &xe_host_ncmds },
 	{ &xe_host_info_cmds, &xe_host_info_ncmds },
+	{ &xe_host_cert_cmds, &xe_host_cert_ncmds },
 	{ &xe_object_cmds, &xe_object_ncmds },
 	{ &xe_net_config_cmds, &xe_net_config_ncmds },
 	{ &xe_device_cmds, &xe_device_ncmds },

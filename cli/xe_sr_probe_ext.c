@@ -12,12 +12,12 @@
 #include "xe_obj.h"
 
 /* One record (PTable of one): labels and values, "\n\n" after as xe prints
- * every record; an empty one is a bare line as upstream's. */
+ * every record (an empty one is a bare line, as upstream's). */
 static void print_record(const char **labels, const char **vals, size_t n)
 {
 	char *text = xe_render_record(labels, vals, n);
 
-	printf("%s%s\n\n", n ? "" : "\n", text);
+	printf("%s\n\n", text);
 	free(text);
 }
 

@@ -3,13 +3,20 @@ xapid: secret-create/destroy, vm-create/destroy, vm- and
 host-compute-memory-overhead (and host.compute_memory_overhead through
 XML-RPC), host-get-server-certificate, message-destroy-all's filters,
 session-subject-identifier-list, host-cpu-info, host-get-cpu-features,
-host-license-view, snapshot-disk-list and vif-configure-ipv4/ipv6: exact
+host-license-view, snapshot-disk-list, sr-probe-ext, vif-configure-ipv4/ipv6,
+host-server-certificate-install and host-reset-server-certificate: exact
 outputs, exit codes and errors."""
 
 import os
+import re
+import shutil
+import ssl
+import tempfile
 import time
 
-from harness import UUID_RE
+from harness import UUID_RE, DaemonTestCase
+from test_tls import make_cert
+from test_xe import xe_binary
 from test_xe_vm import XeVmBase
 
 GiB = 1 << 30
@@ -148,7 +155,7 @@ class XeObjectsTest(XeVmBase):
         self.assertNotIn("sku_type", out)
         for k, v in lic.items():
             if k != "sku_type":
-                self.assertRegex(out, r"(?m)^ *%s: %s$" % (k, v))
+                self.assertRegex(out, r"(?m)^ *%s *: %s$" % (k, v))
 
     def test_snapshot_disk_list(self):
         vm, uuid = self.new_vm("xe-snapdisks")
@@ -162,8 +169,8 @@ class XeObjectsTest(XeVmBase):
         self.assertEqual(self.xe("snapshot-disk-list", "uuid=%s" % snap), out)
         self.assertEqual(self.xe("snapshot-disk-list", "uuid=%s" % snap, "vbd-params=userdevice",
                                  "vdi-params=virtual-size"),
-                         "Disk 0 VBD:\nuserdevice ( RW): 0\n\n\nDisk 0 VDI:\n"
-                         "virtual-size ( RO): 4194304\n\n\n")
+                         "Disk 0 VBD:\nuserdevice ( RW)    : 0\n\n\nDisk 0 VDI:\n"
+                         "virtual-size ( RO)    : 4194304\n\n\n")
         err = self.xe_fails("snapshot-disk-list", "uuid=%s" % uuid)
         self.assertIn("Error code: ", err)
 
@@ -205,6 +212,8 @@ class XeObjectsTest(XeVmBase):
         stat = [r for r in self.x.SR.probe_ext(self.host, {"location": loc}, "file", {})
                 if "sr" in r][0]["sr"]
         out = self.xe("sr-probe-ext", "type=file", "device-config:location=%s" % loc)
+        # the free space of the file system under the SR moves with the machine
+        out = re.sub(r"(?m)^( +free-space: )\d+$", r"\g<1>%s" % stat["free_space"], out)
         self.assertEqual(out, "The following SRs were found:\nSR 0:\n"
                          "uuid                : %s\n"
                          "          name-label: %s\n"
@@ -227,3 +236,48 @@ class XeObjectsTest(XeVmBase):
         err = self.xe_fails("sr-probe-ext", "type=nosuch", "device-config:location=%s" % empty)
         self.assertIn("Error code: SR_UNKNOWN_DRIVER\nError parameters: nosuch\n", err)
         self.assertEqual(self.xe_fails("sr-probe-ext"), "Required parameter not found: type\n")
+
+
+class XeHostCertTest(DaemonTestCase):
+    """host-server-certificate-install and host-reset-server-certificate on a
+    daemon of their own (they change what it serves)."""
+    run_xe = XeVmBase.run_xe
+    xe = XeVmBase.xe
+    xe_fails = XeVmBase.xe_fails
+
+    @classmethod
+    def setUpClass(cls):
+        cls.xe_path = str(xe_binary())
+        super().setUpClass()
+
+    def test_install_and_reset(self):
+        tmp = tempfile.mkdtemp(prefix="xapid-it-xecert-")
+        self.addCleanup(shutil.rmtree, tmp)
+        host = self.x.host.get_all()[0]
+        cert, key = make_cert(tmp, "xe-installed")
+        chain, _ = make_cert(tmp, "xe-chain")
+        self.assertEqual(self.xe("host-server-certificate-install",
+                                 "certificate=%s/xe-installed.crt" % tmp,
+                                 "private-key=%s/xe-installed.key" % tmp,
+                                 "certificate-chain=%s/xe-chain.crt" % tmp), "")
+        self.assertEqual(ssl.PEM_cert_to_DER_cert(self.x.host.get_server_certificate(host)),
+                         ssl.PEM_cert_to_DER_cert(cert))
+        self.assertEqual(self.xe("host-reset-server-certificate",
+                                 "host=%s" % self.x.host.get_uuid(host)), "")
+        fresh = self.x.host.get_server_certificate(host)
+        self.assertNotEqual(ssl.PEM_cert_to_DER_cert(fresh), ssl.PEM_cert_to_DER_cert(cert))
+        err = self.xe_fails("host-server-certificate-install", "certificate=%s/none" % tmp,
+                            "private-key=%s/xe-installed.key" % tmp)
+        self.assertEqual(err, "Failed to read certificate\n")
+        err = self.xe_fails("host-server-certificate-install",
+                            "certificate=%s/xe-installed.crt" % tmp, "private-key=%s/no" % tmp)
+        self.assertEqual(err, "Failed to read private key\n")
+        err = self.xe_fails("host-server-certificate-install",
+                            "certificate=%s/xe-installed.crt" % tmp)
+        self.assertEqual(err, "Required parameter not found: private-key\n")
+        # a key that is not the certificate's: the server's error
+        err = self.xe_fails("host-server-certificate-install",
+                            "certificate=%s/xe-installed.crt" % tmp,
+                            "private-key=%s/xe-chain.key" % tmp)
+        self.assertIn("Error code: ", err)
+        self.assertEqual(self.x.host.get_server_certificate(host), fresh)
