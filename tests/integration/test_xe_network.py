@@ -1,7 +1,7 @@
 """xe's address commands on a simulated host's network (bridge backend, a
 network namespace of the test's own): pif-reconfigure-ipv6 (the address
-on the bridge, checked with `ip`), pif-set-primary-address-type,
-host-management-reconfigure, host-management-disable and pif-db-forget;
+on the bridge, checked with `ip`), pif-set-primary-address-type, pif-db-forget,
+host-management-reconfigure and host-management-disable;
 upstream's outputs (nothing on success), its record failures for bad modes,
 and the server's errors."""
 
@@ -10,8 +10,8 @@ from test_xe import xe_binary
 from test_xe_vm import XeVmBase
 
 
-class XeNetworkTest(NetworkTestCase):
-    # xe against this daemon, as the VM tests run it
+class XeNetworkBase(NetworkTestCase):
+    """xe against this daemon, as the VM tests run it."""
     run_xe = XeVmBase.run_xe
     xe = XeVmBase.xe
     xe_fails = XeVmBase.xe_fails
@@ -25,6 +25,8 @@ class XeNetworkTest(NetworkTestCase):
         return [(r, p["uuid"]) for r, p in self.x.PIF.get_all_records().items()
                 if p["device"] == device][0]
 
+
+class XeNetworkTest(XeNetworkBase):
     def test_ipv6_and_primary_address_type(self):
         ref, uuid = self.pif("eth1")
         self.assertEqual(self.xe("pif-reconfigure-ipv6", "uuid=%s" % uuid, "mode=static",
@@ -65,7 +67,21 @@ class XeNetworkTest(NetworkTestCase):
         self.assertIn("Error code: PIF_IS_MANAGEMENT_INTERFACE\nError parameters: %s\n" % mgmt,
                       err)
 
-    def test_management_interface_and_db_forget(self):
+        # last: the PIF record goes (a scan brings one back, not plugged)
+        err = self.xe_fails("pif-db-forget", "uuid=nope")
+        self.assertIn("Error code: UUID_INVALID\nError parameters: PIF, nope\n", err)
+        self.assertEqual(self.xe("pif-db-forget", "uuid=%s" % uuid), "")
+        self.assertNotIn(ref, self.x.PIF.get_all())
+        self.x.PIF.scan(self.x.host.get_all()[0])
+        self.assertEqual(len([p for p in self.x.PIF.get_all_records().values()
+                              if p["device"] == "eth1"]), 1)
+
+
+class XeManagementTest(XeNetworkBase):
+    """A daemon of its own: the management interface moves to eth1 (the
+    simulated eth0 has no address to move back to)."""
+
+    def test_management_interface(self):
         ref, uuid = self.pif("eth1")
         mgmt, mgmt_uuid = self.pif("eth0")
         err = self.xe_fails("host-management-reconfigure", "pif-uuid=%s" % uuid)
@@ -73,6 +89,8 @@ class XeNetworkTest(NetworkTestCase):
                       % ref, err)
         err = self.xe_fails("host-management-reconfigure")
         self.assertEqual(err, "Required parameter not found: pif-uuid\n")
+        err = self.xe_fails("host-management-reconfigure", "pif-uuid=nope")
+        self.assertIn("Error code: UUID_INVALID\nError parameters: PIF, nope\n", err)
         self.xe("pif-reconfigure-ip", "uuid=%s" % uuid, "mode=static", "IP=192.0.2.13",
                 "netmask=255.255.255.0")
         self.assertEqual(self.xe("host-management-reconfigure", "pif-uuid=%s" % uuid), "")
@@ -81,12 +99,5 @@ class XeNetworkTest(NetworkTestCase):
         self.assertEqual(self.xe("host-management-disable"), "")
         self.assertEqual([p["device"] for p in self.x.PIF.get_all_records().values()
                           if p["management"]], [])
-        self.assertEqual(self.xe("host-management-reconfigure", "pif-uuid=%s" % mgmt_uuid), "")
-        self.assertTrue(self.x.PIF.get_management(mgmt))
-        self.xe("pif-reconfigure-ip", "uuid=%s" % uuid, "mode=none")
-
-        err = self.xe_fails("pif-db-forget", "uuid=nope")
-        self.assertIn("Error code: UUID_INVALID\nError parameters: PIF, nope\n", err)
-        self.assertEqual(self.xe("pif-db-forget", "uuid=%s" % uuid), "")
-        self.assertNotIn(ref, self.x.PIF.get_all())
-        self.x.PIF.scan(self.x.host.get_all()[0])  # eth1 back for the other tests
+        self.assertEqual(self.xe("host-management-reconfigure", "pif-uuid=%s" % uuid), "")
+        self.assertTrue(self.x.PIF.get_management(ref))
