@@ -16,9 +16,7 @@
 #include "xe_select.h"
 #include "xe_util.h"
 
-#define HOST_SPEC(...)                                                                       \
-	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
-			      "hosts", "host" })
+#define HOST_SPEC XE_HOST_SPEC
 
 static int op_disable(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
 {

@@ -50,9 +50,6 @@ static int op_install(xe_client *x, const xe_opts *o, const xe_selected *h, void
 				 xe_strings(4, h->ref, c->cert, c->key, c->chain), NULL);
 }
 
-static const char *const install_params[] = { "certificate", "private-key",
-					       "certificate-chain", NULL };
-static const xe_selspec install_spec = { "host", "host", NULL, install_params, "hosts", "host" };
 
 static int cmd_host_server_certificate_install(xe_client *x, const xe_opts *o)
 {
@@ -67,7 +64,9 @@ static int cmd_host_server_certificate_install(xe_client *x, const xe_opts *o)
 	if ((c.cert = read_or_fail(cert_path, "certificate")) &&
 	    (c.key = read_or_fail(key_path, "private key")) &&
 	    (c.chain = chain_path ? read_or_fail(chain_path, "certificate chain") : calloc(1, 1)))
-		rc = xe_select_each(x, o, &install_spec, false, op_install, &c);
+		rc = xe_select_each(x, o,
+				    XE_HOST_SPEC("certificate", "private-key", "certificate-chain"),
+				    false, op_install, &c);
 	free(c.cert);
 	free(c.key);
 	free(c.chain);
@@ -83,10 +82,7 @@ static int op_reset(xe_client *x, const xe_opts *o, const xe_selected *h, void *
 
 static int cmd_host_reset_server_certificate(xe_client *x, const xe_opts *o)
 {
-	static const char *const none[] = { NULL };
-	static const xe_selspec spec = { "host", "host", NULL, none, "hosts", "host" };
-
-	return xe_select_each(x, o, &spec, true, op_reset, NULL);
+	return xe_select_each(x, o, XE_HOST_SPEC("force"), true, op_reset, NULL);
 }
 
 static const xe_named_cmd cmds[] = {

@@ -85,11 +85,21 @@ static int cmd_host_management_disable(xe_client *x, const xe_opts *o)
 	return xe_call_and_print(x, "host.management_disable", NULL, NULL);
 }
 
-static int cmd_pif_reconfigure_ipv6(xe_client *x, const xe_opts *o)
+/* The object of class cls named by uuid= and the wire name of its mode in
+ * parameter key (*mode); NULL after printing why. Caller frees. */
+static char *ref_and_mode(xe_client *x, const xe_opts *o, const char *cls, const char *key,
+			  const mode_name *t, const char **mode)
 {
 	const char *uuid = xe_obj_required(o, "uuid");
-	const char *mode = uuid ? wire_mode(o, "mode", pif_ipv6_modes) : NULL;
-	char *pif = mode ? xe_client_ref_by_uuid(x, "PIF", uuid) : NULL;
+
+	*mode = uuid ? wire_mode(o, key, t) : NULL;
+	return *mode ? xe_client_ref_by_uuid(x, cls, uuid) : NULL;
+}
+
+static int cmd_pif_reconfigure_ipv6(xe_client *x, const xe_opts *o)
+{
+	const char *mode;
+	char *pif = ref_and_mode(x, o, "PIF", "mode", pif_ipv6_modes, &mode);
 	xd_value *args;
 
 	if (!pif)
@@ -102,9 +112,8 @@ static int cmd_pif_reconfigure_ipv6(xe_client *x, const xe_opts *o)
 
 static int cmd_pif_set_primary_address_type(xe_client *x, const xe_opts *o)
 {
-	const char *uuid = xe_obj_required(o, "uuid");
-	const char *type = uuid ? wire_mode(o, "primary_address_type", address_types) : NULL;
-	char *pif = type ? xe_client_ref_by_uuid(x, "PIF", uuid) : NULL;
+	const char *type;
+	char *pif = ref_and_mode(x, o, "PIF", "primary_address_type", address_types, &type);
 	xd_value *args;
 
 	if (!pif)
@@ -124,15 +133,10 @@ static int cmd_pif_db_forget(xe_client *x, const xe_opts *o)
 static int configure_vif(xe_client *x, const xe_opts *o, const mode_name *modes,
 			 const char *method)
 {
-	const char *uuid = xe_obj_required(o, "uuid");
-	const char *mode = uuid ? wire_mode(o, "mode", modes) : NULL;
-	const char *address = param_or_empty(o, "address");
-	char *vif;
+	const char *mode, *address = param_or_empty(o, "address");
+	char *vif = ref_and_mode(x, o, "VIF", "mode", modes, &mode);
 	xd_value *args;
 
-	if (!mode)
-		return 1;
-	vif = xe_client_ref_by_uuid(x, "VIF", uuid);
 	if (!vif)
 		return 1;
 	if (strcmp(mode, "Static") == 0 && !*address) {

@@ -127,9 +127,7 @@ static int op_print(xe_client *x, const xe_opts *o, const xe_selected *obj, void
 	return print_result(x, obj, ud);
 }
 
-#define HOST_SPEC(...)                                                                       \
-	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
-			      "hosts", "host" })
+#define HOST_SPEC XE_HOST_SPEC
 
 static int cmd_vm_compute_memory_overhead(xe_client *x, const xe_opts *o)
 {
