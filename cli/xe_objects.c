@@ -1,7 +1,8 @@
 /* xe_objects.c - upstream xe's plain creators and destroyers and the one-value
  * queries on a selected object: secret-create, secret-destroy, vm-create
  * (a bare VM with upstream's defaults), vm-destroy (its disks kept),
- * vm-compute-memory-overhead, host-compute-memory-overhead,
+ * vm-compute-memory-overhead, vm-compute-maximum-memory,
+ * host-compute-memory-overhead,
  * host-get-server-certificate and session-subject-identifier-list.
  */
 #include <stdio.h>
@@ -106,25 +107,61 @@ static int cmd_vm_destroy(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
-/* <cls>.<method>(ref) printed as a number or a string, one per object. */
-static int print_result(xe_client *x, const xe_selected *obj, const char *method)
+/* A call's result (taken) on a line: a number, or a string (int64 as
+ * XML-RPC strings, certificates). The exit code: 1 if the call failed. */
+static int print_line(xd_value *r)
 {
-	xd_value *r = xe_client_call(x, method, xe_strings(1, obj->ref));
-
 	if (!r)
 		return 1;
 	if (r->t == XD_V_INT)
 		printf("%lld\n", (long long)r->u.i);
-	else if (r->t == XD_V_STRING) /* int64 as XML-RPC strings, certificates */
+	else if (r->t == XD_V_STRING)
 		printf("%s\n", r->u.s);
 	xd_value_free(r);
 	return 0;
 }
 
+/* vm-compute-maximum-memory total=<size> [approximate=]: VM.maximise_memory. */
+typedef struct max_memory_args {
+	int64_t total;
+	bool approximate;
+} max_memory_args;
+
+static int op_max_memory(xe_client *x, const xe_opts *o, const xe_selected *vm, void *ud)
+{
+	const max_memory_args *a = ud;
+	xd_value *args = xe_strings(1, vm->ref), *r;
+
+	(void)o;
+	xd_array_append_take(args, xd_int(a->total));
+	xd_array_append_take(args, xd_bool(a->approximate));
+	r = xe_client_call(x, "VM.maximise_memory", args);
+	return print_line(r);
+}
+
+static int cmd_vm_compute_maximum_memory(xe_client *x, const xe_opts *o)
+{
+	const char *total = xe_obj_required(o, "total");
+	max_memory_args a = { 0, false };
+
+	if (!total)
+		return 1;
+	if (xe_parse_size(total, &a.total) < 0) {
+		xe_fail("Parameter total: '%s' is not a size (a number of bytes, or with a suffix "
+			"KiB, MiB, GiB, TiB)", total);
+		return 1;
+	}
+	if (xe_bool_param(o, "approximate", false, &a.approximate) < 0)
+		return 1;
+	return xe_select_each(x, o, XE_VM_SPEC(XE_VM_IMPLICIT, "total", "approximate"), true,
+			      op_max_memory, &a);
+}
+
+/* <method>(ref of the selected object) on a line. */
 static int op_print(xe_client *x, const xe_opts *o, const xe_selected *obj, void *ud)
 {
 	(void)o;
-	return print_result(x, obj, ud);
+	return print_line(xe_client_call(x, ud, xe_strings(1, obj->ref)));
 }
 
 #define HOST_SPEC XE_HOST_SPEC
@@ -179,6 +216,10 @@ static const xe_named_cmd cmds[] = {
 	  "storage too, use vm-uninstall." },
 	{ "vm-compute-memory-overhead", cmd_vm_compute_memory_overhead, "", "<vm-selectors>",
 	  "Computes the virtualization memory overhead of a VM." },
+	{ "vm-compute-maximum-memory", cmd_vm_compute_maximum_memory, "total",
+	  "approximate, <vm-selectors>",
+	  "Compute the maximum amount of guest memory given the VM's configuration. By default "
+	  "give a precise limit, if approximate is set then allow some extra wiggle-room." },
 	{ "host-compute-memory-overhead", cmd_host_compute_memory_overhead, "", "<host-selectors>",
 	  "Computes the virtualization memory overhead of a host." },
 	{ "session-subject-identifier-list", cmd_session_subject_identifier_list, "", "",

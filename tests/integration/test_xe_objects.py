@@ -1,7 +1,8 @@
 """xe's plain creators, destroyers and one-value queries against a running
 xapid: secret-create/destroy, vm-create/destroy, vm- and
 host-compute-memory-overhead (and host.compute_memory_overhead through
-XML-RPC), host-get-server-certificate, message-destroy-all's filters,
+XML-RPC), vm-compute-maximum-memory (and VM.maximise_memory through XML-RPC),
+host-get-server-certificate, message-destroy-all's filters,
 session-subject-identifier-list, host-cpu-info, host-get-cpu-features,
 host-license-view, snapshot-disk-list, sr-probe-ext, vif-configure-ipv4/ipv6,
 host-server-certificate-install and host-reset-server-certificate: exact
@@ -92,6 +93,33 @@ class XeObjectsTest(XeVmBase):
         self.assertEqual(out, "%s\n" % self.x.host.get_memory_overhead(self.host))
         err = self.xe_fails("vm-compute-memory-overhead", "vm=no-such-vm")
         self.assertIn("Failure: No matching VMs found", err)
+
+    def test_maximum_memory(self):
+        vm, uuid = self.new_vm("xe-maxmem")
+        total = 1 << 30
+        best = int(self.x.VM.maximise_memory(vm, str(total), False))
+        rough = int(self.x.VM.maximise_memory(vm, str(total), True))
+        # a whole number of MiB, with room for the overhead, and no MiB more fits
+        self.assertEqual(best % (1 << 20), 0)
+        self.assertTrue(total - (64 << 20) < best < total, best)
+        self.assertLess(rough, best)  # 64 vCPUs cost more overhead
+        self.x.VM.set_memory_limits(vm, str(best), str(best), str(best), str(best))
+        self.assertLessEqual(best + int(self.x.VM.compute_memory_overhead(vm)), total)
+        more = best + (1 << 20)
+        self.x.VM.set_memory_limits(vm, str(more), str(more), str(more), str(more))
+        self.assertGreater(more + int(self.x.VM.compute_memory_overhead(vm)), total)
+        self.assertEqual(self.x.VM.maximise_memory(vm, "0", False), "0")
+        self.assertFailure(["HANDLE_INVALID", "VM", "OpaqueRef:nope"],
+                           self.x.VM.maximise_memory, "OpaqueRef:nope", "1", False)
+        self.assertEqual(self.xe("vm-compute-maximum-memory", "vm=xe-maxmem", "total=1GiB"),
+                         "%d\n" % best)
+        self.assertEqual(self.xe("vm-compute-maximum-memory", "uuid=%s" % uuid,
+                                 "total=%d" % total, "approximate=true"), "%d\n" % rough)
+        err = self.xe_fails("vm-compute-maximum-memory", "vm=xe-maxmem", "total=lots")
+        self.assertEqual(err, "Error: Parameter total: 'lots' is not a size (a number of bytes, "
+                         "or with a suffix KiB, MiB, GiB, TiB)\n")
+        err = self.xe_fails("vm-compute-maximum-memory", "vm=xe-maxmem")
+        self.assertEqual(err, "Required parameter not found: total\n")
 
     def test_server_certificate(self):
         out = self.xe("host-get-server-certificate")
