@@ -164,7 +164,6 @@ static int op_print(xe_client *x, const xe_opts *o, const xe_selected *obj, void
 	return print_line(xe_client_call(x, ud, xe_strings(1, obj->ref)));
 }
 
-#define HOST_SPEC XE_HOST_SPEC
 
 static int cmd_vm_compute_memory_overhead(xe_client *x, const xe_opts *o)
 {
@@ -175,13 +174,13 @@ static int cmd_vm_compute_memory_overhead(xe_client *x, const xe_opts *o)
 
 static int cmd_host_compute_memory_overhead(xe_client *x, const xe_opts *o)
 {
-	return xe_select_each(x, o, HOST_SPEC("force"), true, op_print,
+	return xe_select_each(x, o, XE_HOST_SPEC("force"), true, op_print,
 			      (void *)"host.compute_memory_overhead");
 }
 
 static int cmd_host_get_server_certificate(xe_client *x, const xe_opts *o)
 {
-	return xe_select_each(x, o, HOST_SPEC("force"), false, op_print,
+	return xe_select_each(x, o, XE_HOST_SPEC("force"), false, op_print,
 			      (void *)"host.get_server_certificate");
 }
 
