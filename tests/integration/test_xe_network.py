@@ -6,20 +6,11 @@ upstream's outputs (nothing on success), its record failures for bad modes,
 and the server's errors."""
 
 from net_util import NetworkTestCase, ip
-from test_xe import xe_binary
-from test_xe_vm import XeVmBase
+from test_xe_objects import XeClientMixin
 
 
-class XeNetworkBase(NetworkTestCase):
-    """xe against this daemon, as the VM tests run it."""
-    run_xe = XeVmBase.run_xe
-    xe = XeVmBase.xe
-    xe_fails = XeVmBase.xe_fails
-
-    @classmethod
-    def setUpClass(cls):
-        cls.xe_path = str(xe_binary())
-        super().setUpClass()
+class XeNetworkBase(XeClientMixin, NetworkTestCase):
+    """A simulated host with eth0 (management) and eth1, and xe against it."""
 
     def pif(self, device):
         return [(r, p["uuid"]) for r, p in self.x.PIF.get_all_records().items()

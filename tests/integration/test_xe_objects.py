@@ -266,9 +266,9 @@ class XeObjectsTest(XeVmBase):
         self.assertEqual(self.xe_fails("sr-probe-ext"), "Required parameter not found: type\n")
 
 
-class XeHostCertTest(DaemonTestCase):
-    """host-server-certificate-install and host-reset-server-certificate on a
-    daemon of their own (they change what it serves)."""
+class XeClientMixin:
+    """xe against the test class's daemon, as the VM tests run it, for test
+    classes on other bases than XeVmBase."""
     run_xe = XeVmBase.run_xe
     xe = XeVmBase.xe
     xe_fails = XeVmBase.xe_fails
@@ -277,6 +277,11 @@ class XeHostCertTest(DaemonTestCase):
     def setUpClass(cls):
         cls.xe_path = str(xe_binary())
         super().setUpClass()
+
+
+class XeHostCertTest(XeClientMixin, DaemonTestCase):
+    """host-server-certificate-install and host-reset-server-certificate on a
+    daemon of their own (they change what it serves)."""
 
     def test_install_and_reset(self):
         tmp = tempfile.mkdtemp(prefix="xapid-it-xecert-")
