@@ -69,6 +69,21 @@ extern const xe_named_cmd *const xe_vm_device_cmds;
 extern const size_t xe_vm_device_ncmds;
 extern const xe_named_cmd *const xe_host_cmds;
 extern const size_t xe_host_ncmds;
+/* xe_sr_probe_ext.c: sr-probe-ext. */
+extern const xe_named_cmd *const xe_sr_probe_ext_cmds;
+extern const size_t xe_sr_probe_ext_ncmds;
+/* xe_host_cert.c: host-server-certificate-install, host-reset-server-certificate. */
+extern const xe_named_cmd *const xe_host_cert_cmds;
+extern const size_t xe_host_cert_ncmds;
+/* xe_host_info.c: host-cpu-info, host-get-cpu-features, host-license-view. */
+extern const xe_named_cmd *const xe_host_info_cmds;
+extern const size_t xe_host_info_ncmds;
+/* xe_objects.c: secret-create/destroy, vm-create/destroy, memory overheads. */
+extern const xe_named_cmd *const xe_object_cmds;
+extern const size_t xe_object_ncmds;
+/* xe_net_config.c: management interface, PIF and VIF addressing. */
+extern const xe_named_cmd *const xe_net_config_cmds;
+extern const size_t xe_net_config_ncmds;
 extern const xe_named_cmd *const xe_device_cmds;
 extern const size_t xe_device_ncmds;
 extern const xe_named_cmd *const xe_transfer_cmds;
@@ -95,6 +110,11 @@ int xe_cmd_snapshot_uninstall(xe_client *x, const xe_opts *o);
 /* The snapshot named by snapshot-uuid= or uuid=, checked to be a snapshot;
  * NULL after printing the error. Caller frees. */
 char *xe_snapshot_ref(xe_client *x, const xe_opts *o);
+
+/* The arguments of SR.probe and SR.probe_ext: [host (host-uuid= or the
+ * one xe talks to), device-config:, type, sm-config:]; NULL after printing
+ * why. */
+xd_value *xe_probe_args(xe_client *x, const xe_opts *o, const char *type);
 
 /* The <prefix>k=v parameters as a map ("device-config:", "args:"). */
 xd_value *xe_map_params(const xe_opts *o, const char *prefix);

@@ -2,7 +2,7 @@
  * host-evacuate, host-get-vms-which-prevent-evacuation,
  * host-compute-free-memory, host-call-plugin) on the hosts the selectors
  * name (host=<name or uuid>, field filters, --multiple), task-cancel,
- * message-create, message-destroy, and the pool's pool-sync-database and
+ * message-create, message-destroy, message-destroy-all, and the pool's pool-sync-database and
  * pool-management-reconfigure: the calls xapi's CLI server sends.
  */
 #include <stdio.h>
@@ -16,9 +16,7 @@
 #include "xe_select.h"
 #include "xe_util.h"
 
-#define HOST_SPEC(...)                                                                       \
-	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
-			      "hosts", "host" })
+#define HOST_SPEC XE_HOST_SPEC
 
 static int op_disable(xe_client *x, const xe_opts *o, const xe_selected *h, void *ud)
 {
@@ -274,6 +272,85 @@ static int cmd_message_destroy(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
+/* A message's timestamp or priority as a number (ints arrive as strings
+ * over XML-RPC, datetimes as xapi's text over JSON-RPC). */
+static int64_t value_int(const xd_value *v, bool *ok)
+{
+	char *end = NULL;
+	int64_t n = 0;
+
+	*ok = false;
+	if (v && (v->t == XD_V_INT || v->t == XD_V_DATETIME)) {
+		*ok = true;
+		n = v->u.i;
+	} else if (v && v->t == XD_V_STRING) {
+		if (xd_datetime_parse(v->u.s, &n) == 0) {
+			*ok = true;
+			return n;
+		}
+		n = strtoll(v->u.s, &end, 10);
+		*ok = end != v->u.s && !*end;
+	}
+	return n;
+}
+
+static int message_filter(const xe_opts *o, const char *key, const char *what, int64_t *out)
+{
+	const char *v = xe_opts_get(o, key);
+
+	if (v && xd_datetime_parse(v, out) < 0) {
+		xe_fail("%s timestamp format for '%s' (expected RFC3339, for example, "
+			"2025-01-01T00:00:00Z)", what, key);
+		return -1;
+	}
+	return v ? 1 : 0;
+}
+
+/* message-destroy-all [before=] [after=] [priority=]: xapi's
+ * message.destroy_all is newer than this datamodel, so xe applies its
+ * filters itself (timestamp strictly before / after, priority equal) and
+ * destroys the matches with message.destroy_many. */
+static int cmd_message_destroy_all(xe_client *x, const xe_opts *o)
+{
+	const char *prio = xe_opts_get(o, "priority");
+	int64_t before = 0, after = 0, priority = 0;
+	int has_before, has_after;
+	xd_value *all, *refs, *args;
+	char *end = NULL;
+
+	/* upstream's two messages differ in their first letter */
+	has_before = message_filter(o, "before", "invalid", &before);
+	has_after = has_before < 0 ? -1 : message_filter(o, "after", "Invalid", &after);
+	if (has_after < 0)
+		return 1;
+	if (prio) {
+		priority = strtoll(prio, &end, 10);
+		if (end == prio || *end || priority < 0) {
+			xe_fail("Invalid priority format (expected positive integer)");
+			return 1;
+		}
+	}
+	all = xe_client_call(x, "message.get_all_records", NULL);
+	if (!all)
+		return 1;
+	refs = xd_array();
+	for (size_t i = 0; all->t == XD_V_STRUCT && i < all->u.st.n; i++) {
+		const xd_value *m = all->u.st.m[i].v;
+		bool ok_ts, ok_p;
+		int64_t ts = value_int(xd_struct_get(m, "timestamp"), &ok_ts);
+		int64_t p = value_int(xd_struct_get(m, "priority"), &ok_p);
+
+		if ((has_before && !(ok_ts && ts < before)) || (has_after && !(ok_ts && ts > after)) ||
+		    (prio && !(ok_p && p == priority)))
+			continue;
+		xd_array_append_take(refs, xd_string(all->u.st.m[i].name));
+	}
+	xd_value_free(all);
+	args = xd_array();
+	xd_array_append_take(args, refs);
+	return xe_client_call_ok(x, "message.destroy_many", args) < 0;
+}
+
 /* ---- the pool ---- */
 
 static int cmd_pool_sync_database(xe_client *x, const xe_opts *o)
@@ -319,6 +396,9 @@ static const xe_named_cmd cmds[] = {
 	  "optional parameters must be supplied." },
 	{ "message-destroy", cmd_message_destroy, "", "uuid, uuids",
 	  "Destroy one or more existing messages (uuids: comma-separated)." },
+	{ "message-destroy-all", cmd_message_destroy_all, "", "before, after, priority",
+	  "Destroy all messages matching the given conditions (combined with logical AND). If "
+	  "no conditions are provided, all messages are destroyed." },
 	{ "pool-sync-database", cmd_pool_sync_database, "", "",
 	  "Synchronise the current database across all hosts in the pool." },
 	{ "pool-management-reconfigure", cmd_pool_management_reconfigure, "network-uuid", "",

@@ -33,6 +33,12 @@ typedef struct xe_selspec {
 	(&(const xe_selspec){ "VM", "vm", implicit, (const char *const[]){ __VA_ARGS__, NULL }, \
 			      "VMs", "VM" })
 
+/* The host selector (host=<name or uuid>, field filters); the rest are the
+ * command's own parameters. */
+#define XE_HOST_SPEC(...)                                                                    \
+	(&(const xe_selspec){ "host", "host", NULL, (const char *const[]){ __VA_ARGS__, NULL }, \
+			      "hosts", "host" })
+
 /* The pool's default SR (a ref, caller frees), or NULL after printing
  * xapi's failure `why` if the pool has none (or if why is NULL, silently). */
 char *xe_default_sr(xe_client *x, const char *why);

@@ -200,19 +200,27 @@ static int cmd_sr_introduce(xe_client *x, const xe_opts *o)
 	return xe_call_and_print(x, "SR.introduce", args, "SR");
 }
 
-static int cmd_sr_probe(xe_client *x, const xe_opts *o)
+xd_value *xe_probe_args(xe_client *x, const xe_opts *o, const char *type)
 {
-	const char *type = required(o, "type");
-	if (!type)
-		return 1;
 	char *host = xe_host_ref(x, o);
 	if (!host)
-		return 1;
+		return NULL;
 	xd_value *args = xd_array();
 	xd_array_append_take(args, xd_string_take(host));
 	xd_array_append_take(args, xe_map_params(o, "device-config:"));
 	xd_array_append_take(args, xd_string(type));
 	xd_array_append_take(args, xe_map_params(o, "sm-config:"));
+	return args;
+}
+
+static int cmd_sr_probe(xe_client *x, const xe_opts *o)
+{
+	const char *type = required(o, "type");
+	if (!type)
+		return 1;
+	xd_value *args = xe_probe_args(x, o, type);
+	if (!args)
+		return 1;
 	xd_value *r = xe_client_call(x, "SR.probe", args);
 	if (!r)
 		return 1;

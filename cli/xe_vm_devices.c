@@ -89,6 +89,20 @@ static int cmd_vm_disk_list(xe_client *x, const xe_opts *o)
 	return xe_select_each(x, o, VM_SPEC("vbd-params", "vdi-params"), true, op_disk_list, NULL);
 }
 
+/* snapshot-disk-list snapshot-uuid= | uuid=: vm-disk-list of a snapshot. */
+static int cmd_snapshot_disk_list(xe_client *x, const xe_opts *o)
+{
+	char *ref = xe_snapshot_ref(x, o);
+	xe_selected snap = { ref, NULL, NULL };
+	int rc = 1;
+
+	if (ref && (snap.rec = record_of(x, "VM", ref)))
+		rc = op_disk_list(x, o, &snap, NULL);
+	xd_value_free(snap.rec);
+	free(ref);
+	return rc;
+}
+
 static int cmd_vm_cd_list(xe_client *x, const xe_opts *o)
 {
 	return xe_select_each(x, o, VM_SPEC("vbd-params", "vdi-params"), true, op_disk_list, "cd");
@@ -442,6 +456,8 @@ static int cmd_vm_cd_remove(xe_client *x, const xe_opts *o)
 
 static const xe_named_cmd cmds[] = {
 	{ "vm-disk-list", cmd_vm_disk_list, "", "vbd-params, vdi-params, <vm-selectors>",
+	  "List the disks on the selected VM(s)." },
+	{ "snapshot-disk-list", cmd_snapshot_disk_list, "", "uuid, snapshot-uuid, vbd-params, vdi-params",
 	  "List the disks on the selected VM(s)." },
 	{ "vm-disk-add", cmd_vm_disk_add, "disk-size, device", "sr-uuid, <vm-selectors>",
 	  "Add a new disk to the selected VM(s). disk-size takes KiB, MiB, GiB, TiB suffixes; "

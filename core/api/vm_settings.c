@@ -195,6 +195,36 @@ static xd_value *h_compute_memory_overhead(const xd_call *call, xd_error *err)
 	return r;
 }
 
+/* VM.maximise_memory(total, approximate): the largest memory_static_max
+ * (rounded down to a MiB) whose start-up memory, the memory and its
+ * overhead, fits in total; approximate counts 64 vCPUs, as xapi. The
+ * requirement grows with the memory, so a bisection finds it. */
+static xd_value *h_maximise_memory(const xd_call *call, xd_error *err)
+{
+	xd_value *rec = xd_db_get_record(xd_dm_class("VM"), xd_arg_str(call, 0));
+	int64_t total = xd_arg_int(call, 1), lo = 0, hi;
+
+	if (!rec) {
+		xd_error_set(err, "HANDLE_INVALID", "VM", xd_arg_str(call, 0), NULL);
+		return NULL;
+	}
+	if (xd_arg_bool(call, 2))
+		xd_rec_set(rec, "VCPUs_max", xd_int(64));
+	hi = total > 0 ? total : 0;
+	/* invariant: lo fits (or is 0); everything above hi does not */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo + 1) / 2;
+
+		xd_rec_set(rec, "memory_static_max", xd_int(mid));
+		if (mid + xd_vm_memory_overhead(rec) <= total)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	xd_value_free(rec);
+	return xd_int(lo / (1LL << 20) * (1LL << 20));
+}
+
 /* ---- vCPUs ------------------------------------------------------------------ */
 
 static int invalid_vcpus(const char *rule, int64_t v, xd_error *err)
@@ -529,6 +559,7 @@ void xd_api_vm_settings_register(void)
 	xd_rpc_register("VM", "set_memory_limits", h_set_memory_limits);
 	xd_rpc_register("VM", "set_memory", h_set_memory);
 	xd_rpc_register("VM", "compute_memory_overhead", h_compute_memory_overhead);
+	xd_rpc_register("VM", "maximise_memory", h_maximise_memory);
 	xd_rpc_register("VM", "set_VCPUs_max", h_set_VCPUs_max);
 	xd_rpc_register("VM", "set_VCPUs_at_startup", h_set_VCPUs_at_startup);
 	xd_rpc_register("VM", "set_VCPUs_number_live", h_set_VCPUs_number_live);
