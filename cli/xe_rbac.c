@@ -1,7 +1,9 @@
 /* xe_rbac.c - the RBAC commands, with upstream's parameter names:
  * subject-add subject-name=, subject-remove subject-uuid=,
- * subject-role-add / subject-role-remove uuid= role-name=|role-uuid=, and
- * role-list (xapi's roles only, not the permissions, as upstream's). The
+ * subject-role-add / subject-role-remove uuid= role-name=|role-uuid=,
+ * role-list (xapi's roles only, not the permissions, as upstream's), and
+ * session-subject-identifier-list / -logout subject-identifier= /
+ * -logout-all. The
  * other subject-* and role-* commands are the generic per-class ones.
  */
 #include <stdio.h>
@@ -145,6 +147,59 @@ static int cmd_role_list(xe_client *x, const xe_opts *o)
 	return 0;
 }
 
+/* The identifiers of the subjects with a session: all of them as a list
+ * (print), or each logged out. */
+static int subject_identifiers(xe_client *x, const xe_opts *o, bool logout)
+{
+	xd_value *ids = xe_client_call(x, "session.get_all_subject_identifiers", xd_array());
+	int rc = 0;
+
+	if (!ids)
+		return 1;
+	for (size_t i = 0; ids->t == XD_V_ARRAY && i < ids->u.arr.n && !rc; i++) {
+		const char *id = ids->u.arr.items[i]->u.s;
+
+		if (logout) {
+			rc = xe_client_call_ok(x, "session.logout_subject_identifier",
+					       xe_strings(1, id)) < 0;
+		} else if (o->minimal) {
+			char *e = xe_escape_commas(id);
+
+			printf("%s%s", i ? "," : "", e);
+			free(e);
+		} else {
+			const char *label = "subject-identifier ( RO)";
+			char *text = xe_render_record(&label, &id, 1);
+
+			printf("%s\n\n", text);
+			free(text);
+		}
+	}
+	if (!logout && o->minimal)
+		printf("\n");
+	xd_value_free(ids);
+	return rc;
+}
+
+static int cmd_session_subject_identifier_list(xe_client *x, const xe_opts *o)
+{
+	return subject_identifiers(x, o, false);
+}
+
+static int cmd_session_subject_identifier_logout_all(xe_client *x, const xe_opts *o)
+{
+	return subject_identifiers(x, o, true);
+}
+
+static int cmd_session_subject_identifier_logout(xe_client *x, const xe_opts *o)
+{
+	const char *id = xe_obj_required(o, "subject-identifier");
+
+	return id ? xe_client_call_ok(x, "session.logout_subject_identifier",
+				      xe_strings(1, id)) < 0
+		  : 1;
+}
+
 static const xe_named_cmd cmds[] = {
 	{ "subject-add", cmd_subject_add, "subject-name", "",
 	  "Add a subject to the list of subjects that can access the pool" },
@@ -156,6 +211,14 @@ static const xe_named_cmd cmds[] = {
 	  "Remove a role from a subject" },
 	{ "role-list", cmd_role_list, "", "",
 	  "Lists the roles (uuid, name, description), not the permissions." },
+	{ "session-subject-identifier-list", cmd_session_subject_identifier_list, "", "",
+	  "Return a list of all the user subject ids of all externally-authenticated existing "
+	  "sessions" },
+	{ "session-subject-identifier-logout", cmd_session_subject_identifier_logout,
+	  "subject-identifier", "",
+	  "Log out all externally-authenticated sessions associated to a user subject id" },
+	{ "session-subject-identifier-logout-all", cmd_session_subject_identifier_logout_all, "",
+	  "", "Log out all externally-authenticated sessions" },
 };
 
 const size_t xe_rbac_ncmds = sizeof(cmds) / sizeof(cmds[0]);

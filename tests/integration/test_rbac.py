@@ -44,10 +44,12 @@ SAMPLE = [
     ("VM.add_to_other_config", [BOGUS, "k", "v"], roles_from("vm-admin")),
     ("VM.snapshot", [BOGUS, "s"], roles_from("vm-power-admin")),
     ("VM.set_affinity", [BOGUS, BOGUS], roles_from("vm-power-admin")),
-    ("VM.pool_migrate", [BOGUS, BOGUS, {}], roles_from("vm-power-admin", client_cert=True)),
+    ("VM.set_memory_dynamic_range", [BOGUS, "1048576", "2097152"],
+     roles_from("vm-power-admin")),
     ("pool.set_name_label", [BOGUS, "x"], roles_from("pool-operator")),
     ("host.get_record", [BOGUS], roles_from("read-only")),
-    ("host.dmesg", [BOGUS], roles_from("pool-operator")),
+    ("host.set_name_label", [BOGUS, "x"], roles_from("pool-operator")),
+    ("host.disable", [BOGUS], roles_from("pool-operator", client_cert=True)),
     ("host.call_plugin", [BOGUS, "p", "f", {}], roles_from("pool-admin")),
     ("SR.get_record", [BOGUS], roles_from("read-only")),
     ("SR.set_name_label", [BOGUS, "x"], roles_from("pool-operator")),
@@ -56,7 +58,7 @@ SAMPLE = [
     ("VBD.get_record", [BOGUS], roles_from("read-only")),
     ("VBD.destroy", [BOGUS], roles_from("vm-admin")),
     ("PBD.destroy", [BOGUS], roles_from("pool-operator")),
-    ("network.set_name_label", [BOGUS, "x"], roles_from("vm-admin")),
+    ("network.set_name_label", [BOGUS, "x"], roles_from("pool-operator")),
     ("VIF.destroy", [BOGUS], roles_from("vm-admin")),
     ("PIF.get_record", [BOGUS], roles_from("read-only")),
     ("VLAN.destroy", [BOGUS], roles_from("pool-operator")),
@@ -64,7 +66,7 @@ SAMPLE = [
     ("tunnel.destroy", [BOGUS], roles_from("pool-operator")),
     ("task.get_record", [BOGUS], roles_from("read-only")),
     ("message.destroy", [BOGUS], roles_from("pool-operator")),
-    ("blob.destroy", [BOGUS], roles_from("pool-operator")),
+    ("blob.get_record", [BOGUS], roles_from("read-only")),
     ("secret.destroy", [BOGUS], roles_from("pool-operator")),
     ("console.get_record", [BOGUS], roles_from("read-only")),
     ("SM.get_record", [BOGUS], roles_from("read-only")),
@@ -193,10 +195,10 @@ class RbacTest(StorageTestCase):
         j.login_with_password("user-read-only", USERS["user-read-only"])
         try:
             with self.assertRaises(Failure) as cm:
-                j.xenapi.VM.set_name_label(BOGUS, "x")
+                j.call("VM.set_name_label", BOGUS, "x")
             self.assertEqual(cm.exception.details,
                              denial("VM.set_name_label", roles_from("vm-admin")))
-            self.assertIsInstance(j.xenapi.VM.get_all(), list)
+            self.assertIsInstance(j.call("VM.get_all"), list)
         finally:
             j.logout()
 
@@ -291,9 +293,11 @@ class RbacTest(StorageTestCase):
             s.close()
 
     def test_logout_subject_identifier_spares_the_caller(self):
-        po = self.daemon.session("user-pool-operator", USERS["user-pool-operator"])
-        other = self.daemon.session("user-pool-operator", USERS["user-pool-operator"])
-        po.xenapi.session.logout_subject_identifier("user-pool-operator")
+        subject = add_subject(self.x, "alice", "pool-operator")
+        self.addCleanup(self.x.subject.destroy, subject)
+        po = self.daemon.session("alice", USERS["alice"])
+        other = self.daemon.session("alice", USERS["alice"])
+        po.xenapi.session.logout_subject_identifier("alice")
         self.assertIsInstance(po.xenapi.VM.get_all(), list)
         self.assertFailure("SESSION_INVALID", other.xenapi.VM.get_all)
         po.logout()
@@ -317,7 +321,7 @@ class RbacTest(StorageTestCase):
     # ---- HTTP data paths ----
 
     def test_data_paths(self):
-        sr = self.create_sr("rbac-sr")
+        sr, _ = self.create_sr("rbac-sr")
         vdi = self.create_vdi(sr, size=1024 * 1024)
         data = b"\x5a" * 4096
         for role in RBAC_ROLES:
@@ -351,7 +355,7 @@ class RbacTest(StorageTestCase):
         self.assertEqual(status, 401)
 
     def test_data_path_denial_fails_the_task(self):
-        sr = self.create_sr("rbac-task-sr")
+        sr, _ = self.create_sr("rbac-task-sr")
         vdi = self.create_vdi(sr, size=1024 * 1024)
         ro = self.sessions["read-only"]
         task = ro.xenapi.task.create("rbac", "")
@@ -404,7 +408,9 @@ class RbacXeTest(harness.DaemonTestCase):
 
     def test_role_list(self):
         p = self.xe("role-list")
-        self.assertIn("name ( RO): pool-admin", p.stdout.replace("          ", " "))
+        self.assertRegex(p.stdout, r"uuid \( RO\)\s*: 0165f154-ba3e-034e-6b27-5d271af109ba\n"
+                                   r"\s*name \( RO\): pool-admin\n\s*description \( RO\): The Pool")
+        self.assertNotIn("vm.start", p.stdout)
         uuids = self.xe("role-list", "--minimal").stdout.strip().split(",")
         self.assertEqual(len(uuids), len(ALL_ROLES))
         self.assertIn("0165f154-ba3e-034e-6b27-5d271af109ba", uuids)
@@ -436,6 +442,24 @@ class RbacXeTest(harness.DaemonTestCase):
         s.close()
         p = self.xe("subject-add", "subject-name=nosuchuser", check=False)
         self.assertIn("SUBJECT_CANNOT_BE_RESOLVED", p.stdout + p.stderr)
+
+    def test_session_subject_identifier_commands(self):
+        subject = add_subject(self.x, "user-read-only", "read-only")
+        self.addCleanup(self.x.subject.destroy, subject)
+        self.assertEqual(self.xe("session-subject-identifier-list", "--minimal").stdout, "\n")
+        s1 = self.daemon.session("user-read-only", USERS["user-read-only"])
+        self.assertEqual(self.xe("session-subject-identifier-list", "--minimal").stdout,
+                         "user-read-only\n")
+        self.assertRegex(self.xe("session-subject-identifier-list").stdout,
+                         r"subject-identifier \( RO\)\s*: user-read-only\n")
+        self.xe("session-subject-identifier-logout", "subject-identifier=user-read-only")
+        self.assertFailure("SESSION_INVALID", s1.xenapi.VM.get_all)
+        s2 = self.daemon.session("user-read-only", USERS["user-read-only"])
+        self.xe("session-subject-identifier-logout-all")
+        self.assertFailure("SESSION_INVALID", s2.xenapi.VM.get_all)
+        self.assertIsInstance(self.x.VM.get_all(), list)  # root's session stays
+        s1.close()
+        s2.close()
 
 
 if __name__ == "__main__":
