@@ -54,7 +54,7 @@ int xd_rbac_check_call(const char *session, const xd_class *c, const xd_message 
 		       xd_error *err);
 /* The same for an HTTP data path, by the name its handler gives
  * xd_auth_http ("import_raw_vdi"...): permission "http/<upstream action>".
- * A handler not in the table is allowed to every role. */
+ * A handler not in the table is pool-admin's only ("http/<handler>"). */
 int xd_rbac_check_http(const char *handler, unsigned mask, xd_error *err);
 
 #endif

@@ -109,24 +109,27 @@ static void session_gone(const char *session)
 }
 
 /* A session made before this start: its mask from its record (superuser,
- * else its subject's roles now). */
-static unsigned mask_from_db(const char *session)
+ * else its subject's roles now). false if the session is gone. */
+static bool mask_from_db(const char *session, unsigned *out)
 {
 	const xd_class *sc = xd_dm_class("session"), *subj = xd_dm_class("subject");
 	xd_value *su = xd_db_get_field(sc, session, xd_dm_field_index(sc, "is_local_superuser"));
+	*out = 0;
 	if (!su)
-		return 0;
+		return false;
 	bool superuser = su->u.b;
 	xd_value_free(su);
-	if (superuser)
-		return XD_RBAC_SUPERUSER;
+	if (superuser) {
+		*out = XD_RBAC_SUPERUSER;
+		return true;
+	}
 	xd_value *sref = xd_db_get_field(sc, session, xd_dm_field_index(sc, "subject"));
 	xd_value *roles = sref ? xd_db_get_field(subj, sref->u.s, xd_dm_field_index(subj, "roles"))
 			       : NULL;
-	unsigned mask = xd_rbac_mask_of_refs(roles);
+	*out = xd_rbac_mask_of_refs(roles);
 	xd_value_free(roles);
 	xd_value_free(sref);
-	return mask;
+	return true;
 }
 
 unsigned xd_rbac_session_mask(const char *session)
@@ -136,10 +139,9 @@ unsigned xd_rbac_session_mask(const char *session)
 	bool found = s != NULL;
 	unsigned mask = found ? s->mask : 0;
 	pthread_rwlock_unlock(&mu);
-	if (!found) {
-		mask = mask_from_db(session);
+	/* a session that ended meanwhile gets no entry (nothing would remove it) */
+	if (!found && mask_from_db(session, &mask))
 		xd_rbac_session_set(session, mask);
-	}
 	return mask;
 }
 
@@ -181,7 +183,17 @@ int xd_rbac_check_call(const char *session, const xd_class *c, const xd_message 
 int xd_rbac_check_http(const char *handler, unsigned mask, xd_error *err)
 {
 	const xd_role *p = xd_rbac_http_permission(handler);
-	return p ? check_mask(p, mask, err) : 0;
+	if (p)
+		return check_mask(p, mask, err);
+	/* a path nobody has mapped to upstream's actions yet (HTTP_ACTIONS in
+	 * tools/dmgen.py): pool-admin's only, as upstream's default role */
+	char name[128];
+	snprintf(name, sizeof name, "http/%s", handler);
+	xd_role unmapped = { .name_label = name, .role_bit = -1, .roles = 1u };
+	if (mask != XD_RBAC_SUPERUSER)
+		xd_warn("rbac: HTTP handler %s has no permission in the table: pool-admin only",
+			handler);
+	return check_mask(&unmapped, mask, err);
 }
 
 int xd_rbac_init(void)
