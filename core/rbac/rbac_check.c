@@ -25,22 +25,12 @@ static mask_slot *slots;
 static size_t nslots, nused; /* nused counts tombstones too */
 static pthread_rwlock_t mu = PTHREAD_RWLOCK_INITIALIZER;
 
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* The slot of ref, or NULL. Caller holds mu. */
 static mask_slot *slot_find(const char *ref)
 {
 	if (!slots)
 		return NULL;
-	for (size_t i = hash_str(ref) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
+	for (size_t i = xd_rbac_hash(ref) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
 		if (!slots[i].ref)
 			return NULL;
 		if (slots[i].ref != TOMBSTONE && strcmp(slots[i].ref, ref) == 0)
@@ -50,7 +40,7 @@ static mask_slot *slot_find(const char *ref)
 
 static void slot_put_nogrow(char *ref, unsigned mask)
 {
-	size_t i = hash_str(ref) & (nslots - 1);
+	size_t i = xd_rbac_hash(ref) & (nslots - 1);
 	while (slots[i].ref && slots[i].ref != TOMBSTONE)
 		i = (i + 1) & (nslots - 1);
 	if (!slots[i].ref)

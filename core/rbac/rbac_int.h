@@ -31,6 +31,8 @@ int xd_rbac_build_table(void);
 void xd_rbac_free_table(void);
 void xd_rbac_register_role_api(void);
 
+/* The hash of the role table's and the session cache's indexes (FNV-1a). */
+size_t xd_rbac_hash(const char *s);
 /* The role mask of a set of role refs (subject.roles). */
 unsigned xd_rbac_mask_of_refs(const xd_value *refs);
 /* The permission names of a role (name_labels, sorted): a new string set. */

@@ -25,9 +25,9 @@ static size_t http_base;
 static size_t *by_name, *by_ref, *by_uuid;
 static size_t index_size;
 
-static size_t hash_str(const char *s)
+size_t xd_rbac_hash(const char *s)
 {
-	size_t h = 1469598103934665603ull; /* FNV-1a: fixed keys */
+	size_t h = 1469598103934665603ull; /* FNV-1a */
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ull;
@@ -37,7 +37,7 @@ static size_t hash_str(const char *s)
 
 static void index_put(size_t *ix, const char *key, size_t entry)
 {
-	size_t i = hash_str(key) & (index_size - 1);
+	size_t i = xd_rbac_hash(key) & (index_size - 1);
 	while (ix[i])
 		i = (i + 1) & (index_size - 1);
 	ix[i] = entry + 1;
@@ -47,7 +47,7 @@ static const xd_role *index_get(const size_t *ix, const char *key, size_t field_
 {
 	if (!ix || !key)
 		return NULL;
-	size_t i = hash_str(key) & (index_size - 1);
+	size_t i = xd_rbac_hash(key) & (index_size - 1);
 	for (; ix[i]; i = (i + 1) & (index_size - 1)) {
 		const xd_role *r = &table[ix[i] - 1];
 		const char *k = field_off == 0 ? r->name_label : (const char *)r + field_off;
