@@ -290,8 +290,10 @@ static xd_value *h_login(const xd_call *call, xd_error *err)
 	}
 	session_owner o = { .user = user[0] ? user : "root", .mask = XD_RBAC_SUPERUSER };
 	char *sref = NULL;
-	if (!xd_auth_is_root(user) && subject_login(user, addr, &o, &sref, err) < 0)
+	if (!xd_auth_is_root(user) && subject_login(user, addr, &o, &sref, err) < 0) {
+		free(sref); /* a subject without roles was found */
 		return NULL;
+	}
 	xd_value *v = new_session(&o, originator, err);
 	free(sref);
 	return v;
