@@ -92,6 +92,9 @@ extern const xe_named_cmd *const xe_console_cmds;
 extern const size_t xe_console_ncmds;
 extern const xe_named_cmd *const xe_diagnostic_cmds;
 extern const size_t xe_diagnostic_ncmds;
+/* xe_rbac.c: subject-add/-remove, subject-role-add/-remove, role-list. */
+extern const xe_named_cmd *const xe_rbac_cmds;
+extern const size_t xe_rbac_ncmds;
 /* xe_metrics.c: host-, vm- and sr-data-source-list/-query/-record/-forget. */
 extern const xe_named_cmd *const xe_metrics_cmds;
 extern const size_t xe_metrics_ncmds;

@@ -1,6 +1,6 @@
 /* xe_named.c - the commands with names of their own, gathered from the
  * tables of the files that implement them (VMs, hosts, devices, storage,
- * transfers, data sources, console, diagnostics), in help order.
+ * transfers, data sources, console, diagnostics, RBAC), in help order.
  */
 #include <string.h>
 
@@ -24,6 +24,7 @@ static const struct {
 	{ &xe_metrics_cmds, &xe_metrics_ncmds },
 	{ &xe_console_cmds, &xe_console_ncmds },
 	{ &xe_diagnostic_cmds, &xe_diagnostic_ncmds },
+	{ &xe_rbac_cmds, &xe_rbac_ncmds },
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

@@ -2,8 +2,7 @@
  * queries on a selected object: secret-create, secret-destroy, vm-create
  * (a bare VM with upstream's defaults), vm-destroy (its disks kept),
  * vm-compute-memory-overhead, vm-compute-maximum-memory,
- * host-compute-memory-overhead,
- * host-get-server-certificate and session-subject-identifier-list.
+ * host-compute-memory-overhead and host-get-server-certificate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,27 +183,6 @@ static int cmd_host_get_server_certificate(xe_client *x, const xe_opts *o)
 			      (void *)"host.get_server_certificate");
 }
 
-/* session-subject-identifier-list: a record per subject identifier of the
- * externally authenticated sessions. */
-static int cmd_session_subject_identifier_list(xe_client *x, const xe_opts *o)
-{
-	static const char *const labels[] = { "subject-identifier ( RO)" };
-	xd_value *r = xe_client_call(x, "session.get_all_subject_identifiers", NULL);
-
-	(void)o;
-	if (!r)
-		return 1;
-	for (size_t i = 0; r->t == XD_V_ARRAY && i < r->u.arr.n; i++) {
-		const char *vals[1] = { r->u.arr.items[i]->t == XD_V_STRING ? r->u.arr.items[i]->u.s : "" };
-		char *text = xe_render_record(labels, vals, 1);
-
-		printf("%s\n\n", text);
-		free(text);
-	}
-	xd_value_free(r);
-	return 0;
-}
-
 static const xe_named_cmd cmds[] = {
 	{ "secret-create", cmd_secret_create, "value", "other-config:", "Create a secret" },
 	{ "secret-destroy", cmd_secret_destroy, "uuid", "", "Destroy a secret" },
@@ -221,9 +199,6 @@ static const xe_named_cmd cmds[] = {
 	  "give a precise limit, if approximate is set then allow some extra wiggle-room." },
 	{ "host-compute-memory-overhead", cmd_host_compute_memory_overhead, "", "<host-selectors>",
 	  "Computes the virtualization memory overhead of a host." },
-	{ "session-subject-identifier-list", cmd_session_subject_identifier_list, "", "",
-	  "Return a list of all the user subject ids of all externally-authenticated existing "
-	  "sessions" },
 	{ "host-get-server-certificate", cmd_host_get_server_certificate, "", "<host-selectors>",
 	  "Get the server TLS certificate of a host" },
 };

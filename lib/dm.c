@@ -989,6 +989,7 @@ static int build_message(xd_message *m, const xd_decl_message *dm_, const xd_cla
 	m->params = params;
 	m->nparams = dm_->nparams;
 	m->flags = dm_->flags;
+	m->roles = dm_->roles;
 	m->result = type_intern(dm_->result);
 	if (!m->result)
 		goto bad;
@@ -1032,8 +1033,10 @@ static int build_class(cls_rt *rt, const xd_decl_class *d, int idx)
 		*p = (char)tolower((unsigned char)*p);
 	c->lname = lname;
 	c->idx = idx;
-	/* event is only ever computed, never stored. */
-	c->stored = strcmp(d->name, "event") != 0;
+	/* event is only ever computed, never stored; auth has no objects; the
+	 * roles are static (core/rbac serves them from the declaration). */
+	c->stored = strcmp(d->name, "event") != 0 && strcmp(d->name, "auth") != 0 &&
+		    strcmp(d->name, "role") != 0;
 	if (build_fields(rt, d) < 0)
 		return -1;
 	msgs = xmalloc(d->nmessages * sizeof(xd_message));

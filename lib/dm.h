@@ -79,6 +79,7 @@ typedef struct xd_message {
 	size_t nrequired;          /* params without a default (a prefix of params) */
 	const xd_type *result;
 	unsigned flags;
+	unsigned roles;            /* bit i: xd_decl_roles[i] may call it; 0: local root only */
 	/* For implicit field accessors: which field and what kind of accessor. */
 	int field_idx;             /* -1 if not a field accessor */
 	enum { XD_ACC_NONE, XD_ACC_GET, XD_ACC_SET, XD_ACC_MAP_ADD, XD_ACC_MAP_REMOVE,

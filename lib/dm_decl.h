@@ -33,6 +33,7 @@ typedef struct xd_decl_message {
 	const char *name;
 	const char *result;        /* type text */
 	unsigned flags;            /* XD_MSG_* */
+	unsigned roles;            /* bit i: xd_decl_roles[i] may call it (0: local root only) */
 	const xd_decl_param *params; /* without the session parameter */
 	size_t nparams;
 } xd_decl_message;
@@ -51,10 +52,28 @@ typedef struct xd_decl_relation {
 	const char *many_cls, *many_field;
 } xd_decl_relation;
 
+/* xapi's static roles, in upstream's order (bit i of a role mask). */
+typedef struct xd_decl_role {
+	const char *name;
+	const char *description;
+	bool is_internal;
+} xd_decl_role;
+
+/* An HTTP data path's permission: "http/<action>", allowed to `roles`. */
+typedef struct xd_decl_http_action {
+	const char *handler;       /* the name our handler gives xd_auth_http */
+	const char *action;        /* upstream's action name, e.g. "put_import_raw_vdi" */
+	unsigned roles;
+} xd_decl_http_action;
+
 extern const xd_decl_class xd_decl_classes[];
 extern const size_t xd_decl_nclasses;
 extern const xd_enum xd_decl_enums[];   /* sorted by name */
 extern const size_t xd_decl_nenums;
+extern const xd_decl_role xd_decl_roles[];
+extern const size_t xd_decl_nroles;
+extern const xd_decl_http_action xd_decl_http_actions[];
+extern const size_t xd_decl_nhttp_actions;
 
 /* dm_relations.c */
 extern const xd_decl_relation xd_decl_relations[];

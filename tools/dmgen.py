@@ -19,7 +19,7 @@ import sys
 
 # The classes we serve, in the order of our class table.
 CLASSES = [
-    "session", "pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
+    "session", "auth", "subject", "role", "pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
     "VM_guest_metrics", "VBD", "VBD_metrics", "VDI", "SR", "PBD", "SM",
     "network", "PIF", "PIF_metrics", "VIF", "VLAN", "Bond", "tunnel", "task",
     "event", "message", "console", "blob", "secret",
@@ -123,6 +123,47 @@ PARAM_DEFAULTS = {
     ("VM", "assert_can_migrate"): {"vgpu_map": "{}"},
 }
 
+# xapi's static roles, in upstream's order (ocaml/idl/datamodel_roles.ml,
+# "in decreasing total linear order of privileges"): name, description,
+# is_internal.  The JSON names them in each message's "roles" but carries
+# neither their order nor their descriptions.  Bit i of a message's role
+# mask is role i of this list.
+ROLES = [
+    ("pool-admin", "The Pool Administrator role has full access to all features and "
+     "settings, including accessing Dom0 and managing subjects, roles and "
+     "external authentication", False),
+    ("pool-operator", "The Pool Operator role manages host- and pool-wide resources, "
+     "including setting up storage, creating resource pools and managing patches, "
+     "high availability (HA) and workload balancing (WLB)", False),
+    ("vm-power-admin", "The VM Power Administrator role has full access to VM and "
+     "template management and can choose where to start VMs and use the dynamic "
+     "memory control and VM snapshot features", False),
+    ("vm-admin", "The VM Administrator role can manage VMs and templates", False),
+    ("vm-operator", "The VM Operator role can use VMs and interact with VM consoles", False),
+    ("client-cert", "The Client Certificate role has access to functionality granted "
+     "to those who authenticate using a client certificate", True),
+    ("read-only", "The Read-Only role can log in with basic read-only access", False),
+]
+
+# The HTTP data paths we serve and the permission of each, as upstream's
+# Datamodel.http_actions (the JSON does not carry them): our handler's name
+# (what it passes to xd_auth_http), upstream's action name (the permission is
+# "http/<action>") and the roles allowed, given as the least privileged one
+# (upstream's _R_* shortcuts: that role and every role above it).
+HTTP_ACTIONS = [
+    ("import_raw_vdi", "put_import_raw_vdi", "vm-admin"),
+    ("export_raw_vdi", "get_export_raw_vdi", "vm-admin"),
+    ("import", "put_import", "vm-admin"),
+    ("import_metadata", "put_import_metadata", "vm-admin"),
+    ("export", "get_export", "vm-admin"),
+    ("export_metadata", "get_export_metadata", "vm-admin"),
+    ("console", "connect_console", "vm-operator"),
+    ("rrd_updates", "get_rrd_updates", "read-only"),
+    ("host_rrd", "get_host_rrd", "read-only"),
+    ("vm_rrd", "get_vm_rrd", "read-only"),
+    ("sr_rrd", "get_sr_rrd", "read-only"),
+]
+
 QUALIFIERS = {
     "RW": "XD_Q_RW",
     "RO/constructor": "XD_Q_RO_CTOR",
@@ -168,6 +209,24 @@ def c_str(s):
 
 def enums_in(type_text):
     return re.findall(r"\benum (\w+)", type_text)
+
+
+def role_mask(names, where):
+    """The bit mask of a list of role names (None: local root only)."""
+    order = [r[0] for r in ROLES]
+    mask = 0
+    for n in names or []:
+        if n not in order:
+            raise GenError("%s: unknown role %s" % (where, n))
+        mask |= 1 << order.index(n)
+    return mask
+
+
+def roles_gte(least):
+    """upstream's roles_gte: the role and every role above it (client-cert,
+    internal, is added to a message explicitly, never by rank)."""
+    order = [r[0] for r in ROLES if not r[2]]
+    return order[:order.index(least) + 1]
 
 
 def build(model):
@@ -244,7 +303,8 @@ def build(model):
             result = m["result"][0] if m["result"] else "void"
             used_enums.update(enums_in(result))
             messages.append({"name": m["name"], "params": plist, "result": result,
-                             "flags": flags})
+                             "flags": flags,
+                             "roles": role_mask(m.get("roles"), cname + "." + m["name"])})
 
         names = {m["name"] for m in messages}
         explicit = {m["name"] for m in messages if "XD_MSG_IMPLICIT" not in m["flags"]}
@@ -258,18 +318,20 @@ def build(model):
         # Hidden filtered listings, as upstream generates them next to
         # get_all_records (xapi's expression language).
         if "get_all_records" in names:
+            # upstream generates them with get_all_records's roles
+            ro = [m["roles"] for m in messages if m["name"] == "get_all_records"][0]
             if "get_all_records_where" not in names:
                 messages.append({
                     "name": "get_all_records_where",
                     "params": [{"name": "expr", "type": "string", "default": None}],
                     "result": "(%s ref -> %s record) map" % (cname, cname),
-                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"]})
+                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"], "roles": ro})
             if "get_all_where" not in names:
                 messages.append({
                     "name": "get_all_where",
                     "params": [{"name": "expr", "type": "string", "default": None}],
                     "result": "%s ref set" % cname,
-                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"]})
+                    "flags": ["XD_MSG_IMPLICIT", "XD_MSG_HIDDEN"], "roles": ro})
         classes.append({"name": cname, "fields": fields, "messages": messages})
 
     for e in used_enums:
@@ -322,6 +384,7 @@ typedef struct xd_decl_message {
 	const char *name;
 	const char *result;        /* type text */
 	unsigned flags;            /* XD_MSG_* */
+	unsigned roles;            /* bit i: xd_decl_roles[i] may call it (0: local root only) */
 	const xd_decl_param *params; /* without the session parameter */
 	size_t nparams;
 } xd_decl_message;
@@ -340,10 +403,28 @@ typedef struct xd_decl_relation {
 	const char *many_cls, *many_field;
 } xd_decl_relation;
 
+/* xapi's static roles, in upstream's order (bit i of a role mask). */
+typedef struct xd_decl_role {
+	const char *name;
+	const char *description;
+	bool is_internal;
+} xd_decl_role;
+
+/* An HTTP data path's permission: "http/<action>", allowed to `roles`. */
+typedef struct xd_decl_http_action {
+	const char *handler;       /* the name our handler gives xd_auth_http */
+	const char *action;        /* upstream's action name, e.g. "put_import_raw_vdi" */
+	unsigned roles;
+} xd_decl_http_action;
+
 extern const xd_decl_class xd_decl_classes[];
 extern const size_t xd_decl_nclasses;
 extern const xd_enum xd_decl_enums[];   /* sorted by name */
 extern const size_t xd_decl_nenums;
+extern const xd_decl_role xd_decl_roles[];
+extern const size_t xd_decl_nroles;
+extern const xd_decl_http_action xd_decl_http_actions[];
+extern const size_t xd_decl_nhttp_actions;
 
 /* dm_relations.c */
 extern const xd_decl_relation xd_decl_relations[];
@@ -394,9 +475,9 @@ def write_source(classes, enums):
                 pref = "%s, %d" % (pid, len(m["params"]))
             else:
                 pref = "NULL, 0"
-            body.append("\t{ %s, %s, %s, %s },\n" % (
+            body.append("\t{ %s, %s, %s, 0x%x, %s },\n" % (
                 c_str(m["name"]), c_str(m["result"]),
-                " | ".join(m["flags"]) if m["flags"] else "0", pref))
+                " | ".join(m["flags"]) if m["flags"] else "0", m["roles"], pref))
         body.append("};\n")
 
     out.append("\n/* ---- parameter lists (shared) ---- */\n\n")
@@ -412,6 +493,18 @@ def write_source(classes, enums):
         out.append("\t{ %s, f_%s, N(f_%s), m_%s, N(m_%s) },\n"
                    % (c_str(c["name"]), c["name"], c["name"], c["name"], c["name"]))
     out.append("};\n#undef N\nconst size_t xd_decl_nclasses = %d;\n" % len(classes))
+
+    out.append("\n/* ---- roles and HTTP permissions ---- */\n\n")
+    out.append("const xd_decl_role xd_decl_roles[] = {\n")
+    for name, desc, internal in ROLES:
+        out.append("\t{ %s,\n\t  %s, %s },\n" % (c_str(name), c_str(desc),
+                                                  "true" if internal else "false"))
+    out.append("};\nconst size_t xd_decl_nroles = %d;\n\n" % len(ROLES))
+    out.append("const xd_decl_http_action xd_decl_http_actions[] = {\n")
+    for handler, action, least in HTTP_ACTIONS:
+        out.append("\t{ %s, %s, 0x%x },\n" % (c_str(handler), c_str(action),
+                                              role_mask(roles_gte(least), action)))
+    out.append("};\nconst size_t xd_decl_nhttp_actions = %d;\n" % len(HTTP_ACTIONS))
     return "".join(out)
 
 

@@ -164,13 +164,18 @@ int xd_xreq_check_credentials(xd_xreq *t)
 {
 	const xd_http_request *req = t->req;
 	xd_http_cred cred;
-	if (xd_auth_http(req->query, req->authorization, req->peer, t->name, &cred) == 0) {
+	int rc = xd_auth_http(req->query, req->authorization, req->peer, t->name, &cred);
+	if (rc == 0) {
 		t->session = cred.session;
 		t->user = cred.user;
 		t->password = cred.password;
 		return 0;
 	}
-	xd_xreq_fail_code(t, 401, "SESSION_AUTHENTICATION_FAILED", NULL);
+	if (rc == -2) /* the roles lack the path's permission: 403, as xapi */
+		xd_xreq_fail(t, 403, &cred.denied);
+	else
+		xd_xreq_fail_code(t, 401, "SESSION_AUTHENTICATION_FAILED", NULL);
+	xd_http_cred_clear(&cred);
 	return -1;
 }
 

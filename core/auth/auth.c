@@ -4,6 +4,8 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
@@ -117,4 +119,85 @@ int xd_auth_check(const char *user, const char *password, const char **why)
 		return -1;
 	}
 	return users_path ? check_users_file(user, password, why) : check_pam(user, password, why);
+}
+
+bool xd_auth_is_root(const char *user)
+{
+	return !user || !*user || strcmp(user, "root") == 0;
+}
+
+/* The users file's line for user exists (its hash is not looked at). */
+static bool in_users_file(const char *user)
+{
+	FILE *f = fopen(users_path, "r");
+	if (!f)
+		return false;
+	char line[1024];
+	size_t ul = strlen(user);
+	bool found = false;
+	while (!found && fgets(line, sizeof line, f))
+		found = line[0] != '#' && strncmp(line, user, ul) == 0 && line[ul] == ':';
+	fclose(f);
+	return found;
+}
+
+static void put(xd_value *m, const char *k, const char *v)
+{
+	xd_struct_set_take(m, k, xd_string(v));
+}
+
+xd_value *xd_auth_user_info(const char *user)
+{
+	if (!user || !*user || strchr(user, ':') || strchr(user, '\n'))
+		return NULL;
+	xd_value *m = xd_struct();
+	if (users_path) {
+		if (!in_users_file(user)) {
+			xd_value_free(m);
+			return NULL;
+		}
+		put(m, "subject-name", user);
+	} else {
+		struct passwd pw, *res = NULL;
+		char buf[4096], num[32];
+		if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || !res) {
+			xd_value_free(m);
+			return NULL;
+		}
+		put(m, "subject-name", pw.pw_name);
+		snprintf(num, sizeof num, "%u", (unsigned)pw.pw_uid);
+		put(m, "subject-uid", num);
+		snprintf(num, sizeof num, "%u", (unsigned)pw.pw_gid);
+		put(m, "subject-gid", num);
+		put(m, "subject-gecos", pw.pw_gecos ? pw.pw_gecos : "");
+	}
+	put(m, "subject-is-group", "false");
+	put(m, "subject-account-disabled", "false");
+	return m;
+}
+
+xd_value *xd_auth_user_groups(const char *user)
+{
+	xd_value *info = xd_auth_user_info(user);
+	if (!info)
+		return NULL;
+	xd_value_free(info);
+	xd_value *set = xd_array();
+	if (users_path)
+		return set;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || !res)
+		return set;
+	gid_t groups[256];
+	int n = 256;
+	if (getgrouplist(user, pw.pw_gid, groups, &n) < 0)
+		n = 256; /* more than fit: the first ones */
+	for (int i = 0; i < n; i++) {
+		struct group gr, *gres = NULL;
+		char gbuf[4096];
+		if (getgrgid_r(groups[i], &gr, gbuf, sizeof gbuf, &gres) == 0 && gres)
+			xd_array_append_take(set, xd_string(gr.gr_name));
+	}
+	return set;
 }

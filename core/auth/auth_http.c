@@ -8,6 +8,7 @@
 
 #include "http/http.h"
 #include "log.h"
+#include "rbac/rbac.h"
 #include "session.h"
 #include "wire.h"
 
@@ -16,6 +17,7 @@ void xd_http_cred_clear(xd_http_cred *c)
 	free(c->session);
 	free(c->user);
 	free(c->password);
+	xd_error_clear(&c->denied);
 	memset(c, 0, sizeof *c);
 }
 
@@ -30,17 +32,31 @@ static char *basic_credentials(const char *auth)
 	return out;
 }
 
-int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
-		 const char *what, xd_http_cred *out)
+/* The role mask of Basic credentials that passed: the superuser's, or the
+ * user's subject's (0: not a subject, refused as its login would be). */
+static unsigned basic_mask(const char *user)
+{
+	char *sref = NULL;
+	unsigned mask = 0;
+	if (xd_auth_is_root(user))
+		return XD_RBAC_SUPERUSER;
+	if (xd_rbac_subject_of_user(user, &sref, &mask) < 0)
+		return 0;
+	free(sref);
+	return mask;
+}
+
+static int credentials(const char *query, const char *authorization, const xd_peer *peer,
+		       const char *what, xd_http_cred *out, unsigned *mask)
 {
 	xd_error err = XD_ERROR_INIT;
-	memset(out, 0, sizeof *out);
 	out->session = xd_http_query_get(query, "session_id");
 	if (out->session) {
-		if (xd_session_check(out->session, &err) == 0)
+		if (xd_session_check(out->session, &err) == 0) {
+			*mask = xd_rbac_session_mask(out->session);
 			return 0;
+		}
 		xd_error_clear(&err);
-		xd_http_cred_clear(out);
 		return -1;
 	}
 	char *cred = basic_credentials(authorization);
@@ -51,6 +67,10 @@ int xd_auth_http(const char *query, const char *authorization, const xd_peer *pe
 		/* xd_auth_login: failed logins from one address are throttled on
 		 * every data path as on session.login_with_password */
 		int ok = xd_auth_login(cred, colon + 1, peer ? peer->addr_host : "", &why) == 0;
+		if (ok && !(*mask = basic_mask(cred))) {
+			ok = 0;
+			why = "not a subject with a role";
+		}
 		if (ok) {
 			out->user = strdup(cred);
 			out->password = strdup(colon + 1);
@@ -61,5 +81,22 @@ int xd_auth_http(const char *query, const char *authorization, const xd_peer *pe
 		return ok ? 0 : -1;
 	}
 	/* the local socket as root: no credentials, as xapi */
+	*mask = XD_RBAC_SUPERUSER;
 	return peer && peer->is_unix && peer->uid == 0 ? 0 : -1;
+}
+
+int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
+		 const char *what, xd_http_cred *out)
+{
+	unsigned mask = 0;
+	memset(out, 0, sizeof *out);
+	if (credentials(query, authorization, peer, what, out, &mask) < 0) {
+		xd_http_cred_clear(out);
+		return -1;
+	}
+	if (xd_rbac_check_http(what, mask, &out->denied) < 0) {
+		xd_info("%s: %s", what, out->denied.code);
+		return -2;
+	}
+	return 0;
 }

@@ -10,12 +10,14 @@
 #include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
+#include "rbac/rbac.h"
 
 #define MAX_GONE_HOOKS 8
 
 static xd_session_config cfg;
 static const xd_class *session_cls;
-static int f_last_active, f_originator, f_this_user, f_auth_user_name;
+static int f_last_active, f_originator, f_this_user, f_auth_user_name, f_auth_user_sid,
+	f_is_local_superuser;
 static char *this_host;
 
 static xd_session_gone_fn gone_hooks[MAX_GONE_HOOKS];
@@ -145,6 +147,8 @@ int xd_session_init(const xd_session_config *c)
 	f_originator = xd_dm_field_index(session_cls, "originator");
 	f_this_user = xd_dm_field_index(session_cls, "this_user");
 	f_auth_user_name = xd_dm_field_index(session_cls, "auth_user_name");
+	f_auth_user_sid = xd_dm_field_index(session_cls, "auth_user_sid");
+	f_is_local_superuser = xd_dm_field_index(session_cls, "is_local_superuser");
 	if (xd_auth_init(cfg.users_file, cfg.pam_service) < 0)
 		return -1;
 	stopping = false;
@@ -207,47 +211,92 @@ static void enforce_originator_cap(const char *user, const char *originator)
 	}
 }
 
-static xd_value *new_session(const char *user, const char *originator, bool superuser,
-			     xd_error *err)
+/* Who a new session is for: the local superuser (subject NULL, every
+ * permission), or a subject with the role mask of its roles. */
+typedef struct session_owner {
+	const char *user;
+	const char *subject;     /* subject ref, NULL for the local superuser */
+	unsigned mask;
+} session_owner;
+
+static xd_value *new_session(const session_owner *o, const char *originator, xd_error *err)
 {
-	enforce_originator_cap(user, originator);
+	bool superuser = o->subject == NULL;
+	enforce_originator_cap(o->user, originator);
 	xd_value *rec = xd_struct();
 	int64_t now = now_s();
 	xd_struct_set_take(rec, "this_host", xd_string(xd_this_host()));
 	xd_struct_set_take(rec, "last_active", xd_datetime(now));
 	xd_struct_set_take(rec, "validation_time", xd_datetime(now));
 	xd_struct_set_take(rec, "is_local_superuser", xd_bool(superuser));
-	xd_struct_set_take(rec, "auth_user_name", xd_string(user));
+	xd_struct_set_take(rec, "auth_user_name", xd_string(o->user));
 	xd_struct_set_take(rec, "originator", xd_string(originator));
+	if (!superuser) {
+		/* as xapi: the superuser's session lists no permissions (it has
+		 * them all); a subject's lists its roles' */
+		xd_struct_set_take(rec, "subject", xd_string(o->subject));
+		xd_struct_set_take(rec, "auth_user_sid", xd_string(o->user));
+		xd_struct_set_take(rec, "rbac_permissions", xd_rbac_permission_names(o->mask));
+	}
 	xd_generic_fill_defaults(session_cls, rec);
 	char *ref = xd_ref_new();
 	if (xd_db_create(session_cls, ref, rec, err) < 0) {
 		free(ref);
 		return NULL;
 	}
-	xd_info("login of %s (%s) as session %.24s...", user[0] ? user : "root", originator, ref);
+	xd_rbac_session_set(ref, o->mask);
+	xd_info("login of %s (%s) as session %.24s...", o->user, originator, ref);
 	return xd_string_take(ref);
 }
 
 static bool is_local_root(const xd_call *call, const char *user)
 {
-	return call->peer && call->peer->is_unix && call->peer->uid == 0 &&
-	       (user[0] == 0 || strcmp(user, "root") == 0);
+	return call->peer && call->peer->is_unix && call->peer->uid == 0 && xd_auth_is_root(user);
+}
+
+/* Who may log in besides the local superuser: a subject whose identifier is
+ * the user name, with at least one role (xapi's answers otherwise). */
+static int subject_login(const char *user, const char *addr, session_owner *o, char **sref,
+			 xd_error *err)
+{
+	char msg[512];
+	if (xd_rbac_subject_of_user(user, sref, &o->mask) < 0) {
+		snprintf(msg, sizeof msg,
+			 "Subject %s (identifier %s, from %s) has no access rights in this pool",
+			 user, user, addr[0] ? addr : "local");
+		xd_info("login of '%s' refused: not a subject", user);
+		return xd_error_set(err, "SESSION_AUTHENTICATION_FAILED", user, msg, NULL);
+	}
+	if (o->mask == 0) {
+		snprintf(msg, sizeof msg, "Subject %s (identifier %s) has no roles in this pool",
+			 user, user);
+		xd_info("login of '%s' refused: no roles", user);
+		return xd_error_set(err, "RBAC_PERMISSION_DENIED", user, msg, NULL);
+	}
+	o->subject = *sref;
+	return 0;
 }
 
 static xd_value *h_login(const xd_call *call, xd_error *err)
 {
 	const char *user = xd_arg_str(call, 0), *pw = xd_arg_str(call, 1);
 	const char *originator = call->msg->nparams >= 4 ? xd_arg_str(call, 3) : "";
+	const char *addr = call->peer ? call->peer->addr_host : "";
 	const char *why = NULL;
-	if (!is_local_root(call, user) &&
-	    xd_auth_login(user, pw, call->peer ? call->peer->addr_host : "", &why) < 0) {
+	if (!is_local_root(call, user) && xd_auth_login(user, pw, addr, &why) < 0) {
 		xd_info("login of '%s' refused: %s", user, why);
 		xd_error_set(err, "SESSION_AUTHENTICATION_FAILED", user, why, NULL);
 		return NULL;
 	}
-	bool superuser = user[0] == 0 || strcmp(user, "root") == 0;
-	return new_session(user[0] ? user : "root", originator, superuser, err);
+	session_owner o = { .user = user[0] ? user : "root", .mask = XD_RBAC_SUPERUSER };
+	char *sref = NULL;
+	if (!xd_auth_is_root(user) && subject_login(user, addr, &o, &sref, err) < 0) {
+		free(sref); /* a subject without roles was found */
+		return NULL;
+	}
+	xd_value *v = new_session(&o, originator, err);
+	free(sref);
+	return v;
 }
 
 static xd_value *h_logout(const xd_call *call, xd_error *err)
@@ -274,9 +323,51 @@ static xd_value *h_get_this_user(const xd_call *call, xd_error *err)
 	return v;
 }
 
+typedef struct sid_ctx {
+	const char *identifier;  /* logout: whose sessions; NULL: list them */
+	const char *except;
+	xd_value *out;           /* refs to end, or the identifiers */
+} sid_ctx;
+
+static int visit_subject_session(const char *ref, const xd_value *const *fields, void *ud)
+{
+	sid_ctx *cx = ud;
+	const char *sid = fields[f_auth_user_sid]->u.s;
+	if (fields[f_is_local_superuser]->u.b || !sid[0])
+		return 0;
+	if (!cx->identifier) {
+		for (size_t i = 0; i < cx->out->u.arr.n; i++)
+			if (strcmp(cx->out->u.arr.items[i]->u.s, sid) == 0)
+				return 0;
+		xd_array_append_take(cx->out, xd_string(sid));
+	} else if (strcmp(sid, cx->identifier) == 0 && (!cx->except || strcmp(ref, cx->except) != 0)) {
+		xd_array_append_take(cx->out, xd_string(ref));
+	}
+	return 0;
+}
+
+void xd_session_logout_subject(const char *identifier, const char *except)
+{
+	sid_ctx cx = { .identifier = identifier, .except = except, .out = xd_array() };
+	xd_db_foreach(session_cls, visit_subject_session, &cx);
+	for (size_t i = 0; i < cx.out->u.arr.n; i++)
+		session_destroy(cx.out->u.arr.items[i]->u.s, "its subject was logged out");
+	xd_value_free(cx.out);
+}
+
+/* The identifiers of the subjects with a session (the superuser's are not). */
 static xd_value *h_get_all_subject_identifiers(const xd_call *call, xd_error *err)
 {
-	return xd_array(); /* no external authentication: no subjects */
+	sid_ctx cx = { .out = xd_array() };
+	xd_db_foreach(session_cls, visit_subject_session, &cx);
+	return cx.out;
+}
+
+/* Never the caller's own session, never the superuser's (as xapi). */
+static xd_value *h_logout_subject_identifier(const xd_call *call, xd_error *err)
+{
+	xd_session_logout_subject(xd_arg_str(call, 0), call->session);
+	return xd_void();
 }
 
 void xd_session_register_api(void)
@@ -288,4 +379,5 @@ void xd_session_register_api(void)
 	xd_rpc_register("session", "get_this_host", h_get_this_host);
 	xd_rpc_register("session", "get_this_user", h_get_this_user);
 	xd_rpc_register("session", "get_all_subject_identifiers", h_get_all_subject_identifiers);
+	xd_rpc_register("session", "logout_subject_identifier", h_logout_subject_identifier);
 }

@@ -29,6 +29,10 @@ void xd_session_shutdown(void);
 int xd_session_check(const char *ref, xd_error *err);
 /* Registers the session.* handlers. */
 void xd_session_register_api(void);
+/* Ends every session of a subject (auth_user_sid == identifier) but
+ * `except` (may be NULL) and the local superuser's, as xapi's
+ * session.logout_subject_identifier. */
+void xd_session_logout_subject(const char *identifier, const char *except);
 
 /* Per-session hook for modules that keep state per session (event.register):
  * called when a session is destroyed (logout, reaped). */
@@ -42,14 +46,18 @@ void xd_session_on_gone(xd_session_gone_fn fn);
 typedef struct xd_http_cred {
 	char *session;
 	char *user, *password;
+	xd_error denied;         /* set when xd_auth_http returns -2 */
 } xd_http_cred;
 void xd_http_cred_clear(xd_http_cred *c);
 
 /* auth_http.c: may an HTTP data path request go on? 0 if its credentials
  * hold: session_id in the query (a live session), Basic auth in
  * `authorization`, or the unix socket as root (all of *out NULL); else -1
- * (the caller answers 401) with *out empty. `what` names the path in the
- * log. The one credentials check of every HTTP handler. */
+ * (the caller answers 401) with *out empty. Then the permission of the path
+ * (rbac.h, by `what`, which also names the path in the log): -2 if the
+ * credentials' roles lack it (the caller answers 403, as xapi; out->denied
+ * holds RBAC_PERMISSION_DENIED for a task). The one credentials check of
+ * every HTTP handler. */
 int xd_auth_http(const char *query, const char *authorization, const xd_peer *peer,
 		 const char *what, xd_http_cred *out);
 
@@ -66,6 +74,16 @@ int xd_auth_init(const char *users_file, const char *pam_service);
 void xd_auth_shutdown(void);
 /* 0 if the password is right; -1 with a short reason in why (static text). */
 int xd_auth_check(const char *user, const char *password, const char **why);
+/* The local account `user` (a users file line, or a passwd entry with PAM)
+ * described as xapi's auth plugins describe a subject (subject-name,
+ * subject-uid, subject-gid, subject-gecos, subject-is-group...): a new map,
+ * or NULL if there is no such account. */
+xd_value *xd_auth_user_info(const char *user);
+/* The groups of a local account by name (PAM: the system's groups; a users
+ * file has none): a new string set, or NULL if there is no such account. */
+xd_value *xd_auth_user_groups(const char *user);
+/* Is this login the local superuser (root, or the empty name)? */
+bool xd_auth_is_root(const char *user);
 
 /* Logins (login_throttle.c): failed logins slow further attempts under the
  * same user name or from the same address (see the file's comment).

@@ -58,6 +58,12 @@ static bool authorised(const xd_http_request *req, const char *what)
 	xd_http_cred_clear(&cred);
 	if (rc == 0)
 		return true;
+	if (rc == -2) { /* the roles lack the path's permission, as xapi */
+		const char *forbidden = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
+					"Connection: close\r\n\r\n";
+		send_all(req->fd, forbidden, strlen(forbidden));
+		return false;
+	}
 	const char *msg = "HTTP/1.1 401 Unauthorised\r\nWWW-Authenticate: Basic realm=\"xapi\"\r\n"
 			  "Content-Length: 0\r\nConnection: close\r\n\r\n";
 	send_all(req->fd, msg, strlen(msg));

@@ -1,5 +1,5 @@
-/* rpc.c - method lookup, argument checks, session check and the call of
- * the handler, in the order of xapi's generated server. */
+/* rpc.c - method lookup, argument checks, session and permission checks and
+ * the call of the handler, in the order of xapi's generated server. */
 #include "rpc.h"
 
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "events/events.h"
 #include "generic/generic.h"
 #include "log.h"
+#include "rbac/rbac.h"
 #include "tasks/tasks.h"
 
 /* One entry per wire name ("VM.get_name_label" and "VM_get_name_label"). */
@@ -264,6 +265,9 @@ xd_value *xd_rpc_dispatch(const char *method, xd_value *params, const xd_peer *p
 		goto out;
 	if (takes_session && xd_session_check(session, err) < 0)
 		goto out;
+	/* the one permission check of every call (XML-RPC, JSON-RPC, Async) */
+	if (takes_session && xd_rbac_check_call(session, e->cls, m, err) < 0)
+		goto out;
 
 	xd_call call = {
 		.wire_name = method,
@@ -310,7 +314,10 @@ bool xd_rpc_stopping(void)
 void xd_rpc_init(void)
 {
 	build_method_table();
+	if (xd_rbac_init() < 0)
+		abort();
 	xd_session_register_api();
+	xd_rbac_register_api();
 	xd_tasks_register_api();
 	xd_events_register_api();
 	xd_api_register_all();

@@ -46,6 +46,21 @@ READY_TLS_RE = re.compile(rb"xapid TLS ready on 127\.0\.0\.1:(\d+)")
 ROOT_USER = "root"
 ROOT_PASSWORD = "xapi-c-root-pw"
 USERS = {ROOT_USER: ROOT_PASSWORD, "alice": "alice-pw"}
+# xapi's six roles; the users file has a user "user-<role>" for each (the
+# RBAC tests make it a subject with that role: without a subject a user
+# other than root cannot log in).
+RBAC_ROLES = ["pool-admin", "pool-operator", "vm-power-admin", "vm-admin", "vm-operator",
+              "read-only"]
+USERS.update({"user-" + r: r + "-pw" for r in RBAC_ROLES})
+
+
+def add_subject(x, user, *roles):
+    """Makes the local user a subject (identifier = the user name) with
+    roles (names); returns the subject ref."""
+    subject = x.subject.create({"subject_identifier": user, "other_config": {}})
+    for r in roles:
+        x.subject.add_to_roles(subject, x.role.get_by_name_label(r)[0])
+    return subject
 
 # What sanitizer builds print when they find something (tests/run-all
 # --sanitize); a report in the log fails the daemon's stop().

@@ -11,7 +11,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from harness import DaemonTestCase
+from harness import DaemonTestCase, add_subject
 
 
 def entity_bomb(levels, session="OpaqueRef:x"):
@@ -354,6 +354,7 @@ class OriginatorCapTest(DaemonTestCase):
     daemon_config = {"session_max_per_originator": 2}
 
     def test_originator_cap_counts_per_user(self):
+        self.addCleanup(self.x.subject.destroy, add_subject(self.x, "alice", "read-only"))
         alice = [self.daemon.session("alice", "alice-pw", originator="shared") for _ in range(2)]
         for _ in range(3):
             self.daemon.session(originator="shared")

@@ -29,6 +29,7 @@ PUBLIC = {
     "loader": "loader/plugins.h",
     "metrics": "metrics/metrics.h",
     "network": "network/network.h",
+    "rbac": "rbac/rbac.h",
     "rpc": "rpc/rpc.h",
     "storage": "storage/storage.h",
     "tasks": "tasks/tasks.h",

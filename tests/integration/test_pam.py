@@ -40,7 +40,26 @@ class PamLoginTest(unittest.TestCase):
             subprocess.run(["userdel", USER], capture_output=True)
 
     def test_right_password(self):
+        # a PAM account other than root needs a subject (RBAC, doc/xapid.md)
         s = Session(self.daemon.url)
+        with self.assertRaises(Failure) as cm:
+            s.login_with_password(USER, PASSWORD, "1.0", "pam-test")
+        self.assertEqual(cm.exception.details,
+                         ["SESSION_AUTHENTICATION_FAILED", USER,
+                          "Subject %s (identifier %s, from 127.0.0.1) has no access rights in "
+                          "this pool" % (USER, USER)])
+        root = Session(socket_path=self.daemon.socket_path)
+        root.login_with_password("root", "")
+        self.addCleanup(root.logout)
+        x = root.xenapi
+        self.assertEqual(x.auth.get_subject_identifier(USER), USER)
+        subject = x.subject.create({"subject_identifier": USER, "other_config": {}})
+        self.addCleanup(x.subject.destroy, subject)
+        info = x.subject.get_other_config(subject)
+        self.assertEqual(info["subject-name"], USER)
+        self.assertRegex(info["subject-uid"], r"^[0-9]+$")
+        self.assertIsInstance(x.auth.get_group_membership(USER), list)
+        x.subject.add_to_roles(subject, x.role.get_by_name_label("read-only")[0])
         ref = s.login_with_password(USER, PASSWORD, "1.0", "pam-test")
         self.assertTrue(ref.startswith("OpaqueRef:"))
         self.assertEqual(s.xenapi.session.get_auth_user_name(ref), USER)

@@ -9,7 +9,7 @@ import unittest
 import xmlrpc.client
 
 from harness import (DaemonTestCase, Failure, ROOT_PASSWORD, ROOT_USER, REF_RE, UUID_RE,
-                     USERS, Session, new_ref)
+                     USERS, Session, add_subject, new_ref)
 
 
 class SessionTest(DaemonTestCase):
@@ -48,6 +48,9 @@ class SessionTest(DaemonTestCase):
                 self.assertEqual(desc[1], user)
 
     def test_other_user_login(self):
+        # a user other than root logs in as a subject (test_rbac for the rest)
+        subject = add_subject(self.x, "alice", "read-only")
+        self.addCleanup(self.x.subject.destroy, subject)
         s = self.daemon.session("alice", USERS["alice"])
         try:
             self.assertIsInstance(s.xenapi.VM.get_all(), list)

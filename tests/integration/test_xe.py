@@ -467,6 +467,7 @@ class XeTest(DaemonTestCase):
         p = self.xe("-s", "127.0.0.1:%d" % self.daemon.tls_port, "-u", ROOT_USER, "-pw", ROOT_PASSWORD,
                     "vm-param-get", "uuid=" + self.vm1_uuid, "param-name=name-label", local=False)
         self.assertEqual(p.stdout, "xe-vm-1\n")
+        self.addCleanup(self.x.subject.destroy, harness.add_subject(self.x, "alice", "read-only"))
         p = self.remote("pool-list", "--minimal", user="alice", password=harness.USERS["alice"])
         self.assertEqual(p.stdout, self.pool_uuid + "\n")
         with tempfile.NamedTemporaryFile("w", suffix=".pw") as f:

@@ -83,7 +83,8 @@ static void test_classes(void)
 		const char *name;
 		size_t nfields, nmessages;
 	} want[] = {
-		{ "session", 16, 29 },  { "pool", 57, 159 },    { "host", 70, 170 },
+		{ "session", 16, 29 },  { "auth", 0, 3 },      { "subject", 4, 15 },
+		{ "role", 5, 16 },      { "pool", 57, 159 },    { "host", 70, 170 },
 		{ "host_metrics", 5, 14 }, { "host_cpu", 13, 22 }, { "VM", 89, 219 },
 		{ "VM_metrics", 15, 24 }, { "VM_guest_metrics", 12, 21 }, { "VBD", 21, 47 },
 		{ "VBD_metrics", 1, 1 }, { "VDI", 32, 74 },     { "SR", 21, 60 },
@@ -428,7 +429,7 @@ static void test_defaults(void)
 			xd_value_free(v);
 		}
 	}
-	ok(total == 270 && bad == 0, "all %zu declared field defaults parse", total);
+	ok(total == 277 && bad == 0, "all %zu declared field defaults parse", total);
 }
 
 /* ---- coercion ------------------------------------------------------- */
@@ -854,9 +855,38 @@ static void test_async(void)
 			}
 		}
 	}
-	is_int((long long)explicit, 350, "explicit messages");
+	is_int((long long)explicit, 360, "explicit messages");
 	is_int((long long)sync_explicit, 96, "explicit messages without an Async form");
 	is_int((long long)bad_implicit, 0, "only implicit create/destroy are async");
+}
+
+/* The roles of each message, from the datamodel: bit i is xd_decl_roles[i]
+ * (pool-admin, pool-operator, vm-power-admin, vm-admin, vm-operator,
+ * client-cert, read-only). */
+static void test_roles(void)
+{
+	static const struct {
+		const char *cls, *msg;
+		unsigned roles;
+	} want[] = {
+		{ "VM", "get_record", 0x7f },        /* everybody */
+		{ "VM", "start", 0x1f },             /* vm-operator and above */
+		{ "VM", "set_name_label", 0x0f },    /* vm-admin and above */
+		{ "VM", "snapshot", 0x07 },          /* vm-power-admin and above */
+		{ "pool", "set_name_label", 0x03 },  /* pool-operator and above */
+		{ "host", "disable", 0x23 },         /* ... and client-cert */
+		{ "subject", "create", 0x01 },       /* pool-admin */
+		{ "session", "change_password", 0 }, /* the local superuser only */
+		{ "role", "get_all_where", 0x7f },   /* hidden: get_all_records's */
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const xd_message *m = xd_dm_message(C(want[i].cls), want[i].msg);
+
+		ok(m != NULL, "%s.%s declared", want[i].cls, want[i].msg);
+		if (m)
+			is_int(m->roles, want[i].roles, "%s.%s roles", want[i].cls, want[i].msg);
+	}
 }
 
 int main(void)
@@ -874,5 +904,6 @@ int main(void)
 	test_db_string();
 	test_messages();
 	test_async();
+	test_roles();
 	return tap_done();
 }
