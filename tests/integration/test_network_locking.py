@@ -2,7 +2,7 @@
 two simulated VMs on one network (10.77.0.1 in VM a, 10.77.0.2 in VM b):
 the bridge backend's nftables bridge-family rules and the ovs backend's
 OpenFlow flows. A locked VIF passes only its own MAC and its allowed
-addresses (a spoofed source address or MAC is dropped), disabled drops
+addresses, IPv4 and IPv6 (a spoofed source address or MAC is dropped), disabled drops
 everything, unlocked passes everything; VIF.set_locking_mode,
 set/add/remove_ipv4_allowed and network.set_default_locking_mode take
 effect on a plugged VIF; a VIF locked before its VM starts is locked from
@@ -73,6 +73,28 @@ class LockingChecks:
         self.x.VIF.set_locking_mode(vif1, "unlocked")
         self.assertFalse(self.rules(self.dev(vm1)))
         self.assertTrue(self.reaches(vm1, vm2, "10.77.0.9"), "unlocked still filters")
+
+    def reaches6(self, vm1, vm2, source):
+        for vm in (vm1, vm2):
+            ip("-6", "neigh", "flush", "all", ns=self.vm_ns(vm), check=False)
+        r = in_ns(self.vm_ns(vm1), "ping", "-6", "-c", "2", "-W", "1", "-i", "0.2", "-I",
+                  source, "2001:db8:77::2")
+        return r.returncode == 0
+
+    def test_locked_ipv6(self):
+        net, vm1, vif1, vm2 = self.start_pair()
+        for vm, a in ((vm1, "2001:db8:77::1/64"), (vm1, "2001:db8:77::9/64"),
+                      (vm2, "2001:db8:77::2/64")):
+            ip("addr", "add", a, "dev", "eth0", "nodad", ns=self.vm_ns(vm))
+        self.assertTrue(self.reaches6(vm1, vm2, "2001:db8:77::9"))
+        self.x.VIF.set_ipv4_allowed(vif1, ["10.77.0.1"])
+        self.x.VIF.set_locking_mode(vif1, "locked")
+        # IPv4 allowed, no IPv6 address: IPv6 is dropped
+        self.assertTrue(self.reaches(vm1, vm2))
+        self.assertFalse(self.reaches6(vm1, vm2, "2001:db8:77::1"))
+        self.x.VIF.add_ipv6_allowed(vif1, "2001:db8:77::1")
+        self.assertTrue(self.reaches6(vm1, vm2, "2001:db8:77::1"), "an allowed IPv6 address")
+        self.assertFalse(self.reaches6(vm1, vm2, "2001:db8:77::9"), "a spoofed IPv6 address")
 
     def test_locked_drops_a_spoofed_mac(self):
         net, vm1, vif1, vm2 = self.start_pair()
