@@ -34,6 +34,9 @@ typedef struct xd_ds {
 	double raw, raw_t;             /* DERIVE: the last counter and its time */
 	bool have_raw;
 	bool fresh;                    /* sampled in this round */
+	bool owned_by_core;            /* the core samples it (the network's
+	                                  pif_* / vif_*): a collector's sample
+	                                  of that name is dropped */
 } xd_ds;
 
 /* The round-robin archives of one object (metrics_rra.c): xapi's layout,

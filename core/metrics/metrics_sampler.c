@@ -19,6 +19,7 @@
 #include "loader/plugins.h"
 #include "log.h"
 #include "metrics_int.h"
+#include "network/network.h"
 #include "storage/storage.h"
 
 static struct {
@@ -116,6 +117,10 @@ static void on_sample(void *ud, const char *plugin, const char *name, const char
 	const char *uuid = !strcmp(kind, "host") || !owner ? S.host_uuid : owner;
 	xd_mobj *o = xd_mstore_obj(kind, uuid, true);
 	xd_ds *d = xd_mstore_find(o, name);
+	if (d && d->owned_by_core) {
+		xd_mstore_unlock();
+		return;
+	}
 	if (!d) /* first sample of a VM's or SR's source: a gauge, archived */
 		d = xd_mstore_declare(o, name, "", "", XD_DS_GAUGE, -INFINITY, INFINITY, true);
 	xd_mstore_sample(d, v, r->t);
@@ -251,6 +256,92 @@ static void free_refs(ref_list *l)
 	free(l->refs);
 }
 
+/* The attached VBDs of running VMs, once a round: a VDI's counters are
+ * also its VBD's rates on the VM (xapi's vbd_<device>_read / _write). */
+typedef struct vbd_row {
+	char vdi[64], vm_uuid[40], device[16];
+} vbd_row;
+
+typedef struct vbd_list {
+	vbd_row *v;
+	size_t n;
+	int f_vdi, f_vm, f_device, f_userdevice, f_attached;
+} vbd_list;
+
+static vbd_list vbds;
+
+static int collect_vbd(const char *ref, const xd_value *const *f, void *ud)
+{
+	(void)ref;
+	vbd_list *l = ud;
+	const char *vdi = str_field(f, l->f_vdi);
+	if (!f[l->f_attached] || !f[l->f_attached]->u.b || !vdi[0] ||
+	    !strcmp(vdi, "OpaqueRef:NULL"))
+		return 0;
+	const xd_class *vc = xd_dm_class("VM");
+	xd_value *uuid = xd_db_get_field(vc, str_field(f, l->f_vm), xd_dm_field_index(vc, "uuid"));
+	vbd_row *grown = uuid && uuid->t == XD_V_STRING
+				 ? realloc(l->v, (l->n + 1) * sizeof *grown) : NULL;
+	if (grown) {
+		l->v = grown;
+		vbd_row *r = &l->v[l->n++];
+		snprintf(r->vdi, sizeof r->vdi, "%s", vdi);
+		snprintf(r->vm_uuid, sizeof r->vm_uuid, "%s", uuid->u.s);
+		/* device is what the guest calls it (xvda); before a plug has
+		 * named it, xvd<letter> of the userdevice number, as xapi names it */
+		const char *dev = str_field(f, l->f_device);
+		if (dev[0])
+			snprintf(r->device, sizeof r->device, "%s", dev);
+		else
+			snprintf(r->device, sizeof r->device, "xvd%c",
+				 'a' + atoi(str_field(f, l->f_userdevice)) % 26);
+	}
+	xd_value_free(uuid);
+	return 0;
+}
+
+static void collect_vbds(void)
+{
+	const xd_class *c = xd_dm_class("VBD");
+	free(vbds.v);
+	vbds = (vbd_list){ .f_vdi = xd_dm_field_index(c, "VDI"), .f_vm = xd_dm_field_index(c, "VM"),
+			   .f_device = xd_dm_field_index(c, "device"),
+			   .f_userdevice = xd_dm_field_index(c, "userdevice"),
+			   .f_attached = xd_dm_field_index(c, "currently_attached") };
+	xd_db_foreach(c, collect_vbd, &vbds);
+}
+
+/* The VBDs of VDI vdi_ref: its counters as rates on their VMs (under the
+ * store lock). */
+static void sample_vbds_of(const char *vdi_ref, const xd_vdi_io *io, double t)
+{
+	static const struct {
+		const char *suffix, *desc, *units;
+		int which; /* 0 read_bytes 1 write_bytes 2 read_ops 3 write_ops */
+	} f[] = {
+		{ "read", "Reads from device %s, in B/s", "B/s", 0 },
+		{ "write", "Writes to device %s, in B/s", "B/s", 1 },
+		{ "iops_read", "Read requests per second of device %s", "requests/s", 2 },
+		{ "iops_write", "Write requests per second of device %s", "requests/s", 3 },
+	};
+	const int64_t vals[] = { io->read_bytes, io->write_bytes, io->read_ops, io->write_ops };
+	for (size_t i = 0; i < vbds.n; i++) {
+		if (strcmp(vbds.v[i].vdi, vdi_ref) != 0)
+			continue;
+		xd_mobj *o = xd_mstore_obj("vm", vbds.v[i].vm_uuid, true);
+		for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
+			if (vals[f[k].which] < 0)
+				continue;
+			char name[64], desc[96];
+			snprintf(name, sizeof name, "vbd_%s_%s", vbds.v[i].device, f[k].suffix);
+			snprintf(desc, sizeof desc, f[k].desc, vbds.v[i].device);
+			xd_ds *d = xd_mstore_declare(o, name, desc, f[k].units, XD_DS_DERIVE, 0,
+						     INFINITY, true);
+			xd_mstore_sample(d, (double)vals[f[k].which], t);
+		}
+	}
+}
+
 static void sample_one_vdi(xd_mobj *o, const char *vdi_uuid, const xd_vdi_io *io, double t)
 {
 	static const struct {
@@ -314,6 +405,7 @@ static void sample_sr_vdis(const char *sr_ref, double t)
 			xd_mobj *o = xd_mstore_obj("sr", s.sr.uuid, true);
 			o->seen = true;
 			sample_one_vdi(o, uuid->u.s, &io, t);
+			sample_vbds_of(l.refs[i], &io, t);
 			xd_mstore_unlock();
 		}
 		xd_error_clear(&err);
@@ -326,11 +418,48 @@ static void sample_sr_vdis(const char *sr_ref, double t)
 
 static void sample_vdis(double t)
 {
+	collect_vbds();
 	ref_list l = { 0 };
 	xd_db_foreach(xd_dm_class("SR"), collect_ref, &l);
 	for (size_t i = 0; i < l.n; i++)
 		sample_sr_vdis(l.refs[i], t);
 	free_refs(&l);
+}
+
+/* ---- PIFs and VIFs, from the network backend ---- */
+
+static void on_counters(void *ud, const xd_network_counters *c)
+{
+	static const struct {
+		const char *suffix, *desc, *units;
+	} f[] = {
+		{ "rx", "Bytes per second received", "B/s" },
+		{ "tx", "Bytes per second sent", "B/s" },
+		{ "rx_packets", "Packets per second received", "packets/s" },
+		{ "tx_packets", "Packets per second sent", "packets/s" },
+		{ "rx_errors", "Receive errors per second", "errors/s" },
+		{ "tx_errors", "Send errors per second", "errors/s" },
+	};
+	const int64_t vals[] = { c->rx_bytes, c->tx_bytes, c->rx_packets, c->tx_packets,
+				 c->rx_errors, c->tx_errors };
+	double t = *(const double *)ud;
+	xd_mstore_lock();
+	xd_mobj *o = xd_mstore_obj(c->owner_uuid ? "vm" : "host",
+				   c->owner_uuid ? c->owner_uuid : S.host_uuid, true);
+	o->seen = true;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (vals[i] < 0)
+			continue;
+		char name[96];
+		snprintf(name, sizeof name, "%s_%s", c->name, f[i].suffix);
+		/* xapi archives a VIF's and a PIF's bytes by default, the rest
+		 * on request (record_data_source) */
+		xd_ds *d = xd_mstore_declare(o, name, f[i].desc, f[i].units, XD_DS_DERIVE, 0,
+					     INFINITY, i < 2);
+		xd_mstore_sample(d, (double)vals[i], t);
+		d->owned_by_core = true;
+	}
+	xd_mstore_unlock();
 }
 
 static void prune_gone(void);
@@ -363,6 +492,10 @@ static void round_once(void)
 			all[i]->ds[k].fresh = false;
 	}
 	xd_mstore_unlock();
+	/* the network backend's figures first: a collector's source of the
+	 * same name (the pif collector's, of the machine's own interfaces)
+	 * does not overwrite them */
+	xd_network_sample(on_counters, &t);
 	xd_plugins_metrics_collect(S.interval * 0.8, on_sample, &r);
 	sample_vms(t);
 	sample_vdis(t);
@@ -464,6 +597,8 @@ void xd_metrics_stop(void)
 	xd_mdisk_shutdown();
 	xd_mrrd_free_scratch();
 	xd_plugins_on_ds_declare(NULL);
+	free(vbds.v);
+	vbds = (vbd_list){ 0 };
 	xd_mstore_lock(); /* a declaration read just before the hook went may still run */
 	for (size_t i = 0; i < S.ndecls; i++) {
 		free(S.decls[i].plugin);

@@ -136,17 +136,25 @@ void xd_net_pif_metrics_update(const char *pif, const xd_net_link *l)
 	if (metrics[0] && xd_db_exists(c, metrics)) {
 		xd_value *m = metrics_record(l);
 		xd_error err = XD_ERROR_INIT;
+		bool changed = false;
 		for (size_t i = 0; i < m->u.st.n; i++) {
-			/* last_updated alone would make an event every time */
+			/* last_updated alone would make an event every round: it
+			 * moves when a fact does */
 			if (strcmp(m->u.st.m[i].name, "last_updated") == 0)
 				continue;
 			int fi = xd_dm_field_index(c, m->u.st.m[i].name);
 			xd_value *old = xd_db_get_field(c, metrics, fi);
-			if (!old || !xd_value_equal(old, m->u.st.m[i].v))
+			if (!old || !xd_value_equal(old, m->u.st.m[i].v)) {
 				xd_db_set_field(c, metrics, fi, m->u.st.m[i].v, &err);
+				changed = true;
+			}
 			xd_value_free(old);
 			xd_error_clear(&err);
 		}
+		if (changed)
+			xd_db_set_field(c, metrics, xd_dm_field_index(c, "last_updated"),
+					xd_struct_get(m, "last_updated"), &err);
+		xd_error_clear(&err);
 		xd_value_free(m);
 	}
 	xd_value_free(rec);

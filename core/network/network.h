@@ -78,4 +78,18 @@ void xd_network_vif_unplug(const char *vif, int domid);
 /* Applies the VIF's locking mode again (VIF.set_locking_mode...). */
 int xd_network_vif_relock(const char *vif, int domid, xd_error *err);
 
+/* ---- for the metrics sampler (net_metrics.c) ---- */
+/* The counters of one interface, since it was made (-1 unknown). */
+typedef struct xd_network_counters {
+	const char *owner_uuid;  /* the VM of a VIF; NULL: this host (a PIF) */
+	const char *name;        /* data source prefix: "pif_eth0", "vif_0" */
+	int64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors;
+} xd_network_counters;
+typedef void xd_network_counters_fn(void *ud, const xd_network_counters *c);
+/* Once a round: this host's PIFs' facts into their PIF_metrics, and cb
+ * with the counters of each PIF and of each attached VIF of a running
+ * domain (a VIF's from the guest's side: what it received is rx). Nothing
+ * without a backend. */
+void xd_network_sample(xd_network_counters_fn *cb, void *ud);
+
 #endif

@@ -4,8 +4,9 @@
  * `ip` or `brctl`). Capabilities: vxlan tunnels, DHCP (busybox udhcpc) and
  * IPv6 addresses; no VLANs or bonds where the kernel has no 8021q or
  * bonding module (probe says so; their ops are NULL here: the kernel
- * modules' devices are a later addition), no VIF locking (no nftables
- * rules yet: doc/network.md says so). Settings: veth_nics (below). */
+ * modules' devices are a later addition); VIF locking with nftables
+ * bridge-family rules (bridge_lock.c) where the kernel has them.
+ * Settings: veth_nics (below). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ static uint32_t br_probe(void *st, xapi_call_t *call, unsigned flags)
 	uint32_t caps = XAPI_NET_CAP_TUNNEL | XAPI_NET_CAP_IPV6;
 	if (br_dhcp_available())
 		caps |= XAPI_NET_CAP_DHCP;
+	if (br_lock_available())
+		caps |= XAPI_NET_CAP_LOCKING;
 	return caps;
 }
 
@@ -117,6 +120,11 @@ static int br_port_remove(void *st, xapi_call_t *call, const char *bridge, const
 	int rc = br_nl_open(s, call, &nl);
 	if (rc != XAPI_OK)
 		return rc;
+	/* a VIF's locking rules go with its port (none for a PIF: nothing done) */
+	if (strncmp(ifname, "vif", 3) == 0 && br_lock_apply(s, call, ifname, NULL) != XAPI_OK) {
+		br_nl_close(&nl);
+		return XAPI_E_FAILED;
+	}
 	struct rtnl_link *br = br_link(&nl, bridge), *port = br_link(&nl, ifname);
 	if (br && port && rtnl_link_get_master(port) == rtnl_link_get_ifindex(br)) {
 		int e = rtnl_link_release(nl.sk, port);
@@ -207,7 +215,7 @@ static const struct xapi_net_ops br_ops = {
 	.link_set = br_link_set,
 	.tunnel_add = br_tunnel_add,
 	.tunnel_remove = br_tunnel_remove,
-	/* port_lock: NULL, VIF locking is not enforced on this backend */
+	.port_lock = br_port_lock,
 	.bridge_ports = br_bridge_ports,
 };
 

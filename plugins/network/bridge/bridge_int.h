@@ -2,7 +2,7 @@
  * (bridge.c: descriptor, init, bridges and ports; bridge_nl.c: the netlink
  * helpers over libnl-route-3; bridge_facts.c: what is reported of an
  * interface; bridge_ip.c: IP configuration, DHCP through busybox udhcpc;
- * bridge_tunnel.c: vxlan). No state is kept between calls: every op asks
+ * bridge_tunnel.c: vxlan; bridge_lock.c: VIF locking with nftables). No state is kept between calls: every op asks
  * the kernel (xapi/network.h). */
 #ifndef BRIDGE_INT_H
 #define BRIDGE_INT_H
@@ -12,6 +12,7 @@
 
 #include <netlink/errno.h>
 #include <netlink/route/link.h>
+#include <xapi/network.h>
 #include <xapi/plugin.h>
 
 typedef struct br_state {
@@ -59,6 +60,20 @@ int br_ip_configure(void *st, xapi_call_t *call, const char *ifname,
 		    const struct xapi_ip_config *ip, unsigned flags);
 /* Is the DHCP client program there? */
 bool br_dhcp_available(void);
+
+/* bridge_lockspec.c: fails the call unless lock's mode is unlocked,
+ * locked or disabled, its MAC (when locked) a MAC and its addresses
+ * addresses (what the rules made of them may contain). */
+int br_lock_check(br_state *s, xapi_call_t *call, const struct xapi_port_lock *lock);
+
+/* bridge_lock.c: VIF locking through nftables (port_lock); lock NULL
+ * removes the rules of ifname (port_remove). */
+int br_lock_apply(br_state *s, xapi_call_t *call, const char *ifname,
+		  const struct xapi_port_lock *lock);
+/* Can this host's kernel take the rules (nf_tables, bridge family)? */
+bool br_lock_available(void);
+int br_port_lock(void *st, xapi_call_t *call, const char *bridge, const char *ifname,
+		 const struct xapi_port_lock *lock, unsigned flags);
 
 /* bridge_tunnel.c */
 int br_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *name,

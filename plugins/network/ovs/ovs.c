@@ -1,7 +1,8 @@
 /* ovs.c - the Open vSwitch network backend ("ovs"): its descriptor, settings
  * and capabilities. It speaks RFC 7047 JSON-RPC to ovsdb-server on its unix
- * socket (ovsdb_client.c) and asks ovs-vswitchd nothing directly: what OVSDB
- * holds, vswitchd applies. How the rows look: ovs_int.h. */
+ * socket (ovsdb_client.c): what OVSDB holds, vswitchd applies. Only VIF
+ * locking's flows go to ovs-vswitchd directly (ovs_lock.c, ovs-ofctl).
+ * How the rows look: ovs_int.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,13 +11,15 @@
 
 uint32_t ovs_probe(void *st, xapi_call_t *call, unsigned flags)
 {
-	(void)st;
-	(void)call;
 	(void)flags;
 	/* VLANs (fake bridges), bonds and vxlan/gre tunnels are OVS's own,
 	 * on either datapath: no kernel module is needed for them */
 	uint32_t caps = XAPI_NET_CAP_VLAN | XAPI_NET_CAP_BOND | XAPI_NET_CAP_TUNNEL |
 			XAPI_NET_CAP_GRE | XAPI_NET_CAP_IPV6;
+	/* locking flows are written with ovs-ofctl */
+	const char *argv[] = { "ovs-ofctl", "--version", NULL };
+	if (((struct ovs *)st)->host->run(call, argv, 5000, NULL) == 0)
+		caps |= XAPI_NET_CAP_LOCKING;
 	if (ovs_link_dhcp_available())
 		caps |= XAPI_NET_CAP_DHCP;
 	return caps;
@@ -40,7 +43,7 @@ static const struct xapi_net_ops ovs_ops = {
 	.tunnel_add = ovs_tunnel_add,
 	.tunnel_remove = ovs_tunnel_remove,
 	.bridge_ports = ovs_bridge_ports,
-	/* port_lock: NULL, VIF locking is not enforced on this backend */
+	.port_lock = ovs_port_lock,
 };
 
 static const struct xapi_config_key ovs_config[] = {

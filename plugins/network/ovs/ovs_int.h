@@ -147,6 +147,13 @@ int ovs_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *
 int ovs_tunnel_remove(void *st, xapi_call_t *call, const char *bridge, const char *name,
 		      unsigned flags);
 
+/* ovs_lock.c: VIF locking as OpenFlow flows (port_lock); lock NULL
+ * removes ifname's flows (port_remove, before the port goes). */
+int ovs_lock_apply(struct ovs *o, xapi_call_t *call, const char *ifname,
+		   const struct xapi_port_lock *lock);
+int ovs_port_lock(void *st, xapi_call_t *call, const char *bridge, const char *ifname,
+		  const struct xapi_port_lock *lock, unsigned flags);
+
 /* Bond properties (xapi's Bond.properties and mode) as Port columns:
  * bond_mode, lacp, bond_updelay, bond_downdelay, other_config. Adds them to
  * `port` (a row being built); XAPI_OK or the call failed (a bad value). */

@@ -95,5 +95,8 @@ int ovs_port_remove(void *st, xapi_call_t *call, const char *bridge, const char 
 	struct ovs *o = st;
 	if (ovs_check_args(o, call, flags, bridge, "interface", ifname) != XAPI_OK)
 		return XAPI_E_FAILED;
+	/* a VIF's locking flows go with its port */
+	if (strncmp(ifname, "vif", 3) == 0 && ovs_lock_apply(o, call, ifname, NULL) != XAPI_OK)
+		return XAPI_E_FAILED;
 	return ovs_run(o, call, "port", ifname, remove_once, (void *)ifname);
 }
