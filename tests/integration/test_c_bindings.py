@@ -306,6 +306,7 @@ class CBindingsTest(DaemonTestCase):
         self.assertIn("STEP control_domain Running\n", out)
         self.assertIn("STEP name NewVM <&>\n", out)
         self.assertRegex(out, r"STEP created vm=[0-9a-f-]{36} vdi=[0-9a-f-]{36} vbd=[0-9a-f-]{36}\n")
+        self.assertIn("STEP blob mime_type=test\n", out)
         states = re.findall(r"^STEP power_state (\S+)$", out, re.M)
         self.assertEqual(states, ["Halted", "Running", "Suspended", "Running", "Halted"])
         self.assertIn("STEP task failure VM_BAD_POWER_STATE\n", out)

@@ -246,6 +246,23 @@ static void vm_ops(xen_session *s, char *sr_name)
 		xen_vbd_free(vbd0);
 	}
 
+	/* test_vm_ops: a blob of its own and one named in the VM's blobs */
+	xen_blob blob, vm_blob;
+	xen_blob_record *blob_record;
+
+	if (check(s, xen_blob_create(s, &blob, "hello", false), "blob.create")) {
+		if (check(s, xen_vm_create_new_blob(s, &vm_blob, vm, "test", "test", false),
+			  "VM.create_new_blob")) {
+			if (check(s, xen_blob_get_record(s, &blob_record, vm_blob), "blob.get_record")) {
+				printf("STEP blob mime_type=%s\n", blob_record->mime_type);
+				xen_blob_record_free(blob_record);
+			}
+			xen_blob_free(vm_blob);
+		}
+		check(s, xen_blob_destroy(s, blob), "blob.destroy");
+		xen_blob_free(blob);
+	}
+
 	xen_vm_set_actions_after_shutdown(s, vm, XEN_ON_NORMAL_EXIT_RESTART);
 	if (check(s, xen_vm_get_hvm_boot_params(s, &params, vm), "VM.get_HVM_boot_params")) {
 		printf("STEP hvm_boot_params %zu\n", params->size);
