@@ -128,6 +128,9 @@ def c_type(t, rec):
         return "bool "
     if k == "datetime":
         return "time_t "
+    if k == "ref" and t[1] == "session" and not rec:
+        # As the SDK: a session argument or result is the caller's xen_session.
+        return "xen_session *"
     if k == "ref":
         return "struct xen_%s_record_opt *" % low(t[1]) if rec else "xen_%s " % low(t[1])
     if k == "enum":
@@ -258,9 +261,7 @@ class Gen:
                 continue
             params = [(p["name"], parse_type(p["type"])) for p in m["params"]]
             result = None if m["result"] == "void" else parse_type(m["result"])
-            # Sessions as arguments (VM.recover's session_to...) are not bound.
-            if any(t is None or t == ("ref", "session") for _, t in params) or \
-               (m["result"] != "void" and result in (None, ("ref", "session"))):
+            if any(t is None for _, t in params) or (m["result"] != "void" and result is None):
                 self.skipped.append("%s.%s" % (c["name"], m["name"]))
                 continue
             out.append({"name": m["name"], "params": params, "result": result,
@@ -316,6 +317,8 @@ class Gen:
         inc = {"xen_common", "xen_string_set"}
         for t in types:
             for sub in walk(t):
+                if sub == ("ref", "session"):
+                    continue  # xen_session is xen_common.h's
                 if sub[0] in ("ref", "record"):
                     inc.add("xen_%s_decl" % low(sub[1]))
                 elif sub[0] == "enum":
@@ -585,20 +588,32 @@ class Gen:
 
     def message_source(self, cname, lname, m):
         out = []
-        args = "".join("\t\t{ &%s, &%s },\n" % (self.desc(t, False), ident(n))
+        # A session argument goes on the wire as its id (NULL: the empty ref).
+        sess = [ident(n) for n, t in m["params"] if t == ("ref", "session")]
+        locals_ = "".join("\tconst char *%s_id_ = %s ? %s->session_id : NULL;\n" % (n, n, n)
+                          for n in sess)
+        args = "".join("\t\t{ &%s, &%s },\n" % (self.desc(t, False),
+                                                 ident(n) + ("_id_" if ident(n) in sess else ""))
                        for n, t in m["params"])
         nargs = len(m["params"])
         call = "xen_call_" if m["session"] else "xen_call_raw_"
 
-        def body(method, rt, result_is_ptr, fix_handle):
-            b = []
+        def body(method, rt, result_is_ptr, fix_handle, new_session=False):
+            b = [locals_]
+            if new_session:
+                b.append("\tchar *id_ = NULL;\n")
             if nargs:
                 b.append("\tconst xen_arg_ call_args_[] = {\n%s\t};\n" % args)
             if result_is_ptr:
                 b.append("\t*result = NULL;\n")
             b.append("\tif (!%s(session, \"%s\", %s, %d, %s, %s))\n\t\treturn false;\n"
                      % (call, method, "call_args_" if nargs else "NULL", nargs,
-                        "&" + rt if rt else "NULL", "result" if rt else "NULL"))
+                        "&" + rt if rt else "NULL",
+                        "&id_" if new_session else "result" if rt else "NULL"))
+            if new_session:
+                # A session ref returned (VDI.open_database) becomes a session
+                # on the caller's transport, ended by xen_session_logout.
+                b.append("\t*result = xen_session_adopt_(session, id_);\n")
             if fix_handle:
                 # The record of a get_record is the object's: its handle is the ref.
                 b.append("\tif (*result && !(*result)->handle)\n"
@@ -612,7 +627,8 @@ class Gen:
         fix = bool(r) and r[0] == "record" and r[1] != "event" and nargs > 0 and \
             m["params"][0][1][0] == "ref"
         out.append("\nbool %s(%s)\n{\n%s}\n" % (self.fn_name(lname, m), self.sync_params(m),
-                                            body("%s.%s" % (cname, m["name"]), rt, ptr, fix)))
+                                            body("%s.%s" % (cname, m["name"]), rt, ptr, fix,
+                                                 r == ("ref", "session"))))
         if m["async"]:
             out.append("\nbool %s_async(%s)\n{\n%s}\n"
                        % (self.fn_name(lname, m), self.async_params(m),

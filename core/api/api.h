@@ -5,6 +5,7 @@
 #define XD_API_H
 
 void xd_api_message_register(void);
+void xd_api_blob_register(void);          /* blob.create/destroy, X.create_new_blob (blob.c) */
 void xd_api_pool_register(void);
 void xd_api_host_register(void);
 void xd_api_host_evacuate_register(void);

@@ -158,6 +158,16 @@ static int vif_create_check(const xd_call *call, const char *ref, xd_value *reco
 
 /* ---- VBD: "autodetect" picks the first free device number ---- */
 
+/* Whether one of the userdevices names disk n: "1", "xvdb" and "hdb" are one
+ * disk, as xapi expands a device into its other names before checking. */
+static bool disk_in_use(const xd_value *userdevices, int n)
+{
+	for (size_t i = 0; userdevices && i < userdevices->u.arr.n; i++)
+		if (xd_vm_disk_number(userdevices->u.arr.items[i]->u.s) == n)
+			return true;
+	return false;
+}
+
 static int vbd_create_check(const xd_call *call, const char *ref, xd_value *record, xd_error *err)
 {
 	const xd_class *vm = xd_dm_class("VM"), *vdi = xd_dm_class("VDI");
@@ -180,13 +190,14 @@ static int vbd_create_check(const xd_call *call, const char *ref, xd_value *reco
 		char n[16];
 		for (int i = 0;; i++) {
 			snprintf(n, sizeof n, "%d", i);
-			if (!contains_str(used, n))
+			if (!disk_in_use(used, i))
 				break;
 		}
 		xd_struct_set_take(record, "userdevice", xd_string(n));
-	} else if (!is_number(dev)) {
+	} else if (!is_number(dev) && (isdigit((unsigned char)dev[0]) || xd_vm_disk_number(dev) < 0)) {
+		/* xapi takes a number or a device name ("xvda", "hdb", "sdc") */
 		rc = xd_error_set(err, "INVALID_DEVICE", dev, NULL);
-	} else if (contains_str(used, dev)) {
+	} else if (disk_in_use(used, xd_vm_disk_number(dev))) {
 		rc = xd_error_set(err, "DEVICE_ALREADY_EXISTS", dev, NULL);
 	}
 	xd_value_free(vbds);

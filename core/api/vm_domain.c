@@ -4,6 +4,7 @@
  * device names, the console, VM_metrics and VM_guest_metrics. */
 #include "vm_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,34 @@ int64_t xd_vm_memory_overhead(const xd_value *rec)
 	return (extra_internal + extra_external + shadow + per_vcpu) * MiB;
 }
 
+/* A VBD's userdevice or device as a disk number: "3", "xvdd", "hdd", "sdd". */
+int xd_vm_disk_number(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	if (strncmp(s, "/dev/", 5) == 0)
+		s += 5;
+	if (isdigit((unsigned char)*s)) {
+		char *end;
+		long n = strtol(s, &end, 10);
+		return *end ? -1 : (int)n;
+	}
+	const char *letters = NULL;
+	if (strncmp(s, "xvd", 3) == 0)
+		letters = s + 3;
+	else if (strncmp(s, "hd", 2) == 0 || strncmp(s, "sd", 2) == 0)
+		letters = s + 2;
+	if (!letters || !islower((unsigned char)*letters))
+		return -1;
+	int n = 0, len = 0;
+	for (; islower((unsigned char)*letters) && len < 3; letters++, len++)
+		n = n * 26 + (*letters - 'a' + 1);
+	return *letters ? -1 : n - 1;
+}
+
 void xd_vm_vbd_device_name(const char *userdevice, bool hvm, char out[16])
 {
-	long n = strtol(userdevice, NULL, 10);
+	long n = xd_vm_disk_number(userdevice);
 	if (n < 0)
 		n = 0;
 	if (hvm && n < 4) {

@@ -163,6 +163,9 @@ xd_vm_devices *xd_vm_devices_prepare(const char *vm, const xd_value *rec, xd_err
 void xd_vm_devices_free(xd_vm_devices *d, bool detach);
 /* The domain spec of rec with d's devices (borrows both). */
 void xd_vm_domain_spec(const xd_value *rec, const xd_vm_devices *d, xd_hv_domain_spec *spec);
+/* A VBD's userdevice or device as a disk number: "3", "xvdd", "hdd", "sdd"
+ * (-1: neither a number nor such a name). */
+int xd_vm_disk_number(const char *s);
 /* The guest device name of a VBD userdevice: "xvda", "hda"... */
 void xd_vm_vbd_device_name(const char *userdevice, bool hvm, char out[16]);
 bool xd_vm_is_hvm(const xd_value *rec);

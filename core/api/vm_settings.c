@@ -459,31 +459,6 @@ static xd_value *h_set_actions_after_crash(const xd_call *call, xd_error *err)
 
 /* ---- free device numbers ------------------------------------------------------ */
 
-/* A VBD's userdevice or device as a disk number: "3", "xvdd", "hdd", "sdd". */
-static int disk_number(const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	if (strncmp(s, "/dev/", 5) == 0)
-		s += 5;
-	if (isdigit((unsigned char)*s)) {
-		char *end;
-		long n = strtol(s, &end, 10);
-		return *end ? -1 : (int)n;
-	}
-	const char *letters = NULL;
-	if (strncmp(s, "xvd", 3) == 0)
-		letters = s + 3;
-	else if (strncmp(s, "hd", 2) == 0 || strncmp(s, "sd", 2) == 0)
-		letters = s + 2;
-	if (!letters || !islower((unsigned char)*letters))
-		return -1;
-	int n = 0;
-	for (; islower((unsigned char)*letters); letters++)
-		n = n * 26 + (*letters - 'a' + 1);
-	return n - 1;
-}
-
 static xd_value *h_get_allowed_VBD_devices(const xd_call *call, xd_error *err)
 {
 	const char *vm = xd_arg_str(call, 0);
@@ -498,7 +473,8 @@ static xd_value *h_get_allowed_VBD_devices(const xd_call *call, xd_error *err)
 	const xd_value *vbds = xd_struct_get(rec, "VBDs");
 	for (size_t i = 0; vbds && i < vbds->u.arr.n; i++) {
 		xd_value *r = xd_db_get_record(vc, vbds->u.arr.items[i]->u.s);
-		int a = disk_number(xd_rec_str(r, "userdevice")), b = disk_number(xd_rec_str(r, "device"));
+		int a = xd_vm_disk_number(xd_rec_str(r, "userdevice")),
+		    b = xd_vm_disk_number(xd_rec_str(r, "device"));
 		if (a >= 0 && a < 256)
 			used[a] = true;
 		if (b >= 0 && b < 256)

@@ -8,7 +8,10 @@ VMs and SRs, every record of every class, a VM from a template with a new
 disk through start/suspend/resume/shutdown, event.from while this test
 changes things, every xen_api_failure string both ways, and misuse reported
 through session->ok / error_description (a bad ref, a logged-out session, a
-wrong password, a server that closes the connection or answers garbage).
+wrong password, a server that closes the connection or answers garbage), the
+API surface of upstream's own SDK test programs called their way
+(sdk_compat), and the library's libcurl transport over https (checks off,
+the host's certificate trusted, an untrusted one refused).
 Under valgrind too when it is installed (not on the sanitize build, whose
 examples carry ASan instead)."""
 
@@ -29,7 +32,8 @@ from harness import DaemonTestCase, NULL_REF, ROOT_PASSWORD, ROOT_USER, vm_recor
 from test_sdk import run
 
 SRC = harness.REPO / "sdk" / "examples" / "c-client"
-PROGRAMS = ("list_objects", "vm_lifecycle", "watch_events", "failures", "wrong_use")
+PROGRAMS = ("list_objects", "vm_lifecycle", "watch_events", "failures", "wrong_use",
+            "sdk_compat", "curl_client")
 # The classes list_objects --all reads (the classes xapid serves, but session
 # and event, which have no get_all_records).
 ALL_CLASSES = ("pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
@@ -286,6 +290,85 @@ class CBindingsTest(DaemonTestCase):
         # valid_ref_counts: the VMs there are, once the new one is gone again
         counts = re.findall(r"^COUNT vm (\d+)$", "".join(seen), re.M)
         self.assertEqual(int(counts[-1]), len(self.x.VM.get_all()))
+
+    # ---- upstream's SDK programs: their calls, their way ----
+
+    def test_upstream_sdk_api_surface(self):
+        sr_name = self.x.SR.get_name_label(harness.usable_sr(self.x))
+        before = set(self.x.VM.get_all())
+        p = self.prog("sdk_compat", sr_name, valgrind=self.valgrind_usable(), timeout=900)
+        out = p.stdout
+        self.assertIn("STEP failure 1 HANDLE_INVALID\n", out)
+        self.assertRegex(out, r"STEP host brand=xapi-c bootloaders=\d+ capabilities=[1-9]")
+        templates = [r for r in self.x.VM.get_all_records().values() if r["is_a_template"]]
+        self.assertIn("STEP templates %d\n" % len(templates), out)
+        self.assertRegex(out, r"STEP clone allowed=[1-9]\d* blocked=pool_migrate:123\n")
+        self.assertIn("STEP control_domain Running\n", out)
+        self.assertIn("STEP name NewVM <&>\n", out)
+        self.assertRegex(out, r"STEP created vm=[0-9a-f-]{36} vdi=[0-9a-f-]{36} vbd=[0-9a-f-]{36}\n")
+        self.assertIn("STEP blob mime_type=test\n", out)
+        states = re.findall(r"^STEP power_state (\S+)$", out, re.M)
+        self.assertEqual(states, ["Halted", "Running", "Suspended", "Running", "Halted"])
+        self.assertIn("STEP task failure VM_BAD_POWER_STATE\n", out)
+        self.assertIn("STEP events vm_mod=1\n", out)
+        # The session argument went out as its id: the server's own answer to
+        # the call, the same as a Python client's with the same arguments.
+        vm = self.x.VM.get_by_name_label("Other install media")[0]
+        try:
+            self.x.VM.assert_can_be_recovered(vm, self.session.handle)
+            self.assertIn("STEP recover ok\n", out)
+        except harness.Failure as e:
+            want = e.details + [""]
+            self.assertIn("STEP recover %s %s\n" % (want[0], want[1]), out)
+        self.assertIn("DONE failed=0\n", out)
+        self.assertEqual(p.stderr.strip(), "")
+        # everything it made is gone again
+        self.assertEqual(set(self.x.VM.get_all()), before)
+
+    # ---- the libcurl transport over https ----
+
+    def curl_client(self, *args, url=None, check=True):
+        return self.prog("curl_client", *args, address=url or self.daemon.tls_url,
+                         valgrind=self.valgrind_usable(), check=check)
+
+    def check_curl_client_out(self, out):
+        lines = out.splitlines()
+        host = self.x.host.get_all()[0]
+        pool = self.x.pool.get_all()[0]
+        self.assertEqual(lines[0], "HOST " + self.x.host.get_name_label(host))
+        self.assertEqual(lines[1], "POOL " + self.x.pool.get_name_label(pool))
+        self.assertRegex(lines[2], r"^VMS \d+$")
+        self.assertRegex(lines[3], r"^CREATED [0-9a-f-]{36}$")
+        self.assertEqual(lines[4:], ["LOGGED_OUT"])
+        self.assertFailure(["UUID_INVALID", "VM", lines[3].split()[1]], self.x.VM.get_by_uuid,
+                           lines[3].split()[1])
+
+    def test_curl_transport_over_https_without_checks(self):
+        self.check_curl_client_out(self.curl_client("--insecure").stdout)
+        # and over plain http, the same program
+        self.check_curl_client_out(self.curl_client(url=self.daemon.url).stdout)
+
+    def test_curl_transport_over_https_trusting_the_hosts_certificate(self):
+        from test_tls import make_cert
+        # The host's certificate names 127.0.0.1, where the test reaches it.
+        cert, key = make_cert(str(self.tmp), "127.0.0.1",
+                              key_args=("-newkey", "rsa:2048", "-addext",
+                                        "subjectAltName=IP:127.0.0.1,DNS:localhost"))
+        host = self.x.host.get_all()[0]
+        self.x.host.install_server_certificate(host, cert, key, "")
+        self.addCleanup(self.x.host.reset_server_certificate, host)
+        ca = self.tmp / "host.pem"
+        ca.write_text(self.x.host.get_server_certificate(host))
+        self.check_curl_client_out(self.curl_client("--ca", str(ca)).stdout)
+        # the system's CAs do not know it: curl's CURLE_PEER_FAILED_VERIFICATION
+        p = self.curl_client(check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr.strip(), "login: ERROR TRANSPORT_FAULT 60")
+        # nor does another certificate
+        other, _ = make_cert(str(self.tmp), "other")
+        (self.tmp / "other.pem").write_text(other)
+        p = self.curl_client("--ca", str(self.tmp / "other.pem"), check=False)
+        self.assertEqual(p.stderr.strip(), "login: ERROR TRANSPORT_FAULT 60")
 
     # ---- failures ----
 

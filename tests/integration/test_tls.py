@@ -22,6 +22,7 @@ import harness
 from harness import ROOT_PASSWORD, ROOT_USER, Xapid, XapidError
 from storage_util import MIB, StorageTestCase, pattern
 from xenapi_client import Session
+from xo_client import xo_call
 
 
 def unverified(minimum=None, maximum=None):
@@ -138,6 +139,32 @@ class TlsTest(StorageTestCase):
         conn.request("POST", "/jsonrpc", body, {"Content-Type": "application/json"})
         self.assertEqual(json.loads(conn.getresponse().read())["result"], self.x.pool.get_all())
         conn.close()
+
+    def check_xo_answer(self, got):
+        """xo_call.mjs made and destroyed a VM and logged out."""
+        self.assertNotIn("error", got)
+        self.assertEqual(got["pool"], self.x.pool.get_name_label(self.x.pool.get_all()[0]))
+        self.assertEqual(got["label"], "xo <&> vm")
+        self.assertFailure(["HANDLE_INVALID", "VM", got["vm"]], self.x.VM.get_name_label,
+                           got["vm"])
+        # its disconnect() logged the session out
+        stale = harness.Session(self.daemon.url)
+        stale.handle = got["session"]
+        self.assertFailure(["SESSION_INVALID", got["session"]], stale.xenapi.pool.get_all)
+
+    def test_xen_orchestra_client_over_https(self):
+        # XO's own client (npm xen-api), certificate checks off as XO's
+        # "allow unauthorized", over both of its transports
+        for transport in ("xml-rpc", "json-rpc", "auto"):
+            with self.subTest(transport=transport):
+                self.check_xo_answer(xo_call(self.daemon.tls_url, ROOT_USER, ROOT_PASSWORD,
+                                             transport))
+        # checks on: the first-boot certificate is self-signed
+        got = xo_call(self.daemon.tls_url, ROOT_USER, ROOT_PASSWORD, insecure=False)
+        self.assertEqual(got, {"error": "DEPTH_ZERO_SELF_SIGNED_CERT"})
+        # a wrong password is xapi's error, over TLS too
+        got = xo_call(self.daemon.tls_url, ROOT_USER, "wrong")
+        self.assertEqual(got["error"], "SESSION_AUTHENTICATION_FAILED")
 
     def test_vdi_transfer_over_https(self):
         sr, _ = self.create_sr("tls-sr")
@@ -263,6 +290,29 @@ class InstallCertificateTest(StorageTestCase):
         cert2, key2 = make_cert(self.tmp, "second")
         self.x.host.install_server_certificate(self.host, cert2, key2, "")
         self.assertEqual(self.presented_der(), ssl.PEM_cert_to_DER_cert(cert2))
+
+    def test_clients_trusting_the_installed_certificate(self):
+        # XO's xen-api with verification on, trusting the host's
+        # certificate (made for the address it uses: NODE_EXTRA_CA_CERTS)
+        cert, key = make_cert(self.tmp, "127.0.0.1",
+                              key_args=("-newkey", "rsa:2048", "-addext",
+                                        "subjectAltName=IP:127.0.0.1,DNS:localhost"))
+        self.x.host.install_server_certificate(self.host, cert, key, "")
+        ca = os.path.join(self.tmp, "host.pem")
+        with open(ca, "w") as f:
+            f.write(self.x.host.get_server_certificate(self.host))
+        got = xo_call(self.daemon.tls_url, ROOT_USER, ROOT_PASSWORD, insecure=False,
+                      extra_ca=ca)
+        self.assertNotIn("error", got)
+        self.assertEqual(got["label"], "xo <&> vm")
+        # and an untrusted one is still refused
+        other, _ = make_cert(self.tmp, "other")
+        with open(os.path.join(self.tmp, "other.pem"), "w") as f:
+            f.write(other)
+        got = xo_call(self.daemon.tls_url, ROOT_USER, ROOT_PASSWORD, insecure=False,
+                      extra_ca=os.path.join(self.tmp, "other.pem"))
+        self.assertIn(got.get("error"), ("DEPTH_ZERO_SELF_SIGNED_CERT",
+                                         "UNABLE_TO_VERIFY_LEAF_SIGNATURE"))
 
     def test_reset_to_self_signed(self):
         cert, key = make_cert(self.tmp, "to-be-replaced")

@@ -80,6 +80,29 @@ class DevicesTest(StorageTestCase):
         self.x.VM.start(vm, False, False)
         self.assertEqual([self.x.VBD.get_device(b) for b in vbds], ["xvda", "xvdb"])
 
+    def test_vbd_userdevice_by_name(self):
+        # xapi takes "xvda"/"hdb"/"sdc" as well as numbers (the C SDK's
+        # test_vm_ops makes its disk as "xvda"), keeps the name as given,
+        # and counts "1", "xvdb" and "hdb" as one disk.
+        x = self.x
+        vm = self.create_vm("dev-names", HVM_boot_policy="", domain_type="pv")
+        self.addCleanup(self.cleanup_vm, vm)
+        vdis = [self.create_vdi(self.sr, 4 * MIB, "dev-names-%d" % i) for i in range(3)]
+        a = x.VBD.create(vbd_record(vm, vdis[0], "xvda", bootable=True))
+        self.assertEqual(x.VBD.get_userdevice(a), "xvda")
+        b = x.VBD.create(vbd_record(vm, vdis[1], "hdb"))
+        for same in ("1", "xvdb", "sdb", "0"):
+            self.assertFailure(["DEVICE_ALREADY_EXISTS", same], x.VBD.create,
+                               vbd_record(vm, vdis[2], same))
+        for bad in ("xvd", "xvda1", "vda", "1x", "xvdA", "autodetec"):
+            self.assertFailure(["INVALID_DEVICE", bad], x.VBD.create,
+                               vbd_record(vm, vdis[2], bad))
+        # autodetect skips the disks the names hold
+        c = x.VBD.create(vbd_record(vm, vdis[2], "autodetect"))
+        self.assertEqual(x.VBD.get_userdevice(c), "2")
+        x.VM.start(vm, False, False)
+        self.assertEqual([x.VBD.get_device(v) for v in (a, b, c)], ["xvda", "xvdb", "xvdc"])
+
     def test_vbd_plug_unplug(self):
         x = self.x
         vm, _, vbds, _ = self.vm_with_devices("dev-plug", disks=2, cd=False, nics=0)

@@ -117,7 +117,7 @@ class XenDisks(DiskHelpers, xenhost.XenTestCase):
         vdi = self.new_vdi("xt-disk", data)
         vm = self.new_vm(pv_guest("xt-disk", PV_args="console=hvc0 quiet guest_write=1"))
         self.vbd(vm, vdi, "0")
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         domid = int(self.x.VM.get_domid(vm))
         # the guest sees the disk with its size and the bytes we put there
         m = self.wait_console(vm, r"GUEST-DISK xvda (\d+) (\S+)")
@@ -144,7 +144,7 @@ class XenDisks(DiskHelpers, xenhost.XenTestCase):
         vdi = self.new_vdi("xt-ro", data)
         vm = self.new_vm(pv_guest("xt-ro", PV_args="console=hvc0 quiet guest_write=1"))
         self.vbd(vm, vdi, "1", mode="RO")
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         domid = int(self.x.VM.get_domid(vm))
         self.wait_console(vm, r"GUEST-DISK xvdb %d XAPIC-RO-DISK" % len(data))
         self.wait_console(vm, r"GUEST-AGENT|GUEST-UP")
@@ -157,7 +157,7 @@ class XenDisks(DiskHelpers, xenhost.XenTestCase):
 
     def test_hot_plug_and_unplug(self):
         vm = self.new_vm(pv_guest("xt-hotplug"))
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         domid = int(self.x.VM.get_domid(vm))
         self.wait_console(vm, r"GUEST-UP")
         vdi = self.new_vdi("xt-hot", b"HOT" + b"\0" * (MIB - 3))
@@ -181,7 +181,7 @@ class XenDisks(DiskHelpers, xenhost.XenTestCase):
         vdi = self.new_vdi("xt-paused", b"\0" * MIB)
         vm = self.new_vm(pv_guest("xt-paused"))
         self.vbd(vm, vdi, "0")
-        self.x.VM.start(vm, True, False)
+        self.start_vm(vm, paused=True)
         self.assertEqual(self.x.VM.get_power_state(vm), "Paused")
         domid = int(self.x.VM.get_domid(vm))
         self.assertEqual(len(self.connected_nbd()), 1)

@@ -65,7 +65,7 @@ class XenLvm(DiskHelpers, xenhost.XenTestCase):
         self.assertEqual(self.active_lvs(), [])
         vm = self.new_vm(pv_guest("xt-lvm", PV_args="console=hvc0 quiet guest_write=1"))
         self.vbd(vm, vdi, "0")
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         domid = int(self.x.VM.get_domid(vm))
         m = self.wait_console(vm, r"GUEST-DISK xvda (\d+) (\S+)")
         self.assertEqual(int(m.group(1)), len(data))
@@ -74,8 +74,8 @@ class XenLvm(DiskHelpers, xenhost.XenTestCase):
         # blkback has the LV's device-mapper node, and no NBD is involved
         mapper = "%s-%s" % (self.vg.replace("-", "--"), lv.replace("-", "--"))
         self.assertEqual(self.active_lvs(), [mapper])
-        rc, out = self.xen.dom0("xl block-list %d; xenstore-ls /local/domain/0/backend/vbd/%d "
-                                "| grep -E 'params|physical-device-path'" % (domid, domid))
+        rc, out = self.xen.dom0("xl block-list %d && xenstore-read "
+                                "/local/domain/0/backend/vbd/%d/51712/params" % (domid, domid))
         self.assertEqual(rc, 0, out)
         self.assertIn("/dev/mapper/" + mapper, out)
         self.assertEqual(self.connected_nbd(), [])

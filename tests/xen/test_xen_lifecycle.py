@@ -138,7 +138,7 @@ class XenLifecycle(xenhost.XenTestCase):
     def test_pv_guest_whole_life(self):
         name = "xt-life"
         vm = self.x.VM.create(pv_guest(name))
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         self.assertEqual(self.x.VM.get_power_state(vm), "Running")
         domid = int(self.x.VM.get_domid(vm))
         self.assertGreater(domid, 0)
@@ -174,7 +174,7 @@ class XenLifecycle(xenhost.XenTestCase):
         self.assertEqual(self.x.VM.get_domid(vm), "-1")
 
         # hard shutdown of a running guest
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         self.wait_console(vm, r"GUEST-UP")
         self.x.VM.hard_shutdown(vm)
         self.assertEqual(self.x.VM.get_power_state(vm), "Halted")
@@ -184,7 +184,7 @@ class XenLifecycle(xenhost.XenTestCase):
     def test_guest_that_powers_itself_off_is_halted(self):
         name = "xt-self"
         vm = self.x.VM.create(pv_guest(name))
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         self.wait_console(vm, r"GUEST-UP")
         self.wait_agent(vm)
         rc, out = self.xen.dom0("xl shutdown %s" % self.domain_of(vm))  # as if the guest chose to
@@ -196,7 +196,7 @@ class XenLifecycle(xenhost.XenTestCase):
     def test_start_refused_when_running(self):
         name = "xt-twice"
         vm = self.x.VM.create(pv_guest(name))
-        self.x.VM.start(vm, False, False)
+        self.start_vm(vm)
         with self.assertRaises(Failure) as cm:
             self.x.VM.start(vm, False, False)
         self.assertEqual(cm.exception.details, ["VM_BAD_POWER_STATE", vm, "halted", "running"])

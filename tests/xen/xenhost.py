@@ -342,6 +342,19 @@ class XenTestCase(unittest.TestCase):
         except Exception:
             pass  # a test may have restarted xapid: that session is gone
 
+    def journal_tail(self, lines=25):
+        rc, out = self.xen.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n %d"
+                                % lines)
+        return out
+
+    def start_vm(self, vm, paused=False):
+        """VM.start; a refusal fails the test with xapid's journal (libxl's
+        own words are there, the XenAPI error has only its summary)."""
+        try:
+            self.x.VM.start(vm, paused, False)
+        except Failure as e:
+            self.fail("VM.start: %s\nxapid:\n%s" % (e.details, self.journal_tail()))
+
     def console_log(self, vm):
         rc, out = self.xen.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
                                 % self.x.VM.get_uuid(vm))

@@ -46,6 +46,17 @@ void xen_curl_free(xen_curl *t)
 	free(t);
 }
 
+bool xen_curl_set_tls(xen_curl *t, const char *ca_file, bool verify)
+{
+	long on = verify ? 1L : 0L;
+
+	if (ca_file && curl_easy_setopt(t->curl, CURLOPT_CAINFO, ca_file) != CURLE_OK)
+		return false;
+	/* VERIFYHOST takes 2 for "check the name" (1 is an error since 7.66). */
+	return curl_easy_setopt(t->curl, CURLOPT_SSL_VERIFYPEER, on) == CURLE_OK &&
+	       curl_easy_setopt(t->curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L) == CURLE_OK;
+}
+
 static size_t on_data(char *ptr, size_t size, size_t n, void *userdata)
 {
 	struct sink *s = userdata;

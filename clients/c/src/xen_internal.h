@@ -87,5 +87,8 @@ char *xen_strdup_(const char *s);
 const char *xen_enum_to_string_(const xen_type_ *t, int v);
 int xen_enum_from_string_(const xen_type_ *t, const char *s); /* nnames if unknown */
 void xen_session_fail_(xen_session *s, const char *code, const char *param);
+/* A new session on parent's transport holding id (taken; a session ref a
+ * call returned, as VDI.open_database's); NULL if out of memory. */
+xen_session *xen_session_adopt_(xen_session *parent, char *id);
 
 #endif

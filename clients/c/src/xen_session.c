@@ -50,6 +50,18 @@ static xen_session *new_session(xen_call_func call_func, void *handle, xen_api_v
 	return s;
 }
 
+xen_session *xen_session_adopt_(xen_session *parent, char *id)
+{
+	xen_session *s = new_session(parent->call_func, parent->handle, parent->api_version);
+
+	if (!s) {
+		free(id);
+		return NULL;
+	}
+	s->session_id = id;
+	return s;
+}
+
 /* The host's API version, as the session's (unknown when it cannot be read). */
 static void read_api_version(xen_session *s)
 {
