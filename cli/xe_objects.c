@@ -2,7 +2,8 @@
  * queries on a selected object: secret-create, secret-destroy, vm-create
  * (a bare VM with upstream's defaults), vm-destroy (its disks kept),
  * vm-compute-memory-overhead, vm-compute-maximum-memory,
- * host-compute-memory-overhead and host-get-server-certificate.
+ * host-compute-memory-overhead, host-get-server-certificate and blob-create
+ * (a blob on its owner: <class>.create_new_blob).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "xe_format.h"
 #include "xe_obj.h"
 #include "xe_select.h"
+#include "xe_util.h"
 
 static int cmd_secret_create(xe_client *x, const xe_opts *o)
 {
@@ -183,7 +185,43 @@ static int cmd_host_get_server_certificate(xe_client *x, const xe_opts *o)
 			      (void *)"host.get_server_certificate");
 }
 
+/* blob-create name= [mime-type=] [public=] on one owner: vm-uuid,
+ * pool-uuid, sr-uuid, host-uuid or network-uuid, looked for in upstream's
+ * order. Prints the new blob's uuid. */
+static int cmd_blob_create(xe_client *x, const xe_opts *o)
+{
+	static const char *const owners[][2] = {
+		{ "vm-uuid", "VM" },     { "pool-uuid", "pool" },       { "sr-uuid", "SR" },
+		{ "host-uuid", "host" }, { "network-uuid", "network" },
+	};
+	const char *name = xe_obj_required(o, "name");
+	const char *mime = xe_opts_get(o, "mime-type");
+	bool public;
+
+	if (!name || xe_bool_param(o, "public", false, &public) < 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+		if (!xe_opts_get(o, owners[i][0]))
+			continue;
+		char *ref = xe_ref_param(x, o, owners[i][0], owners[i][1]);
+		if (!ref)
+			return 1;
+		char *method = xe_printf("%s.create_new_blob", owners[i][1]);
+		xd_value *args = xe_strings(3, ref, name, mime ? mime : "");
+		xd_array_append_take(args, xd_bool(public));
+		int rc = xe_call_and_print(x, method, args, "blob");
+		free(method);
+		free(ref);
+		return rc;
+	}
+	xe_fail("Need one of: vm-uuid, host-uuid, network-uuid, sr-uuid or pool-uuid");
+	return 1;
+}
+
 static const xe_named_cmd cmds[] = {
+	{ "blob-create", cmd_blob_create, "name",
+	  "mime-type, vm-uuid, host-uuid, sr-uuid, network-uuid, pool-uuid, public",
+	  "Create a binary blob to be associated with an API object" },
 	{ "secret-create", cmd_secret_create, "value", "other-config:", "Create a secret" },
 	{ "secret-destroy", cmd_secret_destroy, "uuid", "", "Destroy a secret" },
 	{ "vm-create", cmd_vm_create, "name-label", "name-description",

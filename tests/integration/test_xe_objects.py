@@ -15,7 +15,7 @@ import ssl
 import tempfile
 import time
 
-from harness import UUID_RE, DaemonTestCase
+from harness import UUID_RE, DaemonTestCase, vm_record
 from test_tls import make_cert
 from test_xe import xe_binary
 from test_xe_vm import XeVmBase
@@ -43,6 +43,31 @@ class XeObjectsTest(XeVmBase):
         err = self.xe_fails("secret-destroy", "uuid=%s" % out.strip())
         self.assertIn("Error code: UUID_INVALID\nError parameters: secret, %s\n" % out.strip(),
                       err)
+
+    def test_blob_create_on_its_owner(self):
+        vm = self.x.VM.create(vm_record("xe-blob-vm"))
+        vm_uuid = self.x.VM.get_uuid(vm)
+        out = self.xe("blob-create", "name=notes", "mime-type=text/plain", "public=true",
+                      "vm-uuid=%s" % vm_uuid)
+        self.assertOneUuid(out)
+        blob = self.x.blob.get_by_uuid(out.strip())
+        self.assertEqual(self.x.VM.get_blobs(vm), {"notes": blob})
+        self.assertEqual((self.x.blob.get_mime_type(blob), self.x.blob.get_public(blob)),
+                         ("text/plain", True))
+        host = self.x.host.get_all()[0]
+        out = self.xe("blob-create", "name=log", "host-uuid=%s" % self.x.host.get_uuid(host))
+        self.assertEqual(self.x.host.get_blobs(host), {"log": self.x.blob.get_by_uuid(out.strip())})
+        # upstream's refusals
+        self.assertEqual(self.xe_fails("blob-create", "name=x"),
+                         "Error: Need one of: vm-uuid, host-uuid, network-uuid, sr-uuid or "
+                         "pool-uuid\n")
+        self.assertEqual(self.xe_fails("blob-create", "vm-uuid=%s" % vm_uuid),
+                         "Required parameter not found: name\n")
+        err = self.xe_fails("blob-create", "name=notes", "vm-uuid=%s" % vm_uuid)
+        self.assertIn("Error code: MAP_DUPLICATE_KEY", err)
+        self.assertIn("Parameter public: 'maybe' is not a boolean",
+                      self.xe_fails("blob-create", "name=y", "public=maybe",
+                                    "vm-uuid=%s" % vm_uuid))
 
     def test_vm_create_and_destroy(self):
         out = self.xe("vm-create", "name-label=xe-bare", "name-description=made by xe")
