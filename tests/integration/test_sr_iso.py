@@ -144,8 +144,8 @@ class IsoTest(StorageTestCase):
         refused(["SR_BACKEND_FAILURE_226", "", "Invalid local path [opterr=isos: not an "
                  "absolute path]", ""], {"location": "isos"})
         refused(["SR_BACKEND_FAILURE_225", "", "Incorrect Location string format. "
-                 "[opterr=nfs://127.0.0.1/isos: server:/path for NFS, or an absolute local "
-                 "path]", ""], {"location": "nfs://127.0.0.1/isos"})
+                 "[opterr=smb://server/isos: server:/path or nfs://server/path for NFS, or an "
+                 "absolute local path]", ""], {"location": "smb://server/isos"})
 
     def test_library_gone_and_back(self):
         self.put("a.iso", b"a" * 4096)

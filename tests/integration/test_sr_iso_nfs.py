@@ -197,16 +197,26 @@ class IsoNfsTest(StorageTestCase):
         refused("SR_BACKEND_FAILURE_222", "Could not mount the directory specified in Device "
                 "Configuration [opterr=options '-o ro,vers=4'", location=here,
                 options="-o ro,vers=4")
-        refused("SR_BACKEND_FAILURE_225", "Incorrect Location string format. [opterr=nfs://"
-                "127.0.0.1/x", location="nfs://127.0.0.1/x")
+        refused("SR_BACKEND_FAILURE_225", "Incorrect Location string format. [opterr=smb://"
+                "127.0.0.1/x", location="smb://127.0.0.1/x")
+        refused("SR_BACKEND_FAILURE_73", "NFS mount error",
+                location="nfs://127.0.0.1/no/such/export")
+        refused("SR_BACKEND_FAILURE_225", "Incorrect Location string format.",
+                location="nfs://127.0.0.1")
         refused("SR_BACKEND_FAILURE_225", "Incorrect Location string format.",
                 location="a b:/x")
         refused("SR_BACKEND_FAILURE_225", "Incorrect Location string format. [opterr=type "
                 "smb", location=here, type="smb")
         self.assertEqual(self.iso_srs(), before)
-        # what is taken: type=nfs_iso and nfsversion=3
+        # what is taken: type=nfs_iso and nfsversion=3, and the export as a URL
         sr = self.create_iso_sr(type="nfs_iso", nfsversion="3")
         self.x.SR.scan(sr)
+        self.put("url.iso", b"u" * 4096)
+        sr = self.create_iso_sr(location="nfs://127.0.0.1" + self.srv.export)
+        self.x.SR.scan(sr)
+        found = self.vdis_by_location(sr)
+        self.assertEqual(list(found), ["url.iso"])
+        self.assertTrue(self.export_raw(found["url.iso"]) == b"u" * 4096)
 
 
 if __name__ == "__main__":

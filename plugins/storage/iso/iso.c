@@ -1,6 +1,7 @@
 /* iso.c - the `iso` SR driver: a library of ISO images (*.iso and *.img,
  * as xapi's ISOSR.py), read-only, in a local directory or on an NFS export
- * (location "server:/path", as xapi's; iso_nfs.c). Scan lists the images
+ * (location "server:/path", as xapi's, or "nfs://server/path"; iso_nfs.c).
+ * Scan lists the images
  * as read-only VDIs (location = the file name, name_label = the file name,
  * uuid from a "<uuid>.iso" name); attach hands out the image read-only.
  * Nothing is made or removed on the storage: SR.destroy and SR.forget
@@ -108,10 +109,11 @@ static int ctx_init(struct iso_ctx *ctx, struct iso_drv *drv, xapi_call_t *call,
 		struct iso_stat st;
 		return mount ? ctx->lib->space(ctx, &st.size, &st.allocated) : 0;
 	}
-	if (strstr(loc, "://"))
+	if (strstr(loc, "://") && strncmp(loc, "nfs://", 6) != 0)
 		return iso_fail(ctx, IE_LOCATION_STRING, "Incorrect Location string format. "
-				"[opterr=%s: server:/path for NFS, or an absolute local path]", loc);
-	if (!strstr(loc, ":/"))
+				"[opterr=%s: server:/path or nfs://server/path for NFS, or an absolute "
+				"local path]", loc);
+	if (!strstr(loc, ":/")) /* (nfs:// has it) */
 		return iso_fail(ctx, IE_LOCAL_PATH, "Invalid local path [opterr=%s: not an "
 				"absolute path]", loc);
 	ctx->lib = &iso_nfs;
@@ -320,8 +322,8 @@ static const char *const capabilities[] = {
 };
 
 static const struct xapi_config_key config[] = {
-	{ "location", "the library (required): an absolute local directory, or server:/path of "
-		      "an NFSv3 export", XAPI_CONFIG_REQUIRED },
+	{ "location", "the library (required): an absolute local directory, or server:/path "
+		      "(nfs://server/path) of an NFSv3 export", XAPI_CONFIG_REQUIRED },
 	{ "iso_path", "a directory under the location holding the images", 0 },
 	{ "type", "nfs_iso for an NFS location (cifs is refused)", 0 },
 	{ "nfsversion", "NFS version: 3 (the only one taken)", 0 },

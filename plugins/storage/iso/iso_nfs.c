@@ -1,5 +1,5 @@
 /* iso_nfs.c - a library on an NFSv3 export, location "server:/path" as
- * xapi's ISOSR takes it ("[v6 address]:/path" too). Listed and described
+ * xapi's ISOSR takes it ("[v6 address]:/path" too), or "nfs://server/path". Listed and described
  * through libnfs (userspace, no kernel mount). Each call mounts the export
  * for itself and drops it at its end, so calls run side by side (the
  * driver is XAPI_PLUGIN_THREADSAFE) and a server that went away and came
@@ -38,29 +38,32 @@ static const char *nbd_dir(struct iso_ctx *ctx)
 	return d && *d ? d : NBD_DEFAULT_DIR;
 }
 
-/* server and export of "server:/path" or "[v6]:/path"; -1 if malformed. */
+/* server and export of "server:/path", "[v6]:/path" (xapi's form) or
+ * "nfs://server/path", "nfs://[v6]/path" (a URL); -1 if malformed. */
 static int split_location(const char *loc, char *server, size_t ssize, const char **path)
 {
 	const char *end;
-	const char *s = loc;
-	if (*s == '[') {
+	bool url = strncmp(loc, "nfs://", 6) == 0;
+	const char *s = url ? loc + 6 : loc;
+	bool v6 = *s == '[';
+	if (v6) {
 		s++;
 		end = strchr(s, ']');
-		if (!end || end[1] != ':')
+		if (!end || (url ? end[1] != '/' : end[1] != ':'))
 			return -1;
-		*path = end + 2;
+		*path = url ? end + 1 : end + 2;
 	} else {
-		end = strchr(s, ':');
+		end = url ? strchr(s, '/') : strchr(s, ':');
 		if (!end)
 			return -1;
-		*path = end + 1;
+		*path = url ? end : end + 1;
 	}
 	size_t n = (size_t)(end - s);
 	if (n == 0 || n >= ssize)
 		return -1;
 	memcpy(server, s, n);
 	server[n] = '\0';
-	if (strpbrk(server, "/?#@, []") || (*loc != '[' && strchr(server, ':')))
+	if (strpbrk(server, "/?#@, []") || (!v6 && strchr(server, ':')))
 		return -1;
 	if ((*path)[0] != '/' || strstr(*path, "/../") || strlen(*path) > 1000 ||
 	    strpbrk(*path, "?#%,"))
@@ -75,8 +78,8 @@ int iso_nfs_open(struct iso_ctx *ctx, const char *location, const xapi_kv_t *dco
 	const char *path;
 	if (split_location(location, server, sizeof(server), &path) < 0)
 		return iso_fail(ctx, IE_LOCATION_STRING, "Incorrect Location string format. "
-				"[opterr=%s: server:/path for NFS, or an absolute local path]",
-				location);
+				"[opterr=%s: server:/path or nfs://server/path for NFS, or an "
+				"absolute local path]", location);
 	const char *version = h->kv_get(dconf, "nfsversion");
 	if (version && *version && strcmp(version, "3") != 0)
 		return iso_fail(ctx, IE_NFS_VERSION, "Required NFS server version unsupported "
