@@ -3,10 +3,13 @@ two simulated VMs on one network (10.77.0.1 in VM a, 10.77.0.2 in VM b):
 the bridge backend's nftables bridge-family rules and the ovs backend's
 OpenFlow flows. A locked VIF passes only its own MAC and its allowed
 addresses, IPv4 and IPv6 (a spoofed source address or MAC is dropped), disabled drops
-everything, unlocked passes everything; VIF.set_locking_mode,
+everything, unlocked passes everything; a locked VIF lets DHCP requests
+out whatever its addresses (as xapi's vif rules); VIF.set_locking_mode,
 set/add/remove_ipv4_allowed and network.set_default_locking_mode take
 effect on a plugged VIF; a VIF locked before its VM starts is locked from
 the first packet; the rules go with the VIF's port."""
+import subprocess
+import time
 import unittest
 
 from harness import vif_record
@@ -16,6 +19,40 @@ import ovs_fixture
 from test_network_ovs import OvsNetworkCase, WHY_NOT
 
 SPOOF_MAC = "02:aa:bb:cc:dd:ee"
+
+# In guest b: prints the port of each datagram heard on UDP 67 or 5000
+# within 3 seconds.
+LISTENER = """
+import select, socket, time
+socks = []
+for port in (67, 5000):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port))
+    socks.append((s, port))
+end = time.time() + 3
+while time.time() < end:
+    r, _, _ = select.select([s for s, _ in socks], [], [], max(0, end - time.time()))
+    for s, port in socks:
+        if s in r:
+            s.recv(2048)
+            print(port, flush=True)
+"""
+
+# In guest a: one broadcast datagram to each port, from its own address and
+# port 68, as a DHCP client sends its requests. Without a UDP checksum
+# (SO_NO_CHECK): a veth leaves it to be completed further on, and OVS's
+# userspace datapath of the tests forwards the frame as it is.
+SENDER = """
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 11, 1)  # SO_NO_CHECK
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth0")
+s.bind(("10.77.0.1", 68))
+for port in (67, 5000):
+    s.sendto(b"request", ("255.255.255.255", port))
+"""
 
 
 class LockingChecks:
@@ -106,6 +143,34 @@ class LockingChecks:
         self.assertFalse(self.reaches(vm1, vm2), "a spoofed MAC passes")
         self.x.VIF.set_locking_mode(vif1, "unlocked")
         self.assertTrue(self.reaches(vm1, vm2), "unlocked drops another MAC")
+
+    def udp_ports_heard(self, vm1, vm2):
+        """Which of the broadcast datagrams guest a sends from its address
+        (to UDP 67, a DHCP request's port, and to 5000) guest b hears."""
+        listen = subprocess.Popen(
+            ["ip", "netns", "exec", self.vm_ns(vm2), "python3", "-c", LISTENER],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            time.sleep(0.5)  # its sockets bound
+            r = in_ns(self.vm_ns(vm1), "python3", "-c", SENDER)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out, _ = listen.communicate(timeout=10)
+        finally:
+            if listen.poll() is None:
+                listen.kill()
+                listen.wait()
+        return sorted(int(p) for p in out.split())
+
+    def test_locked_lets_dhcp_requests_out(self):
+        net, vm1, vif1, vm2 = self.start_pair()
+        self.assertEqual(self.udp_ports_heard(vm1, vm2), [67, 5000])
+        self.x.VIF.set_ipv4_allowed(vif1, [])
+        self.x.VIF.set_locking_mode(vif1, "locked")
+        self.assertFalse(self.reaches(vm1, vm2), "a locked VIF without addresses passes IP")
+        self.assertEqual(self.udp_ports_heard(vm1, vm2), [67],
+                         "a DHCP request must pass a locked VIF, nothing else")
+        self.x.VIF.set_locking_mode(vif1, "disabled")
+        self.assertEqual(self.udp_ports_heard(vm1, vm2), [])
 
     def test_disabled_drops_everything(self):
         net, vm1, vif1, vm2 = self.start_pair()

@@ -48,6 +48,9 @@ static void print_rules(FILE *f, const char *table, const char *ifname,
 	fprintf(f, "%s %s vif iifname != \"%s\" return\n", r, table, ifname);
 	if (strcmp(lock->mode, "locked") == 0) {
 		fprintf(f, "%s %s vif ether saddr != %s drop\n", r, table, lock->mac);
+		/* DHCP requests, whatever the addresses: how a locked guest gets
+		 * one (xapi's vif rules accept them too) */
+		fprintf(f, "%s %s vif ether type ip udp dport 67 accept\n", r, table);
 		if (has_any(lock->ipv4_allowed)) {
 			fprintf(f, "%s %s vif ether type arp arp saddr ether %s arp saddr ip ", r,
 				table, lock->mac);

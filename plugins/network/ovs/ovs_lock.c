@@ -6,7 +6,9 @@
  * name), match its OpenFlow port (the Interface's ofport in OVSDB) and sit
  * above the bridge's default NORMAL flow:
  *
- *   locked:   priority 4000, from the VIF's MAC: ARP with arp_sha = MAC and
+ *   locked:   priority 4000, from the VIF's MAC: DHCP requests (UDP to
+ *             port 67) and ARP probes (arp_spa 0.0.0.0) whatever the
+ *             addresses, ARP with arp_sha = MAC and
  *             arp_spa an allowed IPv4 address, IPv4 from an allowed
  *             address, IPv6 from an allowed address and neighbour
  *             discovery when one is allowed -> NORMAL;
@@ -90,6 +92,11 @@ static char *flows(uint64_t cookie, int64_t ofport, const struct xapi_port_lock 
 		if (strcmp(lock->mode, "locked") == 0 &&
 		    asprintf(&head, "cookie=0x%" PRIx64 ",priority=4000,in_port=%" PRId64
 			     ",dl_src=%s", cookie, ofport, lock->mac) >= 0) {
+			/* DHCP requests and ARP probes (from 0.0.0.0), whatever the
+			 * allowed addresses, as xapi's vif rules */
+			fprintf(f, "add %s,udp,tp_dst=67,actions=NORMAL\n", head);
+			fprintf(f, "add %s,arp,arp_sha=%s,arp_spa=0.0.0.0,actions=NORMAL\n", head,
+				lock->mac);
 			char *arp = NULL;
 			if (asprintf(&arp, "%s,arp,arp_sha=%s", head, lock->mac) >= 0)
 				print_allowed(f, arp, "arp_spa", lock->ipv4_allowed);
