@@ -354,6 +354,8 @@ class XenTestCase(unittest.TestCase):
             self.x.VM.start(vm, paused, False)
         except Failure as e:
             self.fail("VM.start: %s\nxapid:\n%s" % (e.details, self.journal_tail()))
+        except Exception as e:  # a garbled answer (doc/xen.md): what xapid said then
+            self.fail("VM.start: %r\nxapid:\n%s" % (e, self.journal_tail(60)))
 
     def console_log(self, vm):
         rc, out = self.xen.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
