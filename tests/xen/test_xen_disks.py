@@ -27,6 +27,20 @@ class DiskHelpers:
     be gone after a VM: NBD devices, device models, the domain. The class
     using it sets cls.sr."""
 
+    @classmethod
+    def drop_sr(cls, end):
+        """The class's SR gone at its end: its VDIs destroyed, its PBDs
+        unplugged, then end (SR.forget or SR.destroy) on it; what fails here
+        must not hide a test's own failure."""
+        try:
+            for vdi in cls.x.SR.get_VDIs(cls.sr):
+                cls.x.VDI.destroy(vdi)
+            for pbd in cls.x.SR.get_PBDs(cls.sr):
+                cls.x.PBD.unplug(pbd)
+            end(cls.sr)
+        except Exception:
+            pass
+
     def new_vm(self, record):
         """A VM that is shut down and destroyed after the test whatever
         happens in it, so that one failing test leaves no domain and no
@@ -99,14 +113,7 @@ class XenDisks(DiskHelpers, xenhost.XenTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            for vdi in cls.x.SR.get_VDIs(cls.sr):
-                cls.x.VDI.destroy(vdi)
-            for pbd in cls.x.SR.get_PBDs(cls.sr):
-                cls.x.PBD.unplug(pbd)
-            cls.x.SR.forget(cls.sr)
-        except Exception:
-            pass
+        cls.drop_sr(cls.x.SR.forget)
         super().tearDownClass()
 
     # ---- tests ----

@@ -39,14 +39,7 @@ class XenLvm(DiskHelpers, xenhost.XenTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            for vdi in cls.x.SR.get_VDIs(cls.sr):
-                cls.x.VDI.destroy(vdi)
-            for pbd in cls.x.SR.get_PBDs(cls.sr):
-                cls.x.PBD.unplug(pbd)
-            cls.x.SR.destroy(cls.sr)
-        except Exception:
-            pass
+        cls.drop_sr(cls.x.SR.destroy)
         cls.xen.dom0("losetup -d %s; rm -f %s" % (cls.loop, BACKING))
         super().tearDownClass()
 
