@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "auth/session.h"
 #include "config.h"
+#include "crash.h"
 #include "db/db.h"
 #include "dm.h"
 #include "host/firstboot.h"
@@ -99,6 +100,7 @@ static void say_ready(int ready_fd, const char *msg)
 
 int main(int argc, char **argv)
 {
+	xd_crash_init();
 	int rc = xd_config_load(argc, argv);
 	if (rc != 0) {
 		xd_config_free();

@@ -3,6 +3,9 @@ the same state dir keep objects, refs, uuids and sessions; event tokens from
 before stay valid and the generation never goes back; tasks pending at a
 crash are failed on the next start (tasks.h)."""
 
+import os
+import re
+import signal
 import unittest
 
 from harness import (DaemonTestCase, TOKEN_RE, by_ref, current_token, network_record,
@@ -113,6 +116,25 @@ class PersistenceTest(DaemonTestCase):
         self.assertEqual(by_ref(evs, pending)[-1]["snapshot"]["status"], "failure")
         x.task.destroy(pending)
         x.task.destroy(done)
+
+    def test_fatal_signal_leaves_the_frames_in_the_log(self):
+        # a heap check that fails ends in abort(): the log says where
+        # (core/crash.c); under ASan its own reports do that job
+        x = self.x
+        vm = self.create_vm("persist-abort")
+        proc = self.daemon.proc
+        proc.send_signal(signal.SIGABRT)
+        self.assertEqual(proc.wait(15), -signal.SIGABRT, "xapid dies of the same signal")
+        self.daemon.kill()   # reaps it and drains its log
+        log = self.daemon.log_text()
+        if "ASAN_OPTIONS" not in os.environ:
+            self.assertIn("xapid: fatal signal 6, the crashing thread's frames:", log)
+            frames = re.findall(r"^\S*xapid\(\S*\)\[0x[0-9a-f]+\]$", log, re.M)
+            self.assertGreaterEqual(len(frames), 2, log[-2000:])
+        self.daemon.start()
+        self.__class__.session = self.rebind(self.session)
+        self.__class__.x = x = self.session.xenapi
+        self.assertEqual(x.VM.get_name_label(vm), "persist-abort")
 
     def test_queued_async_calls_at_crash(self):
         # Whatever state they were in, after a crash every task is final:

@@ -8,6 +8,7 @@ Run by tests/xen/run (and so by tools/test); by hand:
 """
 import os
 import sys
+import re
 import time
 import unittest
 
@@ -209,6 +210,15 @@ class XenLifecycle(xenhost.XenTestCase):
         rc, out = self.xen.dom0("journalctl -u xapid --no-pager | grep -E "
                             "'AddressSanitizer|LeakSanitizer|runtime error:|Fatal glibc error|malloc\\(\\)|double free|corrupted' "
                             "| head -n 20")
+        if out.strip():
+            # what xapid did just before: the lines of each process that
+            # reported (a heap abort names no caller)
+            pids = sorted(set(re.findall(r"xapid\[(\d+)\]", out)))
+            for pid in pids:
+                rc, before = self.xen.dom0(
+                    "journalctl -u xapid --no-pager _PID=%s | grep -vE 'domainbuilder|xc_dom' "
+                    "| tail -n 40" % pid)
+                out += "\n-- the last lines of xapid[%s]:\n%s" % (pid, before)
         self.assertEqual(out.strip(), "", "xapid's log in dom0:\n" + out)
 
 

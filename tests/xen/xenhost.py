@@ -113,6 +113,11 @@ class XenHost:
             if self.sanitize:
                 f.write("ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1\n"
                         "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1\n")
+            # XEN_XAPID_ENV: more of xapid's environment, one VAR=value per
+            # line (say glibc's malloc checks when a heap bug is hunted)
+            extra = os.environ.get("XEN_XAPID_ENV", "")
+            if extra:
+                f.write(extra.rstrip("\n") + "\n")
         img = os.path.join(self.tmp, "build.img")
         size_mb = 64 + sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(stage)
                            for n in ns if not os.path.islink(os.path.join(d, n))) // (1 << 20)
