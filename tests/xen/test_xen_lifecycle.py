@@ -219,6 +219,9 @@ class XenLifecycle(xenhost.XenTestCase):
                     "journalctl -u xapid --no-pager _PID=%s | grep -vE 'domainbuilder|xc_dom' "
                     "| tail -n 40" % pid)
                 out += "\n-- the last lines of xapid[%s]:\n%s" % (pid, before)
+            rc, starts = self.xen.dom0("journalctl -u xapid --no-pager | grep -E "
+                                       "'Started|Stopped|Main process|starting:|signal' | tail -n 20")
+            out += "\n-- xapid's starts and stops:\n" + starts
         self.assertEqual(out.strip(), "", "xapid's log in dom0:\n" + out)
 
 
