@@ -20,12 +20,32 @@
 static atomic_int log_level = XD_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file; /* NULL: stderr; guarded by log_lock */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 static _Thread_local uint64_t tl_request;
 /* "OpaqueRef:" + uuid is 46 bytes; longer refs are cut for the log only. */
 static _Thread_local char tl_task[80];
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* A child forked while another thread held log_lock (libxl forks its
+ * hotplug scripts from a multi-threaded xapid, and may log before it
+ * execs) would wait for it forever: fork takes the lock first and both
+ * sides let go of it after. */
+static void lock_for_fork(void)
+{
+	pthread_mutex_lock(&log_lock);
+}
+
+static void unlock_after_fork(void)
+{
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(lock_for_fork, unlock_after_fork, unlock_after_fork);
+}
 
 int xd_log_level_parse(const char *s, xd_log_level *out)
 {
@@ -57,6 +77,7 @@ int xd_log_set_file(const char *path)
 		if (!f)
 			return -1;
 	}
+	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&log_lock);
 	if (log_file)
 		fclose(log_file);
@@ -148,6 +169,7 @@ void xd_log(xd_log_level lvl, const char *fmt, ...)
 	put_sanitized(&line, msg);
 	xd_strbuf_putc(&line, '\n');
 
+	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&log_lock);
 	{
 		FILE *f = log_file ? log_file : stderr;

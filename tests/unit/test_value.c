@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -484,6 +488,59 @@ static void test_log(void)
 	unlink(path);
 }
 
+static atomic_bool logging_on;
+
+static void *log_busily(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&logging_on))
+		xd_info("busy logging from another thread");
+	return NULL;
+}
+
+/* A child forked while another thread logs (libxl forks its hotplug
+ * scripts so from xapid) can log before it execs: no child waits forever
+ * for a lock the other thread held at the fork. */
+static void test_log_after_fork(void)
+{
+	pthread_t t;
+	int hung = 0, failed = 0;
+
+	xd_log_set_file("/dev/null");
+	xd_log_set_level(XD_LOG_INFO);
+	atomic_store(&logging_on, true);
+	pthread_create(&t, NULL, log_busily, NULL);
+	for (int i = 0; i < 300 && !hung; i++) { /* one hang says it all */
+		pid_t pid = fork();
+		int status = 0;
+
+		if (pid == 0) {
+			xd_info("logged from a forked child");
+			_exit(0);
+		}
+		for (int waited_ms = 0;; waited_ms++) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+			if (w == pid) {
+				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+					failed++;
+				break;
+			}
+			if (waited_ms >= 3000) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+				hung++;
+				break;
+			}
+			nanosleep(&(struct timespec){ 0, 1000000L }, NULL);
+		}
+	}
+	atomic_store(&logging_on, false);
+	pthread_join(t, NULL);
+	xd_log_set_file(NULL);
+	is_int(hung, 0, "no forked child hangs in the logger");
+	is_int(failed, 0, "every forked child logged and exited");
+}
+
 int main(void)
 {
 	test_tree();
@@ -493,5 +550,6 @@ int main(void)
 	test_ids();
 	test_strbuf();
 	test_log();
+	test_log_after_fork();
 	return tap_done();
 }

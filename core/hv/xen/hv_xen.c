@@ -3,10 +3,13 @@
  * the host's memory, libxenstore carries the guest agent's data.
  *
  * One libxl context, one libxenctrl and one libxenstore handle live from
- * xd_hv_xen_open to xd_hv_xen_close; all three are safe to share between
- * threads. libxl gets our own xentoollog logger (hv_xen_log.h) so nothing
- * reaches stderr, and reaps only the children it forked itself (bootloader,
- * device model), leaving SIGCHLD of our other children alone.
+ * xd_hv_xen_open to xd_hv_xen_close and are shared by the threads; the
+ * operations during which libxl forks (building, destroying, saving a
+ * domain, hot-plugging its devices) each take a libxl context of their own
+ * instead (op_ctx_open, where the reason is). libxl gets our own xentoollog
+ * logger (hv_xen_log.h) so nothing reaches stderr, and reaps only the
+ * children it forked itself (bootloader, device model, hotplug scripts),
+ * leaving SIGCHLD of our other children alone.
  *
  * Without a hypervisor (no /dev/xen, or handles that cannot be opened)
  * xd_hv_xen_available says why, and every operation fails with
@@ -515,9 +518,8 @@ static int check_memory(libxl_ctx *ctx, libxl_domain_config *cfg, xd_error *err)
 	return 0;
 }
 
-static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
+static int create_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	xd_hv_domain_spec rs;
 	resolved_disks r;
 	libxl_domain_config cfg;
@@ -579,9 +581,8 @@ static int xen_pause(int domid, xd_error *err)
 	return rc ? libxl_failed(err, "pause", domid, rc) : 0;
 }
 
-static int xen_destroy(int domid, xd_error *err)
+static int destroy_with(libxl_ctx *ctx, int domid, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	int rc;
 
 	if (!ctx)
@@ -598,9 +599,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int xen_shutdown(int domid, xd_shutdown_reason reason, double timeout_s, xd_error *err)
+static int shutdown_with(libxl_ctx *ctx, int domid, xd_shutdown_reason reason, double timeout_s, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	double deadline = now_s() + (timeout_s > 0 ? timeout_s : 0);
 	char uuid[40], t[32];
 	xc_dominfo_t xi;
@@ -659,9 +659,8 @@ static char *image_path(const char *path, xd_error *err)
 	return p;
 }
 
-static int xen_suspend(int domid, const char *path, xd_error *err)
+static int suspend_with(libxl_ctx *ctx, int domid, const char *path, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	char *p;
 	int fd, rc;
 
@@ -731,9 +730,8 @@ out:
 	return result;
 }
 
-static int xen_restore(const xd_hv_domain_spec *spec, const char *path, xd_error *err)
+static int restore_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *path, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	char *p;
 	int fd, domid;
 
@@ -758,9 +756,8 @@ static int xen_restore(const xd_hv_domain_spec *spec, const char *path, xd_error
 
 /* ---- devices ---------------------------------------------------------------------- */
 
-static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
+static int disk_add_with(libxl_ctx *ctx, int domid, const xd_hv_disk *disk, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	libxl_device_disk d, existing;
 	xd_hv_disk rd;
 	char *dev = NULL;
@@ -791,9 +788,8 @@ static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
 	return rc ? -1 : 0;
 }
 
-static int xen_disk_remove(int domid, const char *vdev, bool force, xd_error *err)
+static int disk_remove_with(libxl_ctx *ctx, int domid, const char *vdev, bool force, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	libxl_device_disk d;
 	int rc;
 
@@ -815,9 +811,8 @@ static int xen_disk_remove(int domid, const char *vdev, bool force, xd_error *er
 	return rc ? libxl_failed(err, "disk unplug", domid, rc) : 0;
 }
 
-static int xen_nic_add(int domid, const xd_hv_nic *nic, xd_error *err)
+static int nic_add_with(libxl_ctx *ctx, int domid, const xd_hv_nic *nic, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	libxl_device_nic n, existing;
 	xc_dominfo_t xi;
 	char id[16];
@@ -843,9 +838,8 @@ static int xen_nic_add(int domid, const xd_hv_nic *nic, xd_error *err)
 	return rc ? -1 : 0;
 }
 
-static int xen_nic_remove(int domid, int devid, xd_error *err)
+static int nic_remove_with(libxl_ctx *ctx, int domid, int devid, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	libxl_device_nic n;
 	char id[16];
 	int rc;
@@ -1044,9 +1038,8 @@ static int tcp_socket(const char *url, bool listening, xd_error *err)
 	return fd;
 }
 
-static int xen_migrate_send(int domid, const char *url, bool live, xd_error *err)
+static int migrate_send_with(libxl_ctx *ctx, int domid, const char *url, bool live, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	xd_error why = XD_ERROR_INIT;
 	xc_dominfo_t xi;
 	char uuid[40];
@@ -1071,9 +1064,8 @@ static int xen_migrate_send(int domid, const char *url, bool live, xd_error *err
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
-static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, xd_error *err)
+static int migrate_receive_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *url, xd_error *err)
 {
-	libxl_ctx *ctx = ctx_or_err(err);
 	struct pollfd pfd;
 	int lfd, fd, domid;
 
@@ -1097,6 +1089,145 @@ static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, x
 	domid = create_from_stream(ctx, spec, fd, err);
 	close(fd);
 	return domid;
+}
+
+/* ---- the operations that fork, each on a libxl context of its own ---------------- */
+
+/* libxl forks hotplug scripts, the device model and its save helper from
+ * inside these operations, and its child frees the forking context's
+ * xenstore handle (xs_daemon_destroy_postfork) before it execs. Another
+ * thread in the middle of a call on the same context at that moment leaves
+ * that handle half-updated in the child's copy: a child that dies of a
+ * corrupted heap, or hangs holding every socket xapid had open (its
+ * listener among them). So no forking operation shares its context: each
+ * gets one of its own (a few ms: a xenstore connection, privcmd), freed
+ * when it ends; the queries keep the shared one, which never forks. */
+static libxl_ctx *op_ctx_open(xd_error *err)
+{
+	xentoollog_logger *lg;
+	libxl_ctx *ctx = NULL;
+	int rc;
+
+	pthread_mutex_lock(&X.lock);
+	lg = X.ctx ? X.lg : NULL;
+	pthread_mutex_unlock(&X.lock);
+	if (!lg) {
+		xd_error_setf(err, "INTERNAL_ERROR", "the xen backend is not open");
+		return NULL;
+	}
+	rc = libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, lg);
+	if (rc != 0) {
+		xd_error_setf(err, "INTERNAL_ERROR", "libxl_ctx_alloc failed: %s",
+			      libxl_error_to_string(rc));
+		return NULL;
+	}
+	libxl_childproc_setmode(ctx, &child_hooks, NULL);
+	return ctx;
+}
+
+static void op_ctx_close(libxl_ctx *ctx)
+{
+	if (ctx)
+		libxl_ctx_free(ctx);
+}
+
+static int xen_create(const xd_hv_domain_spec *spec, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? create_with(ctx, spec, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_destroy(int domid, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? destroy_with(ctx, domid, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_shutdown(int domid, xd_shutdown_reason reason, double timeout_s, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? shutdown_with(ctx, domid, reason, timeout_s, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_suspend(int domid, const char *path, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? suspend_with(ctx, domid, path, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_restore(const xd_hv_domain_spec *spec, const char *path, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? restore_with(ctx, spec, path, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_disk_add(int domid, const xd_hv_disk *disk, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? disk_add_with(ctx, domid, disk, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_disk_remove(int domid, const char *vdev, bool force, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? disk_remove_with(ctx, domid, vdev, force, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_nic_add(int domid, const xd_hv_nic *nic, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? nic_add_with(ctx, domid, nic, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_nic_remove(int domid, int devid, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? nic_remove_with(ctx, domid, devid, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_migrate_send(int domid, const char *url, bool live, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? migrate_send_with(ctx, domid, url, live, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
+}
+
+static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, xd_error *err)
+{
+	libxl_ctx *ctx = op_ctx_open(err);
+	int rc = ctx ? migrate_receive_with(ctx, spec, url, err) : -1;
+
+	op_ctx_close(ctx);
+	return rc;
 }
 
 static const xd_hv_ops xen_ops = {

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ typedef struct xd_xtl {
 	xentoollog_logger vtable;  /* first: the libraries see only this */
 	pthread_mutex_t lock;      /* the libraries log from any thread */
 	bool quiet;
+	pid_t owner;               /* the process that made it (see log_vmessage) */
 	char first_error[1024];
 } xd_xtl;
 
@@ -37,6 +39,14 @@ static void log_vmessage(xentoollog_logger *logger, xentoollog_level lvl, int er
 	n = vsnprintf(msg, sizeof(msg), format, al);
 	if (n >= 0 && errnoval >= 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(errnoval));
+	if (getpid() != x->owner) {
+		/* a child libxl forked, before its exec: another thread of the
+		 * parent may have held x->lock at the fork; stderr needs none */
+		ssize_t w = write(STDERR_FILENO, msg, strnlen(msg, sizeof(msg)));
+		w = write(STDERR_FILENO, "\n", 1);
+		(void)w;
+		return;
+	}
 	pthread_mutex_lock(&x->lock);
 	quiet = x->quiet;
 	if (quiet && lvl >= XTL_ERROR && !x->first_error[0])
@@ -74,6 +84,7 @@ xentoollog_logger *xd_hv_xen_logger_new(bool quiet)
 	x->vtable.destroy = log_destroy;
 	pthread_mutex_init(&x->lock, NULL);
 	x->quiet = quiet;
+	x->owner = getpid();
 	return &x->vtable;
 }
 
