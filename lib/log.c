@@ -126,6 +126,35 @@ static void put_sanitized(xd_strbuf *sb, const char *s)
 	xd_strbuf_append(sb, run, (size_t)(s - run));
 }
 
+/* The UTC calendar fields of t, computed here: glibc's gmtime_r takes its
+ * time zone lock, which a child forked while another thread logged would
+ * wait for forever (days to a proleptic Gregorian date: March-based years,
+ * 400-year eras of 146097 days). */
+static void utc_fields(time_t t, struct tm *out)
+{
+	long long days = (long long)t / 86400, secs = (long long)t % 86400;
+	long long era, doe, yoe, doy, mp, y;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468; /* from 1970-01-01 to 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	memset(out, 0, sizeof(*out));
+	out->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	out->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	out->tm_year = (int)(y + (out->tm_mon <= 1) - 1900);
+	out->tm_hour = (int)(secs / 3600);
+	out->tm_min = (int)(secs / 60 % 60);
+	out->tm_sec = (int)(secs % 60);
+}
+
 void xd_log(xd_log_level lvl, const char *fmt, ...)
 {
 	xd_strbuf line = XD_STRBUF_INIT;
@@ -157,7 +186,7 @@ void xd_log(xd_log_level lvl, const char *fmt, ...)
 		msg[n - 1] = '\0';
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	utc_fields(ts.tv_sec, &tm);
 	xd_strbuf_printf(&line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 			 tm.tm_sec, ts.tv_nsec / 1000000L, level_names[lvl]);

@@ -204,6 +204,12 @@ class XenLifecycle(xenhost.XenTestCase):
         self.x.VM.hard_shutdown(vm)
         self.x.VM.destroy(vm)
 
+    def test_zzz_no_stray_xapid(self):
+        # one xapid: a child libxl forked from it and that never reached its
+        # exec would hold every socket xapid had, its listener among them
+        rc, out = self.xen.dom0("ps -o pid=,ppid=,stat=,args= -C xapid")
+        self.assertEqual(len(out.strip().splitlines()), 1, "processes named xapid:\n" + out)
+
     def test_zzz_log_clean(self):
         # last: whatever ran before, xapid's log in dom0 holds no sanitizer
         # report (the ASan build, XEN_TEST_SANITIZE=1), no glibc heap abort
