@@ -197,45 +197,79 @@ static int64_t hole_run(xd_vdi_data *d, int64_t off, int64_t len, xd_error *err)
 	return hole ? n : 0;
 }
 
+/* The chunks an XVA export reads (xd_xfer_source's next, in the reader
+ * thread): every chunk but those the allocation map says are holes (the
+ * first and last always go). */
+typedef struct xva_chunks {
+	xd_vdi_data *d;
+	int64_t size, i, last;
+} xva_chunks;
+
+static int next_chunk(void *ctx, int64_t *off, size_t *len, size_t *total, xd_error *err)
+{
+	xva_chunks *c = ctx;
+	for (; c->i <= c->last; c->i++) {
+		*off = c->i * XD_XVA_CHUNK;
+		*len = *total = c->size - *off < XD_XVA_CHUNK ? (size_t)(c->size - *off)
+							       : (size_t)XD_XVA_CHUNK;
+		if (c->i != 0 && c->i != c->last) {
+			int64_t h = hole_run(c->d, *off, (int64_t)*len, err);
+			if (h < 0)
+				return -1;
+			if (h == (int64_t)*len)
+				continue;
+		}
+		c->i++;
+		return 0;
+	}
+	return 1;
+}
+
+/* Chunk i and its checksum member. */
+static int send_chunk(xd_xfer_out *out, const char *prefix, int64_t i, const char *buf,
+		      size_t n, xd_error *err)
+{
+	char name[256], sum[17];
+	snprintf(name, sizeof(name), "%s/%08" PRId64, prefix, i);
+	if (xd_tar_write(out, name, buf, n, err) < 0)
+		return -1;
+	xxhash_hex(buf, n, sum);
+	strcat(name, ".xxhash");
+	return xd_tar_write(out, name, sum, 16, err);
+}
+
 int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char *prefix,
 		     xd_vdi_progress *prog, int64_t *done, xd_error *err)
 {
-	char *buf = malloc((size_t)XD_XVA_CHUNK);
 	int64_t last = size > 0 ? (size - 1) / XD_XVA_CHUNK : 0;
+	int64_t start = *done;
+	if (size == 0) /* an empty disk is its one empty chunk */
+		return send_chunk(out, prefix, 0, "", 0, err);
+	xva_chunks chunks = { d, size, 0, last };
+	xd_xfer_source *src = xd_xfer_source_start(d, (size_t)XD_XVA_CHUNK, next_chunk, &chunks, err);
+	if (!src)
+		return -1;
 	int rc = -1;
-	if (!buf)
-		abort();
-	for (int64_t i = 0; i <= last; i++) {
-		int64_t off = i * XD_XVA_CHUNK;
-		size_t len = size - off < XD_XVA_CHUNK ? (size_t)(size - off) : (size_t)XD_XVA_CHUNK;
-		bool always = i == 0 || i == last; /* as xapi: the first and last always go */
-		if (!always) {
-			int64_t h = hole_run(d, off, (int64_t)len, err);
-			if (h < 0)
-				goto out;
-			if (h == (int64_t)len) {
-				*done += (int64_t)len;
-				continue;
-			}
-		}
-		if (xd_vdi_data_read(d, buf, len, off, err) < 0)
+	for (;;) {
+		const char *buf;
+		int64_t off;
+		int64_t n = xd_xfer_source_next(src, &buf, &off, err);
+		if (n < 0)
 			goto out;
-		if (always || !xd_vdi_data_is_zero(buf, len)) {
-			char name[256], sum[17];
-			snprintf(name, sizeof(name), "%s/%08" PRId64, prefix, i);
-			if (xd_tar_write(out, name, buf, len, err) < 0)
-				goto out;
-			xxhash_hex(buf, len, sum);
-			strcat(name, ".xxhash");
-			if (xd_tar_write(out, name, sum, 16, err) < 0)
-				goto out;
-		}
-		*done += (int64_t)len;
+		if (n == 0)
+			break;
+		int64_t i = off / XD_XVA_CHUNK;
+		bool always = i == 0 || i == last; /* as xapi: the first and last always go */
+		if ((always || !xd_vdi_data_is_zero(buf, (size_t)n)) &&
+		    send_chunk(out, prefix, i, buf, (size_t)n, err) < 0)
+			goto out;
+		*done = start + off + n;
 		xd_vdi_progress_update(prog, *done);
 	}
+	*done = start + size;
 	rc = 0;
 out:
-	free(buf);
+	xd_xfer_source_end(src);
 	return rc;
 }
 
