@@ -212,13 +212,14 @@ int xd_tar_skip(xd_xfer_in *in, const xd_tar_member *m, xd_error *err);
  * *done (bytes of disks gone through) as it goes. */
 int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char *prefix,
 		     xd_vdi_progress *prog, int64_t *done, xd_error *err);
-/* The data member m (prefix/<n>) whose header was read: its data is written
- * at n * XD_XVA_CHUNK in d (size bytes), then the checksum member that must
- * follow is read and compared (.xxhash: XXH64; .checksum: SHA-1 of
- * pre-2017 XVAs; another extension is IMPORT_ERROR; a mismatch is
- * IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless force). */
+/* The data member m (prefix/<n>) whose header was read: its data goes to
+ * sink (pieces of XD_XVA_CHUNK) for n * XD_XVA_CHUNK of the disk (size
+ * bytes) once the checksum member that must follow is read and compared
+ * (.xxhash: XXH64; .checksum: SHA-1 of pre-2017 XVAs; another extension is
+ * IMPORT_ERROR; a mismatch is IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless
+ * force). */
 int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix,
-		      xd_vdi_data *d, int64_t size, bool force, xd_error *err);
+		      xd_xfer_sink *sink, int64_t size, bool force, xd_error *err);
 
 /* format=tar of /import_raw_vdi (stream_vdi.ml's): the disk d (size
  * bytes) as prefix/<8 digits> chunks with their checksums, in increasing
