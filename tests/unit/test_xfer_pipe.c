@@ -11,30 +11,8 @@
 #include <unistd.h>
 
 #include "transfer/transfer.h"
+#include "file_disks.h"
 #include "tap.h"
-
-#define MIB (1 << 20)
-
-static char dir[64];
-
-static void make_file(const char *name, long size, char *uri, size_t n)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
-	if (fd < 0 || ftruncate(fd, size) != 0) {
-		printf("# cannot make %s\n", path);
-		exit(1);
-	}
-	close(fd);
-	snprintf(uri, n, "file://%s", path);
-}
-
-static void fill(char *buf, size_t n, int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)(1 + (i * 7 + (size_t)seed) % 251);
-}
 
 /* Ten 1 MiB pieces, the odd ones zeros, written in reverse order. */
 static void test_sink(void)
@@ -159,14 +137,10 @@ static void test_source(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/xd-xfer-pipe-XXXXXX");
-	if (!mkdtemp(dir))
+	if (file_disks_dir("xfer-pipe") < 0)
 		return 1;
 	test_sink();
 	test_source();
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	file_disks_clean();
 	return tap_done();
 }
