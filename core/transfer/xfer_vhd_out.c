@@ -5,9 +5,10 @@
  * the BAT and the Content-Length are known before the first byte: blocks
  * that hold data by the datapath's allocation map (SEEK_DATA/SEEK_HOLE on a
  * file, NBD block status: nothing is read to plan, and a 10 GiB disk with
- * 100 MiB of data costs the 100 MiB; a backend that cannot tell sends every
- * block), or with a base the blocks whose bytes differ from it (a delta:
- * applied over the base, it gives the disk; both are read to plan). */
+ * 100 MiB of data costs the 100 MiB; where the datapath cannot tell, a
+ * block device, the blocks are read and those of zeros left out), or with
+ * a base the blocks whose bytes differ from it (a delta: applied over the
+ * base, it gives the disk; both are read to plan). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,7 @@ xd_vhd_plan *xd_vhd_plan_make(xd_vdi_data *src, xd_vdi_data *base, int64_t size,
 			goto fail;
 		if (!in_src && !in_base)
 			continue; /* both read as zeros: nothing to read */
-		if (!base) {
+		if (!base && xd_vdi_data_maps_holes(src)) {
 			/* the allocation map decides, without reading the block: the
 			 * export reads each block once, when it sends it */
 			p->sent[i] = 1;
@@ -111,11 +112,15 @@ xd_vhd_plan *xd_vhd_plan_make(xd_vdi_data *src, xd_vdi_data *base, int64_t size,
 			goto fail;
 		if (!in_src)
 			memset(a, 0, len);
-		if (in_base && xd_vdi_data_read(base, b, len, off, err) < 0)
-			goto fail;
-		if (!in_base)
-			memset(b, 0, len);
-		p->sent[i] = memcmp(a, b, len) != 0;
+		if (base) {
+			if (in_base && xd_vdi_data_read(base, b, len, off, err) < 0)
+				goto fail;
+			if (!in_base)
+				memset(b, 0, len);
+			p->sent[i] = memcmp(a, b, len) != 0;
+		} else { /* a datapath that cannot tell: blocks of zeros found by reading */
+			p->sent[i] = !xd_vdi_data_is_zero(a, len);
+		}
 		p->nsent += p->sent[i];
 		xd_vdi_progress_update(&prog, off + (int64_t)len);
 	}
