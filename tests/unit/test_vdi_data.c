@@ -24,6 +24,7 @@ static void test_basics(void)
 	xd_vdi_data *d = xd_vdi_data_open(uri, true, &err);
 	ok(d != NULL, "a file datapath opens");
 	is_int(xd_vdi_data_size(d), 8 * MIB, "  its size");
+	ok(xd_vdi_data_maps_holes(d), "  a regular file maps its holes");
 	bool hole = false;
 	is_int(xd_vdi_data_extent(d, 0, 8 * MIB, &hole, &err), 8 * MIB, "a new file is one extent");
 	ok(hole, "  of hole");
