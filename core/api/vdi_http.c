@@ -299,36 +299,46 @@ static void out_init(transfer *t, xd_xfer_out *out, int64_t total)
 			      .before_end = finish_export, .ctx = t };
 }
 
+/* The raw export's pieces, in order (xd_xfer_source's next). */
+typedef struct raw_pieces {
+	int64_t off, total;
+} raw_pieces;
+
+static int next_raw_piece(void *ctx, int64_t *off, size_t *len, size_t *total, xd_error *err)
+{
+	(void)err;
+	raw_pieces *rp = ctx;
+	if (rp->off >= rp->total)
+		return 1;
+	int64_t n = rp->total - rp->off < (int64_t)XD_VDI_DATA_CHUNK ? rp->total - rp->off
+								     : (int64_t)XD_VDI_DATA_CHUNK;
+	*off = rp->off;
+	*len = *total = (size_t)n;
+	rp->off += n;
+	return 0;
+}
+
+/* Every byte (holes as zeros), read ahead while the client takes the
+ * pieces before. */
 static int export_raw(transfer *t, xd_xfer_out *out, xd_vdi_data **d, int64_t total,
 		      xd_error *err)
 {
-	char *buf = malloc(XD_VDI_DATA_CHUNK);
-	int64_t off = 0;
+	raw_pieces rp = { 0, total };
 	xd_vdi_progress prog;
-	int rc = -1;
-	if (!buf)
-		abort();
+	xd_xfer_source *src = xd_xfer_source_start(*d, XD_VDI_DATA_CHUNK, next_raw_piece, &rp, err);
+	if (!src)
+		return -1;
 	xd_vdi_progress_init(&prog, t->x.task, 0.0, 1.0, total);
-	while (off < total) {
-		int64_t want = total - off < (int64_t)XD_VDI_DATA_CHUNK ? total - off
-								       : (int64_t)XD_VDI_DATA_CHUNK;
-		bool hole;
-		int64_t n = xd_vdi_data_extent(*d, off, want, &hole, err);
-		if (n < 0)
-			goto out;
-		if (hole)
-			memset(buf, 0, (size_t)n); /* a raw export sends every byte */
-		else if (xd_vdi_data_read(*d, buf, (size_t)n, off, err) < 0)
-			goto out;
+	int64_t sent = 0, n;
+	const char *buf;
+	while ((n = xd_xfer_source_next(src, &buf, NULL, err)) > 0) {
 		if (xd_xfer_write(out, buf, (size_t)n, err) < 0)
-			goto out;
-		off += n;
-		xd_vdi_progress_update(&prog, off);
+			break;
+		sent += n;
+		xd_vdi_progress_update(&prog, sent);
 	}
-	rc = 0;
-out:
-	free(buf);
-	return rc;
+	xd_xfer_source_end(src);
+	return sent == total ? 0 : -1;
 }
 
 /* The export's head: its length, type and file name as xapi's. */

@@ -501,11 +501,24 @@ typedef struct open_disk {
 	char *vdi;
 	char *prefix;
 	xd_vdi_data *d;
+	xd_xfer_sink *sink; /* writes d's chunks while the next ones come */
 	int64_t size;
 } open_disk;
 
+/* Waits for the chunks queued for the open disk; a write's failure
+ * replaces err (it was about earlier bytes). */
+static int end_writes(open_disk *o, xd_error *err)
+{
+	int rc = xd_xfer_sink_end(o->sink, err);
+	o->sink = NULL;
+	return rc;
+}
+
 static void close_disk(vm_import *im, open_disk *o)
 {
+	xd_error ignored = XD_ERROR_INIT;
+	end_writes(o, &ignored); /* already reported when it mattered */
+	xd_error_clear(&ignored);
 	if (o->d) {
 		xd_vdi_data_close(o->d);
 		xd_storage_vdi_detach(o->vdi, im->x.task);
@@ -518,6 +531,8 @@ static void close_disk(vm_import *im, open_disk *o)
 static int open_disk_of(vm_import *im, open_disk *o, const char *prefix, xd_error *err)
 {
 	const char *vdi = xd_xva_ref_of(&im->ids, prefix);
+	if (end_writes(o, err) < 0)
+		return -1;
 	close_disk(im, o);
 	if (!vdi || !xd_db_exists(xd_dm_class("VDI"), vdi)) {
 		xd_error_set(err, "IMPORT_ERROR_FAILED_TO_FIND_OBJECT", prefix, NULL);
@@ -534,6 +549,9 @@ static int open_disk_of(vm_import *im, open_disk *o, const char *prefix, xd_erro
 		xd_storage_vdi_detach(vdi, im->x.task);
 		return -1;
 	}
+	o->sink = xd_xfer_sink_start(o->d, (size_t)XD_XVA_CHUNK, NULL, NULL, err);
+	if (!o->sink)
+		return -1; /* close_disk releases the disk */
 	xd_value *v = xd_db_get_field(xd_dm_class("VDI"), vdi,
 				      xd_dm_field_index(xd_dm_class("VDI"), "virtual_size"));
 	o->size = v ? v->u.i : 0;
@@ -565,14 +583,16 @@ static int read_disks(vm_import *im, xd_xfer_in *in, xd_error *err)
 		if ((!o.prefix || strcmp(o.prefix, m.name) != 0) && open_disk_of(im, &o, m.name, err) < 0)
 			goto out;
 		*slash = '/';
-		if (xd_xva_recv_chunk(in, &m, o.prefix, o.d, o.size, im->force, err) < 0)
+		if (xd_xva_recv_chunk(in, &m, o.prefix, o.sink, o.size, im->force, err) < 0)
 			goto out;
 		xd_vdi_progress_update(&prog, in->pos);
 	}
-	if (o.d && xd_vdi_data_flush(o.d, err) < 0)
+	if (o.d && (end_writes(&o, err) < 0 || xd_vdi_data_flush(o.d, err) < 0))
 		goto out;
 	rc = 0;
 out:
+	if (end_writes(&o, err) < 0)
+		rc = -1;
 	close_disk(im, &o);
 	return rc;
 }

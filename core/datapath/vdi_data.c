@@ -150,6 +150,7 @@ static int open_file(xd_vdi_data *d, xd_error *err)
 		d->size = (int64_t)bytes;
 	} else {
 		d->size = st.st_size;
+		d->maps_holes = true; /* SEEK_DATA/SEEK_HOLE (a block device says all data) */
 	}
 	d->ops = &file_ops;
 	rc = 0;
@@ -253,6 +254,11 @@ int64_t xd_vdi_data_extent(xd_vdi_data *d, int64_t off, int64_t len, bool *hole,
 	if (n < 0)
 		return -1;
 	return n > 0 ? n : 1;
+}
+
+bool xd_vdi_data_maps_holes(const xd_vdi_data *d)
+{
+	return d->maps_holes;
 }
 
 bool xd_vdi_data_is_zero(const void *buf, size_t len)

@@ -45,6 +45,11 @@ int xd_vdi_data_flush(xd_vdi_data *d, xd_error *err);
 int64_t xd_vdi_data_extent(xd_vdi_data *d, int64_t off, int64_t len, bool *hole,
 			   xd_error *err);
 
+/* Whether xd_vdi_data_extent tells holes from data (a regular file, an
+ * NBD server with block status), rather than saying data everywhere (a
+ * block device, an NBD server without it). */
+bool xd_vdi_data_maps_holes(const xd_vdi_data *d);
+
 /* Whether the buffer holds only zero bytes. */
 bool xd_vdi_data_is_zero(const void *buf, size_t len);
 

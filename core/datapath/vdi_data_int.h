@@ -21,6 +21,7 @@ struct xd_vdi_data {
 	int fd;                  /* file backend */
 	struct nbd_handle *nbd;  /* nbd backend */
 	bool nbd_zero, nbd_flush, nbd_status;
+	bool maps_holes;         /* extent tells holes (xd_vdi_data_maps_holes) */
 	char *uri;               /* for messages */
 };
 

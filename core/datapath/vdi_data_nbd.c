@@ -245,5 +245,6 @@ int xd_vdi_data_open_nbd(xd_vdi_data *d, xd_error *err)
 	d->nbd_zero = nbd_can_zero(d->nbd) == 1;
 	d->nbd_flush = nbd_can_flush(d->nbd) == 1;
 	d->nbd_status = nbd_can_meta_context(d->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == 1;
+	d->maps_holes = d->nbd_status;
 	return 0;
 }

@@ -45,6 +45,7 @@ typedef struct xd_xfer_in {
 	int64_t pos;           /* stream bytes consumed */
 	const char *task;      /* may be NULL */
 	struct xd_xfer_unzip *unzip; /* set by xd_xfer_in_uncompress, else NULL */
+	int64_t cancel_checked_ms;   /* when the task was last looked at */
 } xd_xfer_in;
 
 void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *task);
@@ -82,9 +83,46 @@ typedef struct xd_xfer_out {
 	int64_t total;
 	void (*before_end)(void *ctx);
 	void *ctx;
+	int64_t cancel_checked_ms; /* when the task was last looked at (0: never) */
 } xd_xfer_out;
 
 int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err);
+
+/* ---- the datapath beside the socket (xfer_pipe.c) ------------------------------ */
+
+/* Imports: a thread writes the pieces the caller received, by write(ctx,
+ * d, piece, its len, its off) (NULL: xd_xfer_put, zeros as holes) while the
+ * caller receives the next ones. d is the thread's until xd_xfer_sink_end. */
+typedef int (*xd_xfer_sink_write_fn)(void *ctx, xd_vdi_data *d, const char *buf, size_t len,
+				     int64_t off, xd_error *err);
+typedef struct xd_xfer_sink xd_xfer_sink;
+xd_xfer_sink *xd_xfer_sink_start(xd_vdi_data *d, size_t piece_max, xd_xfer_sink_write_fn write,
+				 void *ctx, xd_error *err);
+/* A buffer of piece_max bytes to fill (waits for a free one); NULL with
+ * the thread's error once a write failed. */
+char *xd_xfer_sink_buf(xd_xfer_sink *s, xd_error *err);
+/* The buffer got from xd_xfer_sink_buf, len bytes of it, to go at off. */
+void xd_xfer_sink_put(xd_xfer_sink *s, size_t len, int64_t off);
+/* Waits until every piece is written and frees s (NULL: 0). -1 when a
+ * write failed: its error replaces err (it was about earlier bytes). */
+int xd_xfer_sink_end(xd_xfer_sink *s, xd_error *err);
+
+/* Exports: a thread reads ahead the pieces next names (0 and *off, *len
+ * bytes of the datapath, *total >= *len bytes of piece, zeros after len;
+ * total at most piece_max and not 0; 1: no more; -1 with err: failed),
+ * holes as zeros without reading, while the caller sends earlier ones.
+ * next runs in that thread (it may look at d's extents); d is the
+ * thread's until the last piece is handed out. */
+typedef int (*xd_xfer_source_next_fn)(void *ctx, int64_t *off, size_t *len, size_t *total,
+				      xd_error *err);
+typedef struct xd_xfer_source xd_xfer_source;
+xd_xfer_source *xd_xfer_source_start(xd_vdi_data *d, size_t piece_max,
+				     xd_xfer_source_next_fn next, void *ctx, xd_error *err);
+/* The next piece in order: its bytes (valid until the next call) and
+ * where it came from (off may be NULL); returns its length, 0 after the
+ * last, -1 with err (a read failed). */
+int64_t xd_xfer_source_next(xd_xfer_source *s, const char **buf, int64_t *off, xd_error *err);
+void xd_xfer_source_end(xd_xfer_source *s);
 
 /* ---- raw, chunked --------------------------------------------------------------- */
 
@@ -174,13 +212,14 @@ int xd_tar_skip(xd_xfer_in *in, const xd_tar_member *m, xd_error *err);
  * *done (bytes of disks gone through) as it goes. */
 int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char *prefix,
 		     xd_vdi_progress *prog, int64_t *done, xd_error *err);
-/* The data member m (prefix/<n>) whose header was read: its data is written
- * at n * XD_XVA_CHUNK in d (size bytes), then the checksum member that must
- * follow is read and compared (.xxhash: XXH64; .checksum: SHA-1 of
- * pre-2017 XVAs; another extension is IMPORT_ERROR; a mismatch is
- * IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless force). */
+/* The data member m (prefix/<n>) whose header was read: its data goes to
+ * sink (pieces of XD_XVA_CHUNK) for n * XD_XVA_CHUNK of the disk (size
+ * bytes) once the checksum member that must follow is read and compared
+ * (.xxhash: XXH64; .checksum: SHA-1 of pre-2017 XVAs; another extension is
+ * IMPORT_ERROR; a mismatch is IMPORT_ERROR_SOME_CHECKSUMS_FAILED unless
+ * force). */
 int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix,
-		      xd_vdi_data *d, int64_t size, bool force, xd_error *err);
+		      xd_xfer_sink *sink, int64_t size, bool force, xd_error *err);
 
 /* format=tar of /import_raw_vdi (stream_vdi.ml's): the disk d (size
  * bytes) as prefix/<8 digits> chunks with their checksums, in increasing

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tasks/tasks.h"
@@ -25,9 +26,27 @@ void xd_xfer_in_init(xd_xfer_in *in, const xd_http_request *req, const char *tas
 	in->task = task;
 }
 
-static int cancelled(const char *task, xd_error *err)
+/* Looking at the task is two database reads: done at most every
+ * XD_XFER_CANCEL_MS while bytes flow (a cancel still stops the transfer
+ * well within a second), and at every wake-up while they do not. */
+#define XD_XFER_CANCEL_MS 50
+
+static int64_t mono_ms(void)
 {
-	if (task && xd_task_cancelling(task)) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int cancelled(const char *task, int64_t *checked_ms, xd_error *err)
+{
+	if (!task)
+		return 0;
+	int64_t now = mono_ms();
+	if (*checked_ms && now - *checked_ms < XD_XFER_CANCEL_MS)
+		return 0;
+	*checked_ms = now;
+	if (xd_task_cancelling(task)) {
 		xd_error_set(err, "TASK_CANCELLED", task, NULL);
 		return 1;
 	}
@@ -46,17 +65,18 @@ static int64_t wire_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 		return (int64_t)n;
 	}
 	for (;;) {
-		if (cancelled(in->task, err))
+		if (cancelled(in->task, &in->cancel_checked_ms, err))
 			return -1;
-		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
-		int r = poll(&pfd, 1, XD_XFER_POLL_MS);
-		if (r < 0 && errno == EINTR)
+		/* what is there already is taken without a poll first */
+		ssize_t n = recv(in->fd, buf, len, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (r == 0)
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+			if (poll(&pfd, 1, XD_XFER_POLL_MS) == 0)
+				in->cancel_checked_ms = 0; /* idle: look at the task now */
 			continue;
-		ssize_t n = recv(in->fd, buf, len, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
+		}
 		if (n < 0) {
 			xd_error_setf(err, "VDI_IO_ERROR", "reading the request body: %s", strerror(errno));
 			return -1;
@@ -141,19 +161,20 @@ int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
 		fn(out->ctx);
 	}
 	while (len) {
-		if (cancelled(out->task, err))
+		if (cancelled(out->task, &out->cancel_checked_ms, err))
 			return -1;
-		struct pollfd pfd = { .fd = out->fd, .events = POLLOUT };
-		int r = poll(&pfd, 1, XD_XFER_POLL_MS);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			continue;
+		/* room in the socket is used without a poll first */
 		ssize_t n = send(out->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == ENOTSOCK) /* a pipe (to a compressor) */
 			n = write(out->fd, p, len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = out->fd, .events = POLLOUT };
+			if (poll(&pfd, 1, XD_XFER_POLL_MS) == 0)
+				out->cancel_checked_ms = 0; /* idle: look at the task now */
+			continue;
+		}
 		if (n <= 0) {
 			xd_error_setf(err, "VDI_IO_ERROR", "the client went away after %lld bytes",
 				      (long long)out->sent);

@@ -7,7 +7,6 @@
  * must end with the end header (and nothing after it): a raw body sent
  * with chunked=true fails instead of landing in the disk. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tasks/tasks.h"
@@ -37,38 +36,37 @@ int xd_xfer_put(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_err
 
 int xd_xfer_import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)
 {
-	char *buf = malloc(XD_VDI_DATA_CHUNK);
 	int64_t off = 0;
 	xd_vdi_progress prog;
-	int rc = -1;
-	if (!buf)
-		abort();
+	xd_xfer_sink *sink = xd_xfer_sink_start(d, XD_VDI_DATA_CHUNK, NULL, NULL, err);
+	if (!sink)
+		return -1;
 	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, total);
 	while (off < total) {
 		size_t n = total - off < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)(total - off)
 								    : XD_VDI_DATA_CHUNK;
-		if (xd_xfer_read(in, buf, n, "the raw disk", err) < 0 ||
-		    xd_xfer_put(d, buf, n, off, err) < 0)
-			goto out;
+		char *buf = xd_xfer_sink_buf(sink, err);
+		if (!buf || xd_xfer_read(in, buf, n, "the raw disk", err) < 0)
+			break;
+		xd_xfer_sink_put(sink, n, off);
 		off += (int64_t)n;
 		xd_vdi_progress_update(&prog, off);
 	}
-	rc = xd_vdi_data_flush(d, err);
-out:
-	free(buf);
-	return rc;
+	if (xd_xfer_sink_end(sink, err) < 0 || off < total)
+		return -1;
+	return xd_vdi_data_flush(d, err);
 }
 
 int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 			   xd_error *err)
 {
-	char *buf = malloc(XD_VDI_DATA_CHUNK);
 	unsigned char head[CHUNK_HEADER];
 	xd_vdi_progress prog;
 	int64_t reached = 0;
 	int rc = -1;
-	if (!buf)
-		abort();
+	xd_xfer_sink *sink = xd_xfer_sink_start(d, XD_VDI_DATA_CHUNK, NULL, NULL, err);
+	if (!sink)
+		return -1;
 	/* by the body's bytes when it has a length, else by how far into the
 	 * disk the chunks reached (they come in order from xapi's clients) */
 	bool by_body = in->limit > 0;
@@ -89,10 +87,10 @@ int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const c
 		int64_t at = (int64_t)off, left = len;
 		while (left > 0) {
 			size_t n = left < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)left : XD_VDI_DATA_CHUNK;
-			if (xd_xfer_read(in, buf, n, "a chunk's data", err) < 0)
+			char *buf = xd_xfer_sink_buf(sink, err);
+			if (!buf || xd_xfer_read(in, buf, n, "a chunk's data", err) < 0)
 				goto out;
-			if (xd_xfer_put(d, buf, n, at, err) < 0)
-				goto out;
+			xd_xfer_sink_put(sink, n, at);
 			at += (int64_t)n;
 			left -= (int64_t)n;
 			if (at > reached)
@@ -106,9 +104,13 @@ int xd_xfer_import_chunked(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const c
 			      (long long)xd_xfer_left(in));
 		goto out;
 	}
+	rc = 0;
+out:
+	/* every piece received whole is written, also before a failure (as
+	 * when each was written as it came) */
+	if (xd_xfer_sink_end(sink, err) < 0 || rc < 0)
+		return -1;
 	rc = xd_vdi_data_flush(d, err);
 	xd_vdi_progress_update(&prog, by_body ? in->limit : size);
-out:
-	free(buf);
 	return rc;
 }

@@ -197,50 +197,84 @@ static int64_t hole_run(xd_vdi_data *d, int64_t off, int64_t len, xd_error *err)
 	return hole ? n : 0;
 }
 
+/* The chunks an XVA export reads (xd_xfer_source's next, in the reader
+ * thread): every chunk but those the allocation map says are holes (the
+ * first and last always go). */
+typedef struct xva_chunks {
+	xd_vdi_data *d;
+	int64_t size, i, last;
+} xva_chunks;
+
+static int next_chunk(void *ctx, int64_t *off, size_t *len, size_t *total, xd_error *err)
+{
+	xva_chunks *c = ctx;
+	for (; c->i <= c->last; c->i++) {
+		*off = c->i * XD_XVA_CHUNK;
+		*len = *total = c->size - *off < XD_XVA_CHUNK ? (size_t)(c->size - *off)
+							       : (size_t)XD_XVA_CHUNK;
+		if (c->i != 0 && c->i != c->last) {
+			int64_t h = hole_run(c->d, *off, (int64_t)*len, err);
+			if (h < 0)
+				return -1;
+			if (h == (int64_t)*len)
+				continue;
+		}
+		c->i++;
+		return 0;
+	}
+	return 1;
+}
+
+/* Chunk i and its checksum member. */
+static int send_chunk(xd_xfer_out *out, const char *prefix, int64_t i, const char *buf,
+		      size_t n, xd_error *err)
+{
+	char name[256], sum[17];
+	snprintf(name, sizeof(name), "%s/%08" PRId64, prefix, i);
+	if (xd_tar_write(out, name, buf, n, err) < 0)
+		return -1;
+	xxhash_hex(buf, n, sum);
+	strcat(name, ".xxhash");
+	return xd_tar_write(out, name, sum, 16, err);
+}
+
 int xd_xva_send_disk(xd_xfer_out *out, xd_vdi_data *d, int64_t size, const char *prefix,
 		     xd_vdi_progress *prog, int64_t *done, xd_error *err)
 {
-	char *buf = malloc((size_t)XD_XVA_CHUNK);
 	int64_t last = size > 0 ? (size - 1) / XD_XVA_CHUNK : 0;
+	int64_t start = *done;
+	if (size == 0) /* an empty disk is its one empty chunk */
+		return send_chunk(out, prefix, 0, "", 0, err);
+	xva_chunks chunks = { d, size, 0, last };
+	xd_xfer_source *src = xd_xfer_source_start(d, (size_t)XD_XVA_CHUNK, next_chunk, &chunks, err);
+	if (!src)
+		return -1;
 	int rc = -1;
-	if (!buf)
-		abort();
-	for (int64_t i = 0; i <= last; i++) {
-		int64_t off = i * XD_XVA_CHUNK;
-		size_t len = size - off < XD_XVA_CHUNK ? (size_t)(size - off) : (size_t)XD_XVA_CHUNK;
-		bool always = i == 0 || i == last; /* as xapi: the first and last always go */
-		if (!always) {
-			int64_t h = hole_run(d, off, (int64_t)len, err);
-			if (h < 0)
-				goto out;
-			if (h == (int64_t)len) {
-				*done += (int64_t)len;
-				continue;
-			}
-		}
-		if (xd_vdi_data_read(d, buf, len, off, err) < 0)
+	for (;;) {
+		const char *buf;
+		int64_t off;
+		int64_t n = xd_xfer_source_next(src, &buf, &off, err);
+		if (n < 0)
 			goto out;
-		if (always || !xd_vdi_data_is_zero(buf, len)) {
-			char name[256], sum[17];
-			snprintf(name, sizeof(name), "%s/%08" PRId64, prefix, i);
-			if (xd_tar_write(out, name, buf, len, err) < 0)
-				goto out;
-			xxhash_hex(buf, len, sum);
-			strcat(name, ".xxhash");
-			if (xd_tar_write(out, name, sum, 16, err) < 0)
-				goto out;
-		}
-		*done += (int64_t)len;
+		if (n == 0)
+			break;
+		int64_t i = off / XD_XVA_CHUNK;
+		bool always = i == 0 || i == last; /* as xapi: the first and last always go */
+		if ((always || !xd_vdi_data_is_zero(buf, (size_t)n)) &&
+		    send_chunk(out, prefix, i, buf, (size_t)n, err) < 0)
+			goto out;
+		*done = start + off + n;
 		xd_vdi_progress_update(prog, *done);
 	}
+	*done = start + size;
 	rc = 0;
 out:
-	free(buf);
+	xd_xfer_source_end(src);
 	return rc;
 }
 
 int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix,
-		      xd_vdi_data *d, int64_t size, bool force, xd_error *err)
+		      xd_xfer_sink *sink, int64_t size, bool force, xd_error *err)
 {
 	size_t plen = strlen(prefix);
 	char *end;
@@ -254,39 +288,37 @@ int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix
 		return xd_error_setf(err, "IMPORT_ERROR",
 				     "Invalid XVA file: %s lies beyond the disk's %" PRId64 " bytes",
 				     m->name, size), -1;
-	char *buf = malloc((size_t)XD_XVA_CHUNK);
-	int rc = -1;
-	if (!buf)
-		abort();
-	if (xd_tar_read(in, m, buf, err) < 0)
-		goto out;
+	/* read into the sink's next buffer, queued once its checksum holds */
+	char *buf = xd_xfer_sink_buf(sink, err);
+	if (!buf || xd_tar_read(in, m, buf, err) < 0)
+		return -1;
 	/* the checksum member that follows each chunk: .xxhash (XXH64, since
 	 * 2017) or .checksum (SHA-1 in hex, older XVAs), as stream_vdi.ml */
 	xd_tar_member c;
 	char text[65], got[41];
 	int r = xd_tar_next(in, &c, err);
 	if (r < 0)
-		goto out;
+		return -1;
 	size_t mlen = strlen(m->name);
 	if (r == 0 || strncmp(c.name, m->name, mlen) != 0 || c.name[mlen] != '.') {
 		char want[300];
 		snprintf(want, sizeof(want), "%s.xxhash", m->name);
 		xd_error_set(err, "IMPORT_ERROR_UNEXPECTED_FILE", want, r ? c.name : "", NULL);
-		goto out;
+		return -1;
 	}
 	const char *ext = c.name + mlen;
 	size_t want_len = !strcmp(ext, ".xxhash") ? 16 : !strcmp(ext, ".checksum") ? 40 : 0;
 	if (!want_len) {
 		xd_error_setf(err, "IMPORT_ERROR", "Found unsupported checksum file: %s", c.name);
-		goto out;
+		return -1;
 	}
 	if (c.size != (int64_t)want_len) {
 		xd_error_setf(err, "IMPORT_ERROR", "Invalid XVA file: %s is not a %s", c.name,
 			      want_len == 16 ? "XXH64" : "SHA-1");
-		goto out;
+		return -1;
 	}
 	if (xd_tar_read(in, &c, text, err) < 0)
-		goto out;
+		return -1;
 	text[want_len] = 0;
 	if (want_len == 16)
 		xxhash_hex(buf, (size_t)m->size, got);
@@ -294,15 +326,10 @@ int xd_xva_recv_chunk(xd_xfer_in *in, const xd_tar_member *m, const char *prefix
 		sha1_hex(buf, (size_t)m->size, got);
 	if (strcasecmp(got, text) != 0 && !force) {
 		xd_error_set(err, "IMPORT_ERROR_SOME_CHECKSUMS_FAILED", NULL);
-		goto out;
+		return -1;
 	}
-	size_t len = (size_t)m->size;
-	if (xd_xfer_put(d, buf, len, off, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(buf);
-	return rc;
+	xd_xfer_sink_put(sink, (size_t)m->size, off);
+	return 0;
 }
 
 /* ---- a VDI as a tar (format=tar of the VDI paths) -------------------------------------- */
@@ -315,28 +342,40 @@ int xd_tar_vdi_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *
 	int64_t end = 0;  /* bytes of the disk the stream went through */
 	xd_vdi_progress prog;
 	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, size);
+	xd_xfer_sink *sink = xd_xfer_sink_start(d, (size_t)XD_XVA_CHUNK, NULL, NULL, err);
+	if (!sink)
+		return -1;
+	int rc = -1;
 	while (end < size) {
 		xd_tar_member m;
 		int r = xd_tar_next(in, &m, err);
 		if (r < 0)
-			return -1;
-		if (r == 0) /* the archive ends before the disk's last chunk */
-			return xd_error_set(err, "IMPORT_ERROR_PREMATURE_EOF", NULL), -1;
+			goto out;
+		if (r == 0) { /* the archive ends before the disk's last chunk */
+			xd_error_set(err, "IMPORT_ERROR_PREMATURE_EOF", NULL);
+			goto out;
+		}
 		char *num_end = m.name;
 		const char *num = m.name + plen + 1;
 		long long n = strncmp(m.name, prefix, plen) || m.name[plen] != '/'
 				      ? -1
 				      : strtoll(num, &num_end, 10);
-		if (n < next || *num_end)
-			return xd_error_setf(err, "IMPORT_ERROR",
-					     "Invalid XVA file: expected a chunk %s/<n> after %lld, got %s",
-					     prefix, (long long)next - 1, m.name),
-			       -1;
-		if (xd_xva_recv_chunk(in, &m, prefix, d, size, false, err) < 0)
-			return -1;
+		if (n < next || *num_end) {
+			xd_error_setf(err, "IMPORT_ERROR",
+				      "Invalid XVA file: expected a chunk %s/<n> after %lld, got %s",
+				      prefix, (long long)next - 1, m.name);
+			goto out;
+		}
+		if (xd_xva_recv_chunk(in, &m, prefix, sink, size, false, err) < 0)
+			goto out;
 		next = n + 1;
 		end = n * XD_XVA_CHUNK + m.size;
 		xd_vdi_progress_update(&prog, end);
 	}
+	rc = 0;
+out:
+	/* the chunks received whole are written; a write's failure comes first */
+	if (xd_xfer_sink_end(sink, err) < 0 || rc < 0)
+		return -1;
 	return xd_vdi_data_flush(d, err);
 }

@@ -37,11 +37,26 @@ static int bad(xd_error *err, const char *why)
 	return -1;
 }
 
-/* Writes the sectors of one block that its bitmap marks, in runs. */
-static int write_block(xd_vdi_data *d, const unsigned char *bitmap, const char *data,
-		       uint32_t block_size, int64_t start, int64_t limit, xd_error *err)
+/* The block layout of the VHD being read (the sink's context). */
+typedef struct block_shape {
+	uint32_t block_size;
+	size_t bitmap_len;
+	int64_t limit; /* the disk's size */
+} block_shape;
+
+/* Writes the sectors of one block that its bitmap marks, in runs: the
+ * sink's writer, piece = the bitmap then the data, start = the block's
+ * place in the disk. */
+static int write_block(void *ctx, xd_vdi_data *d, const char *piece, size_t piece_len,
+		       int64_t start, xd_error *err)
 {
+	const block_shape *sh = ctx;
+	const unsigned char *bitmap = (const unsigned char *)piece;
+	const char *data = piece + sh->bitmap_len;
+	uint32_t block_size = sh->block_size;
+	int64_t limit = sh->limit;
 	uint32_t sectors = block_size / VHD_SECTOR;
+	(void)piece_len;
 	uint32_t s = 0;
 	while (s < sectors) {
 		if (!(bitmap[s / 8] & (0x80 >> (s % 8)))) {
@@ -69,9 +84,9 @@ static int write_block(xd_vdi_data *d, const unsigned char *bitmap, const char *
 int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi, xd_error *err)
 {
 	unsigned char footer[VHD_FOOTER], header[VHD_HEADER], tail[VHD_FOOTER];
-	unsigned char *bat = NULL, *bitmap = NULL;
-	char *data = NULL;
+	unsigned char *bat = NULL;
 	placed *order = NULL;
+	xd_xfer_sink *sink = NULL;
 	int rc = -1;
 
 	if (xd_xfer_read(in, footer, sizeof(footer), "the VHD footer", err) < 0)
@@ -112,10 +127,8 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 		return bad(err, "BAT offset out of range");
 	size_t bitmap_len = ((block_size / VHD_SECTOR / 8) + VHD_SECTOR - 1) / VHD_SECTOR * VHD_SECTOR;
 	bat = malloc((size_t)entries * 4 + 1);
-	bitmap = malloc(bitmap_len);
-	data = malloc(block_size);
 	order = malloc(sizeof(*order) * ((size_t)entries + 1));
-	if (!bat || !bitmap || !data || !order)
+	if (!bat || !order)
 		abort();
 	if (xd_xfer_skip(in, (int64_t)toff - in->pos, "the VHD", err) < 0 ||
 	    xd_xfer_read(in, bat, (size_t)entries * 4, "the VHD's BAT", err) < 0)
@@ -130,19 +143,28 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 	xd_vdi_progress prog;
 	bool by_body = in->limit > 0;
 	xd_vdi_progress_init(&prog, in->task, 0.0, 1.0, by_body ? in->limit : (int64_t)n);
+	/* blocks are written by the sink's thread while the next ones come */
+	block_shape shape = { block_size, bitmap_len, (int64_t)vsize };
+	sink = xd_xfer_sink_start(d, bitmap_len + block_size, write_block, &shape, err);
+	if (!sink)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int64_t at = (int64_t)order[i].sector * VHD_SECTOR;
 		if (at < in->pos)
 			goto overlap;
-		if (xd_xfer_skip(in, at - in->pos, "the VHD", err) < 0 ||
-		    xd_xfer_read(in, bitmap, bitmap_len, "a VHD block's bitmap", err) < 0 ||
-		    xd_xfer_read(in, data, block_size, "a VHD block", err) < 0)
+		char *piece = xd_xfer_sink_buf(sink, err);
+		if (!piece || xd_xfer_skip(in, at - in->pos, "the VHD", err) < 0 ||
+		    xd_xfer_read(in, piece, bitmap_len, "a VHD block's bitmap", err) < 0 ||
+		    xd_xfer_read(in, piece + bitmap_len, block_size, "a VHD block", err) < 0)
 			goto out;
-		int64_t start = (int64_t)order[i].block * block_size;
-		if (write_block(d, bitmap, data, block_size, start, (int64_t)vsize, err) < 0)
-			goto out;
+		xd_xfer_sink_put(sink, bitmap_len + block_size, (int64_t)order[i].block * block_size);
 		xd_vdi_progress_update(&prog, by_body ? in->pos : (int64_t)i + 1);
 	}
+	if (xd_xfer_sink_end(sink, err) < 0) {
+		sink = NULL;
+		goto out;
+	}
+	sink = NULL;
 	/* the footer copy ends the file: a stream without it was cut short.
 	 * A body of unknown length ends with the footer (the client may keep
 	 * its side open); else what is left is read, the last 512 bytes kept */
@@ -179,9 +201,11 @@ int xd_vhd_import(xd_xfer_in *in, xd_vdi_data *d, int64_t size, const char *vdi,
 overlap:
 	bad(err, "blocks overlap or precede the BAT");
 out:
+	/* the blocks received whole are written, as before a failure when each
+	 * was written as it came; a write's failure comes first */
+	if (xd_xfer_sink_end(sink, err) < 0)
+		rc = -1;
 	free(bat);
-	free(bitmap);
-	free(data);
 	free(order);
 	return rc;
 }

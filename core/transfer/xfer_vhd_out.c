@@ -3,9 +3,12 @@
  * in disk order (each a bitmap with every sector present, then 2 MiB of
  * data), the footer. The blocks sent are chosen first (the plan), so that
  * the BAT and the Content-Length are known before the first byte: blocks
- * that hold data (holes are skipped without reading, so a 10 GiB disk with
- * 100 MiB of data costs the 100 MiB), or with a base the blocks that
- * differ from it (a delta: applied over the base, it gives the disk). */
+ * that hold data by the datapath's allocation map (SEEK_DATA/SEEK_HOLE on a
+ * file, NBD block status: nothing is read to plan, and a 10 GiB disk with
+ * 100 MiB of data costs the 100 MiB; where the datapath cannot tell, a
+ * block device, the blocks are read and those of zeros left out), or with
+ * a base the blocks whose bytes differ from it (a delta: applied over the
+ * base, it gives the disk; both are read to plan). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,14 @@ xd_vhd_plan *xd_vhd_plan_make(xd_vdi_data *src, xd_vdi_data *base, int64_t size,
 			goto fail;
 		if (!in_src && !in_base)
 			continue; /* both read as zeros: nothing to read */
+		if (!base && xd_vdi_data_maps_holes(src)) {
+			/* the allocation map decides, without reading the block: the
+			 * export reads each block once, when it sends it */
+			p->sent[i] = 1;
+			p->nsent++;
+			xd_vdi_progress_update(&prog, off + (int64_t)len);
+			continue;
+		}
 		if (in_src && xd_vdi_data_read(src, a, len, off, err) < 0)
 			goto fail;
 		if (!in_src)
@@ -107,7 +118,7 @@ xd_vhd_plan *xd_vhd_plan_make(xd_vdi_data *src, xd_vdi_data *base, int64_t size,
 			if (!in_base)
 				memset(b, 0, len);
 			p->sent[i] = memcmp(a, b, len) != 0;
-		} else {
+		} else { /* a datapath that cannot tell: blocks of zeros found by reading */
 			p->sent[i] = !xd_vdi_data_is_zero(a, len);
 		}
 		p->nsent += p->sent[i];
@@ -203,16 +214,37 @@ static void make_header(unsigned char *h, const xd_vhd_plan *p)
 	vhd_put32(h + VHD_H_CHECKSUM, vhd_checksum(h, VHD_HEADER, VHD_H_CHECKSUM));
 }
 
+/* The blocks the plan sends, in disk order (xd_xfer_source's next): the
+ * last block's tail past the disk's end as zeros. */
+typedef struct block_walk {
+	const xd_vhd_plan *p;
+	uint32_t i;
+} block_walk;
+
+static int next_block(void *ctx, int64_t *off, size_t *len, size_t *total, xd_error *err)
+{
+	(void)err;
+	block_walk *w = ctx;
+	while (w->i < w->p->nblocks && !w->p->sent[w->i])
+		w->i++;
+	if (w->i >= w->p->nblocks)
+		return 1;
+	*off = (int64_t)w->i * VHD_BLOCK;
+	*len = w->p->size - *off < (int64_t)VHD_BLOCK ? (size_t)(w->p->size - *off) : VHD_BLOCK;
+	*total = VHD_BLOCK;
+	w->i++;
+	return 0;
+}
+
 int xd_vhd_export(const xd_vhd_plan *p, xd_vdi_data *src, xd_xfer_out *out, const char *uuid,
 		  xd_error *err)
 {
 	unsigned char footer[VHD_FOOTER], header[VHD_HEADER], bitmap[VHD_SECTOR];
 	int64_t batlen = bat_bytes(p->nblocks);
 	unsigned char *bat = malloc((size_t)batlen);
-	char *data = malloc(VHD_BLOCK);
 	xd_vdi_progress prog;
 	int rc = -1;
-	if (!bat || !data)
+	if (!bat)
 		abort();
 	make_footer(footer, p, uuid);
 	make_header(header, p);
@@ -231,25 +263,29 @@ int xd_vhd_export(const xd_vhd_plan *p, xd_vdi_data *src, xd_xfer_out *out, cons
 	    xd_xfer_write(out, header, sizeof(header), err) < 0 ||
 	    xd_xfer_write(out, bat, (size_t)batlen, err) < 0)
 		goto out;
-	for (uint32_t i = 0; i < p->nblocks; i++) {
-		if (!p->sent[i])
-			continue;
-		int64_t off = (int64_t)i * VHD_BLOCK;
-		size_t len = p->size - off < (int64_t)VHD_BLOCK ? (size_t)(p->size - off) : VHD_BLOCK;
-		if (xd_vdi_data_read(src, data, len, off, err) < 0)
+	/* the blocks are read ahead while the client takes the ones before */
+	block_walk walk = { p, 0 };
+	xd_xfer_source *blocks = xd_xfer_source_start(src, VHD_BLOCK, next_block, &walk, err);
+	if (!blocks)
+		goto out;
+	for (uint32_t k = 0; k < p->nsent; k++) {
+		const char *data;
+		int64_t n = xd_xfer_source_next(blocks, &data, NULL, err);
+		if (n == 0)
+			xd_error_setf(err, "INTERNAL_ERROR", "the VHD export ran out of blocks");
+		if (n <= 0 || xd_xfer_write(out, bitmap, sizeof(bitmap), err) < 0 ||
+		    xd_xfer_write(out, data, (size_t)n, err) < 0) {
+			xd_xfer_source_end(blocks);
 			goto out;
-		memset(data + len, 0, VHD_BLOCK - len); /* the last block's tail */
-		if (xd_xfer_write(out, bitmap, sizeof(bitmap), err) < 0 ||
-		    xd_xfer_write(out, data, VHD_BLOCK, err) < 0)
-			goto out;
+		}
 		xd_vdi_progress_update(&prog, out->sent);
 	}
+	xd_xfer_source_end(blocks);
 	if (xd_xfer_write(out, footer, sizeof(footer), err) < 0)
 		goto out;
 	xd_vdi_progress_update(&prog, xd_vhd_plan_bytes(p));
 	rc = 0;
 out:
 	free(bat);
-	free(data);
 	return rc;
 }

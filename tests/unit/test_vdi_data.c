@@ -11,33 +11,10 @@
 #include <unistd.h>
 
 #include "datapath/vdi_data.h"
+#include "file_disks.h"
 #include "tap.h"
 
 #include <xapi/storage.h>
-
-#define MIB (1 << 20)
-
-static char dir[64];
-
-/* A file of size bytes (sparse), its URI into uri. */
-static void make_file(const char *name, long size, char *uri, size_t n)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
-	if (fd < 0 || ftruncate(fd, size) != 0) {
-		printf("# cannot make %s\n", path);
-		exit(1);
-	}
-	close(fd);
-	snprintf(uri, n, "file://%s", path);
-}
-
-static void fill(char *buf, size_t n, int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)(1 + (i * 7 + (size_t)seed) % 251);
-}
 
 static void test_basics(void)
 {
@@ -47,6 +24,7 @@ static void test_basics(void)
 	xd_vdi_data *d = xd_vdi_data_open(uri, true, &err);
 	ok(d != NULL, "a file datapath opens");
 	is_int(xd_vdi_data_size(d), 8 * MIB, "  its size");
+	ok(xd_vdi_data_maps_holes(d), "  a regular file maps its holes");
 	bool hole = false;
 	is_int(xd_vdi_data_extent(d, 0, 8 * MIB, &hole, &err), 8 * MIB, "a new file is one extent");
 	ok(hole, "  of hole");
@@ -205,16 +183,12 @@ static void test_encoded_paths(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/xd-vdi-data-XXXXXX");
-	if (!mkdtemp(dir))
+	if (file_disks_dir("vdi-data") < 0)
 		return 1;
 	test_basics();
 	test_open_errors();
 	test_encoded_paths();
 	test_copy();
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	file_disks_clean();
 	return tap_done();
 }
