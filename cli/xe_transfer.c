@@ -469,9 +469,9 @@ static int cmd_blob_put(xe_client *x, const xe_opts *o)
 }
 
 static const xe_named_cmd cmds[] = {
-	{ "blob-get", cmd_blob_get, "uuid filename", "",
+	{ "blob-get", cmd_blob_get, "uuid, filename", "",
 	  "Save the binary blob to the local filesystem" },
-	{ "blob-put", cmd_blob_put, "uuid filename", "",
+	{ "blob-put", cmd_blob_put, "uuid, filename", "",
 	  "Upload a binary blob to the xapi server" },
 	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
 	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
