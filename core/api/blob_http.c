@@ -29,9 +29,11 @@
  * credentials' error, INTERNAL_ERROR [why] for a body that failed). A GET of
  * a blob never written completes it, as xapi (the 404 says the rest). */
 #define _GNU_SOURCE /* asprintf, mkostemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +61,7 @@ static const char *const known_params[] = { "ref", "uuid", "session_id", "task_i
 
 typedef struct blob_req {
 	xd_xreq x;
-	bool put;
 	char *ref;       /* the blob the query names (may not exist) */
-	bool public;
 } blob_req;
 
 static const xd_class *blob_class(void)
@@ -188,10 +188,10 @@ static void h_get(const xd_http_request *req)
 		goto out;
 	xd_value *pub = xd_db_get_field(blob_class(), b.ref,
 					xd_dm_field_index(blob_class(), "public"));
-	b.public = pub && pub->u.b;
+	bool public = pub && pub->u.b;
 	xd_value_free(pub);
 	/* a public blob is read by anyone, as xapi's */
-	if (!b.public && xd_xreq_check_credentials(&b.x) < 0)
+	if (!public && xd_xreq_check_credentials(&b.x) < 0)
 		goto out;
 	get_bytes(&b);
 out:
@@ -200,6 +200,26 @@ out:
 }
 
 /* ---- PUT ---------------------------------------------------------------------- */
+
+/* The files of PUTs a crash cut short, removed by this run's first PUT
+ * before it makes its own (not at start-up: `make doc/api-coverage.md`
+ * registers the handlers without being the daemon of that state dir). */
+static void drop_partial_puts(void)
+{
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/" XD_BLOB_DIR, xd_cfg.state_dir ? xd_cfg.state_dir : ".") < 0)
+		abort();
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (strncmp(e->d_name, ".put-", 5) != 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			xd_info("blobs: removed %s/%s, a PUT cut short", dir, e->d_name);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
 
 /* The body into a new file in the blobs dir: its path (heap) and *size, or
  * NULL with err (the file removed). */
@@ -214,6 +234,8 @@ static char *receive(blob_req *b, int64_t *size, xd_error *err)
 		return NULL;
 	}
 	free(tmp);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, drop_partial_puts);
 	if (asprintf(&tmp, "%s/" XD_BLOB_DIR "/.put-XXXXXX",
 		     xd_cfg.state_dir ? xd_cfg.state_dir : ".") < 0)
 		abort();
@@ -310,7 +332,7 @@ static int store(blob_req *b, const char *tmp, int64_t size, xd_error *err)
 
 static void h_put(const xd_http_request *req)
 {
-	blob_req b = { .put = true };
+	blob_req b = { 0 };
 	xd_error err = XD_ERROR_INIT;
 	xd_xreq_init(&b.x, req, true, "put_blob", "put_blob");
 	if (xd_xreq_check_params(&b.x, known_params) < 0)
