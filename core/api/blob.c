@@ -123,11 +123,10 @@ static xd_value *h_create_new_blob(const xd_call *call, xd_error *err)
 
 /* Drops the blob from every owner's map first, then its bytes and its
  * record, as xapi's destroy. */
-static xd_value *h_destroy(const xd_call *call, xd_error *err)
+int xd_blob_destroy(const char *self, xd_error *err)
 {
-	const char *self = xd_arg_str(call, 0);
 	if (xd_check_ref(blob_cls, self, err) < 0)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
 		const xd_class *c = xd_dm_class(owners[i]);
 		int fi = c ? xd_dm_field_index(c, "blobs") : -1;
@@ -142,7 +141,7 @@ static xd_value *h_destroy(const xd_call *call, xd_error *err)
 				    xd_db_map_remove(c, owner, fi, blobs->u.st.m[j].name, err) < 0) {
 					xd_value_free(blobs);
 					xd_value_free(all);
-					return NULL;
+					return -1;
 				}
 			xd_value_free(blobs);
 		}
@@ -152,7 +151,12 @@ static xd_value *h_destroy(const xd_call *call, xd_error *err)
 	drop_file(self);
 	int rc = xd_db_destroy(blob_cls, self, err);
 	xd_blob_unlock();
-	return rc < 0 ? NULL : xd_void();
+	return rc;
+}
+
+static xd_value *h_destroy(const xd_call *call, xd_error *err)
+{
+	return xd_blob_destroy(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
 }
 
 void xd_api_blob_register(void)

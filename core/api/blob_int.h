@@ -8,12 +8,18 @@
 #ifndef XD_BLOB_INT_H
 #define XD_BLOB_INT_H
 
+#include "error.h"
+
 /* <state_dir>/blobs: the bytes of every blob, one file named by the blob's
  * uuid, as xapi's /var/lib/xcp/blobs/<uuid>. */
 #define XD_BLOB_DIR "blobs"
 
 /* "<state_dir>/blobs/<uuid>", heap. */
 char *xd_blob_file(const char *uuid);
+/* blob.destroy: the blob out of every owner's `blobs` map, its bytes and
+ * its record (also for VM.destroy, which destroys the VM's blobs as xapi's).
+ * HANDLE_INVALID [blob, ref] if it is not one. */
+int xd_blob_destroy(const char *ref, xd_error *err);
 /* Held across "the record still exists, then its file is replaced" (PUT)
  * and "its file is removed, then its record" (blob.destroy). */
 void xd_blob_lock(void);

@@ -330,6 +330,15 @@ class BlobHttpTest(XeVmBase):
         other = self.new_blob("never")
         self.x.blob.destroy(other)
         self.assertNotIn(other, self.x.blob.get_all())
+        # VM.destroy destroys the VM's blobs with their bytes, as xapi's
+        vm = self.x.VM.create(vm_record("blob-vm-doomed"))
+        owned = self.x.VM.create_new_blob(vm, "notes", "text/plain", False)
+        self.assertEqual(self.put(owned, b"the VM's notes")[0], 200)
+        path = self.blob_file(owned)
+        self.assertTrue(os.path.exists(path))
+        self.x.VM.destroy(vm)
+        self.assertNotIn(owned, self.x.blob.get_all())
+        self.assertFalse(os.path.exists(path))
 
     # ---- xe ----
 
