@@ -146,6 +146,14 @@ class BlobHttpTest(XeVmBase):
         self.assertEqual(self.x.task.get_status(task), "failure")
         self.assertEqual(self.x.task.get_error_info(task),
                          ["INTERNAL_ERROR", "a chunk size line is malformed"])
+        status, body, _ = self.raw_put(blob, "HTTP/1.1\r\nTransfer-Encoding: chunked",
+                                       b"3\r\nabcd\r\n0\r\n\r\n")
+        self.assertEqual((status, body),
+                         (500, b"INTERNAL_ERROR a chunk is longer than its size says\n"))
+        status, body, _ = self.raw_put(blob, "HTTP/1.1\r\nTransfer-Encoding: chunked",
+                                       b"10\r\nonly")
+        self.assertEqual((status, body),
+                         (500, b"INTERNAL_ERROR the client closed in the middle of a chunk\n"))
         self.assertEqual(self.get(blob)[2], b"abc0123456789")
         self.assertEqual(self.x.blob.get_size(blob), "13")
         self.assertNoPartialFiles(blob)
