@@ -6,6 +6,8 @@
  *   vm-export  vm=|uuid= filename= [compress=] [metadata=true]  GET /export
  *   vm-import  filename= [sr-uuid=] [force=] [preserve=]       PUT /import
  *              [metadata=true [vdi:<uuid>=<uuid>...]]         PUT /import_metadata
+ *   blob-get   uuid= filename=                                 GET /blob
+ *   blob-put   uuid= filename=                                 PUT /blob
  *
  * Each makes a task first and passes it as task_id, so that it can follow
  * the server's progress (a line on stderr, redrawn, when stderr is a
@@ -104,9 +106,21 @@ static int wait_task(xfer *t, char **result)
 	}
 }
 
-/* Makes the task and opens the data connection with the request head. */
+/* What a command asks of upload/download beyond the defaults. */
+typedef struct xfer_how {
+	/* the HTTP answer was not 200 while the task did not fail: printed on
+	 * stderr (NULL: nothing) */
+	const char *unknown_error;
+	/* download: the file must not exist ("" is stdout), as upstream xe's
+	 * HttpGet; upload: a file that is not a regular one (a pipe) goes
+	 * HTTP chunked, whose end the server sees without a length */
+	bool upstream_file;
+} xfer_how;
+
+/* Makes the task and opens the data connection with the request head
+ * (length -1: the body goes chunked). */
 static int start(xfer *t, xe_client *x, const char *what, const char *method, const char *path,
-		 xd_strbuf *query, int64_t length)
+		 xd_strbuf *query, int64_t length, bool chunked)
 {
 	t->x = x;
 	t->what = what;
@@ -127,7 +141,9 @@ static int start(xfer *t, xe_client *x, const char *what, const char *method, co
 	xd_strbuf head = XD_STRBUF_INIT;
 	xd_strbuf_printf(&head, "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: xe\r\n", method, path,
 			 query->data, xe_conn_host(x->conn));
-	if (length >= 0)
+	if (chunked)
+		xd_strbuf_puts(&head, "Transfer-Encoding: chunked\r\n");
+	else if (length >= 0)
 		xd_strbuf_printf(&head, "Content-Length: %lld\r\n", (long long)length);
 	xd_strbuf_puts(&head, "Connection: close\r\n\r\n");
 	int rc = xe_http_send_all(t->fd, head.data, head.len);
@@ -149,21 +165,36 @@ static void finish(xfer *t)
 	free(t->task);
 }
 
+/* n bytes of buf as one HTTP chunk (n 0: the last chunk). */
+static int send_chunk(int fd, const char *buf, size_t n)
+{
+	char line[32];
+	int ln = snprintf(line, sizeof(line), "%zx\r\n", n);
+	if (xe_http_send_all(fd, line, (size_t)ln) < 0 ||
+	    (n && xe_http_send_all(fd, buf, n) < 0))
+		return -1;
+	return xe_http_send_all(fd, "\r\n", 2);
+}
+
 /* PUT path?query with the file's bytes; then the task's outcome. */
 static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *query,
-		  const char *filename, char **result)
+		  const char *filename, char **result, const xfer_how *how)
 {
 	xfer t = { 0 };
 	int rc = 1;
 	int in = open(filename, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (in < 0 || fstat(in, &sb) < 0) {
-		xe_fail("cannot read %s: %s", filename, strerror(errno));
+		if (how && how->upstream_file) /* upstream xe's words */
+			fprintf(stderr, "Operation failed. Error: file '%s' does not exist\n", filename);
+		else
+			xe_fail("cannot read %s: %s", filename, strerror(errno));
 		if (in >= 0)
 			close(in);
 		return 1;
 	}
-	if (start(&t, x, what, "PUT", path, query, sb.st_size) < 0)
+	bool chunked = how && how->upstream_file && !S_ISREG(sb.st_mode);
+	if (start(&t, x, what, "PUT", path, query, sb.st_size, chunked) < 0)
 		goto out;
 	char *buf = xe_calloc(1, PIECE);
 	bool cut = false;
@@ -176,9 +207,13 @@ static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *q
 			free(buf);
 			goto out;
 		}
-		if (n == 0)
+		if (n == 0) {
+			if (chunked)
+				send_chunk(t.fd, buf, 0);
 			break;
-		if (xe_http_send_all(t.fd, buf, (size_t)n) < 0) {
+		}
+		if (chunked ? send_chunk(t.fd, buf, (size_t)n) < 0
+			    : xe_http_send_all(t.fd, buf, (size_t)n) < 0) {
 			cut = true; /* the server answered early: its answer says why */
 			break;
 		}
@@ -189,7 +224,8 @@ static int upload(xe_client *x, const char *what, const char *path, xd_strbuf *q
 	int status = xe_http_read_head(t.fd, &len);
 	if (status != 200 && status > 0) {
 		/* the error is the task's too: printed from there */
-		wait_task(&t, NULL);
+		if (wait_task(&t, NULL) == 0 && how && how->unknown_error)
+			fputs(how->unknown_error, stderr);
 		goto out;
 	}
 	if (status < 0 && cut) {
@@ -205,24 +241,31 @@ out:
 
 /* GET path?query into the file; then the task's outcome. */
 static int download(xe_client *x, const char *what, const char *path, xd_strbuf *query,
-		    const char *filename)
+		    const char *filename, const xfer_how *how)
 {
 	xfer t = { 0 };
 	int rc = 1;
-	int out = open(filename, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	bool excl = how && how->upstream_file, to_stdout = excl && !filename[0];
+	int out = to_stdout ? dup(1)
+		: open(filename, O_WRONLY | O_CREAT | (excl ? O_EXCL : O_TRUNC) | O_CLOEXEC,
+		       excl ? 0600 : 0644);
 	if (out < 0) {
-		xe_fail("cannot write %s: %s", filename, strerror(errno));
+		if (excl) /* upstream xe's words (an OCaml exception) */
+			fprintf(stderr, "Operation failed. Error: Sys_error(\"%s: %s\")\n", filename,
+				strerror(errno));
+		else
+			xe_fail("cannot write %s: %s", filename, strerror(errno));
 		return 1;
 	}
-	if (start(&t, x, what, "GET", path, query, -1) < 0)
+	if (start(&t, x, what, "GET", path, query, -1, false) < 0)
 		goto out;
 	int64_t len, got = 0;
 	int status = xe_http_read_head(t.fd, &len);
 	if (status != 200) {
 		if (status < 0)
 			xe_fail("no answer from the server");
-		else
-			wait_task(&t, NULL);
+		else if (wait_task(&t, NULL) == 0 && how && how->unknown_error)
+			fputs(how->unknown_error, stderr);
 		goto out;
 	}
 	char *buf = xe_calloc(1, PIECE);
@@ -251,7 +294,7 @@ out:
 		xe_fail("cannot write %s: %s", filename, strerror(errno));
 		rc = 1;
 	}
-	if (rc != 0)
+	if (rc != 0 && !to_stdout)
 		unlink(filename); /* nothing half-written is left for a backup */
 	finish(&t);
 	return rc;
@@ -277,7 +320,7 @@ static int cmd_vdi_import(xe_client *x, const xe_opts *o)
 	xe_http_put_query(&q, "vdi", uuid);
 	if (format)
 		xe_http_put_query(&q, "format", format);
-	int rc = upload(x, "VDI import", "/import_raw_vdi", &q, file, NULL);
+	int rc = upload(x, "VDI import", "/import_raw_vdi", &q, file, NULL, NULL);
 	xd_strbuf_free(&q);
 	return rc;
 }
@@ -294,7 +337,7 @@ static int cmd_vdi_export(xe_client *x, const xe_opts *o)
 		xe_http_put_query(&q, "format", format);
 	if (base)
 		xe_http_put_query(&q, "base", base);
-	int rc = download(x, "VDI export", "/export_raw_vdi", &q, file);
+	int rc = download(x, "VDI export", "/export_raw_vdi", &q, file, NULL);
 	xd_strbuf_free(&q);
 	return rc;
 }
@@ -339,7 +382,8 @@ static int cmd_vm_export(xe_client *x, const xe_opts *o)
 		xe_http_put_query(&q, "ref", vm);
 		if (compress && !metadata)
 			xe_http_put_query(&q, "use_compression", compress);
-		rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file);
+		rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file,
+			      NULL);
 		xd_strbuf_free(&q);
 	}
 	free(vm);
@@ -373,7 +417,7 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 			xe_http_put_query(&q, o->params[i].key, o->params[i].val);
 	char *result = NULL;
 	int rc = upload(x, "VM import", metadata ? "/import_metadata" : "/import", &q, file,
-			&result);
+			&result, NULL);
 	/* the result lists the VMs made: their uuids, one a line, as xe */
 	for (char *p = result; rc == 0 && p && (p = strstr(p, "OpaqueRef:")); p += 10) {
 		size_t n = strcspn(p, "<\"', ]");
@@ -388,7 +432,47 @@ static int cmd_vm_import(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
+/* blob-get / blob-put uuid= filename=, as upstream's: the blob looked up
+ * by uuid, its bytes moved over /blob?ref=, "Blob get succeeded" / "Blob
+ * put succeeded" on stdout. */
+static int blob_cmd(xe_client *x, const xe_opts *o, bool put)
+{
+	const char *uuid = need(o, "uuid"), *file = uuid ? need(o, "filename") : NULL;
+	if (!file)
+		return 1;
+	char *ref = xe_client_ref_by_uuid(x, "blob", uuid);
+	if (!ref)
+		return 1;
+	xd_strbuf q = XD_STRBUF_INIT;
+	xe_http_put_query(&q, "ref", ref);
+	xfer_how how = { put ? "Blob put failed, unknown error.\n"
+			     : "Blob get failed, unknown error.\n", true };
+	char *label = xe_printf("%s, ref=%s", put ? "Blob PUT" : "Obtaining blob", ref);
+	int rc = put ? upload(x, label, "/blob", &q, file, NULL, &how)
+		     : download(x, label, "/blob", &q, file, &how);
+	if (rc == 0)
+		printf("Blob %s succeeded\n", put ? "put" : "get");
+	free(label);
+	xd_strbuf_free(&q);
+	free(ref);
+	return rc;
+}
+
+static int cmd_blob_get(xe_client *x, const xe_opts *o)
+{
+	return blob_cmd(x, o, false);
+}
+
+static int cmd_blob_put(xe_client *x, const xe_opts *o)
+{
+	return blob_cmd(x, o, true);
+}
+
 static const xe_named_cmd cmds[] = {
+	{ "blob-get", cmd_blob_get, "uuid, filename", "",
+	  "Save the binary blob to the local filesystem" },
+	{ "blob-put", cmd_blob_put, "uuid, filename", "",
+	  "Upload a binary blob to the xapi server" },
 	{ "vdi-import", cmd_vdi_import, "uuid filename", "format",
 	  "Writes the file into the VDI: format raw (default: the bytes from the start of the "
 	  "disk), vhd (the sectors a dynamic or differencing VHD holds, over the VDI), qcow2 or "

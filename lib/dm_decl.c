@@ -2484,6 +2484,7 @@ const xd_decl_http_action xd_decl_http_actions[] = {
 	{ "import_raw_vdi", "put_import_raw_vdi", 0xf },
 	{ "export_raw_vdi", "get_export_raw_vdi", 0xf },
 	{ "import", "put_import", 0xf },
+	{ "import_metadata", "put_import_metadata", 0xf },
 	{ "export", "get_export", 0xf },
 	{ "export_metadata", "get_export_metadata", 0xf },
 	{ "console", "connect_console", 0x1f },
@@ -2491,5 +2492,7 @@ const xd_decl_http_action xd_decl_http_actions[] = {
 	{ "host_rrd", "get_host_rrd", 0x5f },
 	{ "vm_rrd", "get_vm_rrd", 0x5f },
 	{ "sr_rrd", "get_sr_rrd", 0x5f },
+	{ "get_blob", "get_blob", 0x5f },
+	{ "put_blob", "put_blob", 0x7 },
 };
-const size_t xd_decl_nhttp_actions = 10;
+const size_t xd_decl_nhttp_actions = 13;

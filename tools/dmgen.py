@@ -162,6 +162,8 @@ HTTP_ACTIONS = [
     ("host_rrd", "get_host_rrd", "read-only"),
     ("vm_rrd", "get_vm_rrd", "read-only"),
     ("sr_rrd", "get_sr_rrd", "read-only"),
+    ("get_blob", "get_blob", "read-only"),
+    ("put_blob", "put_blob", "vm-power-admin"),
 ]
 
 QUALIFIERS = {

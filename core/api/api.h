@@ -6,6 +6,7 @@
 
 void xd_api_message_register(void);
 void xd_api_blob_register(void);          /* blob.create/destroy, X.create_new_blob (blob.c) */
+void xd_api_blob_http_register(void);     /* GET/PUT /blob: a blob's bytes (blob_http.c) */
 void xd_api_pool_register(void);
 void xd_api_host_register(void);
 void xd_api_host_evacuate_register(void);

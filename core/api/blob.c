@@ -1,14 +1,22 @@
 /* blob.c - blob.create, blob.destroy and <class>.create_new_blob (VM, host,
  * pool, SR, network), as xapi's ocaml/xapi/xapi_blob.ml: a blob is a record
  * (size 0, last_updated the epoch, mime_type application/octet-stream when
- * empty) named in its owner's `blobs` map. Its content travels over HTTP
- * (/blob), which xapid does not serve yet: the records exist for programs
- * that make and read them (the C SDK's test_vm_ops does).
+ * empty) named in its owner's `blobs` map. Its bytes travel over HTTP
+ * (/blob, blob_http.c) and live in <state_dir>/blobs/<uuid>, which
+ * blob.destroy removes with the record.
  */
+#define _GNU_SOURCE /* asprintf */
 #include "api.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "blob_int.h"
+#include "config.h"
 
 #include "db/db.h"
 #include "generic/generic.h"
@@ -20,6 +28,39 @@
 static const char *const owners[] = { "VM", "host", "pool", "SR", "network" };
 
 static const xd_class *blob_cls;
+static pthread_mutex_t blob_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void xd_blob_lock(void)
+{
+	pthread_mutex_lock(&blob_mu);
+}
+
+void xd_blob_unlock(void)
+{
+	pthread_mutex_unlock(&blob_mu);
+}
+
+char *xd_blob_file(const char *uuid)
+{
+	char *path = NULL;
+	if (asprintf(&path, "%s/" XD_BLOB_DIR "/%s", xd_cfg.state_dir ? xd_cfg.state_dir : ".",
+		     uuid) < 0)
+		abort();
+	return path;
+}
+
+/* Removes the blob's bytes (there are none until a first PUT). */
+static void drop_file(const char *ref)
+{
+	xd_value *uuid = xd_db_get_field(blob_cls, ref, blob_cls->uuid_field);
+	if (!uuid)
+		return;
+	char *path = xd_blob_file(uuid->u.s);
+	if (unlink(path) < 0 && errno != ENOENT)
+		xd_warn("blob.destroy: cannot remove %s: %s", path, strerror(errno));
+	free(path);
+	xd_value_free(uuid);
+}
 
 static char *make_blob(const char *mime_type, bool public, xd_error *err)
 {
@@ -80,12 +121,12 @@ static xd_value *h_create_new_blob(const xd_call *call, xd_error *err)
 	return xd_string_take(ref);
 }
 
-/* Drops the blob from every owner's map first, as xapi's destroy. */
-static xd_value *h_destroy(const xd_call *call, xd_error *err)
+/* Drops the blob from every owner's map first, then its bytes and its
+ * record, as xapi's destroy. */
+int xd_blob_destroy(const char *self, xd_error *err)
 {
-	const char *self = xd_arg_str(call, 0);
 	if (xd_check_ref(blob_cls, self, err) < 0)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
 		const xd_class *c = xd_dm_class(owners[i]);
 		int fi = c ? xd_dm_field_index(c, "blobs") : -1;
@@ -100,15 +141,22 @@ static xd_value *h_destroy(const xd_call *call, xd_error *err)
 				    xd_db_map_remove(c, owner, fi, blobs->u.st.m[j].name, err) < 0) {
 					xd_value_free(blobs);
 					xd_value_free(all);
-					return NULL;
+					return -1;
 				}
 			xd_value_free(blobs);
 		}
 		xd_value_free(all);
 	}
-	if (xd_db_destroy(blob_cls, self, err) < 0)
-		return NULL;
-	return xd_void();
+	xd_blob_lock();
+	drop_file(self);
+	int rc = xd_db_destroy(blob_cls, self, err);
+	xd_blob_unlock();
+	return rc;
+}
+
+static xd_value *h_destroy(const xd_call *call, xd_error *err)
+{
+	return xd_blob_destroy(xd_arg_str(call, 0), err) < 0 ? NULL : xd_void();
 }
 
 void xd_api_blob_register(void)

@@ -5,6 +5,7 @@ void xd_api_register_all(void)
 {
 	xd_api_message_register();
 	xd_api_blob_register();
+	xd_api_blob_http_register();
 	xd_api_pool_register();
 	xd_api_host_register();
 	xd_api_host_evacuate_register();

@@ -1,17 +1,19 @@
 /* vm.c - VM behaviour that the implicit constructor and destructor carry:
  * a VM is created Halted (domid -1, its domain type derived from the boot
  * policy as xapi's, allowed_operations computed) with its VM_metrics
- * object, and destroyed with it, its guest metrics, VBDs and VIFs (as xapi
- * does) when the destroy operation is allowed. The other VM modules
+ * object, and destroyed with it, its guest metrics, VBDs, VIFs and blobs
+ * (as xapi does) when the destroy operation is allowed. The other VM modules
  * (vm_int.h) register from here. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "blob_int.h"
 #include "db/db.h"
 #include "generic/generic.h"
 #include "ids.h"
+#include "log.h"
 #include "rpc/rpc.h"
 #include "vm_int.h"
 
@@ -53,6 +55,15 @@ static int vm_destroy_check(const xd_call *call, const char *ref, const xd_value
 	const char *dt = xd_rec_map_get(record, "other_config", "default_template");
 	if (dt && strcmp(dt, "true") == 0)
 		return xd_error_set(err, "VM_CANNOT_DELETE_DEFAULT_TEMPLATE", NULL);
+	/* its blobs go first, each as blob.destroy (their bytes too), a
+	 * failure ignored, as xapi's Xapi_vm.destroy */
+	const xd_value *blobs = xd_struct_get(record, "blobs");
+	for (size_t i = 0; blobs && blobs->t == XD_V_STRUCT && i < blobs->u.st.n; i++) {
+		xd_error ignored = XD_ERROR_INIT;
+		if (xd_blob_destroy(blobs->u.st.m[i].v->u.s, &ignored) < 0)
+			xd_info("VM.destroy: blob %s: %s", blobs->u.st.m[i].v->u.s, ignored.code);
+		xd_error_clear(&ignored);
+	}
 	return 0;
 }
 

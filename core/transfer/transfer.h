@@ -73,6 +73,19 @@ int64_t xd_xfer_unzip_read(xd_xfer_in *in, void *buf, size_t len, xd_error *err)
 /* xfer_io.c: the body's bytes as they come, compressed or not. */
 int64_t xd_xfer_read_wire(xd_xfer_in *in, void *buf, size_t len, xd_error *err);
 
+/* xfer_chunked.c: an HTTP chunked body (Transfer-Encoding: chunked) read
+ * through in (whose limit is -1): its data bytes, up to len at a time, 0
+ * after the last chunk and the trailer. Bad framing or a body cut short:
+ * -1 with INTERNAL_ERROR [why]; a cancel: TASK_CANCELLED. */
+typedef struct xd_xfer_dechunk {
+	xd_xfer_in *in;
+	int64_t left;          /* data bytes left in the current chunk */
+	bool started, done;    /* a size line was read; the last chunk was */
+} xd_xfer_dechunk;
+
+void xd_xfer_dechunk_init(xd_xfer_dechunk *d, xd_xfer_in *in);
+int64_t xd_xfer_dechunk_read(xd_xfer_dechunk *d, void *buf, size_t len, xd_error *err);
+
 typedef struct xd_xfer_out {
 	int fd;
 	int64_t sent;

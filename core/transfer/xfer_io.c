@@ -2,7 +2,8 @@
  * (Content-Length bounded, HTTP chunked, or until the client closes) and a
  * socket out, both waking every 200 ms to see whether the task was
  * cancelled: a stalled client does not hold a cancelled transfer. (An HTTP
- * chunked body is refused by every data path, as xapi refuses it.) */
+ * chunked body is refused by every disk data path, as xapi refuses it; /blob
+ * takes one: xfer_chunked.c.) */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
