@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#if !defined(__SANITIZE_ADDRESS__) /* ASan's own handler reports faults, with better frames */
+
 #define MAX_FRAMES 64
 #define ALT_STACK_SIZE (64 * 1024)
 
@@ -51,9 +53,6 @@ static void crash_handler(int sig)
 
 void xd_crash_init(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-	/* ASan's own handler reports faults, with better frames */
-#else
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 	stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0 };
 	struct sigaction sa;
@@ -66,5 +65,12 @@ void xd_crash_init(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
-#endif
 }
+
+#else
+
+void xd_crash_init(void)
+{
+}
+
+#endif
