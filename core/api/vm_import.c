@@ -405,6 +405,8 @@ static int make_object(vm_import *im, const char *pass, const xd_value *o, xd_er
 			xd_value_free(rec);
 			return r;
 		}
+		if (!im->restore) /* as import.ml: a full restore keeps it */
+			xd_xva_fresh_mac_seed(rec);
 		if (make(im, "VM", id, rec, err) < 0)
 			return -1;
 		const char *vm = xd_xva_ref_of(&im->ids, id);
@@ -682,6 +684,8 @@ static void run_import(const xd_http_request *req, bool metadata)
 		im.x.task);
 	/* an XVA exported with use_compression= comes back compressed */
 	if (xd_xfer_in_uncompress(&in, &err) < 0 || read_ova(&im, &in, &err) < 0 ||
+	    (im.restore &&
+	     xd_xva_check_mac_seeds(xd_struct_get(im.ova, "objects"), &err) < 0) ||
 	    make_objects(&im, &err) < 0 ||
 	    (metadata ? skip_rest(&in, &err) : read_disks(&im, &in, &err)) < 0) {
 		im.x.consumed = in.pos;

@@ -49,4 +49,10 @@ void xd_xva_map_refs(xd_value *rec, const xd_xva_table *t, bool to_ids);
 char *xd_xva_network_for(const char *session, const xd_peer *peer, const xd_value *net_rec,
 			 bool *created, xd_error *err);
 
+/* MAC seeds on import (xva_mac_seed.c): a plain import gives each VM a
+ * fresh other_config:mac_seed; a full restore (restore=true) first checks
+ * the archive's seeds against the VMs here (DUPLICATE_MAC_SEED [seed]). */
+void xd_xva_fresh_mac_seed(xd_value *vm_rec);
+int xd_xva_check_mac_seeds(const xd_value *objects, xd_error *err);
+
 #endif

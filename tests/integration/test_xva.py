@@ -459,6 +459,31 @@ class ImportMetadataTest(XvaTestCase):
                          (uuid_, "2"))
         self.assertNotIn(new, self.x.VM.get_all())
 
+    def test_mac_seeds_as_xapi(self):
+        # a plain import gives each VM a fresh mac_seed (its VIFs' MACs come
+        # from it); a restore keeps it, and refuses one another VM here has
+        vm, _, _ = self.make_vm()
+        seed = self.x.VM.get_other_config(vm)["mac_seed"]
+        meta = self.metadata(vm)
+        made = []
+        for _ in range(2):
+            rec = self.put_metadata(meta)
+            self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+            made.append(refs_in(rec["result"].encode())[0])
+        seeds = [self.x.VM.get_other_config(m)["mac_seed"] for m in made]
+        self.assertEqual(len({seed, *seeds}), 3, seeds)
+        macs = [self.x.VIF.get_MAC(self.x.VM.get_VIFs(m)[0]) for m in made]
+        self.assertNotEqual(macs[0], macs[1])
+        # the same VM (its uuid): a restore over it keeps the seed
+        rec = self.put_metadata(meta, restore="true", force="true")
+        self.assertEqual(rec["status"], "success", (rec["error_info"], self.log_tail()))
+        restored = refs_in(rec["result"].encode())[0]
+        self.assertEqual(self.x.VM.get_other_config(restored)["mac_seed"], seed)
+        # another VM here with that seed: refused, nothing made
+        self.x.VM.remove_from_other_config(made[0], "mac_seed")
+        self.x.VM.add_to_other_config(made[0], "mac_seed", seed)
+        self.failed(meta, ["DUPLICATE_MAC_SEED", seed], restore="true", force="true")
+
     def test_restore_over_a_running_vm(self):
         vm = self.create_vm("it-xva-restore-running")
         meta = self.metadata(vm)
