@@ -599,7 +599,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int shutdown_with(libxl_ctx *ctx, int domid, xd_shutdown_reason reason, double timeout_s, xd_error *err)
+static int shutdown_with(libxl_ctx *ctx, int domid, xd_shutdown_reason reason, double timeout_s,
+			 xd_error *err)
 {
 	double deadline = now_s() + (timeout_s > 0 ? timeout_s : 0);
 	char uuid[40], t[32];
@@ -730,7 +731,8 @@ out:
 	return result;
 }
 
-static int restore_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *path, xd_error *err)
+static int restore_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *path,
+		xd_error *err)
 {
 	char *p;
 	int fd, domid;
@@ -1064,7 +1066,8 @@ static int migrate_send_with(libxl_ctx *ctx, int domid, const char *url, bool li
 	return rc ? libxl_failed(err, "destroy", domid, rc) : 0;
 }
 
-static int migrate_receive_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *url, xd_error *err)
+static int migrate_receive_with(libxl_ctx *ctx, const xd_hv_domain_spec *spec, const char *url,
+				xd_error *err)
 {
 	struct pollfd pfd;
 	int lfd, fd, domid;
