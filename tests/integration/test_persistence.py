@@ -119,7 +119,7 @@ class PersistenceTest(DaemonTestCase):
 
     def test_fatal_signal_leaves_the_frames_in_the_log(self):
         # a heap check that fails ends in abort(): the log says where
-        # (core/crash.c); under ASan its own reports do that job
+        # (lib/crash.c); under ASan its own reports do that job
         x = self.x
         vm = self.create_vm("persist-abort")
         proc = self.daemon.proc
