@@ -245,6 +245,12 @@ class HostAndVmTest(MetricsMixin, DaemonTestCase):
         vm, uuid = self.start_vm("metrics-gone")
         self.wait_value("AVERAGE:vm:%s:memory" % uuid)
         path = os.path.join(self.daemon.dir, "rrd", "vm-%s.rrd" % uuid)
+        # The round's values are visible as soon as the store has them; the
+        # new archive's file is written (and fsync'd) just after, outside
+        # the store's lock, so on a busy machine it may trail a little.
+        deadline = time.monotonic() + INTERVAL
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.1)
         self.assertTrue(os.path.exists(path))
         self.x.VM.hard_shutdown(vm)
         self.x.VM.destroy(vm)
