@@ -345,6 +345,19 @@ static int port_of(const xd_value *rec, const char *bridge, const xd_value *net,
 	return rc;
 }
 
+/* "a.b.c.d/len" -> "a.b.c.d" and the netmask "255.255.255.0". */
+static bool split_cidr(const char *cidr, char *ip, size_t nip, char *mask, size_t nmask)
+{
+	int plen;
+	char addr[64];
+	if (!cidr || sscanf(cidr, "%63[^/]/%d", addr, &plen) != 2 || plen < 0 || plen > 32)
+		return false;
+	uint32_t m = plen ? 0xffffffffu << (32 - plen) : 0;
+	snprintf(ip, nip, "%s", addr);
+	snprintf(mask, nmask, "%u.%u.%u.%u", m >> 24, (m >> 16) & 255, (m >> 8) & 255, m & 255);
+	return true;
+}
+
 int xd_network_pif_apply_ip(const char *pif, int family, xd_error *err)
 {
 	xd_value *rec = xd_net_record("PIF", pif);
@@ -381,12 +394,8 @@ int xd_network_pif_apply_ip(const char *pif, int family, xd_error *err)
 	/* DHCP: what the lease gave goes into the record, as xapi's does */
 	if (rc == 0 && family == 4 && r.nlinks && strcmp(a.mode, "DHCP") == 0) {
 		char ip[64] = "", mask[32] = "";
-		int plen = 0;
-		if (r.links[0].ipv4 && sscanf(r.links[0].ipv4, "%63[^/]/%d", ip, &plen) == 2) {
-			uint32_t m = plen ? 0xffffffffu << (32 - plen) : 0;
-			snprintf(mask, sizeof mask, "%u.%u.%u.%u", m >> 24, (m >> 16) & 255,
-				 (m >> 8) & 255, m & 255);
-		}
+		if (!split_cidr(r.links[0].ipv4, ip, sizeof ip, mask, sizeof mask))
+			ip[0] = mask[0] = 0;
 		xd_net_set("PIF", pif, "IP", xd_string(ip), err);
 		xd_net_set("PIF", pif, "netmask", xd_string(mask), err);
 		xd_net_set("PIF", pif, "gateway", xd_string(r.links[0].ipv4_gateway), err);
@@ -430,8 +439,17 @@ int xd_network_pif_plug(const char *pif, xd_error *err)
 	xd_value_free(ids);
 	if (rc == 0)
 		rc = xd_net_set("PIF", pif, "currently_attached", xd_bool(true), err);
-	if (rc == 0 && strcmp(xd_net_str(rec, "ip_configuration_mode"), "None") != 0)
+	if (rc == 0 && strcmp(xd_net_str(rec, "ip_configuration_mode"), "None") != 0) {
 		rc = xd_network_pif_apply_ip(pif, 4, err);
+		/* the bridge holds the address now; left on the NIC (a port: it
+		 * no longer receives for itself) it would be a second route into
+		 * the same subnet that leads nowhere */
+		if (rc == 0 && xd_net_bool(rec, "physical"))
+			rc = xd_net_do(XD_NET_IP_CONFIGURE,
+				       &(xd_net_args){ .ifname = xd_net_str(rec, "device"), .family = 4,
+						       .mode = "None", .up = -1 },
+				       err);
+	}
 	if (rc == 0 && strcmp(xd_net_str(rec, "ipv6_configuration_mode"), "None") != 0)
 		rc = xd_network_pif_apply_ip(pif, 6, err);
 	xd_net_result r;
@@ -549,6 +567,41 @@ void xd_net_pif_reconcile(const char *host)
 	xd_value_free(pifs);
 }
 
+/* On a real host the management NIC usually has its address already (the
+ * installer's or the OS's configuration), and the host is reached through
+ * it. Plugging the PIF makes the NIC a port of its bridge, where an address
+ * no longer works: the host would drop off the network at xapid's first
+ * start. xapi's firstboot takes the management configuration from the
+ * installer; ours takes what the NIC has (as Static: the backend cannot say
+ * whether a lease gave it) and the plug moves it onto the bridge. */
+static int keep_management_address(const char *pif, const char *device, xd_error *err)
+{
+	xd_net_result r;
+	xd_error qerr = XD_ERROR_INIT;
+	if (xd_net_call(XD_NET_LINK_QUERY, &(xd_net_args){ .ifname = device, .up = -1 }, &r,
+			&qerr) < 0) {
+		xd_error_clear(&qerr);
+		return 0;
+	}
+	char ip[64], mask[32];
+	int rc = 0;
+	if (r.nlinks && split_cidr(r.links[0].ipv4, ip, sizeof ip, mask, sizeof mask)) {
+		const char *gw = r.links[0].ipv4_gateway ? r.links[0].ipv4_gateway : "";
+		xd_info("network: first boot: the management interface %s keeps %s (gateway %s) "
+			"as a Static configuration, moved onto its bridge; if it came from DHCP: "
+			"xe pif-reconfigure-ip mode=dhcp", device, r.links[0].ipv4, gw[0] ? gw : "none");
+		rc = xd_net_set("PIF", pif, "ip_configuration_mode", xd_string("Static"), err);
+		if (rc == 0)
+			rc = xd_net_set("PIF", pif, "IP", xd_string(ip), err);
+		if (rc == 0)
+			rc = xd_net_set("PIF", pif, "netmask", xd_string(mask), err);
+		if (rc == 0)
+			rc = xd_net_set("PIF", pif, "gateway", xd_string(gw), err);
+	}
+	xd_net_result_clear(&r);
+	return rc;
+}
+
 int xd_net_pif_firstboot(const char *host, xd_error *err)
 {
 	if (xd_network_pif_scan(host, err) < 0)
@@ -575,6 +628,8 @@ int xd_net_pif_firstboot(const char *host, xd_error *err)
 		rc = xd_net_set("PIF", mgmt, "management", xd_bool(true), err);
 		if (rc == 0)
 			rc = xd_net_set("PIF", mgmt, "disallow_unplug", xd_bool(false), err);
+		if (rc == 0)
+			rc = keep_management_address(mgmt, mgmt_dev, err);
 	}
 	for (size_t i = 0; rc == 0 && i < pifs->u.arr.n; i++) {
 		const char *pif = pifs->u.arr.items[i]->u.s;

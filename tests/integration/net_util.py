@@ -69,10 +69,12 @@ class NetworkTestCase(harness.DaemonTestCase):
 
     backend = "bridge"
     sim_nics = None
+    # a namespace the class made before the daemon starts (xapid reuses it)
+    preset_netns = None
 
     @classmethod
     def setUpClass(cls):
-        cls.netns = new_ns_name(cls.__name__[:6].lower())
+        cls.netns = cls.preset_netns or new_ns_name(cls.__name__[:6].lower())
         cls.daemon_config = dict(cls.daemon_config, sim_netns=cls.netns,
                                  network_backend=cls.backend)
         if cls.sim_nics:

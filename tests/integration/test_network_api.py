@@ -12,6 +12,7 @@ import unittest
 
 import harness
 from harness import NULL_REF, vif_record, vm_record
+import net_util
 from net_util import NetworkTestCase, in_ns, ip, links, namespaces
 
 
@@ -45,6 +46,49 @@ class FirstBootTest(NetworkTestCase):
         self.assertFailure(["PIF_IS_MANAGEMENT_INTERFACE", pif], self.x.PIF.forget, pif)
         self.assertFailure(["PIF_IS_MANAGEMENT_INTERFACE", pif], self.x.PIF.reconfigure_ip,
                            pif, "None", "", "", "", "")
+
+
+class FirstBootKeepsAddressTest(NetworkTestCase):
+    """A host whose management NIC already has its address (the installer's
+    or the OS's) stays reachable at xapid's first start: the address and
+    the default route move onto the NIC's bridge, and the PIF says so."""
+
+    @classmethod
+    def setUpClass(cls):
+        # the host's network exists before xapid starts (xapid reuses it):
+        # eth0 addressed as an operator's machine would be
+        ns = net_util.new_ns_name("fbaddr")
+        cls.preset_netns = ns
+        try:
+            for n in (ns, ns + "-lan"):
+                ip("netns", "add", n)
+            ip("link", "add", "eth0", "type", "veth", "peer", "name", "lan0", "netns", ns + "-lan",
+               ns=ns)
+            ip("link", "set", "eth0", "up", ns=ns)
+            ip("link", "set", "lan0", "up", ns=ns + "-lan")
+            ip("addr", "add", "198.51.100.20/24", "dev", "eth0", ns=ns)
+            ip("route", "add", "default", "via", "198.51.100.1", "dev", "eth0", ns=ns)
+            ip("addr", "add", "198.51.100.1/24", "dev", "lan0", ns=ns + "-lan")
+        except BaseException:
+            net_util.remove_namespaces(ns)
+            raise
+        super().setUpClass()
+
+    def test_address_moves_to_the_bridge(self):
+        pif = [r for r, p in self.x.PIF.get_all_records().items() if p["device"] == "eth0"][0]
+        rec = self.x.PIF.get_record(pif)
+        self.assertTrue(rec["management"])
+        self.assertEqual((rec["ip_configuration_mode"], rec["IP"], rec["netmask"], rec["gateway"]),
+                         ("Static", "198.51.100.20", "255.255.255.0", "198.51.100.1"))
+        self.assertIn("198.51.100.20/24", ip("-o", "-4", "addr", "show", "xenbr0", ns=self.netns))
+        self.assertNotIn("inet ", ip("-o", "-4", "addr", "show", "eth0", ns=self.netns))
+        self.assertIn("default via 198.51.100.1 dev xenbr0", ip("route", ns=self.netns))
+        self.assertEqual(links(self.netns)["eth0"]["master"], "xenbr0")
+        # the host is still reached at its address, now through the bridge
+        self.assertTrue(net_util.ping(self.netns + "-lan", "198.51.100.20"))
+        # eth1 had no address: nothing configured
+        eth1 = [p for p in self.x.PIF.get_all_records().values() if p["device"] == "eth1"][0]
+        self.assertEqual(eth1["ip_configuration_mode"], "None")
 
 
 class ScanTest(NetworkTestCase):
