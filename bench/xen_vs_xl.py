@@ -1,4 +1,4 @@
-"""xen_vs_xl.py - benchmark 12 (not in the default run: it boots Xen in QEMU,
+"""xen_vs_xl.py - benchmark 13 (not in the default run: it boots Xen in QEMU,
 `bench/run --only xen_vs_xl`): the xen backend against `xl` on the same
 Xen host (tests/xen/xenhost.py: Xen 4.17, Debian 12 dom0, TCG), the same
 PV guest (Debian's kernel, the test initramfs, 256 MiB), in one run.
@@ -28,7 +28,7 @@ MiB = 1 << 20
 
 
 def title(ctx):
-    return "12. The xen backend against xl, on Xen in QEMU"
+    return "13. The xen backend against xl, on Xen in QEMU"
 
 
 GUEST_LOG = "/var/log/xen/console/guest-%s.log"

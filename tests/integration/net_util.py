@@ -18,6 +18,25 @@ import harness
 from harness import NULL_REF, vif_record, vm_record
 
 
+def kernel_has_module(name):
+    """Is the kernel module loaded, built in or there to be loaded (what the
+    bridge backend's probe asks before it offers VLANs and bonds)?"""
+    if os.path.exists("/sys/module/" + name):
+        return True
+    base = "/lib/modules/%s/" % os.uname().release
+    for listing in ("modules.builtin", "modules.dep"):
+        try:
+            with open(base + listing) as f:
+                for line in f:
+                    path = line.split(":", 1)[0].strip()
+                    leaf = os.path.basename(path)
+                    if leaf == name + ".ko" or leaf.startswith(name + ".ko."):
+                        return True
+        except OSError:
+            pass
+    return False
+
+
 def new_ns_name(tag):
     """A namespace name unique to this run (others run tests at once)."""
     return "xt-%s-%s" % (tag, uuid.uuid4().hex[:8])

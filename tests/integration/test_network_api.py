@@ -219,6 +219,8 @@ class BadInputTest(NetworkTestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_vlan_absent_on_bridge(self):
+        if net_util.kernel_has_module("8021q"):
+            self.skipTest("this kernel has 8021q: VLANs are there (tests/xen runs them)")
         pif = self.pifs()["eth1"]
         net = self.private_network("it-vlan")
         before = self.snapshot()
@@ -236,6 +238,8 @@ class BadInputTest(NetworkTestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_bond_absent_on_bridge(self):
+        if net_util.kernel_has_module("bonding"):
+            self.skipTest("this kernel has bonding: bonds are there (tests/xen runs them)")
         net = self.private_network("it-bond")
         before = self.snapshot()
         p = self.pifs()

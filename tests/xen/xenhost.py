@@ -33,6 +33,9 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 from xenapi_client import Failure, Session  # noqa: E402
 ROOT_PASSWORD = "xen-test"
+# dom0's management NIC (its networkd configuration matches it: dom0/configure)
+MANAGEMENT_MAC = "52:54:00:12:34:56"
+LAN_NICS = 3
 # terminal escapes (bash's bracketed paste, systemd's colours)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 # The guest files in the image (tests/xen/build-image).
@@ -98,12 +101,17 @@ class XenHost:
             f.write("root:%s\n" % crypt_sha512(ROOT_PASSWORD))
         with open(os.path.join(etc, "plugins.d", "file.conf"), "w") as f:
             f.write("enabled = true\n")
+        # the bridge network backend on dom0's real NICs (its first start
+        # makes xenbr<N>, the management NIC's address moved onto its bridge)
+        with open(os.path.join(etc, "plugins.d", "bridge.conf"), "w") as f:
+            f.write("enabled = true\n")
         # dom0 has device-mapper: the lvm driver's activation path, for real
         with open(os.path.join(etc, "plugins.d", "lvm.conf"), "w") as f:
             f.write("enabled = true\naccess = device-mapper\n")
         with open(os.path.join(etc, "xapid.conf"), "w") as f:
             f.write("listen = 0.0.0.0:8080\n"
                     "backend = xen\n"
+                    "network_backend = bridge\n"
                     "state_dir = /var/lib/xapi-c\n"
                     "users_file = /usr/local/etc/xapi-c/users\n"
                     "plugin_dir = /usr/local/lib/xapi-c/plugins\n"
@@ -150,7 +158,19 @@ class XenHost:
                  os.path.join(img, "dom0.img"),
                  "-drive", "file=%s,if=virtio,format=raw,cache=unsafe" % build_img,
                  "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
-                 "-device", "virtio-net-pci,netdev=n0"])
+                 "-device", "virtio-net-pci,netdev=n0,mac=%s" % MANAGEMENT_MAC] +
+                self._lan_nics())
+
+    @staticmethod
+    def _lan_nics():
+        """LAN_NICS more NICs on one QEMU hub (a switch of their own): the
+        network tests bond two of them and use the third, moved into a
+        network namespace of dom0's, as the machine at the other end."""
+        args = []
+        for i in range(LAN_NICS):
+            args += ["-netdev", "hubport,id=lan%d,hubid=1" % i,
+                     "-device", "virtio-net-pci,netdev=lan%d,mac=52:54:00:12:35:%02x" % (i, i)]
+        return args
 
     def start(self, timeout=None):
         if not shutil.which("qemu-system-x86_64"):

@@ -2,10 +2,10 @@
  * network.conf `bridge`): a network is a Linux bridge, a PIF's NIC and a
  * VIF's device are its ports, all through netlink with libnl-route-3 (no
  * `ip` or `brctl`). Capabilities: vxlan tunnels, DHCP (busybox udhcpc) and
- * IPv6 addresses; no VLANs or bonds where the kernel has no 8021q or
- * bonding module (probe says so; their ops are NULL here: the kernel
- * modules' devices are a later addition); VIF locking with nftables
- * bridge-family rules (bridge_lock.c) where the kernel has them.
+ * IPv6 addresses; VLANs (bridge_vlan.c) and bonds (bridge_bond.c) where the
+ * kernel has the 8021q and bonding modules (probe says so); VIF locking
+ * with nftables bridge-family rules (bridge_lock.c) where the kernel has
+ * them.
  * Settings: veth_nics (below). */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,10 @@ static uint32_t br_probe(void *st, xapi_call_t *call, unsigned flags)
 		caps |= XAPI_NET_CAP_DHCP;
 	if (br_lock_available())
 		caps |= XAPI_NET_CAP_LOCKING;
+	if (br_vlan_available())
+		caps |= XAPI_NET_CAP_VLAN;
+	if (br_bond_available())
+		caps |= XAPI_NET_CAP_BOND;
 	return caps;
 }
 
@@ -209,7 +213,10 @@ static const struct xapi_net_ops br_ops = {
 	.bridge_destroy = br_bridge_destroy,
 	.port_add = br_port_add,
 	.port_remove = br_port_remove,
-	/* vlan_*, bond_*: no 8021q or bonding here (see the top) */
+	.vlan_add = br_vlan_add,
+	.vlan_remove = br_vlan_remove,
+	.bond_add = br_bond_add,
+	.bond_remove = br_bond_remove,
 	.ip_configure = br_ip_configure,
 	.link_query = br_link_query,
 	.link_set = br_link_set,

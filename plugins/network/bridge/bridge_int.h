@@ -2,8 +2,9 @@
  * (bridge.c: descriptor, init, bridges and ports; bridge_nl.c: the netlink
  * helpers over libnl-route-3; bridge_facts.c: what is reported of an
  * interface; bridge_ip.c: IP configuration, DHCP through busybox udhcpc;
- * bridge_tunnel.c: vxlan; bridge_lock.c: VIF locking with nftables). No state is kept between calls: every op asks
- * the kernel (xapi/network.h). */
+ * bridge_tunnel.c: vxlan; bridge_vlan.c: 8021q VLANs; bridge_bond.c: bonding;
+ * bridge_lock.c: VIF locking with nftables). No state is kept between calls:
+ * every op asks the kernel (xapi/network.h). */
 #ifndef BRIDGE_INT_H
 #define BRIDGE_INT_H
 
@@ -74,6 +75,24 @@ int br_lock_apply(br_state *s, xapi_call_t *call, const char *ifname,
 bool br_lock_available(void);
 int br_port_lock(void *st, xapi_call_t *call, const char *bridge, const char *ifname,
 		 const struct xapi_port_lock *lock, unsigned flags);
+
+/* bridge_vlan.c */
+int br_vlan_add(void *st, xapi_call_t *call, const char *bridge, const char *trunk, int tag,
+		unsigned flags);
+int br_vlan_remove(void *st, xapi_call_t *call, const char *bridge, const char *trunk, int tag,
+		   unsigned flags);
+/* Does the kernel have 8021q (loaded, built in or loadable)? */
+bool br_vlan_available(void);
+/* The same for any module (its name as in modules.dep: "bonding"). */
+bool br_kernel_has_module(const char *name);
+
+/* bridge_bond.c */
+int br_bond_add(void *st, xapi_call_t *call, const char *bridge, const char *bond,
+		const char *const *members, const char *mode, const xapi_kv_t *properties,
+		unsigned flags);
+int br_bond_remove(void *st, xapi_call_t *call, const char *bridge, const char *bond,
+		   unsigned flags);
+bool br_bond_available(void);
 
 /* bridge_tunnel.c */
 int br_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *name,
