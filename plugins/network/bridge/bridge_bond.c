@@ -179,22 +179,7 @@ out:
 int br_bond_remove(void *st, xapi_call_t *call, const char *bridge, const char *bond,
 		   unsigned flags)
 {
-	br_state *s = st;
 	(void)bridge;
-	XAPI_CHECK_FLAGS(s->host, call, flags, 0);
-	br_nl nl;
-	int rc = br_nl_open(s, call, &nl);
-	if (rc != XAPI_OK)
-		return rc;
 	/* deleting the bond releases its members (down: xapid plugs them again) */
-	struct rtnl_link *b = br_link(&nl, bond);
-	if (b && strcmp(rtnl_link_get_type(b) ? rtnl_link_get_type(b) : "", "bond") == 0) {
-		int e = rtnl_link_delete(nl.sk, b);
-		if (e < 0 && e != -NLE_NODEV && e != -NLE_OBJ_NOTFOUND)
-			rc = br_nl_fail(s, call, e, "cannot delete bond", bond);
-	}
-	if (b)
-		rtnl_link_put(b);
-	br_nl_close(&nl);
-	return rc;
+	return br_remove_op(st, call, bond, "bond", flags);
 }

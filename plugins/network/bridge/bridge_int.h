@@ -45,6 +45,12 @@ int br_link_set_mtu(br_state *s, xapi_call_t *call, br_nl *nl, struct rtnl_link 
 /* Makes ifname a port of bridge (leaving another bridge if it was in
  * one), up. */
 int br_enslave(br_state *s, xapi_call_t *call, br_nl *nl, const char *bridge, const char *ifname);
+/* Deletes interface name if it is a device of that kind ("vlan", "bond",
+ * "vxlan"); nothing if it is absent or of another kind (idempotent). */
+int br_delete_kind(br_state *s, xapi_call_t *call, br_nl *nl, const char *name, const char *kind);
+/* A whole remove op (bond_remove, tunnel_remove): br_delete_kind in a
+ * netlink session of its own. */
+int br_remove_op(void *st, xapi_call_t *call, const char *name, const char *kind, unsigned flags);
 /* Is the interface name acceptable to the kernel (1..15 bytes, no '/',
  * no whitespace, not "." or "..")? Else fails the call. */
 int br_check_name(br_state *s, xapi_call_t *call, const char *what, const char *name);

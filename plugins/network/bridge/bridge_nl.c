@@ -1,6 +1,7 @@
 /* bridge_nl.c - the netlink helpers of the bridge backend (libnl-route-3):
  * one socket and one link cache per op, errors worded for the client. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <net/if.h>
@@ -125,5 +126,35 @@ int br_enslave(br_state *s, xapi_call_t *call, br_nl *nl, const char *bridge, co
 		rtnl_link_put(br);
 	if (port)
 		rtnl_link_put(port);
+	return rc;
+}
+
+int br_delete_kind(br_state *s, xapi_call_t *call, br_nl *nl, const char *name, const char *kind)
+{
+	struct rtnl_link *l = br_link(nl, name);
+	int rc = XAPI_OK;
+	const char *type = l ? rtnl_link_get_type(l) : NULL;
+	if (type && strcmp(type, kind) == 0) {
+		int e = rtnl_link_delete(nl->sk, l);
+		if (e < 0 && e != -NLE_NODEV && e != -NLE_OBJ_NOTFOUND) {
+			char what[64];
+			snprintf(what, sizeof what, "cannot delete %s device", kind);
+			rc = br_nl_fail(s, call, e, what, name);
+		}
+	}
+	if (l)
+		rtnl_link_put(l);
+	return rc;
+}
+
+int br_remove_op(void *st, xapi_call_t *call, const char *name, const char *kind, unsigned flags)
+{
+	br_state *s = st;
+	XAPI_CHECK_FLAGS(s->host, call, flags, 0);
+	br_nl nl;
+	int rc = br_nl_open(s, call, &nl);
+	if (rc == XAPI_OK)
+		rc = br_delete_kind(s, call, &nl, name, kind);
+	br_nl_close(&nl);
 	return rc;
 }

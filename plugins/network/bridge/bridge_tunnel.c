@@ -56,21 +56,6 @@ int br_tunnel_add(void *st, xapi_call_t *call, const char *bridge, const char *n
 int br_tunnel_remove(void *st, xapi_call_t *call, const char *bridge, const char *name,
 		     unsigned flags)
 {
-	br_state *s = st;
 	(void)bridge;
-	XAPI_CHECK_FLAGS(s->host, call, flags, 0);
-	br_nl nl;
-	int rc = br_nl_open(s, call, &nl);
-	if (rc != XAPI_OK)
-		return rc;
-	struct rtnl_link *l = br_link(&nl, name);
-	if (l && rtnl_link_is_vxlan(l)) {
-		int e = rtnl_link_delete(nl.sk, l);
-		if (e < 0 && e != -NLE_NODEV && e != -NLE_OBJ_NOTFOUND)
-			rc = br_nl_fail(s, call, e, "cannot delete tunnel", name);
-	}
-	if (l)
-		rtnl_link_put(l);
-	br_nl_close(&nl);
-	return rc;
+	return br_remove_op(st, call, name, "vxlan", flags);
 }

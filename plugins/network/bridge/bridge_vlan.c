@@ -127,14 +127,7 @@ int br_vlan_remove(void *st, xapi_call_t *call, const char *bridge, const char *
 	if (t) {
 		char name[IFNAMSIZ + 16];
 		vlan_name(name, sizeof name, trunk, rtnl_link_get_ifindex(t), tag);
-		struct rtnl_link *l = br_link(&nl, name);
-		if (l && rtnl_link_is_vlan(l)) {
-			int e = rtnl_link_delete(nl.sk, l);
-			if (e < 0 && e != -NLE_NODEV && e != -NLE_OBJ_NOTFOUND)
-				rc = br_nl_fail(s, call, e, "cannot delete VLAN device", name);
-		}
-		if (l)
-			rtnl_link_put(l);
+		rc = br_delete_kind(s, call, &nl, name, "vlan");
 		rtnl_link_put(t);
 	}
 	br_nl_close(&nl);
