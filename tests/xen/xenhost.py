@@ -301,6 +301,17 @@ class XenHost:
         return int(m.group(1)), out
 
     def stop(self):
+        if self.proc is not None and self.proc.poll() is None and \
+                os.environ.get("XEN_TEST_KEEP") and self.shell_ready:
+            # dom0's disk is a snapshot: its journal goes with QEMU; kept in
+            # journal.log of the kept temp dir (what a crash left is there)
+            try:
+                rc, out = self.dom0("journalctl --no-pager -o short-precise "
+                                    "| grep -v ' debug '", timeout=180)
+                with open(os.path.join(self.tmp, "journal.log"), "w") as f:
+                    f.write(out)
+            except (XenHostError, OSError):
+                pass
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, 15)
             try:
