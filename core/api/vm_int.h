@@ -44,6 +44,10 @@ char *xd_console_location(const char *console_uuid);
 /* Lower-case power state ("Running" -> "running") into out. */
 void xd_power_lower(const char *state, char out[16]);
 
+/* vm_bios.c: gives a VM record without BIOS strings xapi's generic ones
+ * (what a start does, as xapi's). */
+void xd_vm_bios_generic_if_unset(xd_value *rec);
+
 /* ---- vm_update.c ----
  *
  * The one way the VM modules change a VM: xd_vm_update_begin takes the VM's

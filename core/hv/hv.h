@@ -132,6 +132,15 @@ typedef struct xd_hv_ops {
 	/* Migration between hosts: send the domain to a receiver URL / receive. */
 	int (*migrate_send)(int domid, const char *url, bool live, xd_error *err);
 	int (*migrate_receive)(const xd_hv_domain_spec *spec, const char *url, xd_error *err);
+	/* The hypervisor's console ring (xen: xc_readconsolering; sim: its own
+	 * ring of boot, domain and debug-key lines). Caller frees. */
+	char *(*dmesg)(xd_error *err);
+	/* Debug keys injected into the hypervisor (xen: xc_send_debug_keys; sim:
+	 * what Xen prints for them lands in its ring). */
+	int (*send_debug_keys)(const char *keys, xd_error *err);
+	/* The host's own name (xen: sethostname and /etc/hostname of the control
+	 * domain; sim: nothing, the simulated host's name is the database's). */
+	int (*set_hostname)(const char *name, xd_error *err);
 } xd_hv_ops;
 
 /* Picks the backend: name "sim" or "xen". "xen" without a hypervisor fails

@@ -96,4 +96,12 @@ int xd_sim_net_guest_addrs(int domid, int devid, char *v4, size_t n4, char **v6,
 /* Makes every thread waiting in a migration give up (host reset). */
 void xd_sim_migrate_reset(void);
 
+/* The simulated hypervisor's console ring (hv_sim_conring.c): a line
+ * "(XEN) <text>" added; the whole ring (caller frees; NULL out of memory);
+ * emptied (host reset); what Xen prints for each debug key of keys. */
+void xd_sim_conring_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xd_sim_conring_read(void);
+void xd_sim_conring_reset(void);
+void xd_sim_conring_debug_keys(const char *keys);
+
 #endif

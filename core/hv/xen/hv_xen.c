@@ -43,6 +43,7 @@
 #include "hv/hv_int.h"
 #include "hv_xen_config.h"
 #include "hv_xen_guest.h"
+#include "hv_xen_host.h"
 #include "hv_xen_log.h"
 #include "hv_xen_nbd.h"
 #include "log.h"
@@ -1233,6 +1234,32 @@ static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, x
 	return rc;
 }
 
+/* ---- the host ------------------------------------------------------------------ */
+
+static xc_interface *xch_or_err(xd_error *err)
+{
+	return ctx_or_err(err) ? X.xch : NULL;
+}
+
+static char *xen_dmesg(xd_error *err)
+{
+	xc_interface *xch = xch_or_err(err);
+
+	return xch ? xd_hv_xen_read_conring(xch, err) : NULL;
+}
+
+static int xen_send_debug_keys(const char *keys, xd_error *err)
+{
+	xc_interface *xch = xch_or_err(err);
+
+	return xch ? xd_hv_xen_debug_keys(xch, keys, err) : -1;
+}
+
+static int xen_set_hostname(const char *name, xd_error *err)
+{
+	return xd_hv_xen_set_hostname(name, "/etc/hostname", err);
+}
+
 static const xd_hv_ops xen_ops = {
 	.name = "xen",
 	.host_info = xen_host_info,
@@ -1256,6 +1283,9 @@ static const xd_hv_ops xen_ops = {
 	.console = xen_console,
 	.migrate_send = xen_migrate_send,
 	.migrate_receive = xen_migrate_receive,
+	.dmesg = xen_dmesg,
+	.send_debug_keys = xen_send_debug_keys,
+	.set_hostname = xen_set_hostname,
 };
 
 const xd_hv_ops *xd_hv_xen_ops(void)
