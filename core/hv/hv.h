@@ -141,6 +141,12 @@ typedef struct xd_hv_ops {
 	/* The host's own name (xen: sethostname and /etc/hostname of the control
 	 * domain; sim: nothing, the simulated host's name is the database's). */
 	int (*set_hostname)(const char *name, xd_error *err);
+	/* The balloon target the domain is asked to reach (bytes; info's
+	 * memory_actual is what it holds now). */
+	int (*memory_target)(int domid, int64_t *bytes, xd_error *err);
+	/* The shadow memory of a running HVM domain (MiB): more of the host's
+	 * memory for it, or HOST_NOT_ENOUGH_FREE_MEMORY [needed, available]. */
+	int (*set_shadow_memory)(int domid, int64_t mib, xd_error *err);
 } xd_hv_ops;
 
 /* Picks the backend: name "sim" or "xen". "xen" without a hypervisor fails
@@ -158,7 +164,8 @@ bool xd_hv_xen_available(char *why, size_t whylen);
 
 /* sim only: fault injection for tests (by VM uuid): "shutdown_ignored"
  * (clean shutdown times out), "crash" (the domain crashes after start),
- * "create_fails". Also settable from VM.other_config "sim:fault" keys. */
+ * "create_fails", "balloon_stuck" (the guest's balloon driver ignores new
+ * memory targets). Also settable from VM.other_config "sim:fault" keys. */
 void xd_hv_sim_set_memory(int64_t total_bytes);
 /* sim only: the simulated host's network (hv_sim_net.c). Makes network
  * namespace `netns` (and <netns>-lan) unless they exist, with the NICs of

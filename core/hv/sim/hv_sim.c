@@ -192,7 +192,7 @@ static int64_t free_locked(void)
 	size_t i;
 
 	for (i = 0; i < S.ndoms; i++)
-		used += S.doms[i]->memory;
+		used += S.doms[i]->memory + S.doms[i]->shadow_mib * MiB;
 	avail = total_locked() - used;
 	return avail > 0 ? avail : 0;
 }
@@ -362,7 +362,7 @@ static xd_sim_dom *dom_new(const xd_hv_domain_spec *spec, int64_t memory, int vc
 	d->domain_type = xd_sim_strdup(spec->domain_type);
 	d->state = XD_DOM_PAUSED;
 	d->static_max = spec->memory_static_max;
-	d->memory = memory;
+	d->memory = d->target = memory;
 	d->vcpus = vcpus;
 	d->vcpus_max = (int)spec->vcpus_max;
 	d->disks = xd_sim_calloc((size_t)spec->ndisks, sizeof(*d->disks));
@@ -796,7 +796,10 @@ static int sim_set_memory_target(int domid, int64_t bytes, xd_error *err)
 		not_enough_memory(err, bytes - d->memory, avail);
 		goto out;
 	}
-	d->memory = bytes; /* the balloon driver reaches any target at once */
+	d->target = bytes;
+	/* the balloon driver reaches any target at once, unless it is stuck */
+	if (!xd_sim_has_fault(d->vm_uuid, "balloon_stuck"))
+		d->memory = bytes;
 	pthread_cond_broadcast(&S.changed);
 	rc = 0;
 out:
@@ -821,6 +824,43 @@ static int sim_set_vcpus(int domid, int n, xd_error *err)
 		goto out;
 	}
 	d->vcpus = n;
+	pthread_cond_broadcast(&S.changed);
+	rc = 0;
+out:
+	xd_sim_unlock();
+	return rc;
+}
+
+static int sim_memory_target(int domid, int64_t *bytes, xd_error *err)
+{
+	xd_sim_dom *d;
+
+	xd_sim_lock();
+	d = xd_sim_live_dom(domid, err);
+	if (d)
+		*bytes = d->target;
+	xd_sim_unlock();
+	return d ? 0 : -1;
+}
+
+/* Shadow memory comes out of the host's free memory, as on Xen. */
+static int sim_set_shadow_memory(int domid, int64_t mib, xd_error *err)
+{
+	xd_sim_dom *d;
+	int64_t more, avail;
+	int rc = -1;
+
+	xd_sim_lock();
+	d = xd_sim_live_dom(domid, err);
+	if (!d)
+		goto out;
+	more = (mib - d->shadow_mib) * MiB;
+	avail = free_locked();
+	if (more > avail) {
+		not_enough_memory(err, more, avail);
+		goto out;
+	}
+	d->shadow_mib = mib;
 	pthread_cond_broadcast(&S.changed);
 	rc = 0;
 out:
@@ -932,6 +972,8 @@ static const xd_hv_ops sim_ops = {
 	.dmesg = sim_dmesg,
 	.send_debug_keys = sim_send_debug_keys,
 	.set_hostname = sim_set_hostname,
+	.memory_target = sim_memory_target,
+	.set_shadow_memory = sim_set_shadow_memory,
 };
 
 const xd_hv_ops *xd_hv_sim_ops(void)

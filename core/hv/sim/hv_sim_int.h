@@ -34,7 +34,10 @@ typedef struct xd_sim_dom {
 	char *vm_uuid, *domain_type;
 	xd_dom_state state;
 	xd_shutdown_reason reason;
-	int64_t static_max, memory;  /* memory: what it holds (= its target) */
+	int64_t static_max, memory;  /* memory: what it holds */
+	int64_t target;              /* its balloon target (memory reaches it at once
+				      * unless the balloon_stuck fault says otherwise) */
+	int64_t shadow_mib;          /* shadow memory of an HVM domain */
 	int vcpus, vcpus_max;
 	double cpu_s;                /* cpu time until run_since */
 	double run_since;            /* monotonic time it last started running */
