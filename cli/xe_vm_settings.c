@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bios_strings.h"
 #include "xe_cmds.h"
 #include "xe_obj.h"
 #include "xe_select.h"
@@ -40,36 +41,14 @@ static int cmd_vm_copy_bios_strings(xe_client *x, const xe_opts *o)
 	return rc;
 }
 
-/* xapi's Constants.generic_bios_strings. */
-static const char *const generic_bios[][2] = {
-	{ "bios-vendor", "Xen" },
-	{ "bios-version", "" },
-	{ "system-manufacturer", "Xen" },
-	{ "system-product-name", "HVM domU" },
-	{ "system-version", "" },
-	{ "system-serial-number", "" },
-	{ "baseboard-manufacturer", "" },
-	{ "baseboard-product-name", "" },
-	{ "baseboard-version", "" },
-	{ "baseboard-serial-number", "" },
-	{ "baseboard-asset-tag", "" },
-	{ "baseboard-location-in-chassis", "" },
-	{ "enclosure-asset-tag", "" },
-	{ "hp-rombios", "" },
-	{ "oem-1", "Xen" },
-	{ "oem-2", "MS_VM_CERT/SHA1/bdbeb6e0a816d43fa6d3fe8aaef04c2bad9d3e3d" },
-};
-
 static bool is_generic(const xd_value *m)
 {
-	size_t n = sizeof generic_bios / sizeof generic_bios[0];
-
-	if (m->u.st.n != n)
+	if (m->u.st.n != XD_BIOS_GENERIC_COUNT)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		const xd_value *v = xd_struct_get(m, generic_bios[i][0]);
+	for (size_t i = 0; i < XD_BIOS_GENERIC_COUNT; i++) {
+		const xd_value *v = xd_struct_get(m, xd_bios_generic[i][0]);
 
-		if (!v || v->t != XD_V_STRING || strcmp(v->u.s, generic_bios[i][1]) != 0)
+		if (!v || v->t != XD_V_STRING || strcmp(v->u.s, xd_bios_generic[i][1]) != 0)
 			return false;
 	}
 	return true;

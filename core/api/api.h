@@ -15,7 +15,7 @@ void xd_api_host_evacuate_register(void);
 void xd_api_host_admin_register(void);
 void xd_api_vm_register(void);
 void xd_api_vm_bios_register(void);
-/* VM.wait_memory_target_live, set_shadow_multiplier_live (vm_memory_live.c). */
+/* VM.wait_memory_target_live (vm_memory_live.c). */
 void xd_api_vm_memory_live_register(void);      /* VM.copy_bios_strings, set_bios_strings (vm_bios.c) */
 void xd_api_sr_register(void);
 void xd_api_pbd_register(void);

@@ -8,34 +8,12 @@
 #include <string.h>
 
 #include "api.h"
+#include "bios_strings.h"
 #include "generic/generic.h"
 #include "vm_int.h"
 
 #define BIOS_STRING_LIMIT 512
 
-/* xapi's Constants.generic_bios_strings, in its order. */
-static const char *const generic[][2] = {
-	{ "bios-vendor", "Xen" },
-	{ "bios-version", "" },
-	{ "system-manufacturer", "Xen" },
-	{ "system-product-name", "HVM domU" },
-	{ "system-version", "" },
-	{ "system-serial-number", "" },
-	{ "baseboard-manufacturer", "" },
-	{ "baseboard-product-name", "" },
-	{ "baseboard-version", "" },
-	{ "baseboard-serial-number", "" },
-	{ "baseboard-asset-tag", "" },
-	{ "baseboard-location-in-chassis", "" },
-	{ "enclosure-asset-tag", "" },
-	{ "hp-rombios", "" },
-	{ "oem-1", "Xen" },
-	{ "oem-2", "MS_VM_CERT/SHA1/bdbeb6e0a816d43fa6d3fe8aaef04c2bad9d3e3d" },
-};
-#define NGENERIC (sizeof generic / sizeof generic[0])
-/* The first 13 keys of the generic set are the ones a user may set
- * (xapi's settable_vm_bios_string_keys). */
-#define NSETTABLE 13
 
 static bool has_strings(const xd_value *rec)
 {
@@ -51,8 +29,8 @@ void xd_vm_bios_generic_if_unset(xd_value *rec)
 	if (has_strings(rec))
 		return;
 	m = xd_struct();
-	for (size_t i = 0; i < NGENERIC; i++)
-		xd_struct_set_take(m, generic[i][0], xd_string(generic[i][1]));
+	for (size_t i = 0; i < XD_BIOS_GENERIC_COUNT; i++)
+		xd_struct_set_take(m, xd_bios_generic[i][0], xd_string(xd_bios_generic[i][1]));
 	xd_rec_set(rec, "bios_strings", m);
 }
 
@@ -63,8 +41,8 @@ static int check_value(const char *k, const xd_value *v, xd_error *err)
 	const char *s = v->t == XD_V_STRING ? v->u.s : "";
 	size_t len = strlen(s);
 
-	for (size_t i = 0; i < NSETTABLE; i++)
-		settable |= strcmp(generic[i][0], k) == 0;
+	for (size_t i = 0; i < XD_BIOS_SETTABLE; i++)
+		settable |= strcmp(xd_bios_generic[i][0], k) == 0;
 	if (!settable)
 		return xd_error_set(err, "INVALID_VALUE", k, "Unknown key", NULL);
 	if (len == 0)
@@ -150,11 +128,11 @@ static xd_value *h_set_bios_strings(const xd_call *call, xd_error *err)
 		if (check_value(value->u.st.m[i].name, value->u.st.m[i].v, err) < 0)
 			return NULL;
 	m = xd_struct();
-	for (size_t i = 0; i < NGENERIC; i++) {
-		const xd_value *v = xd_struct_get(value, generic[i][0]);
+	for (size_t i = 0; i < XD_BIOS_GENERIC_COUNT; i++) {
+		const xd_value *v = xd_struct_get(value, xd_bios_generic[i][0]);
 
-		xd_struct_set_take(m, generic[i][0],
-				   xd_string(v && v->t == XD_V_STRING ? v->u.s : generic[i][1]));
+		xd_struct_set_take(m, xd_bios_generic[i][0],
+				   xd_string(v && v->t == XD_V_STRING ? v->u.s : xd_bios_generic[i][1]));
 	}
 	return store(vm, m, NULL, err);
 }

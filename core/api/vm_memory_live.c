@@ -1,13 +1,8 @@
-/* vm_memory_live.c - a running VM's memory, live, as xapi's:
- *   VM.wait_memory_target_live    waits (as the awaiting_memory_live
- *                                 operation) until the domain holds its
- *                                 balloon target, within 1 MiB; gives up
- *                                 after 256 s (VM_MEMORY_TARGET_WAIT_TIMEOUT
- *                                 [task]) or when its task is cancelled
- *                                 (TASK_CANCELLED [task])
- *   VM.set_shadow_multiplier_live the shadow memory of a running HVM domain
- *                                 resized for the multiplier (a PV domain
- *                                 has none: nothing changes, as xapi)
+/* vm_memory_live.c - VM.wait_memory_target_live, as xapi's: waits (as the
+ * awaiting_memory_live operation) until the running domain holds its
+ * balloon target, within 1 MiB; gives up after 256 s
+ * (VM_MEMORY_TARGET_WAIT_TIMEOUT [task]) or when its task is cancelled
+ * (TASK_CANCELLED [task]). (VM.set_shadow_multiplier_live is vm_settings.c's.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,59 +72,7 @@ static xd_value *h_wait_memory_target_live(const xd_call *call, xd_error *err)
 	return rc < 0 ? NULL : xd_void();
 }
 
-/* OCaml's string_of_float, which xapi's INVALID_VALUE carries: "0.5", "0.". */
-static void ocaml_float(double v, char out[64])
-{
-	snprintf(out, 64, "%.12g", v);
-	if (!strpbrk(out, ".eninf"))
-		strcat(out, ".");
-}
-
-static xd_value *h_set_shadow_multiplier_live(const xd_call *call, xd_error *err)
-{
-	const char *vm = xd_arg_str(call, 0);
-	double mult = xd_arg_float(call, 1);
-	char *key = NULL;
-	int rc = -1;
-
-	if (xd_check_ref(xd_dm_class("VM"), vm, err) < 0 ||
-	    xd_vm_op_begin(call, vm, "changing_shadow_memory_live", &key, err) < 0)
-		return NULL;
-	if (mult < 1.0) {
-		char t[64];
-
-		ocaml_float(mult, t);
-		xd_error_set(err, "INVALID_VALUE", "multiplier", t, NULL);
-	} else {
-		xd_vm_update *u = xd_vm_update_begin(vm, err);
-		xd_value *rec = u ? xd_vm_update_after(u) : NULL;
-
-		if (rec && strcmp(xd_vm_domain_type(rec), "pv") == 0) {
-			/* xenopsd refuses PV domains and xapi lets that pass */
-			xd_info("VM.set_shadow_multiplier_live: not supported for PV domains");
-			xd_vm_update_end_op(u, key);
-			rc = xd_vm_update_commit(u, err);
-		} else if (rec) {
-			int domid = (int)xd_rec_int(rec, "domid");
-
-			if (xd_hv()->set_shadow_memory(domid, xd_vm_shadow_mib(rec, mult), err) < 0) {
-				xd_vm_update_abort(u);
-			} else {
-				xd_rec_set(rec, "HVM_shadow_multiplier", xd_float(mult));
-				xd_rec_set(rec, "memory_overhead", xd_int(xd_vm_memory_overhead(rec)));
-				xd_vm_update_end_op(u, key);
-				rc = xd_vm_update_commit(u, err);
-			}
-		}
-	}
-	if (rc < 0)
-		xd_vm_op_end(vm, key);
-	free(key);
-	return rc < 0 ? NULL : xd_void();
-}
-
 void xd_api_vm_memory_live_register(void)
 {
 	xd_rpc_register("VM", "wait_memory_target_live", h_wait_memory_target_live);
-	xd_rpc_register("VM", "set_shadow_multiplier_live", h_set_shadow_multiplier_live);
 }

@@ -4,6 +4,7 @@
  * strings and hp-rombios. A key the machine does not have (no DMI in a
  * container, a serial number only root may read) is "", as xapi's is. */
 #include "firstboot.h"
+#include "bios_strings.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,10 +61,9 @@ xd_value *xd_host_bios_strings(void)
 		read_dmi(dmi_keys[i].file, v, sizeof v);
 		xd_struct_set_take(m, dmi_keys[i].key, xd_string(v));
 	}
-	/* xapi's Constants.standard_type11_strings, always first among the OEM ones */
-	xd_struct_set_take(m, "oem-1", xd_string("Xen"));
-	xd_struct_set_take(m, "oem-2",
-			   xd_string("MS_VM_CERT/SHA1/bdbeb6e0a816d43fa6d3fe8aaef04c2bad9d3e3d"));
-	xd_struct_set_take(m, "hp-rombios", xd_string(""));
+	/* then xapi's hp-rombios and standard type 11 (OEM) strings: the
+	 * generic set's last keys */
+	for (size_t i = XD_BIOS_SETTABLE; i < XD_BIOS_GENERIC_COUNT; i++)
+		xd_struct_set_take(m, xd_bios_generic[i][0], xd_string(xd_bios_generic[i][1]));
 	return m;
 }

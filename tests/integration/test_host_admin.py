@@ -25,6 +25,19 @@ GENERIC_BIOS = {
 }
 
 
+def syslog_receiver(test):
+    """A UDP socket on loopback for the daemon's syslog lines, and the
+    destination that names it; the host's logging is reset after the test
+    (through test.x as it is then: the test may restart the daemon)."""
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    test.addCleanup(rx.close)
+    rx.bind(("127.0.0.1", 0))
+    rx.settimeout(10)
+    test.addCleanup(lambda: test.x.host.syslog_reconfigure(test.host))
+    test.addCleanup(lambda: test.x.host.set_logging(test.host, {}))
+    return rx, "127.0.0.1:%d" % rx.getsockname()[1]
+
+
 class HostAdmin(DaemonTestCase):
     def setUp(self):
         super().setUp()
@@ -106,13 +119,7 @@ class HostAdmin(DaemonTestCase):
                            BAD_HOST, "fine")
 
     def test_syslog_reconfigure_forwards_the_log(self):
-        rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.addCleanup(rx.close)
-        rx.bind(("127.0.0.1", 0))
-        rx.settimeout(10)
-        dest = "127.0.0.1:%d" % rx.getsockname()[1]
-        self.addCleanup(lambda: self.x.host.syslog_reconfigure(self.host))
-        self.addCleanup(lambda: self.x.host.set_logging(self.host, {}))
+        rx, dest = syslog_receiver(self)
         self.x.host.add_to_logging(self.host, "syslog_destination", dest)
         self.assertEqual(self.x.host.syslog_reconfigure(self.host), "")
         line = rx.recv(65536).decode()

@@ -12,6 +12,7 @@ import tarfile
 import unittest
 
 from harness import Xapid
+from test_host_admin import syslog_receiver
 from test_xe import xe_binary
 from test_xe_vm import XeVmBase
 
@@ -61,13 +62,7 @@ class XeAdminTest(XeVmBase):
         self.assertEqual(err, "Required parameter not found: host-name\n")
 
     def test_host_syslog_reconfigure(self):
-        rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.addCleanup(rx.close)
-        rx.bind(("127.0.0.1", 0))
-        rx.settimeout(10)
-        dest = "127.0.0.1:%d" % rx.getsockname()[1]
-        self.addCleanup(self.x.host.syslog_reconfigure, self.host)
-        self.addCleanup(self.x.host.set_logging, self.host, {})
+        rx, dest = syslog_receiver(self)
         self.xe("host-param-set", "uuid=%s" % self.host_uuid, "logging:syslog_destination=%s" % dest)
         self.assertEqual(self.xe("host-syslog-reconfigure", "host-uuid=%s" % self.host_uuid), "")
         self.assertIn("syslog: forwarding the log to %s" % dest, rx.recv(65536).decode())
