@@ -36,10 +36,12 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static void lock_for_fork(void)
 {
 	pthread_mutex_lock(&log_lock);
+	xd_log_remote_lock();
 }
 
 static void unlock_after_fork(void)
 {
+	xd_log_remote_unlock();
 	pthread_mutex_unlock(&log_lock);
 }
 

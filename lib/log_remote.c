@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +19,9 @@
 
 static pthread_mutex_t remote_lock = PTHREAD_MUTEX_INITIALIZER;
 static int remote_fd = -1; /* guarded by remote_lock */
+/* Whether remote_fd is set, read without the lock: a line costs no lock
+ * when nothing is forwarded (the usual case). */
+static atomic_bool remote_on;
 
 /* "host", "host:port", "[v6]:port", "v6addr" (several colons: no port). */
 static void split_dest(const char *dest, char *host, size_t hostlen, char *port, size_t portlen)
@@ -39,6 +44,16 @@ static void split_dest(const char *dest, char *host, size_t hostlen, char *port,
 		return;
 	}
 	snprintf(host, hostlen, "%s", dest);
+}
+
+void xd_log_remote_lock(void)
+{
+	pthread_mutex_lock(&remote_lock);
+}
+
+void xd_log_remote_unlock(void)
+{
+	pthread_mutex_unlock(&remote_lock);
 }
 
 int xd_log_set_remote(const char *dest, char *why, size_t whylen)
@@ -71,6 +86,7 @@ int xd_log_set_remote(const char *dest, char *why, size_t whylen)
 	if (remote_fd >= 0)
 		close(remote_fd);
 	remote_fd = fd;
+	atomic_store(&remote_on, fd >= 0);
 	pthread_mutex_unlock(&remote_lock);
 	return 0;
 }
@@ -85,6 +101,8 @@ void xd_log_remote_send(int severity, const struct tm *utc, const char *msg, siz
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 	int n;
 
+	if (!atomic_load(&remote_on))
+		return;
 	pthread_mutex_lock(&remote_lock);
 	if (remote_fd < 0) {
 		pthread_mutex_unlock(&remote_lock);
