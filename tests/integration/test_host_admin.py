@@ -4,7 +4,8 @@ made and destroyed, debug keys), host.send_debug_keys, host.set_hostname_live
 (HOST_NAME_INVALID; the name recorded and the control domain renamed, the
 machine's own name untouched), host.syslog_reconfigure (xapid's log sent to
 logging:syslog_destination over UDP, also after a restart),
-host.shutdown_agent (xapid exits 0 a second later); the RBAC role of each;
+host.shutdown_agent (xapid exits 0 a second later), pool.disable_ssl_legacy
+(nothing to disable); the RBAC role of each;
 VM.copy_bios_strings / VM.set_bios_strings (set once:
 VM_BIOS_STRINGS_ALREADY_SET; INVALID_VALUE for a bad key or value) and the
 generic strings a start gives a VM without any."""
@@ -85,6 +86,21 @@ class HostAdmin(DaemonTestCase):
                            (ro.xenapi.host.syslog_reconfigure, ())):
             self.assertFailure("RBAC_PERMISSION_DENIED", call, self.host, *args)
         self.assertFailure("RBAC_PERMISSION_DENIED", ro.xenapi.host.shutdown_agent)
+        # the VM calls: copy_bios_strings up to vm-admin, the shadow multiplier
+        # up to vm-power-admin (the datamodel's roles)
+        vm = self.create_vm("rbac-bios")
+        self.addCleanup(self.x.VM.destroy, vm)
+        self.addCleanup(self.x.subject.destroy, add_subject(self.x, "user-vm-operator",
+                                                            "vm-operator"))
+        vo = self.new_session(user="user-vm-operator", password="vm-operator-pw")
+        self.addCleanup(vo.logout)
+        self.assertFailure("RBAC_PERMISSION_DENIED", vo.xenapi.VM.copy_bios_strings, vm,
+                           self.host)
+        self.assertFailure("RBAC_PERMISSION_DENIED", vo.xenapi.VM.set_bios_strings, vm,
+                           {"bios-vendor": "x"})
+        self.assertFailure("RBAC_PERMISSION_DENIED", vo.xenapi.VM.set_shadow_multiplier_live,
+                           vm, 2.0)
+        self.assertEqual(self.x.VM.get_bios_strings(vm), {})
 
     def test_set_hostname_live(self):
         machine = socket.gethostname()
@@ -155,6 +171,12 @@ class HostAdmin(DaemonTestCase):
                                      self.host)
         self.assertIn("syslog destination 127.0.0.1:no-such-port", details[1])
         self.assertFailure(["HANDLE_INVALID", "host", BAD_HOST], self.x.host.syslog_reconfigure,
+                           BAD_HOST)
+
+    def test_pool_disable_ssl_legacy(self):
+        pool = self.x.pool.get_all()[0]
+        self.assertEqual(self.x.pool.disable_ssl_legacy(pool), "")
+        self.assertFailure(["HANDLE_INVALID", "pool", BAD_HOST], self.x.pool.disable_ssl_legacy,
                            BAD_HOST)
 
     def test_bios_strings(self):

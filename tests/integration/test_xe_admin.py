@@ -24,6 +24,22 @@ class XeAdminTest(XeVmBase):
         super().setUp()
         self.host_uuid = self.x.host.get_uuid(self.host)
 
+    def test_help(self):
+        out = self.xe("help", "host-set-hostname-live")
+        self.assertIn("command name            : host-set-hostname-live\n", out)
+        self.assertIn("        reqd params     : host-uuid, host-name\n", out)
+        out = self.xe("help", "snapshot-export-to-template")
+        self.assertIn("        optional params : preserve-power-state, compress, metadata, "
+                      "excluded-device-types\n", out)
+        out = self.xe("help", "vm-memory-target-set")
+        self.assertIn("        optional params : <vm-selectors>\n", out)
+        listed = self.xe("help", "--minimal").strip().split(",")
+        for cmd in ("host-dmesg", "host-send-debug-keys", "host-syslog-reconfigure",
+                    "host-shutdown-agent", "vm-copy-bios-strings", "vm-is-bios-customized",
+                    "vm-memory-balloon", "vm-memory-target-wait",
+                    "vm-memory-shadow-multiplier-set", "template-export"):
+            self.assertIn(cmd, listed)
+
     # ---- the host ----
 
     def test_host_dmesg(self):
@@ -68,6 +84,16 @@ class XeAdminTest(XeVmBase):
         self.assertIn("syslog: forwarding the log to %s" % dest, rx.recv(65536).decode())
         err = self.xe_fails("host-syslog-reconfigure")
         self.assertEqual(err, "Required parameter not found: host-uuid\n")
+
+    def test_pool_disable_ssl_legacy(self):
+        """Deprecated upstream: nothing to disable, as xapi's says in its log."""
+        self.assertEqual(self.xe("pool-disable-ssl-legacy"), "")
+        pool = self.x.pool.get_all()[0]
+        self.assertEqual(self.xe("pool-disable-ssl-legacy",
+                                 "uuid=%s" % self.x.pool.get_uuid(pool)), "")
+        self.assertIn("pool.disable_ssl_legacy: doing nothing", self.daemon.log_text())
+        err = self.xe_fails("pool-disable-ssl-legacy", "uuid=nope")
+        self.assertIn("Error code: UUID_INVALID\nError parameters: pool, nope\n", err)
 
     # ---- BIOS strings ----
 
