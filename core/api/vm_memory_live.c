@@ -13,6 +13,7 @@
 #include "generic/generic.h"
 #include "ids.h"
 #include "log.h"
+#include "rpc/rpc.h"
 #include "tasks/tasks.h"
 #include "vm_int.h"
 
@@ -43,6 +44,9 @@ static int wait_target(const xd_call *call, int domid, xd_error *err)
 			return xd_error_set(err, "VM_MEMORY_TARGET_WAIT_TIMEOUT", task, NULL);
 		if (call->task && xd_task_cancelling(call->task))
 			return xd_error_set(err, "TASK_CANCELLED", task, NULL);
+		/* a stopping xapid does not wait out the guest */
+		if (xd_rpc_stopping())
+			return xd_error_setf(err, "INTERNAL_ERROR", "xapid is stopping");
 		if (xd_hv()->info(domid, &di, err) < 0 ||
 		    xd_hv()->memory_target(domid, &target, err) < 0)
 			return -1;
@@ -60,7 +64,8 @@ static xd_value *h_wait_memory_target_live(const xd_call *call, xd_error *err)
 	char *key = NULL;
 	int rc;
 
-	if (xd_check_ref(c, vm, err) < 0 || xd_vm_op_begin(call, vm, "awaiting_memory_live", &key, err) < 0)
+	if (xd_check_ref(c, vm, err) < 0 ||
+	    xd_vm_op_begin(call, vm, "awaiting_memory_live", &key, err) < 0)
 		return NULL;
 	domid = xd_db_get_field(c, vm, xd_dm_field_index(c, "domid"));
 	rc = wait_target(call, domid && domid->t == XD_V_INT ? (int)domid->u.i : -1, err);

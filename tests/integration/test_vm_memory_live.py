@@ -42,6 +42,20 @@ class VmMemoryLive(DaemonTestCase):
         self.assertEqual(rec["error_info"], ["TASK_CANCELLED", task])
         self.assertEqual(self.x.VM.get_current_operations(vm), {})
 
+    def test_a_wait_does_not_hold_up_a_stop(self):
+        vm = self.create_vm("wait-stop", other_config={"sim:fault": "balloon_stuck"})
+        self.addCleanup(lambda: self.x.VM.destroy(vm))
+        self.x.VM.start(vm, False, False)
+        self.x.VM.set_memory_dynamic_range(vm, str(128 * MiB), str(128 * MiB))
+        task = self.x.Async.VM.wait_memory_target_live(vm)
+        time.sleep(0.5)
+        self.assertEqual(self.x.task.get_status(task), "pending")
+        started = time.monotonic()
+        self.restart_daemon()  # SIGTERM: exit status 0 within the harness's 15 s
+        self.assertLess(time.monotonic() - started, 12)
+        # the simulated host went down with xapid: its domain too
+        self.assertEqual(self.x.VM.get_power_state(vm), "Halted")
+
     def test_wait_wants_a_running_vm(self):
         vm = self.create_vm("wait-halted")
         self.addCleanup(self.x.VM.destroy, vm)
