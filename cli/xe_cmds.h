@@ -72,6 +72,15 @@ extern const size_t xe_host_ncmds;
 /* xe_sr_probe_ext.c: sr-probe-ext. */
 extern const xe_named_cmd *const xe_sr_probe_ext_cmds;
 extern const size_t xe_sr_probe_ext_ncmds;
+/* xe_host_admin.c: host-dmesg, host-send-debug-keys, host-set-hostname-live,
+ * host-syslog-reconfigure, host-shutdown-agent. */
+extern const xe_named_cmd *const xe_host_admin_cmds;
+extern const size_t xe_host_admin_ncmds;
+/* xe_vm_settings.c: vm-copy-bios-strings, vm-is-bios-customized,
+ * vm-memory-target-set, vm-memory-balloon, vm-memory-target-wait,
+ * vm-memory-shadow-multiplier-set. */
+extern const xe_named_cmd *const xe_vm_settings_cmds;
+extern const size_t xe_vm_settings_ncmds;
 /* xe_host_cert.c: host-server-certificate-install, host-reset-server-certificate. */
 extern const xe_named_cmd *const xe_host_cert_cmds;
 extern const size_t xe_host_cert_ncmds;

@@ -359,6 +359,23 @@ static int cmd_pool_sync_database(xe_client *x, const xe_opts *o)
 	return xe_client_call_ok(x, "pool.sync_database", NULL) < 0;
 }
 
+/* pool-disable-ssl-legacy [uuid=]: upstream's deprecated command, a call
+ * that changes nothing (there is no legacy SSL to disable). */
+static int cmd_pool_disable_ssl_legacy(xe_client *x, const xe_opts *o)
+{
+	const char *uuid = xe_opts_get(o, "uuid");
+	xd_value *pools = uuid ? NULL : xe_client_call(x, "pool.get_all", NULL);
+	char *pool = uuid ? xe_client_ref_by_uuid(x, "pool", uuid)
+		   : pools && pools->t == XD_V_ARRAY && pools->u.arr.n > 0
+			   ? xe_strdup(pools->u.arr.items[0]->u.s)
+			   : NULL;
+	int rc = pool ? xe_client_call_ok(x, "pool.disable_ssl_legacy", xe_strings(1, pool)) < 0 : 1;
+
+	xd_value_free(pools);
+	free(pool);
+	return rc;
+}
+
 /* pool-management-reconfigure network-uuid=: every host's management
  * interface to its PIF on that network. */
 static int cmd_pool_management_reconfigure(xe_client *x, const xe_opts *o)
@@ -401,6 +418,9 @@ static const xe_named_cmd cmds[] = {
 	  "no conditions are provided, all messages are destroyed." },
 	{ "pool-sync-database", cmd_pool_sync_database, "", "",
 	  "Synchronise the current database across all hosts in the pool." },
+	{ "pool-disable-ssl-legacy", cmd_pool_disable_ssl_legacy, "", "uuid",
+	  "Set ssl-legacy to False on each host. Deprecated: legacy SSL is no longer supported "
+	  "(nothing changes)." },
 	{ "pool-management-reconfigure", cmd_pool_management_reconfigure, "network-uuid", "",
 	  "Reconfigure the management network interface for all Hosts in the Pool." },
 };

@@ -11,8 +11,10 @@ static const struct {
 	const size_t *n;
 } tables[] = {
 	{ &xe_vm_cmds, &xe_vm_ncmds },
+	{ &xe_vm_settings_cmds, &xe_vm_settings_ncmds },
 	{ &xe_vm_device_cmds, &xe_vm_device_ncmds },
 	{ &xe_host_cmds, &xe_host_ncmds },
+	{ &xe_host_admin_cmds, &xe_host_admin_ncmds },
 	{ &xe_host_info_cmds, &xe_host_info_ncmds },
 	{ &xe_host_cert_cmds, &xe_host_cert_ncmds },
 	{ &xe_object_cmds, &xe_object_ncmds },

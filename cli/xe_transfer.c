@@ -4,6 +4,8 @@
  *   vdi-import uuid= filename= [format=raw|vhd|qcow2|tar]      PUT /import_raw_vdi
  *   vdi-export uuid= filename= [format=raw|vhd|qcow2|tar] [base=]  GET /export_raw_vdi
  *   vm-export  vm=|uuid= filename= [compress=] [metadata=true]  GET /export
+ *   template-export template-uuid= filename= [...]             (the same, on
+ *   snapshot-export-to-template snapshot-uuid= filename= [...]  a template/snapshot)
  *   vm-import  filename= [sr-uuid=] [force=] [preserve=]       PUT /import
  *              [metadata=true [vdi:<uuid>=<uuid>...]]         PUT /import_metadata
  *   blob-get   uuid= filename=                                 GET /blob
@@ -29,6 +31,7 @@
 #include "strbuf.h"
 #include "xe_cmds.h"
 #include "xe_http.h"
+#include "xe_select.h"
 #include "xe_transport.h"
 #include "xe_util.h"
 
@@ -370,24 +373,79 @@ static char *vm_param(xe_client *x, const xe_opts *o)
 	return ref;
 }
 
+/* GET /export (/export_metadata with metadata=true) of the VM ref into
+ * filename=, with compress=; preserve-power-state=true and
+ * excluded-device-types= go into the query as upstream's xe sends them
+ * (this server's /export refuses them: it exports halted VMs, whole). */
+static int export_vm(xe_client *x, const xe_opts *o, const char *vm)
+{
+	const char *file = need(o, "filename");
+	const char *compress = xe_opts_get(o, "compress");
+	const char *excluded = xe_opts_get(o, "excluded-device-types");
+	bool metadata = xe_opts_flag(o, "metadata");
+	xd_strbuf q = XD_STRBUF_INIT;
+	int rc;
+
+	if (!file)
+		return 1;
+	xe_http_put_query(&q, "ref", vm);
+	if (compress && !metadata)
+		xe_http_put_query(&q, "use_compression", compress);
+	if (xe_opts_flag(o, "preserve-power-state"))
+		xe_http_put_query(&q, "preserve_power_state", "true");
+	if (excluded)
+		xe_http_put_query(&q, "excluded_device_types", excluded);
+	rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file, NULL);
+	xd_strbuf_free(&q);
+	return rc;
+}
+
 static int cmd_vm_export(xe_client *x, const xe_opts *o)
 {
 	char *vm = vm_param(x, o);
-	const char *file = vm ? need(o, "filename") : NULL;
-	const char *compress = xe_opts_get(o, "compress");
-	bool metadata = xe_opts_flag(o, "metadata");
-	int rc = 1;
-	if (file) {
-		xd_strbuf q = XD_STRBUF_INIT;
-		xe_http_put_query(&q, "ref", vm);
-		if (compress && !metadata)
-			xe_http_put_query(&q, "use_compression", compress);
-		rc = download(x, "VM export", metadata ? "/export_metadata" : "/export", &q, file,
-			      NULL);
-		xd_strbuf_free(&q);
-	}
+	int rc = vm ? export_vm(x, o, vm) : 1;
+
 	free(vm);
 	return rc;
+}
+
+/* template-export template-uuid= / snapshot-export-to-template
+ * snapshot-uuid=: upstream's vm_export_aux, which first checks the VM is
+ * of that kind (field: is_a_template / is_a_snapshot). */
+static int export_kind(xe_client *x, const xe_opts *o, const char *kind, const char *field)
+{
+	char key[32];
+	const char *uuid;
+	char *vm;
+	xd_value *is;
+	int rc = 1;
+
+	snprintf(key, sizeof key, "%s-uuid", kind);
+	uuid = need(o, key);
+	if (!uuid || !need(o, "filename"))
+		return 1;
+	vm = xe_client_ref_by_uuid(x, "VM", uuid);
+	if (!vm)
+		return 1;
+	is = xe_client_call(x, field, xe_strings(1, vm));
+	if (is && !(is->t == XD_V_BOOL && is->u.b))
+		xe_failure("This operation can only be performed on a VM %s. %s is not a VM %s.",
+			   kind, uuid, kind);
+	else if (is)
+		rc = export_vm(x, o, vm);
+	xd_value_free(is);
+	free(vm);
+	return rc;
+}
+
+static int cmd_template_export(xe_client *x, const xe_opts *o)
+{
+	return export_kind(x, o, "template", "VM.get_is_a_template");
+}
+
+static int cmd_snapshot_export(xe_client *x, const xe_opts *o)
+{
+	return export_kind(x, o, "snapshot", "VM.get_is_a_snapshot");
 }
 
 static int cmd_vm_import(xe_client *x, const xe_opts *o)
@@ -483,6 +541,11 @@ static const xe_named_cmd cmds[] = {
 	{ "vm-export", cmd_vm_export, "vm filename", "uuid compress metadata",
 	  "Writes the halted VM with its disks as an XVA into the file (compress=true|gzip|zstd); "
 	  "metadata=true: its records only." },
+	{ "template-export", cmd_template_export, "filename, template-uuid",
+	  "compress, metadata, excluded-device-types", "Export a template to <filename>." },
+	{ "snapshot-export-to-template", cmd_snapshot_export, "filename, snapshot-uuid",
+	  "preserve-power-state, compress, metadata, excluded-device-types",
+	  "Export a snapshot to <filename>." },
 	{ "vm-import", cmd_vm_import, "filename", "sr-uuid force preserve metadata dry-run vdi:",
 	  "Makes a new VM from an XVA file, its disks on sr-uuid (default: the pool's default "
 	  "SR), and prints its uuid. preserve=true keeps its uuid (replacing a halted older VM "

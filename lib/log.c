@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "log_int.h"
 #include "strbuf.h"
 
 static atomic_int log_level = XD_LOG_INFO;
@@ -35,10 +36,12 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static void lock_for_fork(void)
 {
 	pthread_mutex_lock(&log_lock);
+	xd_log_remote_lock();
 }
 
 static void unlock_after_fork(void)
 {
+	xd_log_remote_unlock();
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -207,6 +210,11 @@ void xd_log(xd_log_level lvl, const char *fmt, ...)
 		fflush(f);
 	}
 	pthread_mutex_unlock(&log_lock);
+	{
+		static const int severity[] = { 7, 6, 4, 3 }; /* debug info warning err */
+
+		xd_log_remote_send(severity[lvl], &tm, line.data, line.len - 1);
+	}
 out:
 	if (msg != stackmsg)
 		free(msg);

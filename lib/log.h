@@ -7,6 +7,7 @@
 #ifndef XD_LOG_H
 #define XD_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum { XD_LOG_DEBUG, XD_LOG_INFO, XD_LOG_WARN, XD_LOG_ERROR } xd_log_level;
@@ -16,6 +17,12 @@ int xd_log_level_parse(const char *s, xd_log_level *out);
 void xd_log_set_level(xd_log_level lvl);
 /* NULL: stderr. Returns 0 or -1 (file could not be opened). */
 int xd_log_set_file(const char *path);
+
+/* Also sends every line to a syslog receiver over UDP (RFC 3164, facility
+ * daemon, tag "xapid"), as xapi's host.logging:syslog_destination asks:
+ * dest is "host", "host:port" or "[v6addr]:port" (port 514 by default);
+ * NULL or "" stops it. 0, or -1 with why (the name does not resolve). */
+int xd_log_set_remote(const char *dest, char *why, size_t whylen);
 
 /* Per-thread context added to every line; 0 / NULL clears it. */
 void xd_log_set_request(uint64_t request_id);

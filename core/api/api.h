@@ -10,7 +10,13 @@ void xd_api_blob_http_register(void);     /* GET/PUT /blob: a blob's bytes (blob
 void xd_api_pool_register(void);
 void xd_api_host_register(void);
 void xd_api_host_evacuate_register(void);
+/* host.dmesg, send_debug_keys, set_hostname_live, syslog_reconfigure,
+ * shutdown_agent (host_admin.c). */
+void xd_api_host_admin_register(void);
 void xd_api_vm_register(void);
+void xd_api_vm_bios_register(void);
+/* VM.wait_memory_target_live (vm_memory_live.c). */
+void xd_api_vm_memory_live_register(void);      /* VM.copy_bios_strings, set_bios_strings (vm_bios.c) */
 void xd_api_sr_register(void);
 void xd_api_pbd_register(void);
 void xd_api_vdi_register(void);

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "generic/generic.h"
 #include "ids.h"
+#include "log.h"
 #include "net_api.h"
 #include "rpc/rpc.h"
 
@@ -15,6 +16,16 @@
 static xd_value *h_sync_database(const xd_call *call, xd_error *err)
 {
 	/* one host, one database: every commit is already durable on return */
+	return xd_void();
+}
+
+/* As xapi's: legacy SSL is gone (xapid speaks TLS 1.2 and later only), so
+ * there is nothing left to disable. */
+static xd_value *h_disable_ssl_legacy(const xd_call *call, xd_error *err)
+{
+	if (xd_check_ref(call->cls, xd_arg_str(call, 0), err) < 0)
+		return NULL;
+	xd_warn("pool.disable_ssl_legacy: doing nothing (legacy SSL is not supported)");
 	return xd_void();
 }
 
@@ -128,6 +139,7 @@ static xd_value *h_management_reconfigure(const xd_call *call, xd_error *err)
 void xd_api_pool_register(void)
 {
 	xd_rpc_register("pool", "sync_database", h_sync_database);
+	xd_rpc_register("pool", "disable_ssl_legacy", h_disable_ssl_legacy);
 	xd_rpc_register("pool", "create_VLAN_from_PIF", h_create_VLAN_from_PIF);
 	xd_rpc_register("pool", "management_reconfigure", h_management_reconfigure);
 }

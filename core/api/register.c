@@ -9,7 +9,10 @@ void xd_api_register_all(void)
 	xd_api_pool_register();
 	xd_api_host_register();
 	xd_api_host_evacuate_register();
+	xd_api_host_admin_register();
 	xd_api_vm_register();
+	xd_api_vm_bios_register();
+	xd_api_vm_memory_live_register();
 	xd_api_sr_register();
 	xd_api_pbd_register();
 	xd_api_vdi_register();

@@ -56,6 +56,24 @@ bool xd_vm_is_hvm(const xd_value *rec)
 	return strcmp(xd_vm_domain_type(rec), "hvm") == 0;
 }
 
+/* xapi's Memory.HVM.shadow_mib: pages, 256 per vCPU, the p2m map and the
+ * resident shadow, in MiB (256 pages), times the multiplier; at least 1. */
+static int64_t shadow_mib(int64_t static_max_mib, int64_t vcpus, double mult)
+{
+	int64_t pages = 256 * vcpus + 2 * static_max_mib;
+	int64_t shadow = (int64_t)((double)((pages + 255) / 256) * (mult > 0 ? mult : 1.0));
+
+	return shadow < 1 ? 1 : shadow;
+}
+
+int64_t xd_vm_shadow_mib(const xd_value *rec, double mult)
+{
+	int64_t static_max_mib = (xd_rec_int(rec, "memory_static_max") + MiB - 1) / MiB;
+	int64_t vcpus = xd_rec_int(rec, "VCPUs_max");
+
+	return shadow_mib(static_max_mib < 0 ? 0 : static_max_mib, vcpus < 0 ? 0 : vcpus, mult);
+}
+
 /* xapi's Memory.{HVM,Linux}.overhead_mib. */
 int64_t xd_vm_memory_overhead(const xd_value *rec)
 {
@@ -68,11 +86,7 @@ int64_t xd_vm_memory_overhead(const xd_value *rec)
 		vcpus = 0;
 	if (static_max_mib < 0)
 		static_max_mib = 0;
-	/* pages: 256 per vCPU, the p2m map and the resident shadow, in MiB (256 pages) */
-	int64_t pages = 256 * vcpus + 2 * static_max_mib;
-	int64_t shadow = (int64_t)((double)((pages + 255) / 256) * (mult > 0 ? mult : 1.0));
-	if (shadow < 1)
-		shadow = 1;
+	int64_t shadow = shadow_mib(static_max_mib, vcpus, mult);
 	int64_t per_vcpu = (38 * vcpus + 255) / 256;
 	return (extra_internal + extra_external + shadow + per_vcpu) * MiB;
 }

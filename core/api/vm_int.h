@@ -44,6 +44,10 @@ char *xd_console_location(const char *console_uuid);
 /* Lower-case power state ("Running" -> "running") into out. */
 void xd_power_lower(const char *state, char out[16]);
 
+/* vm_bios.c: gives a VM record without BIOS strings xapi's generic ones
+ * (what a start does, as xapi's). */
+void xd_vm_bios_generic_if_unset(xd_value *rec);
+
 /* ---- vm_update.c ----
  *
  * The one way the VM modules change a VM: xd_vm_update_begin takes the VM's
@@ -183,6 +187,8 @@ void xd_vm_queue_stopped(xd_vm_update *u, const char *to_state);
 void xd_vm_detach_disks(const xd_value *rec);
 /* Memory needed on the host beyond the guest's target (xapi's formula). */
 int64_t xd_vm_memory_overhead(const xd_value *rec);
+/* The shadow memory (MiB) an HVM domain of rec needs with multiplier mult. */
+int64_t xd_vm_shadow_mib(const xd_value *rec, double mult);
 /* The effective domain type ("hvm", "pv", "pvh"). */
 const char *xd_vm_domain_type(const xd_value *rec);
 

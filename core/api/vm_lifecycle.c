@@ -204,6 +204,8 @@ static int bring_up(const char *vm, const char *key, const char *restore_from, b
 		goto out;
 	}
 	xd_vm_queue_running(u, domid, d, paused);
+	if (!restore_from)
+		xd_vm_bios_generic_if_unset(xd_vm_update_after(u));
 	if (restore_from) /* the image is consumed */
 		xd_rec_set(xd_vm_update_after(u), "suspend_VDI", xd_string(XD_NULL_REF));
 	xd_vm_update_end_op(u, key);

@@ -1,6 +1,6 @@
 /* vm_settings.c - VM settings with rules around them, as xapi's: the
  * memory limits (static_min <= dynamic_min <= dynamic_max <= static_max),
- * the vCPU counts, the template flag, the shadow multiplier, the domain
+ * the vCPU counts, the template flag, the shadow multiplier (also live), the domain
  * type and actions_after_crash, the device numbers still free
  * (get_allowed_VBD_devices / get_allowed_VIF_devices) and the memory
  * overhead. Each runs as the vm_operation xapi marks it with. */
@@ -364,25 +364,51 @@ static xd_value *h_set_is_a_template(const xd_call *call, xd_error *err)
 	return rc < 0 ? NULL : xd_void();
 }
 
-static xd_value *h_set_HVM_shadow_multiplier(const xd_call *call, xd_error *err)
+/* OCaml's string_of_float, which xapi's INVALID_VALUE carries for the live
+ * call: "0.5", "0.". */
+static void ocaml_float(double v, char out[64])
+{
+	snprintf(out, 64, "%.12g", v);
+	if (!strpbrk(out, ".eninf"))
+		strcat(out, ".");
+}
+
+/* VM.set_HVM_shadow_multiplier (halted: the record) and
+ * VM.set_shadow_multiplier_live (running: an HVM domain's shadow memory
+ * resized first; a PV domain has none, and xapi lets that pass unchanged). */
+static xd_value *shadow_op(const xd_call *call, bool live, xd_error *err)
 {
 	const char *vm = xd_arg_str(call, 0);
 	double v = xd_arg_float(call, 1);
 	char *key = NULL;
 	if (xd_check_ref(xd_dm_class("VM"), vm, err) < 0 ||
-	    xd_vm_op_begin(call, vm, "changing_shadow_memory", &key, err) < 0)
+	    xd_vm_op_begin(call, vm, live ? "changing_shadow_memory_live" : "changing_shadow_memory",
+			   &key, err) < 0)
 		return NULL;
 	int rc = -1;
 	if (v < 1.0) {
 		char t[64];
-		snprintf(t, sizeof t, "%g", v);
-		xd_error_set(err, "INVALID_VALUE", "HVM_shadow_multiplier", t, NULL);
+		if (live)
+			ocaml_float(v, t);
+		else
+			snprintf(t, sizeof t, "%g", v);
+		xd_error_set(err, "INVALID_VALUE", live ? "multiplier" : "HVM_shadow_multiplier", t,
+			     NULL);
 	} else {
 		xd_vm_update *u = xd_vm_update_begin(vm, err);
-		if (u) {
-			xd_value *rec = xd_vm_update_after(u);
-			xd_rec_set(rec, "HVM_shadow_multiplier", xd_float(v));
-			xd_rec_set(rec, "memory_overhead", xd_int(xd_vm_memory_overhead(rec)));
+		xd_value *rec = u ? xd_vm_update_after(u) : NULL;
+		bool pv = rec && strcmp(xd_vm_domain_type(rec), "pv") == 0;
+		if (rec && live && pv)
+			xd_info("VM.set_shadow_multiplier_live: not supported for PV domains");
+		if (rec && live && !pv &&
+		    xd_hv()->set_shadow_memory((int)xd_rec_int(rec, "domid"),
+					       xd_vm_shadow_mib(rec, v), err) < 0) {
+			xd_vm_update_abort(u);
+		} else if (rec) {
+			if (!(live && pv)) {
+				xd_rec_set(rec, "HVM_shadow_multiplier", xd_float(v));
+				xd_rec_set(rec, "memory_overhead", xd_int(xd_vm_memory_overhead(rec)));
+			}
 			xd_vm_update_end_op(u, key);
 			rc = xd_vm_update_commit(u, err);
 		}
@@ -391,6 +417,16 @@ static xd_value *h_set_HVM_shadow_multiplier(const xd_call *call, xd_error *err)
 		xd_vm_op_end(vm, key);
 	free(key);
 	return rc < 0 ? NULL : xd_void();
+}
+
+static xd_value *h_set_HVM_shadow_multiplier(const xd_call *call, xd_error *err)
+{
+	return shadow_op(call, false, err);
+}
+
+static xd_value *h_set_shadow_multiplier_live(const xd_call *call, xd_error *err)
+{
+	return shadow_op(call, true, err);
 }
 
 /* A plain field write through the VM's update (allowed_operations follow). */
@@ -541,6 +577,7 @@ void xd_api_vm_settings_register(void)
 	xd_rpc_register("VM", "set_VCPUs_number_live", h_set_VCPUs_number_live);
 	xd_rpc_register("VM", "set_is_a_template", h_set_is_a_template);
 	xd_rpc_register("VM", "set_HVM_shadow_multiplier", h_set_HVM_shadow_multiplier);
+	xd_rpc_register("VM", "set_shadow_multiplier_live", h_set_shadow_multiplier_live);
 	xd_rpc_register("VM", "set_domain_type", h_set_domain_type);
 	xd_rpc_register("VM", "set_HVM_boot_policy", h_set_HVM_boot_policy);
 	xd_rpc_register("VM", "set_actions_after_crash", h_set_actions_after_crash);

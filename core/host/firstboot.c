@@ -222,6 +222,7 @@ static int first_boot(const host_facts *h, const char *address, xd_error *err)
 	xd_struct_set_take(r, "enabled", xd_bool(true));
 	xd_struct_set_take(r, "software_version", software_version(h));
 	xd_struct_set_take(r, "cpu_info", cpu_info_map(h));
+	xd_struct_set_take(r, "bios_strings", xd_host_bios_strings());
 	xd_struct_set_take(r, "sched_policy", xd_string(sched_policy(h)));
 	xd_struct_set_take(r, "capabilities", capabilities(h));
 	xd_value *bl = xd_array();
@@ -373,6 +374,9 @@ static int refresh(const char *host, const host_facts *h, const char *address, x
 		rc = set_take("host", host, "sched_policy", xd_string(sched_policy(h)), err);
 	if (rc == 0)
 		rc = set_take("host", host, "capabilities", capabilities(h), err);
+	/* xapi reads them at every start too: a new BIOS shows */
+	if (rc == 0)
+		rc = set_take("host", host, "bios_strings", xd_host_bios_strings(), err);
 	if (rc == 0)
 		rc = refresh_control_domain(host, h, err);
 	char *hm = rc == 0 ? ref_field("host", host, "metrics") : NULL;
@@ -397,6 +401,14 @@ int xd_firstboot(const char *listen_addr, xd_error *err)
 	int rc = host ? refresh(host, &h, address, err) : first_boot(&h, address, err);
 	if (rc == 0)
 		rc = xd_templates_refresh(err);
+	if (rc == 0) {
+		xd_error serr = XD_ERROR_INIT;
+
+		/* a destination that no longer resolves must not stop the host */
+		if (xd_host_syslog_apply(&serr) < 0)
+			xd_warn("syslog: %s", serr.nparams ? serr.params[0] : serr.code);
+		xd_error_clear(&serr);
+	}
 	free(host);
 	free(address);
 	xd_hv_host_info_clear(&h.hv);

@@ -132,6 +132,21 @@ typedef struct xd_hv_ops {
 	/* Migration between hosts: send the domain to a receiver URL / receive. */
 	int (*migrate_send)(int domid, const char *url, bool live, xd_error *err);
 	int (*migrate_receive)(const xd_hv_domain_spec *spec, const char *url, xd_error *err);
+	/* The hypervisor's console ring (xen: xc_readconsolering; sim: its own
+	 * ring of boot, domain and debug-key lines). Caller frees. */
+	char *(*dmesg)(xd_error *err);
+	/* Debug keys injected into the hypervisor (xen: xc_send_debug_keys; sim:
+	 * what Xen prints for them lands in its ring). */
+	int (*send_debug_keys)(const char *keys, xd_error *err);
+	/* The host's own name (xen: sethostname and /etc/hostname of the control
+	 * domain; sim: nothing, the simulated host's name is the database's). */
+	int (*set_hostname)(const char *name, xd_error *err);
+	/* The balloon target the domain is asked to reach (bytes; info's
+	 * memory_actual is what it holds now). */
+	int (*memory_target)(int domid, int64_t *bytes, xd_error *err);
+	/* The shadow memory of a running HVM domain (MiB): more of the host's
+	 * memory for it, or HOST_NOT_ENOUGH_FREE_MEMORY [needed, available]. */
+	int (*set_shadow_memory)(int domid, int64_t mib, xd_error *err);
 } xd_hv_ops;
 
 /* Picks the backend: name "sim" or "xen". "xen" without a hypervisor fails
@@ -149,7 +164,8 @@ bool xd_hv_xen_available(char *why, size_t whylen);
 
 /* sim only: fault injection for tests (by VM uuid): "shutdown_ignored"
  * (clean shutdown times out), "crash" (the domain crashes after start),
- * "create_fails". Also settable from VM.other_config "sim:fault" keys. */
+ * "create_fails", "balloon_stuck" (the guest's balloon driver ignores new
+ * memory targets). Also settable from VM.other_config "sim:fault" keys. */
 void xd_hv_sim_set_memory(int64_t total_bytes);
 /* sim only: the simulated host's network (hv_sim_net.c). Makes network
  * namespace `netns` (and <netns>-lan) unless they exist, with the NICs of

@@ -687,6 +687,82 @@ static void test_reset(void)
 	is_str(f, "1e+20", "OCaml float 1e+20");
 }
 
+/* The simulated hypervisor's console ring (host.dmesg): boot lines first,
+ * then domain and debug-key lines; 16 KiB, the oldest bytes dropped. */
+static void test_console_ring(void)
+{
+	xd_error err = XD_ERROR_INIT;
+	xd_hv_domain_spec s = spec_of("99999999-0000-0000-0000-000000000001", 64 * MiB);
+	char want[320], *text;
+	int d;
+
+	xd_hv_sim_reset();
+	xd_hv_sim_set_memory(1 * GiB);
+	text = hv->dmesg(&err);
+#define BOOT_LINE "(XEN) Xen version 4.17.0 (xapi-c simulated host)\n"
+	ok(text && strncmp(text, BOOT_LINE, sizeof BOOT_LINE - 1) == 0,
+	   "the ring starts with the boot lines");
+	free(text);
+	d = hv->create(&s, &err);
+	hv->destroy(d, &err);
+	is_int(hv->send_debug_keys("q\x01", &err), 0, "debug keys sent");
+	text = hv->dmesg(&err);
+	snprintf(want, sizeof want,
+		 "(XEN) d%d: domain created for VM %s\n(XEN) d%d: domain destroyed\n"
+		 "(XEN) 'q' pressed -> dumping domain (and guest debug) info\n"
+		 "(XEN) key 0x01 pressed -> no handler for this key\n", d, s.vm_uuid, d);
+	ok(text && strlen(text) > strlen(want) && !strcmp(text + strlen(text) - strlen(want), want),
+	   "domain and key lines at the end");
+	free(text);
+	for (int i = 0; i < 1000; i++)
+		hv->send_debug_keys("m", &err);
+	text = hv->dmesg(&err);
+	is_int(text ? (long long)strlen(text) : -1, 16384, "a full ring holds 16 KiB");
+	ok(text && !strstr(text, "Xen version"), "the oldest lines are dropped");
+#define M_LINE "(XEN) 'm' pressed -> memory info\n"
+	ok(text && !strcmp(text + strlen(text) - (sizeof M_LINE - 1), M_LINE),
+	   "the newest line last");
+	free(text);
+	xd_hv_sim_reset();
+	text = hv->dmesg(&err);
+	ok(text && !strncmp(text, "(XEN) Xen version", 17), "a reset boots the ring again");
+	free(text);
+}
+
+/* Balloon targets and shadow memory. */
+static void test_balloon_and_shadow(void)
+{
+	const char *vm = "aaaaaaaa-0000-0000-0000-000000000001";
+	xd_error err = XD_ERROR_INIT;
+	xd_hv_domain_spec s = spec_of(vm, 256 * MiB);
+	xd_hv_dominfo di;
+	int64_t target = 0;
+	int d;
+
+	xd_hv_sim_reset();
+	xd_hv_sim_set_memory(1 * GiB);
+	d = hv->create(&s, &err);
+	hv->set_memory_target(d, 128 * MiB, &err);
+	hv->memory_target(d, &target, &err);
+	hv->info(d, &di, &err);
+	is_int(target, 128 * MiB, "the target as set");
+	is_int(di.memory_actual, 128 * MiB, "reached at once");
+	xd_hv_sim_inject(vm, "balloon_stuck");
+	hv->set_memory_target(d, 192 * MiB, &err);
+	hv->memory_target(d, &target, &err);
+	hv->info(d, &di, &err);
+	is_int(target, 192 * MiB, "a stuck balloon has its new target");
+	is_int(di.memory_actual, 128 * MiB, "... and does not move");
+	is_int(hv->set_shadow_memory(d, 64, &err), 0, "shadow memory set");
+	is_int(hv->free_memory(), 1 * GiB - 128 * MiB - 64 * MiB, "taken from the host");
+	is_int(hv->set_shadow_memory(d, 4096, &err), -1, "more shadow than the host has");
+	check_err(&err, "shadow", "HOST_NOT_ENOUGH_FREE_MEMORY", "4227858432", "872415232");
+	hv->destroy(d, &err);
+	is_int(hv->free_memory(), 1 * GiB, "all given back");
+	is_int(hv->memory_target(d, &target, &err), -1, "no target without a domain");
+	xd_error_clear(&err);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -707,6 +783,8 @@ int main(void)
 	test_migration();
 	test_concurrency();
 	test_reset();
+	test_console_ring();
+	test_balloon_and_shadow();
 	xd_hv_sim_reset();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)

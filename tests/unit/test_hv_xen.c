@@ -157,6 +157,18 @@ static void test_ops_without_xen(void)
 	FAILS(xen->console(1, &p, &l, &err), "console");
 	FAILS(xen->migrate_send(1, "tcp://127.0.0.1:1", true, &err), "migrate_send");
 	FAILS(xen->migrate_receive(&spec, "tcp://127.0.0.1:1", &err), "migrate_receive");
+	{
+		int64_t target = 0;
+		char *ring = xen->dmesg(&err);
+
+		ok(ring == NULL, "dmesg: no ring");
+		is_str(err.nparams ? err.params[0] : NULL, "the xen backend is not open",
+		       "dmesg: the backend is not open");
+		xd_error_clear(&err);
+		FAILS(xen->send_debug_keys("h", &err), "send_debug_keys");
+		FAILS(xen->memory_target(1, &target, &err), "memory_target");
+		FAILS(xen->set_shadow_memory(1, 8, &err), "set_shadow_memory");
+	}
 	ok(p == NULL && l == NULL, "no console strings");
 }
 

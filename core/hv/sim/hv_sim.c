@@ -192,7 +192,7 @@ static int64_t free_locked(void)
 	size_t i;
 
 	for (i = 0; i < S.ndoms; i++)
-		used += S.doms[i]->memory;
+		used += S.doms[i]->memory + S.doms[i]->shadow_mib * MiB;
 	avail = total_locked() - used;
 	return avail > 0 ? avail : 0;
 }
@@ -362,7 +362,7 @@ static xd_sim_dom *dom_new(const xd_hv_domain_spec *spec, int64_t memory, int vc
 	d->domain_type = xd_sim_strdup(spec->domain_type);
 	d->state = XD_DOM_PAUSED;
 	d->static_max = spec->memory_static_max;
-	d->memory = memory;
+	d->memory = d->target = memory;
 	d->vcpus = vcpus;
 	d->vcpus_max = (int)spec->vcpus_max;
 	d->disks = xd_sim_calloc((size_t)spec->ndisks, sizeof(*d->disks));
@@ -380,6 +380,7 @@ static xd_sim_dom *dom_new(const xd_hv_domain_spec *spec, int64_t memory, int vc
 		S.doms = grown;
 	}
 	S.doms[S.ndoms++] = d; /* the largest domid so far: stays sorted */
+	xd_sim_conring_add("d%d: domain created for VM %s", d->domid, d->vm_uuid);
 	for (i = 0; i < d->nnics; i++) {
 		xd_error err = XD_ERROR_INIT;
 		/* the VIF's plug then fails on the missing device, with why */
@@ -399,6 +400,7 @@ void xd_sim_dom_remove(xd_sim_dom *d)
 	for (int k = 0; k < d->nnics; k++)
 		xd_sim_net_nic_remove(d->domid, d->nics[k].devid);
 	xd_sim_net_dom_gone(d->domid);
+	xd_sim_conring_add("d%d: domain destroyed", d->domid);
 	for (i = 0; i < S.ndoms; i++)
 		if (S.doms[i] == d) {
 			memmove(&S.doms[i], &S.doms[i + 1], (S.ndoms - i - 1) * sizeof(*S.doms));
@@ -424,6 +426,8 @@ static void set_state(xd_sim_dom *d, xd_dom_state st, xd_shutdown_reason reason)
 		d->run_since = xd_sim_now();
 		d->booted = true;
 	}
+	if (st == XD_DOM_CRASHED && d->state != XD_DOM_CRASHED)
+		xd_sim_conring_add("d%d: domain crashed", d->domid);
 	d->state = st;
 	d->reason = reason;
 	pthread_cond_broadcast(&S.changed);
@@ -792,7 +796,10 @@ static int sim_set_memory_target(int domid, int64_t bytes, xd_error *err)
 		not_enough_memory(err, bytes - d->memory, avail);
 		goto out;
 	}
-	d->memory = bytes; /* the balloon driver reaches any target at once */
+	d->target = bytes;
+	/* the balloon driver reaches any target at once, unless it is stuck */
+	if (!xd_sim_has_fault(d->vm_uuid, "balloon_stuck"))
+		d->memory = bytes;
 	pthread_cond_broadcast(&S.changed);
 	rc = 0;
 out:
@@ -817,6 +824,43 @@ static int sim_set_vcpus(int domid, int n, xd_error *err)
 		goto out;
 	}
 	d->vcpus = n;
+	pthread_cond_broadcast(&S.changed);
+	rc = 0;
+out:
+	xd_sim_unlock();
+	return rc;
+}
+
+static int sim_memory_target(int domid, int64_t *bytes, xd_error *err)
+{
+	xd_sim_dom *d;
+
+	xd_sim_lock();
+	d = xd_sim_live_dom(domid, err);
+	if (d)
+		*bytes = d->target;
+	xd_sim_unlock();
+	return d ? 0 : -1;
+}
+
+/* Shadow memory comes out of the host's free memory, as on Xen. */
+static int sim_set_shadow_memory(int domid, int64_t mib, xd_error *err)
+{
+	xd_sim_dom *d;
+	int64_t more, avail;
+	int rc = -1;
+
+	xd_sim_lock();
+	d = xd_sim_live_dom(domid, err);
+	if (!d)
+		goto out;
+	more = (mib - d->shadow_mib) * MiB;
+	avail = free_locked();
+	if (more > avail) {
+		not_enough_memory(err, more, avail);
+		goto out;
+	}
+	d->shadow_mib = mib;
 	pthread_cond_broadcast(&S.changed);
 	rc = 0;
 out:
@@ -874,6 +918,32 @@ void xd_hv_sim_reset(void)
 	pthread_cond_broadcast(&S.changed);
 	xd_sim_unlock();
 	xd_sim_migrate_reset();
+	xd_sim_conring_reset();
+}
+
+static char *sim_dmesg(xd_error *err)
+{
+	char *s = xd_sim_conring_read();
+
+	if (!s)
+		xd_error_setf(err, "INTERNAL_ERROR", "sim: out of memory");
+	return s;
+}
+
+static int sim_send_debug_keys(const char *keys, xd_error *err)
+{
+	(void)err;
+	xd_sim_conring_debug_keys(keys);
+	return 0;
+}
+
+/* The simulated host is not this machine: its name is only recorded (by
+ * the caller, in the database), never given to the machine. */
+static int sim_set_hostname(const char *name, xd_error *err)
+{
+	(void)err;
+	xd_info("sim: host name %s recorded (the machine's own is left alone)", name);
+	return 0;
 }
 
 static const xd_hv_ops sim_ops = {
@@ -899,6 +969,11 @@ static const xd_hv_ops sim_ops = {
 	.console = xd_sim_console,
 	.migrate_send = xd_sim_migrate_send,
 	.migrate_receive = xd_sim_migrate_receive,
+	.dmesg = sim_dmesg,
+	.send_debug_keys = sim_send_debug_keys,
+	.set_hostname = sim_set_hostname,
+	.memory_target = sim_memory_target,
+	.set_shadow_memory = sim_set_shadow_memory,
 };
 
 const xd_hv_ops *xd_hv_sim_ops(void)

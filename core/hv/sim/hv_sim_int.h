@@ -34,7 +34,10 @@ typedef struct xd_sim_dom {
 	char *vm_uuid, *domain_type;
 	xd_dom_state state;
 	xd_shutdown_reason reason;
-	int64_t static_max, memory;  /* memory: what it holds (= its target) */
+	int64_t static_max, memory;  /* memory: what it holds */
+	int64_t target;              /* its balloon target (memory reaches it at once
+				      * unless the balloon_stuck fault says otherwise) */
+	int64_t shadow_mib;          /* shadow memory of an HVM domain */
 	int vcpus, vcpus_max;
 	double cpu_s;                /* cpu time until run_since */
 	double run_since;            /* monotonic time it last started running */
@@ -95,5 +98,13 @@ int xd_sim_net_guest_addrs(int domid, int devid, char *v4, size_t n4, char **v6,
 			   int *n6);
 /* Makes every thread waiting in a migration give up (host reset). */
 void xd_sim_migrate_reset(void);
+
+/* The simulated hypervisor's console ring (hv_sim_conring.c): a line
+ * "(XEN) <text>" added; the whole ring (caller frees; NULL out of memory);
+ * emptied (host reset); what Xen prints for each debug key of keys. */
+void xd_sim_conring_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xd_sim_conring_read(void);
+void xd_sim_conring_reset(void);
+void xd_sim_conring_debug_keys(const char *keys);
 
 #endif

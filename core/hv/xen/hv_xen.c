@@ -43,6 +43,7 @@
 #include "hv/hv_int.h"
 #include "hv_xen_config.h"
 #include "hv_xen_guest.h"
+#include "hv_xen_host.h"
 #include "hv_xen_log.h"
 #include "hv_xen_nbd.h"
 #include "log.h"
@@ -1233,6 +1234,66 @@ static int xen_migrate_receive(const xd_hv_domain_spec *spec, const char *url, x
 	return rc;
 }
 
+/* ---- the host ------------------------------------------------------------------ */
+
+static xc_interface *xch_or_err(xd_error *err)
+{
+	return ctx_or_err(err) ? X.xch : NULL;
+}
+
+static char *xen_dmesg(xd_error *err)
+{
+	xc_interface *xch = xch_or_err(err);
+
+	return xch ? xd_hv_xen_read_conring(xch, err) : NULL;
+}
+
+static int xen_send_debug_keys(const char *keys, xd_error *err)
+{
+	xc_interface *xch = xch_or_err(err);
+
+	return xch ? xd_hv_xen_debug_keys(xch, keys, err) : -1;
+}
+
+static int xen_set_hostname(const char *name, xd_error *err)
+{
+	return xd_hv_xen_set_hostname(name, "/etc/hostname", err);
+}
+
+static int xen_memory_target(int domid, int64_t *bytes, xd_error *err)
+{
+	libxl_ctx *ctx = ctx_or_err(err);
+	uint64_t kb = 0;
+	int rc;
+
+	if (!ctx)
+		return -1;
+	rc = libxl_get_memory_target(ctx, (uint32_t)domid, &kb);
+	if (rc != 0)
+		return libxl_failed(err, "reading the memory target", domid, rc);
+	*bytes = (int64_t)kb * 1024;
+	return 0;
+}
+
+static int xen_set_shadow_memory(int domid, int64_t mib, xd_error *err)
+{
+	xc_interface *xch = xch_or_err(err);
+	unsigned int mb = (unsigned int)mib, cur = 0;
+	uint64_t free_kb = 0;
+
+	if (!xch)
+		return -1;
+	if (xc_shadow_control(xch, (uint32_t)domid, XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION, &mb, 0) == 0)
+		return 0;
+	if (errno != ENOMEM)
+		return xd_error_setf(err, "INTERNAL_ERROR", "setting the shadow memory of domain %d: %s",
+				     domid, strerror(errno));
+	/* as xenopsd: what more was asked for, and what the host has */
+	xc_shadow_control(xch, (uint32_t)domid, XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, &cur, 0);
+	libxl_get_free_memory(X.ctx, &free_kb);
+	return not_enough_memory(err, mib > cur ? (uint64_t)(mib - cur) * 1024 : 0, free_kb);
+}
+
 static const xd_hv_ops xen_ops = {
 	.name = "xen",
 	.host_info = xen_host_info,
@@ -1256,6 +1317,11 @@ static const xd_hv_ops xen_ops = {
 	.console = xen_console,
 	.migrate_send = xen_migrate_send,
 	.migrate_receive = xen_migrate_receive,
+	.dmesg = xen_dmesg,
+	.send_debug_keys = xen_send_debug_keys,
+	.set_hostname = xen_set_hostname,
+	.memory_target = xen_memory_target,
+	.set_shadow_memory = xen_set_shadow_memory,
 };
 
 const xd_hv_ops *xd_hv_xen_ops(void)
