@@ -340,6 +340,16 @@ class Xapid:
         except OSError:
             return ""
 
+    def wait_log(self, text, timeout=15):
+        """The log once it holds text (what a busy machine has not written
+        yet is waited for), or as it is after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        log = self.log_text()
+        while text not in log and time.monotonic() < deadline:
+            time.sleep(0.1)
+            log = self.log_text()
+        return log
+
     def log_tail(self, lines=60):
         text = self.log_text().splitlines()
         tail = "\n".join(text[-lines:])

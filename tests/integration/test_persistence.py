@@ -126,9 +126,10 @@ class PersistenceTest(DaemonTestCase):
         proc.send_signal(signal.SIGABRT)
         self.assertEqual(proc.wait(15), -signal.SIGABRT, "xapid dies of the same signal")
         self.daemon.kill()   # reaps it and drains its log
-        log = self.daemon.log_text()
+        header = "xapid: fatal signal 6, the crashing thread's frames:"
+        log = self.daemon.wait_log(header)
         if "ASAN_OPTIONS" not in os.environ:
-            self.assertIn("xapid: fatal signal 6, the crashing thread's frames:", log)
+            self.assertIn(header, log)
             frames = re.findall(r"^\S*xapid\(\S*\)\[0x[0-9a-f]+\]$", log, re.M)
             self.assertGreaterEqual(len(frames), 2, log[-2000:])
         self.daemon.start()

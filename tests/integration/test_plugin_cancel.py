@@ -238,9 +238,9 @@ class OpTimeoutTest(DaemonTestCase):
         self.assertGreater(took, 0.9)
         self.assertLess(took, 5)
         self.x.SR.set_name_label(self.sr, "faulty SR")
-        self.assertIn("plugin faulty: its worker did not answer within 1 s during sr_scan: "
-                      "killed; it is restarted on the next call (the limit is timeout.sr_scan)",
-                      self.daemon.log_text())
+        line = ("plugin faulty: its worker did not answer within 1 s during sr_scan: "
+                "killed; it is restarted on the next call (the limit is timeout.sr_scan)")
+        self.assertIn(line, self.daemon.wait_log(line))
         self.x.SR.scan(self.sr)
         self.assertEqual(self.x.SR.get_current_operations(self.sr), {})
 
