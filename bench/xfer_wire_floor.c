@@ -5,7 +5,8 @@
  *     PUT /put?name=FILE[&sparse=1]   the body into DIR/FILE (written as it
  *         comes, 4 MiB pieces of zeros as holes); with sparse=1 the body is xapi's chunked raw
  *         encoding (u64 offset, u32 length, data; {0, 0} ends it) and each
- *         chunk is written at its offset; answers 200 with no body
+ *         chunk is written at its offset; synced (fdatasync), then
+ *         answered 200 with no body
  *     GET /get?name=FILE              DIR/FILE sent as the body (read and
  *         written in 4 MiB pieces)
  *
@@ -166,6 +167,10 @@ static void serve(int c)
 			die("open");
 		int rc = sparse[0] == '1' ? put_sparse(c, f)
 					 : put_plain(c, f, cl ? atoll(cl + 17) : 0);
+		/* on stable storage before the answer, as xapid's imports (the
+		 * datapath's flush); qemu-img convert, the other floor, does not */
+		if (rc == 0)
+			rc = fdatasync(f);
 		close(f);
 		if (rc == 0)
 			send_all(c, ok, strlen(ok));
