@@ -199,8 +199,14 @@ class WireFloor:
         return t
 
 
+def loadavg():
+    with open("/proc/loadavg") as fh:
+        return fh.read().split()[0]
+
+
 def run(ctx, sec):
     disk, data = sizes(ctx)
+    load0 = loadavg()
     workdir = ctx.cleanup.tempdir("transfers")
     state = os.path.join(workdir, "state")
     users = B.users_file(workdir)
@@ -303,6 +309,9 @@ def run(ctx, sec):
     compare(sec, "VM import (XVA)", t_xva_in, t_tar_x, w_xva_in, tool="tar")
     sec.note("XVA %.0f MiB; tar --sparse %.0f MiB" % (os.path.getsize(f("vm.xva")) / MIB,
                                                      os.path.getsize(f("floor.tar")) / MIB))
+    # the two CPUs are shared: what else ran says how far to trust the figures
+    sec.note("load average (1 min) %s at the start, %s at the end, on %d CPUs"
+             % (load0, loadavg(), os.cpu_count()))
     c.close()
     x.stop()
     ctx.cleanup.stop(wire.proc)
