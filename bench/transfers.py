@@ -17,9 +17,18 @@ read from (import) a file on the same filesystem:
 3. VM export and import (XVA) of a VM with two such disks against `tar
    --sparse` of the two raw files (create, then extract).
 
-Targets: every transfer within 3x of its floor (the issue asks for the
-ratios; 3x is this benchmark's bar), the 10 GiB / 100 MiB VHD export
-within 2x of the time of 100 MiB at the 4 GiB VHD export's rate.
+Each HTTP path is also timed against its wire floor: the same client
+sending (import) or receiving (export) the same bytes over loopback HTTP
+to bench/xfer_wire_floor.c, which only writes them to a file or reads them
+from one. The first ratio is the issue's; the second is what xapid, the
+datapath and the storage add to the bytes that have to cross the wire.
+
+Targets: every transfer within 3x of its tools' floor where the format
+allows it (a raw transfer moves every byte of the disk, holes included,
+where qemu-img moves only the data: its ratio is reported, without a
+target), every HTTP path within 1.5x of its wire floor, the 10 GiB / 100
+MiB VHD export within 2x of the time of 100 MiB at the 4 GiB VHD export's
+rate.
 """
 import http.client
 import os
@@ -87,6 +96,19 @@ def put(port, session, path_query, body_iter, length):
         c.close()
 
 
+ZEROS = bytes(4 * MIB)
+
+
+def write_sparse(f, b):
+    """b at f's position, a piece of zeros as a hole (as `cp --sparse`):
+    what lands on the disk is the data, on both sides of every ratio, so
+    that the machine's disk writeback is not what the figures measure."""
+    if b == (ZEROS if len(b) == len(ZEROS) else bytes(len(b))):
+        f.seek(len(b), os.SEEK_CUR)
+    else:
+        f.write(b)
+
+
 def get(port, session, path_query, out_path):
     c = http.client.HTTPConnection(B.HOST, port, timeout=900)
     t0 = time.monotonic()
@@ -100,7 +122,8 @@ def get(port, session, path_query, out_path):
                 b = r.read(4 * MIB)
                 if not b:
                     break
-                f.write(b)
+                write_sparse(f, b)
+            f.truncate()
         return time.monotonic() - t0
     finally:
         c.close()
@@ -140,15 +163,50 @@ def wait_task(c, session, task):
         time.sleep(0.05)
 
 
-def ratio(sec, label, ours, floor, limit=3.0):
+def compare(sec, label, ours, floor, wire, floor_target=True, tool="qemu-img"):
+    """Our time against the tools' floor (the issue's ratio) and against the
+    wire floor (the same client, the same bytes, a receiver doing nothing but
+    file I/O: what xapid itself adds). floor_target: whether the format lets
+    a transfer come within 3x of the tools' floor at all."""
     r = ours / floor if floor > 0 else float("inf")
-    sec.figure("%s: xapid / floor" % label, "%.2f s / %.2f s = %.2fx" % (ours, floor, r))
-    sec.target("%s within %.0fx of its floor" % (label, limit), "<= %.0fx" % limit,
-               "%.2fx" % r, r <= limit)
+    w = ours / wire if wire > 0 else float("inf")
+    sec.figure("%s: xapid / %s" % (label, tool), "%.2f s / %.2f s = %.2fx" % (ours, floor, r))
+    sec.figure("%s: xapid / wire floor" % label, "%.2f s / %.2f s = %.2fx" % (ours, wire, w))
+    if floor_target:
+        sec.target("%s within 3x of %s" % (label, tool), "<= 3x", "%.2fx" % r, r <= 3.0)
+    sec.target("%s within 1.5x of the wire floor" % label, "<= 1.5x", "%.2fx" % w, w <= 1.5)
+
+
+class WireFloor:
+    """bench/xfer_wire_floor.c serving the files of a directory."""
+
+    def __init__(self, ctx, directory):
+        exe = B.compile_c(ctx.builddir, "xfer_wire_floor", [])
+        self.proc = ctx.cleanup.spawn([exe, directory], stdout=subprocess.PIPE)
+        self.port = int(self.proc.stdout.readline())
+        self.dir = directory
+
+    def put(self, session, name, body_iter, length, sparse=False):
+        t, _ = put(self.port, session, "/put?name=%s%s" % (name, "&sparse=1" if sparse else ""),
+                   body_iter, length)
+        os.unlink(os.path.join(self.dir, name))
+        return t
+
+    def get(self, session, name):
+        out = os.path.join(self.dir, "wire.out")
+        t = get(self.port, session, "/get?name=%s" % name, out)
+        os.unlink(out)
+        return t
+
+
+def loadavg():
+    with open("/proc/loadavg") as fh:
+        return fh.read().split()[0]
 
 
 def run(ctx, sec):
     disk, data = sizes(ctx)
+    load0 = loadavg()
     workdir = ctx.cleanup.tempdir("transfers")
     state = os.path.join(workdir, "state")
     users = B.users_file(workdir)
@@ -175,32 +233,39 @@ def run(ctx, sec):
                                "subformat=dynamic,force_size=on", src, f("floor.vhd")])
     floor_vhd_in = timed_run(["qemu-img", "convert", "-f", "vpc", "-O", "raw", f("floor.vhd"),
                               f("floor2.raw")])
-    # ours
+    wire = WireFloor(ctx, workdir)
+    # ours, each followed by its wire floor
     vdi = new_vdi()
     t_raw_in, _ = put(x.port, s, "/import_raw_vdi?vdi=%s" % vdi, file_pieces(src), disk)
-    ratio(sec, "raw import", t_raw_in, floor_raw)
+    w_raw_in = wire.put(s, "wire.raw", file_pieces(src), disk)
+    # a raw transfer moves every byte of the disk (xapi's wire format), qemu-img only the data
+    compare(sec, "raw import", t_raw_in, floor_raw, w_raw_in, floor_target=False)
     t_raw_out = get(x.port, s, "/export_raw_vdi?vdi=%s" % vdi, f("out.raw"))
-    ratio(sec, "raw export", t_raw_out, floor_raw)
+    compare(sec, "raw export", t_raw_out, floor_raw, wire.get(s, "out.raw"), floor_target=False)
     v2 = new_vdi()
     t_chunked, _ = put(x.port, s, "/import_raw_vdi?vdi=%s&chunked=true" % v2,
                        chunked_pieces(src, runs), None)
-    ratio(sec, "chunked raw import", t_chunked, floor_raw)
+    compare(sec, "chunked raw import", t_chunked, floor_raw,
+            wire.put(s, "wire.raw", chunked_pieces(src, runs), None, sparse=True))
     t_vhd_out = get(x.port, s, "/export_raw_vdi?vdi=%s&format=vhd" % vdi, f("out.vhd"))
-    ratio(sec, "VHD export", t_vhd_out, floor_vhd_out)
+    compare(sec, "VHD export", t_vhd_out, floor_vhd_out, wire.get(s, "out.vhd"))
     v3 = new_vdi()
     t_vhd_in, _ = put(x.port, s, "/import_raw_vdi?vdi=%s&format=vhd" % v3,
                       file_pieces(f("out.vhd")), os.path.getsize(f("out.vhd")))
-    ratio(sec, "VHD import", t_vhd_in, floor_vhd_in)
+    compare(sec, "VHD import", t_vhd_in, floor_vhd_in,
+            wire.put(s, "wire.vhd", file_pieces(f("out.vhd")), os.path.getsize(f("out.vhd"))))
     floor_q_out = timed_run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", src,
                              f("floor.qcow2")])
     floor_q_in = timed_run(["qemu-img", "convert", "-f", "qcow2", "-O", "raw", f("floor.qcow2"),
                             f("floor3.raw")])
     t_q_out = get(x.port, s, "/export_raw_vdi?vdi=%s&format=qcow2" % vdi, f("out.qcow2"))
-    ratio(sec, "qcow2 export", t_q_out, floor_q_out)
+    compare(sec, "qcow2 export", t_q_out, floor_q_out, wire.get(s, "out.qcow2"))
     v4 = new_vdi()
     t_q_in, _ = put(x.port, s, "/import_raw_vdi?vdi=%s&format=qcow2" % v4,
                     file_pieces(f("out.qcow2")), os.path.getsize(f("out.qcow2")))
-    ratio(sec, "qcow2 import", t_q_in, floor_q_in)
+    compare(sec, "qcow2 import", t_q_in, floor_q_in,
+            wire.put(s, "wire.qcow2", file_pieces(f("out.qcow2")),
+                     os.path.getsize(f("out.qcow2"))))
     for p in ("out.raw", "floor.raw", "floor2.raw", "floor.vhd", "floor.qcow2", "floor3.raw",
               "out.qcow2"):
         os.unlink(f(p))
@@ -232,7 +297,7 @@ def run(ctx, sec):
     subprocess.run(["cp", "--sparse=always", src, f("disk1.raw")], check=True)
     t_tar_c = timed_run(["tar", "-C", workdir, "--sparse", "-cf", f("floor.tar"), "src.raw",
                          "disk1.raw"])
-    ratio(sec, "VM export (XVA)", t_xva_out, t_tar_c)
+    compare(sec, "VM export (XVA)", t_xva_out, t_tar_c, wire.get(s, "vm.xva"), tool="tar")
     t_xva_in, task = put(x.port, s, "/import?sr_id=%s" % sr, file_pieces(f("vm.xva")),
                          os.path.getsize(f("vm.xva")))
     t0 = time.monotonic()
@@ -240,9 +305,14 @@ def run(ctx, sec):
     t_xva_in += time.monotonic() - t0
     os.makedirs(f("untar"))
     t_tar_x = timed_run(["tar", "-C", f("untar"), "--sparse", "-xf", f("floor.tar")])
-    ratio(sec, "VM import (XVA)", t_xva_in, t_tar_x)
+    w_xva_in = wire.put(s, "wire.xva", file_pieces(f("vm.xva")), os.path.getsize(f("vm.xva")))
+    compare(sec, "VM import (XVA)", t_xva_in, t_tar_x, w_xva_in, tool="tar")
     sec.note("XVA %.0f MiB; tar --sparse %.0f MiB" % (os.path.getsize(f("vm.xva")) / MIB,
                                                      os.path.getsize(f("floor.tar")) / MIB))
+    # the two CPUs are shared: what else ran says how far to trust the figures
+    sec.note("load average (1 min) %s at the start, %s at the end, on %d CPUs"
+             % (load0, loadavg(), os.cpu_count()))
     c.close()
     x.stop()
+    ctx.cleanup.stop(wire.proc)
     ctx.cleanup.forget_dir(workdir)

@@ -100,6 +100,9 @@ typedef struct xd_xfer_out {
 } xd_xfer_out;
 
 int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err);
+/* len bytes of the regular file fd from off, as xd_xfer_write (the kernel
+ * moves them: sendfile). */
+int xd_xfer_write_file(xd_xfer_out *out, int fd, int64_t off, size_t len, xd_error *err);
 
 /* ---- the datapath beside the socket (xfer_pipe.c) ------------------------------ */
 

@@ -5,9 +5,11 @@
  * chunked body is refused by every disk data path, as xapi refuses it; /blob
  * takes one: xfer_chunked.c.) */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,21 +155,36 @@ int64_t xd_xfer_left(const xd_xfer_in *in)
 	return in->limit >= 0 ? in->limit - in->pos : -1;
 }
 
-int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
+/* Before the bytes that reach out->total: what the client must find done
+ * when it sees the end (xd_xfer_out's before_end). */
+static void before_last(xd_xfer_out *out, size_t len)
 {
-	const char *p = buf;
 	if (out->before_end && out->sent + (int64_t)len >= out->total) {
 		void (*fn)(void *) = out->before_end;
 		out->before_end = NULL;
 		fn(out->ctx);
 	}
+}
+
+/* len bytes to the client, from buf or (buf NULL) from the file in_fd at
+ * *in_off by sendfile (the kernel copies page cache to socket: no pass
+ * through our memory); the socket is tried before poll, the task looked
+ * at as in reads. out->fd is non-blocking meanwhile for sendfile (else a
+ * client that stops reading would hold the thread past a cancel). */
+static int write_loop(xd_xfer_out *out, const char *buf, int in_fd, off_t *in_off, size_t len,
+		      xd_error *err)
+{
 	while (len) {
 		if (cancelled(out->task, &out->cancel_checked_ms, err))
 			return -1;
-		/* room in the socket is used without a poll first */
-		ssize_t n = send(out->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == ENOTSOCK) /* a pipe (to a compressor) */
-			n = write(out->fd, p, len);
+		ssize_t n;
+		if (buf) {
+			n = send(out->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n < 0 && errno == ENOTSOCK) /* a pipe (to a compressor) */
+				n = write(out->fd, buf, len);
+		} else {
+			n = sendfile(out->fd, in_fd, in_off, len);
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -176,14 +193,35 @@ int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
 				out->cancel_checked_ms = 0; /* idle: look at the task now */
 			continue;
 		}
+		if (n == 0 && !buf)
+			return xd_error_setf(err, "VDI_IO_ERROR", "the file to send ended early");
 		if (n <= 0) {
 			xd_error_setf(err, "VDI_IO_ERROR", "the client went away after %lld bytes",
 				      (long long)out->sent);
 			return -1;
 		}
-		p += n;
+		if (buf)
+			buf += n;
 		len -= (size_t)n;
 		out->sent += n;
 	}
 	return 0;
+}
+
+int xd_xfer_write(xd_xfer_out *out, const void *buf, size_t len, xd_error *err)
+{
+	before_last(out, len);
+	return write_loop(out, buf, -1, NULL, len, err);
+}
+
+int xd_xfer_write_file(xd_xfer_out *out, int fd, int64_t off, size_t len, xd_error *err)
+{
+	before_last(out, len);
+	int flags = fcntl(out->fd, F_GETFL);
+	if (flags < 0 || fcntl(out->fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return xd_error_setf(err, "VDI_IO_ERROR", "the client's socket: %s", strerror(errno));
+	off_t at = (off_t)off;
+	int rc = write_loop(out, NULL, fd, &at, len, err);
+	fcntl(out->fd, F_SETFL, flags);
+	return rc;
 }

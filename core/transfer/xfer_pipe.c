@@ -8,7 +8,8 @@
  *   sink    (imports)  the caller fills pieces from the request body; the
  *                      helper writes them, zeros as holes (xd_xfer_put)
  *   source  (exports)  the helper reads the pieces the caller's plan names,
- *                      holes as zeros without reading; the caller sends them
+ *                      holes as zeros without reading (a piece that is all
+ *                      hole is sent from one zero buffer); the caller sends them
  *
  * The datapath is used by the helper only while the pipe runs. A helper's
  * failure comes first: it happened to an earlier piece than anything the
@@ -23,6 +24,7 @@
 
 typedef struct pipe_piece {
 	char *buf;
+	const char *data; /* source: buf, or the ring's zeros for a piece that is all hole */
 	int64_t off;
 	size_t len;   /* bytes of the datapath */
 	size_t total; /* bytes of the piece: len, then zeros */
@@ -35,6 +37,7 @@ typedef struct pipe_ring {
 	pthread_mutex_t m;
 	pthread_cond_t c;
 	pipe_piece ring[PIPE_RING];
+	char *zeros;               /* source: piece_max zero bytes, sent for whole holes */
 	size_t head, tail, filled; /* next slot filled; next slot drained; slots full */
 	bool closing;              /* the caller wants the helper to stop */
 	bool done;                 /* the helper stopped (or failed) */
@@ -78,6 +81,7 @@ static int ring_end(pipe_ring *r, xd_error *err)
 	}
 	for (size_t i = 0; i < PIPE_RING; i++)
 		free(r->ring[i].buf);
+	free(r->zeros);
 	xd_error_clear(&r->err);
 	pthread_mutex_destroy(&r->m);
 	pthread_cond_destroy(&r->c);
@@ -200,7 +204,10 @@ struct xd_xfer_source {
 	bool holding; /* the caller has the slot at tail */
 };
 
-/* [off, off+len) of d into buf: data extents read, holes as zeros. */
+/* [off, off+len) of d into buf: data extents read, holes as zeros. 1
+ * without touching buf when it is all one hole (the caller sends zeros it
+ * has: most of a sparse disk's raw export costs neither a read nor a
+ * memset), else 0; -1 with err. */
 static int fill(xd_vdi_data *d, char *buf, int64_t off, size_t len, xd_error *err)
 {
 	size_t got = 0;
@@ -209,6 +216,8 @@ static int fill(xd_vdi_data *d, char *buf, int64_t off, size_t len, xd_error *er
 		int64_t n = xd_vdi_data_extent(d, off + (int64_t)got, (int64_t)(len - got), &hole, err);
 		if (n < 0)
 			return -1;
+		if (hole && got == 0 && (size_t)n >= len)
+			return 1;
 		if (hole)
 			memset(buf + got, 0, (size_t)n);
 		else if (xd_vdi_data_read(d, buf + got, (size_t)n, off + (int64_t)got, err) < 0)
@@ -235,11 +244,14 @@ static void *source_reader(void *arg)
 		int more = s->next(s->ctx, &p->off, &p->len, &p->total, &e);
 		if (more > 0)
 			break;
-		if (more < 0 || fill(r->d, p->buf, p->off, p->len, &e) < 0) {
+		int filled = more < 0 ? -1 : fill(r->d, p->buf, p->off, p->len, &e);
+		if (filled < 0) {
 			helper_failed(r, &e);
 			return NULL;
 		}
-		memset(p->buf + p->len, 0, p->total - p->len);
+		p->data = filled ? r->zeros : p->buf;
+		if (!filled)
+			memset(p->buf + p->len, 0, p->total - p->len);
 		pthread_mutex_lock(&r->m);
 		r->head = (r->head + 1) % PIPE_RING;
 		r->filled++;
@@ -260,6 +272,8 @@ xd_xfer_source *xd_xfer_source_start(xd_vdi_data *d, size_t piece_max,
 	if (!s)
 		abort();
 	ring_init(&s->r, d, piece_max);
+	if (!(s->r.zeros = calloc(1, piece_max ? piece_max : 1)))
+		abort();
 	s->next = next;
 	s->ctx = ctx;
 	if (ring_start(&s->r, source_reader, err) < 0) {
@@ -294,7 +308,7 @@ int64_t xd_xfer_source_next(xd_xfer_source *s, const char **buf, int64_t *off, x
 	pipe_piece *p = &r->ring[r->tail];
 	s->holding = true;
 	pthread_mutex_unlock(&r->m);
-	*buf = p->buf;
+	*buf = p->data;
 	if (off)
 		*off = p->off;
 	return (int64_t)p->total;

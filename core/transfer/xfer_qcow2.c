@@ -145,24 +145,16 @@ int xd_qcow2_export(const char *uri, const char *base_uri, xd_xfer_out *out_head
 	out_head_then_data->total = sb.st_size;
 	xd_vdi_progress prog;
 	xd_vdi_progress_init(&prog, task, 0.5, 1.0, sb.st_size);
-	char *buf = malloc(XD_VDI_DATA_CHUNK);
-	if (!buf)
-		abort();
 	for (int64_t off = 0; off < sb.st_size;) {
-		ssize_t n = pread(fd, buf, XD_VDI_DATA_CHUNK, off);
-		if (n <= 0) {
-			xd_error_setf(err, "VDI_IO_ERROR", "%s: %s", tmp, n < 0 ? strerror(errno) : "short");
-			free(buf);
+		/* sendfile from the staging file's page cache, in pieces so
+		 * that progress moves */
+		size_t n = sb.st_size - off < (int64_t)XD_VDI_DATA_CHUNK ? (size_t)(sb.st_size - off)
+									   : XD_VDI_DATA_CHUNK;
+		if (xd_xfer_write_file(out_head_then_data, fd, off, n, err) < 0)
 			goto out;
-		}
-		if (xd_xfer_write(out_head_then_data, buf, (size_t)n, err) < 0) {
-			free(buf);
-			goto out;
-		}
-		off += n;
+		off += (int64_t)n;
 		xd_vdi_progress_update(&prog, off);
 	}
-	free(buf);
 	rc = 0;
 out:
 	if (fd >= 0)

@@ -27,11 +27,33 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Whether [off, off+len) of d reads as zeros already (false when the
+ * datapath cannot tell, or the question fails: then it is zeroed). */
+static bool reads_as_zeros(xd_vdi_data *d, size_t len, int64_t off)
+{
+	if (!xd_vdi_data_maps_holes(d))
+		return false;
+	for (size_t done = 0; done < len;) {
+		bool hole;
+		xd_error e = XD_ERROR_INIT;
+		int64_t n = xd_vdi_data_extent(d, off + (int64_t)done, (int64_t)(len - done), &hole, &e);
+		xd_error_clear(&e);
+		if (n < 0 || !hole)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
 int xd_xfer_put(xd_vdi_data *d, const void *buf, size_t len, int64_t off, xd_error *err)
 {
-	/* zeros become holes: an import keeps the VDI sparse */
-	return xd_vdi_data_is_zero(buf, len) ? xd_vdi_data_zero(d, len, off, err)
-					     : xd_vdi_data_write(d, buf, len, off, err);
+	if (!xd_vdi_data_is_zero(buf, len))
+		return xd_vdi_data_write(d, buf, len, off, err);
+	/* zeros become holes: an import keeps the VDI sparse. Where the VDI
+	 * reads as zeros already (most of a raw import into a fresh VDI),
+	 * nothing is written: asking is one cheap block status, where a zero
+	 * request makes qemu-nbd update the qcow2's tables for every cluster */
+	return reads_as_zeros(d, len, off) ? 0 : xd_vdi_data_zero(d, len, off, err);
 }
 
 int xd_xfer_import_raw(xd_xfer_in *in, xd_vdi_data *d, int64_t total, xd_error *err)

@@ -47,6 +47,17 @@ class TransferTest(DataTestCase):
         self.assertTrue(out[3 * MIB:] == data[3 * MIB:])
         self.assertEqual(self.x.VDI.get_current_operations(vdi), {})
 
+    def test_zeros_overwrite_data(self):
+        # a piece of zeros is skipped only where the VDI reads as zeros
+        # already: over data (whole pieces, and a piece half data, half
+        # hole) it must land
+        vdi = self.create_vdi(self.sr, 12 * MIB)
+        self.import_raw(vdi, pattern(6 * MIB, 7))
+        self.import_raw(vdi, bytes(8 * MIB) + pattern(4 * MIB, 8))
+        out = self.export_raw(vdi)
+        self.assertTrue(out[:8 * MIB] == bytes(8 * MIB))
+        self.assertTrue(out[8 * MIB:] == pattern(4 * MIB, 8))
+
     def test_by_uuid_and_client_task(self):
         vdi = self.create_vdi(self.sr, 2 * MIB)
         task = self.x.task.create("it-import", "")
