@@ -29,6 +29,7 @@ LAN_MAC = "52:54:00:12:35:%02x"   # xenhost.py's LAN NICs, in order
 
 
 class XenNetwork(xenhost.XenTestCase):
+    network = True
 
     def sh(self, cmd, timeout=120):
         rc, out = self.xen.dom0(cmd, timeout=timeout)
@@ -155,6 +156,16 @@ class XenNetwork(xenhost.XenTestCase):
         self.x.Bond.destroy(bond)
         rc, _ = self.xen.dom0("test -e /proc/net/bonding/%s" % bond_dev)
         self.assertNotEqual(rc, 0, "bond %s left in dom0" % bond_dev)
+
+    def test_z_xapid_stayed_whole(self):
+        """The same xapid served the whole class: no fatal signal, no
+        sanitizer report in its journal."""
+        rc, out = self.xen.dom0("journalctl -u xapid --no-pager | grep -E 'fatal signal|"
+                                "AddressSanitizer|LeakSanitizer|runtime error:|Fatal glibc "
+                                "error|double free|corrupted' | head -n 20")
+        self.assertEqual(out.strip(), "", out)
+        rc, out = self.xen.dom0("systemctl is-active xapid")
+        self.assertEqual(out.strip(), "active", out)
 
 
 if __name__ == "__main__":

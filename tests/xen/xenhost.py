@@ -71,9 +71,12 @@ def build_image():
 
 class XenHost:
     def __init__(self, builddir, sanitize=False, image=None, memory_mb=4096, dom0_mb=1024,
-                 log_level="debug"):
+                 log_level="debug", network=False):
         self.builddir = os.path.abspath(builddir)
         self.sanitize = sanitize
+        # the bridge network backend on dom0's NICs, and LAN_NICS more NICs
+        # (test_xen_bridge_network.py boots a host of its own with it)
+        self.network = network
         self.image = image
         self.memory_mb = memory_mb
         self.dom0_mb = dom0_mb
@@ -103,20 +106,21 @@ class XenHost:
             f.write("enabled = true\n")
         # the bridge network backend on dom0's real NICs (its first start
         # makes xenbr<N>, the management NIC's address moved onto its bridge)
-        with open(os.path.join(etc, "plugins.d", "bridge.conf"), "w") as f:
-            f.write("enabled = true\n")
+        if self.network:
+            with open(os.path.join(etc, "plugins.d", "bridge.conf"), "w") as f:
+                f.write("enabled = true\n")
         # dom0 has device-mapper: the lvm driver's activation path, for real
         with open(os.path.join(etc, "plugins.d", "lvm.conf"), "w") as f:
             f.write("enabled = true\naccess = device-mapper\n")
         with open(os.path.join(etc, "xapid.conf"), "w") as f:
             f.write("listen = 0.0.0.0:8080\n"
                     "backend = xen\n"
-                    "network_backend = bridge\n"
                     "state_dir = /var/lib/xapi-c\n"
                     "users_file = /usr/local/etc/xapi-c/users\n"
                     "plugin_dir = /usr/local/lib/xapi-c/plugins\n"
                     "plugins_conf_dir = /usr/local/etc/xapi-c/plugins.d\n"
-                    "log_level = %s\n" % self.log_level)
+                    "log_level = %s\n" % self.log_level +
+                    ("network_backend = bridge\n" if self.network else ""))
         with open(os.path.join(etc, "environment"), "w") as f:
             if self.sanitize:
                 # a smaller quarantine: xapid and each plugin worker are
@@ -162,7 +166,7 @@ class XenHost:
                  "-drive", "file=%s,if=virtio,format=raw,cache=unsafe" % build_img,
                  "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
                  "-device", "virtio-net-pci,netdev=n0,mac=%s" % MANAGEMENT_MAC] +
-                self._lan_nics())
+                (self._lan_nics() if self.network else []))
 
     @staticmethod
     def _lan_nics():
@@ -381,9 +385,26 @@ class XenTestCase(unittest.TestCase):
     in cls.session / cls.x, and the guests' consoles as xenconsoled logs them
     in dom0 (xapid names a VM's domain by the VM's uuid)."""
 
+    # True: a host of the class's own with the bridge network backend and
+    # the LAN NICs, booted for the class and stopped after it (the other
+    # classes share one host without a network backend, as before)
+    network = False
+
     @classmethod
     def setUpClass(cls):
-        cls.xen = shared_host()
+        if cls.network:
+            builddir = os.environ.get("XEN_TEST_BUILDDIR", os.path.join(TOP, "build"))
+            cls.xen = XenHost(builddir, sanitize=os.environ.get("XEN_TEST_SANITIZE") == "1",
+                              network=True)
+            try:
+                cls.xen.start()
+            except Exception:
+                cls.xen.stop()
+                raise
+            print("\n  (Xen host with the bridge network backend up, xapid ready after "
+                  "%.0f s)" % cls.xen.ready_s, file=sys.stderr)
+        else:
+            cls.xen = shared_host()
         cls.relogin()
 
     @classmethod
@@ -399,6 +420,8 @@ class XenTestCase(unittest.TestCase):
             cls.session.logout()
         except Exception:
             pass  # a test may have restarted xapid: that session is gone
+        if cls.network:
+            cls.xen.stop()
 
     def journal_tail(self, lines=25):
         rc, out = self.xen.dom0("journalctl -u xapid --no-pager | grep -v ' debug ' | tail -n %d"
