@@ -53,8 +53,7 @@ class XenConsole(xenhost.XenTestCase):
         self.assertRegex(rec["location"], r"^http://[^/]+/console\?uuid=%s$" % rec["uuid"])
         # wait for the guest's shell, then talk to it
         deadline = time.monotonic() + 180
-        while "GUEST-UP" not in self.xen.dom0("cat /var/log/xen/console/guest-%s.log"
-                                          % self.x.VM.get_uuid(vm))[1]:
+        while "GUEST-UP" not in self.console_log(vm):
             self.assertLess(time.monotonic(), deadline, "the guest never came up")
             time.sleep(3)
         s = self.open_console(consoles[0])

@@ -39,6 +39,9 @@ LAN_NICS = 3
 # terminal escapes (bash's bracketed paste, systemd's colours)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 # The guest files in the image (tests/xen/build-image).
+# a guest's console log without its control bytes but \t \n \r (see console_log)
+GUEST_LOG_CMD = ("tr -d '\\000-\\010\\013\\014\\016-\\037\\177' "
+                 "2>/dev/null </var/log/xen/console/guest-%s.log")
 GUEST_KERNEL = "/root/guest/vmlinuz"
 GUEST_RAMDISK = "/root/guest/initrd.gz"
 
@@ -439,8 +442,10 @@ class XenTestCase(unittest.TestCase):
             self.fail("VM.start: %r\nxapid:\n%s" % (e, self.journal_tail(60)))
 
     def console_log(self, vm):
-        rc, out = self.xen.dom0("cat /var/log/xen/console/guest-%s.log 2>/dev/null"
-                                % self.x.VM.get_uuid(vm))
+        """The guest's console as xenconsoled logged it, its control bytes
+        (the guest shell's escape sequences) left out: they are printed on
+        dom0's own console, which carries our commands."""
+        rc, out = self.xen.dom0(GUEST_LOG_CMD % self.x.VM.get_uuid(vm))
         return out
 
     def wait_console(self, vm, pattern, timeout=180):
