@@ -6,7 +6,7 @@ started in dom0. Its port is forwarded to 127.0.0.1 of this machine.
     host = XenHost(builddir, sanitize=False)
     host.start()              # boots; returns when xapid is ready in dom0
     host.url                  # http://127.0.0.1:PORT
-    host.dom0("xl list")      # runs a command in dom0 (root shell on hvc0)
+    host.dom0("xl list")      # runs a command in dom0 (bash on a forwarded port)
     host.stop()
 
 QEMU runs under TCG (`-cpu max,-smap`, ../shared/reference/xen-in-qemu.md):
@@ -36,7 +36,9 @@ ROOT_PASSWORD = "xen-test"
 # dom0's management NIC (its networkd configuration matches it: dom0/configure)
 MANAGEMENT_MAC = "52:54:00:12:34:56"
 LAN_NICS = 3
-# terminal escapes (bash's bracketed paste, systemd's colours)
+# dom0's command port (dom0/configure: xen-test-cmd.socket)
+DOM0_CMD_PORT = 7777
+# terminal escapes (in what SysRq prints on the serial console)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 # The guest files in the image (tests/xen/build-image).
 # a guest's console log without its control bytes but \t \n \r (see console_log)
@@ -88,7 +90,8 @@ class XenHost:
         self.proc = None
         self.port = None
         self.console = None
-        self.shell_ready = False
+        self.cmd_port = None
+        self.commands_work = False  # a dom0 command has been answered
 
     # ---- the build on its own disk --------------------------------------------
     def _stage_build(self):
@@ -167,7 +170,8 @@ class XenHost:
                  "-drive", "file=%s,if=virtio,format=raw,cache=unsafe,snapshot=on" %
                  os.path.join(img, "dom0.img"),
                  "-drive", "file=%s,if=virtio,format=raw,cache=unsafe" % build_img,
-                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080" % self.port,
+                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080,"
+                 "hostfwd=tcp:127.0.0.1:%d-:%d" % (self.port, self.cmd_port, DOM0_CMD_PORT),
                  "-device", "virtio-net-pci,netdev=n0,mac=%s" % MANAGEMENT_MAC] +
                 (self._lan_nics() if self.network else []))
 
@@ -192,6 +196,7 @@ class XenHost:
         self.serial_log = os.path.join(self.tmp, "serial.log")
         build_img = self._stage_build()
         self.port = free_port()
+        self.cmd_port = free_port()
         self.proc = subprocess.Popen(self._qemu_command(build_img), stdin=subprocess.DEVNULL,
                                      stdout=open(os.path.join(self.tmp, "qemu.log"), "w"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -285,35 +290,61 @@ class XenHost:
     def tail(self, n=4000):
         return self.serial()[-n:].decode("utf-8", "replace")
 
-    # ---- commands in dom0, through its console -----------------------------------
+    # ---- commands in dom0 ------------------------------------------------------------
     def dom0(self, command, timeout=120):
-        """Runs command in dom0's root shell (autologin on hvc0); returns
-        (exit status, output)."""
-        if not self.shell_ready:
-            # the autologin shell: wake it and wait for its prompt; kernel
-            # messages off the console, so that they do not cut into output
-            self.console.sendall(b"\n")
-            self.wait_for(re.compile(rb"root@xen-test:[^\n]*# "),
-                          int(os.environ.get("XEN_READY_TIMEOUT", "120")), what="dom0's shell")
-            self.shell_ready = True
-            self.dom0("dmesg -n 1")
+        """Runs command in dom0 as root (a bash of its own, reached through
+        the forwarded command port: dom0/configure); returns (exit status,
+        its stdout and stderr)."""
         tag = "XC%d" % int(time.monotonic() * 1000)
-        start = len(self.serial())
-        line = "%s; echo %s-END $?\n" % (command, tag)
-        self.console.sendall(line.encode())
-        # (the echo of the command line has "$?" there, not a number)
-        try:
-            m = self.wait_for(re.compile(tag.encode() + rb"-END (\d+)"), timeout,
-                              what="the end of `%s` in dom0" % command, start=start)
-        except XenHostError:
-            self.shell_ready = False
-            raise XenHostError("`%s` never ended in dom0; its kernel's blocked tasks and "
-                               "memory (SysRq w, m):\n%s" % (command, self.sysrq_dump()))
-        out = self.serial()[start:m.start()].decode("utf-8", "replace")
-        out = ANSI.sub("", out).replace("\r", "")
-        # drop the echo of the command itself
-        out = out.split("\n", 1)[1] if "\n" in out else ""
-        return int(m.group(1)), out
+        end = re.compile(tag.encode() + rb"-END (\d+)\n")
+        # a subshell: an `exit` in command ends it, not the marker's shell
+        script = "( %s\n) </dev/null 2>&1; echo %s-END $?\n" % (command, tag)
+        deadline = time.monotonic() + timeout
+        data = b""
+        m = None
+        while m is None and time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                raise XenHostError("QEMU is not running (for `%s` in dom0)" % command)
+            try:
+                data = self._dom0_once(script, end, deadline)
+            except OSError:
+                # dom0's network or the socket unit not up yet (a boot)
+                time.sleep(1)
+                continue
+            m = end.search(data)
+            if m is None:
+                break  # connected and answered, but the command never ended
+        if m is None:
+            raise XenHostError("`%s` did not end in dom0 (timeout %d s); its output:\n%s\n"
+                               "its kernel's blocked tasks and memory (SysRq w, m):\n%s" %
+                               (command, timeout, data[-2000:].decode("utf-8", "replace"),
+                                self.sysrq_dump()))
+        self.commands_work = True
+        return int(m.group(1)), data[:m.start()].decode("utf-8", "replace")
+
+    def _dom0_once(self, script, end, deadline):
+        """One connection to the command port: script sent, the answer read
+        until end shows, the connection closes or the deadline passes."""
+        data = b""
+        with socket.create_connection(("127.0.0.1", self.cmd_port),
+                                      timeout=max(1, deadline - time.monotonic())) as c:
+            c.sendall(script.encode())
+            c.shutdown(socket.SHUT_WR)
+            while not end.search(data):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                c.settimeout(left)
+                try:
+                    chunk = c.recv(65536)
+                except socket.timeout:
+                    break
+                if not chunk:
+                    if not data:  # QEMU's forward, with nobody listening behind it
+                        raise ConnectionResetError("closed before an answer")
+                    break
+                data += chunk
+        return data
 
     def sysrq_dump(self):
         """SysRq w (blocked tasks) and m (memory) through hvc0's ^O, which
@@ -331,7 +362,7 @@ class XenHost:
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None and \
-                os.environ.get("XEN_TEST_KEEP") and self.shell_ready:
+                os.environ.get("XEN_TEST_KEEP") and self.commands_work:
             # dom0's disk is a snapshot: its journal goes with QEMU; kept in
             # journal.log of the kept temp dir (what a crash left is there)
             try:
@@ -443,8 +474,7 @@ class XenTestCase(unittest.TestCase):
 
     def console_log(self, vm):
         """The guest's console as xenconsoled logged it, its control bytes
-        (the guest shell's escape sequences) left out: they are printed on
-        dom0's own console, which carries our commands."""
+        (the guest shell's escape sequences) left out: the tests match text."""
         rc, out = self.xen.dom0(GUEST_LOG_CMD % self.x.VM.get_uuid(vm))
         return out
 
