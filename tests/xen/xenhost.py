@@ -151,12 +151,13 @@ class XenHost:
         img = self.image
         kvm = os.environ.get("XEN_TEST_KVM") == "1"
         accel = ["-enable-kvm", "-cpu", "host"] if kvm else \
-            ["-accel", "tcg,thread=multi", "-cpu", "max,-smap"]
+            ["-accel", "tcg,thread=%s" % os.environ.get("XEN_TEST_TCG_THREAD", "multi"),
+             "-cpu", "max,-smap"]
         # (-append is Xen's own command line: commas as they are; only the
         # -initrd list needs them doubled)
         xen_args = "dom0_mem=%dM,max:%dM console=com1 com1=115200,8n1" % (self.dom0_mb,
                                                                        self.dom0_mb)
-        dom0_args = "root=/dev/vda rw console=hvc0"
+        dom0_args = "root=/dev/vda rw console=hvc0 " + os.environ.get("XEN_DOM0_ARGS", "")
         return (["qemu-system-x86_64"] + accel +
                 ["-m", str(self.memory_mb), "-smp", "2", "-display", "none", "-no-reboot",
                  "-monitor", "none",
