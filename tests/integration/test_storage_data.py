@@ -19,6 +19,16 @@ from storage_util import GIB, MIB, StorageTestCase, pattern, result_ref
 
 class DataTestCase(StorageTestCase):
 
+    def assertBytes(self, got, want):
+        """got == want, said with the first byte where they differ (not
+        megabytes of both, as assertEqual would)."""
+        if got == want:
+            return
+        at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                  min(len(got), len(want)))
+        self.fail("%d bytes where %d were expected, the first difference at byte %d"
+                  % (len(got), len(want), at))
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,12 +49,12 @@ class TransferTest(DataTestCase):
         self.assertEqual((rec["status"], rec["progress"], result_ref(rec)), ("success", 1.0, vdi))
         out = self.export_raw(vdi)
         self.assertEqual(len(out), 8 * MIB)
-        self.assertTrue(out == data)
+        self.assertBytes(out, data)
         # a shorter body overwrites the start only
         self.import_raw(vdi, pattern(3 * MIB, 2))
         out = self.export_raw(vdi)
-        self.assertTrue(out[:3 * MIB] == pattern(3 * MIB, 2))
-        self.assertTrue(out[3 * MIB:] == data[3 * MIB:])
+        self.assertBytes(out[:3 * MIB], pattern(3 * MIB, 2))
+        self.assertBytes(out[3 * MIB:], data[3 * MIB:])
         self.assertEqual(self.x.VDI.get_current_operations(vdi), {})
 
     def test_zeros_overwrite_data(self):
@@ -55,8 +65,8 @@ class TransferTest(DataTestCase):
         self.import_raw(vdi, pattern(6 * MIB, 7))
         self.import_raw(vdi, bytes(8 * MIB) + pattern(4 * MIB, 8))
         out = self.export_raw(vdi)
-        self.assertTrue(out[:8 * MIB] == bytes(8 * MIB))
-        self.assertTrue(out[8 * MIB:] == pattern(4 * MIB, 8))
+        self.assertBytes(out[:8 * MIB], bytes(8 * MIB))
+        self.assertBytes(out[8 * MIB:], pattern(4 * MIB, 8))
 
     def test_by_uuid_and_client_task(self):
         vdi = self.create_vdi(self.sr, 2 * MIB)
@@ -66,7 +76,7 @@ class TransferTest(DataTestCase):
         self.assertEqual((rec["status"], rec["progress"], result_ref(rec)), ("success", 1.0, vdi))
         task = self.x.task.create("it-export", "")
         out = self.export_raw(self.x.VDI.get_uuid(vdi), task_id=task)
-        self.assertTrue(out == pattern(2 * MIB, 3))
+        self.assertBytes(out, pattern(2 * MIB, 3))
         self.assertEqual(self.x.task.get_status(task), "success")
 
     def test_export_sends_the_whole_sparse_disk(self):
@@ -300,8 +310,8 @@ class IntegrityTest(DataTestCase):
         self.x.VDI.resize(vdi, str(20 * MIB))
         out = self.export_raw(vdi)
         self.assertEqual(len(out), 20 * MIB)
-        self.assertTrue(out[:8 * MIB] == p)
-        self.assertTrue(out[8 * MIB:] == bytes(12 * MIB))
+        self.assertBytes(out[:8 * MIB], p)
+        self.assertBytes(out[8 * MIB:], bytes(12 * MIB))
 
     def test_destroy_vdi_with_snapshots(self):
         # as xapi: the snapshots stay, with a snapshot_of naming a VDI that is gone
@@ -355,8 +365,8 @@ class CopyTest(DataTestCase):
         self.import_raw(into, pattern(6 * MIB, 52))
         self.assertEqual(self.x.VDI.copy(vdi, NULL_REF, NULL_REF, into), into)
         out = self.export_raw(into)
-        self.assertTrue(out[:4 * MIB] == p)
-        self.assertTrue(out[4 * MIB:] == pattern(6 * MIB, 52)[4 * MIB:])
+        self.assertBytes(out[:4 * MIB], p)
+        self.assertBytes(out[4 * MIB:], pattern(6 * MIB, 52)[4 * MIB:])
         small = self.create_vdi(self.sr2, 2 * MIB)
         self.assertFailure(["VDI_TOO_SMALL", small, str(4 * MIB)], self.x.VDI.copy, vdi,
                            NULL_REF, NULL_REF, small)
@@ -422,8 +432,8 @@ class CopyTest(DataTestCase):
         self.assertEqual(rec["progress"], 1.0)
         dst = result_ref(rec)
         out = self.export_raw(dst)
-        self.assertTrue(out[:32 * MIB] == p)
-        self.assertTrue(out[32 * MIB:] == bytes(32 * MIB))
+        self.assertBytes(out[:32 * MIB], p)
+        self.assertBytes(out[32 * MIB:], bytes(32 * MIB))
 
 
 if __name__ == "__main__":
